@@ -1,0 +1,42 @@
+import { Global, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { Database, NodeRepository, SweepRepository, TrialRepository } from '@tinysweep/db';
+import { TrainerFleet } from '@tinysweep/fleet';
+import { CancelBus, SweepEvents, TrialQueue } from '@tinysweep/queue';
+import { API_CONFIG, loadApiConfig, type ApiConfig } from '../config/api.config.js';
+
+/**
+ * The API's connections to the outside world (Postgres, Redis), each created once per process
+ * and closed on shutdown. Feature modules inject the domain classes, never raw clients.
+ */
+@Global()
+@Module({
+  providers: [
+    { provide: API_CONFIG, useFactory: () => loadApiConfig() },
+    { provide: Database, inject: [API_CONFIG], useFactory: (c: ApiConfig) => new Database(c.DATABASE_URL) },
+    { provide: SweepRepository, inject: [Database], useFactory: (db: Database) => new SweepRepository(db) },
+    { provide: TrialRepository, inject: [Database], useFactory: (db: Database) => new TrialRepository(db) },
+    { provide: NodeRepository, inject: [Database], useFactory: (db: Database) => new NodeRepository(db) },
+    { provide: TrialQueue, inject: [API_CONFIG], useFactory: (c: ApiConfig) => new TrialQueue(c.REDIS_URL) },
+    { provide: CancelBus, inject: [API_CONFIG], useFactory: (c: ApiConfig) => new CancelBus(c.REDIS_URL) },
+    { provide: SweepEvents, inject: [API_CONFIG], useFactory: (c: ApiConfig) => new SweepEvents(c.REDIS_URL) },
+    {
+      provide: TrainerFleet,
+      inject: [API_CONFIG],
+      useFactory: (c: ApiConfig) => new TrainerFleet(c.REDIS_URL, { heartbeatTimeoutMs: c.TINYSWEEP_HEARTBEAT_TIMEOUT_MS }),
+    },
+  ],
+  exports: [API_CONFIG, Database, SweepRepository, TrialRepository, NodeRepository, TrialQueue, CancelBus, SweepEvents, TrainerFleet],
+})
+export class InfrastructureModule implements OnApplicationShutdown {
+  constructor(
+    @Inject(Database) private readonly db: Database,
+    @Inject(TrialQueue) private readonly queue: TrialQueue,
+    @Inject(SweepEvents) private readonly events: SweepEvents,
+    @Inject(TrainerFleet) private readonly fleet: TrainerFleet,
+    @Inject(CancelBus) private readonly cancels: CancelBus,
+  ) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    await Promise.allSettled([this.queue.close(), this.events.close(), this.fleet.close(), this.cancels.close(), this.db.close()]);
+  }
+}

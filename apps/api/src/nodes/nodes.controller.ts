@@ -1,0 +1,51 @@
+import { BadRequestException, Body, Controller, Get, HttpCode, Inject, Param, Post } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { NodeRepository } from '@tinysweep/db';
+import { TrainerFleet } from '@tinysweep/fleet';
+import { HeartbeatBody } from './dto/heartbeat.dto.js';
+
+/** How often a node's row in Postgres is refreshed; the live pool is in Redis, updated every beat. */
+const PERSIST_EVERY_MS = 30_000;
+
+@ApiTags('nodes')
+@Controller('nodes')
+export class NodesController {
+  private readonly persistedAt = new Map<string, number>();
+
+  constructor(
+    @Inject(TrainerFleet) private readonly fleet: TrainerFleet,
+    @Inject(NodeRepository) private readonly nodes: NodeRepository,
+  ) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Trainer nodes: device, slots busy and free, heartbeat age, alive' })
+  async list() {
+    return { items: await this.fleet.nodes() };
+  }
+
+  @Post('heartbeat')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'A trainer registers or refreshes itself (sent every few seconds)' })
+  async heartbeat(@Body() body: unknown): Promise<void> {
+    const parsed = HeartbeatBody.safeParse(body);
+    if (!parsed.success) {
+      const issues = parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
+      throw new BadRequestException({ message: 'invalid heartbeat', issues });
+    }
+    const n = parsed.data;
+    await this.fleet.heartbeat(n);
+    const last = this.persistedAt.get(n.id) ?? 0;
+    if (Date.now() - last > PERSIST_EVERY_MS) {
+      this.persistedAt.set(n.id, Date.now());
+      await this.nodes.upsert(n);
+    }
+  }
+
+  @Post(':id/leave')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'A trainer shutting down leaves the pool at once' })
+  async leave(@Param('id') id: string): Promise<void> {
+    this.persistedAt.delete(id);
+    await this.fleet.leave(id);
+  }
+}

@@ -1,0 +1,100 @@
+import { Inject, Injectable, Logger, NotFoundException } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { SweepRepository, TrialRepository, type JsonObject, type Sweep, type SweepWithSpec, type TrialPage, type TrialPageQuery } from '@tinysweep/db';
+import { CancelBus, SweepEvents, TrialQueue } from '@tinysweep/queue';
+import { parseSweepSpec, planSweep } from '@tinysweep/spec';
+import { API_CONFIG, type ApiConfig } from '../config/api.config.js';
+import { ApiMetrics } from '../health/api-metrics.js';
+
+export interface SubmittedSweep {
+  id: string;
+  name: string;
+  status: 'queued';
+  trialCount: number;
+  duplicatesCollapsed: number;
+  /** False when Redis was unreachable: the trials are stored and the reconciler enqueues them. */
+  enqueued: boolean;
+}
+
+@Injectable()
+export class SweepsService {
+  private readonly log = new Logger(SweepsService.name);
+
+  constructor(
+    @Inject(API_CONFIG) private readonly config: ApiConfig,
+    @Inject(SweepRepository) private readonly sweeps: SweepRepository,
+    @Inject(TrialRepository) private readonly trials: TrialRepository,
+    @Inject(TrialQueue) private readonly queue: TrialQueue,
+    @Inject(CancelBus) private readonly cancels: CancelBus,
+    @Inject(SweepEvents) private readonly events: SweepEvents,
+    @Inject(ApiMetrics) private readonly metrics: ApiMetrics,
+  ) {}
+
+  /** Validate → store sweep and trials in one transaction → one job per trial, in bulk. */
+  async submit(body: unknown): Promise<SubmittedSweep> {
+    // parseSweepSpec and planSweep throw SpecError (→ 400) before anything is stored.
+    const spec = parseSweepSpec(body, { maxBytes: this.config.TINYSWEEP_MAX_SPEC_BYTES });
+    const plan = planSweep(spec);
+    const id = randomUUID();
+    const trials = plan.trials.map((t) => ({
+      id: randomUUID(),
+      ordinal: t.ordinal,
+      params: t.params as JsonObject,
+      seed: t.seed,
+      configHash: t.configHash,
+      groupHash: t.groupHash,
+    }));
+    await this.sweeps.create({
+      id,
+      name: spec.name,
+      spec: spec as unknown as JsonObject,
+      specSource: typeof body === 'string' ? body : JSON.stringify(body),
+      metric: plan.metric,
+      maximize: plan.maximize,
+      trials,
+    });
+    let enqueued = true;
+    try {
+      await this.queue.enqueue(trials.map((t) => ({ trialId: t.id, sweepId: id, maxAttempts: plan.maxAttempts })));
+      this.metrics.trialsEnqueued.inc(trials.length);
+    } catch (err) {
+      enqueued = false;
+      this.log.warn(`sweep ${id} stored but not enqueued (${(err as Error).message}); the reconciler will enqueue it`);
+    }
+    this.metrics.sweepsSubmitted.inc();
+    return { id, name: spec.name, status: 'queued', trialCount: trials.length, duplicatesCollapsed: plan.duplicatesCollapsed, enqueued };
+  }
+
+  list(limit: number, offset: number): Promise<Sweep[]> {
+    return this.sweeps.list(limit, offset);
+  }
+
+  async get(id: string): Promise<SweepWithSpec> {
+    const s = await this.sweeps.get(id);
+    if (!s) throw new NotFoundException(`sweep ${id} not found`);
+    return s;
+  }
+
+  async trialsPage(id: string, q: TrialPageQuery): Promise<TrialPage> {
+    await this.get(id);
+    return this.trials.page(id, q);
+  }
+
+  /** Queued trials are removed from the queue; running ones are told to stop via the CancelBus. */
+  async cancel(id: string): Promise<{ cancelled: number }> {
+    const r = await this.sweeps.cancel(id);
+    if (!r) throw new NotFoundException(`sweep ${id} not found`);
+    for (let i = 0; i < r.queued.length; i += 200) {
+      await Promise.all(r.queued.slice(i, i + 200).map((t) => this.queue.removeIfIdle(t)));
+    }
+    // A job picked up between the UPDATE and the removal is among "running" for the bus.
+    if (r.running.length + r.queued.length > 0) {
+      await this.cancels.publish({ trialIds: [...r.running, ...r.queued], reason: 'cancelled by user' });
+    }
+    await this.sweeps.refreshStatus(id);
+    for (const t of [...r.running, ...r.queued].slice(0, 1000)) {
+      await this.events.publish({ sweepId: id, trialId: t, kind: 'cancelled' });
+    }
+    return { cancelled: r.queued.length + r.running.length };
+  }
+}

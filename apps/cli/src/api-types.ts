@@ -1,0 +1,124 @@
+/**
+ * Wire types of the tinysweep HTTP API, as the CLI sees them.
+ *
+ * These mirror the contract apps/api serves (JSON over HTTP, timestamps as ISO-8601 strings). They are
+ * declared here rather than imported from the API so the CLI stays a thin HTTP client with no Nest or
+ * Prisma in its dependency graph.
+ */
+
+export type SweepStatus = 'queued' | 'running' | 'completed' | 'failed' | 'cancelled';
+export type TrialStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
+
+export const SWEEP_STATUSES: readonly SweepStatus[] = ['queued', 'running', 'completed', 'failed', 'cancelled'];
+export const TRIAL_STATUSES: readonly TrialStatus[] = ['queued', 'running', 'succeeded', 'failed', 'cancelled'];
+export const TERMINAL_SWEEP_STATUSES: readonly SweepStatus[] = ['completed', 'failed', 'cancelled'];
+
+/** Number of trials of a sweep in each status. */
+export type TrialCounts = Record<TrialStatus, number>;
+
+export interface BestTrial {
+  trialId: string;
+  value: number;
+  params: Record<string, unknown>;
+}
+
+export interface SweepSummary {
+  id: string;
+  name: string;
+  status: SweepStatus;
+  createdAt: string;
+  finishedAt: string | null;
+  trialCount: number;
+  counts: TrialCounts;
+  /** Name of the metric the sweep optimises, e.g. `score`. */
+  metric: string;
+  maximize: boolean;
+  best: BestTrial | null;
+}
+
+export interface SweepDetail extends SweepSummary {
+  spec: Record<string, unknown>;
+}
+
+/** Response of `POST /sweeps`. */
+export interface SubmitSweepResult {
+  id: string;
+  name: string;
+  status: SweepStatus;
+  trialCount: number;
+  duplicatesCollapsed: number;
+}
+
+export interface TrialView {
+  id: string;
+  ordinal: number;
+  status: TrialStatus;
+  params: Record<string, unknown>;
+  seed: number;
+  configHash: string;
+  groupHash: string;
+  attempts: number;
+  trainerId: string | null;
+  metrics: Record<string, number> | null;
+  trainableParams: number | null;
+  effectiveParams: number | null;
+  error: string | null;
+  queuedAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+}
+
+export interface CurvePoint {
+  step: number;
+  metrics: Record<string, number>;
+}
+
+export interface TrialDetail extends TrialView {
+  adapter: Record<string, unknown> | null;
+  logTail: string | null;
+  curve: CurvePoint[];
+}
+
+export interface TrialPage {
+  total: number;
+  items: TrialView[];
+}
+
+/** Fixed sort keys of `GET /sweeps/:id/trials`; any `metrics.<name>` is accepted too. */
+export const TRIAL_SORT_KEYS = ['ordinal', 'status', 'startedAt', 'finishedAt', 'trainableParams', 'effectiveParams'] as const;
+export type TrialSortKey = (typeof TRIAL_SORT_KEYS)[number] | `metrics.${string}`;
+export type SortOrder = 'asc' | 'desc';
+
+export interface TrialQuery {
+  offset?: number;
+  limit?: number;
+  sort?: TrialSortKey;
+  order?: SortOrder;
+  status?: TrialStatus;
+}
+
+export interface TrainerNodeView {
+  id: string;
+  address: string;
+  device: string;
+  slots: number;
+  busy: number;
+  backends: string[];
+  models: string[];
+  version: string;
+  lastHeartbeatAt: string;
+  heartbeatAgeMs: number;
+  alive: boolean;
+}
+
+/** One `data:` payload of `GET /sweeps/:id/events`. */
+export type SweepEvent = { type: 'trial'; trial: TrialView } | { type: 'sweep'; sweep: SweepSummary };
+
+/** Returns true for the sort keys the API accepts. */
+export function isTrialSortKey(key: string): key is TrialSortKey {
+  return (TRIAL_SORT_KEYS as readonly string[]).includes(key) || /^metrics\.[^\s]+$/.test(key);
+}
+
+export function isTerminalSweepStatus(status: SweepStatus): boolean {
+  return TERMINAL_SWEEP_STATUSES.includes(status);
+}

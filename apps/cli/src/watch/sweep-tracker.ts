@@ -1,0 +1,67 @@
+/**
+ * What `tinysweep watch` knows about one sweep: the latest summary (counts, status, best) and every trial
+ * it has seen, from the first snapshot, the event stream or polling. Pure state; no I/O.
+ */
+import { isTerminalSweepStatus, type SweepEvent, type SweepSummary, type TrialView } from '../api-types.js';
+import { rankByMetric } from '../format/trials-table.js';
+
+export class SweepTracker {
+  private current: SweepSummary;
+  private readonly trials = new Map<string, TrialView>();
+
+  constructor(summary: SweepSummary) {
+    this.current = summary;
+  }
+
+  get summary(): SweepSummary {
+    return this.current;
+  }
+
+  get metric(): string {
+    return this.current.metric;
+  }
+
+  get maximize(): boolean {
+    return this.current.maximize;
+  }
+
+  /** Trials that reached a final status: succeeded, failed or cancelled. */
+  get done(): number {
+    const c = this.current.counts;
+    return c.succeeded + c.failed + c.cancelled;
+  }
+
+  /** Trials in the sweep; never less than the counts add up to. */
+  get total(): number {
+    const c = this.current.counts;
+    return Math.max(this.current.trialCount, c.queued + c.running + c.succeeded + c.failed + c.cancelled);
+  }
+
+  get terminal(): boolean {
+    return isTerminalSweepStatus(this.current.status);
+  }
+
+  applySummary(summary: SweepSummary): void {
+    if (summary.id !== this.current.id) return;
+    this.current = summary;
+  }
+
+  applyTrial(trial: TrialView): void {
+    this.trials.set(trial.id, trial);
+  }
+
+  apply(event: SweepEvent): void {
+    if (event.type === 'sweep') this.applySummary(event.sweep);
+    else this.applyTrial(event.trial);
+  }
+
+  /** Every trial seen so far. */
+  knownTrials(): TrialView[] {
+    return [...this.trials.values()];
+  }
+
+  /** The best `n` succeeded trials by the sweep's metric. */
+  top(n: number): TrialView[] {
+    return rankByMetric(this.trials.values(), this.metric, this.maximize).slice(0, n);
+  }
+}

@@ -1,0 +1,137 @@
+import { DelayedError, UnrecoverableError, Worker, type Job } from 'bullmq';
+import { Database, SweepRepository, TrialRepository } from '@tinysweep/db';
+import { TrainerFleet } from '@tinysweep/fleet';
+import { CancelBus, SweepEvents, TRIAL_QUEUE, TrialQueue, redisConnection, type TrialJobData } from '@tinysweep/queue';
+import type { Logger } from 'pino';
+import type { DispatcherConfig } from './config.js';
+import { Reconciler } from './reconciler.js';
+import { StatusRefresher } from './status-refresher.js';
+import { StepWriter } from './step-writer.js';
+import { SweepSpecs } from './sweep-specs.js';
+import { TrainerClients } from './trainer-clients.js';
+import { SHUTDOWN_REASON, TrainerBusyError, TrainerLostError, TrialRunner, type RunResult } from './trial-runner.js';
+
+/** How often the worker's concurrency is matched to the live trainer slots. */
+const CAPACITY_EVERY_MS = 1000;
+
+/**
+ * The dispatcher process: a BullMQ worker whose concurrency follows the fleet's slots, a
+ * TrialRunner per job, cancellation from the CancelBus, and the Reconciler.
+ */
+export class Dispatcher {
+  private readonly db: Database;
+  private readonly trials: TrialRepository;
+  private readonly fleet: TrainerFleet;
+  private readonly queue: TrialQueue;
+  private readonly cancels: CancelBus;
+  private readonly events: SweepEvents;
+  private readonly clients: TrainerClients;
+  private readonly steps: StepWriter;
+  private readonly refresher: StatusRefresher;
+  private readonly reconciler: Reconciler;
+  private readonly runner: TrialRunner;
+  private worker?: Worker<TrialJobData, RunResult>;
+  private capacityTimer?: NodeJS.Timeout;
+
+  constructor(private readonly config: DispatcherConfig, private readonly log: Logger) {
+    this.db = new Database(config.DATABASE_URL, { poolSize: 10 });
+    const trials = (this.trials = new TrialRepository(this.db));
+    const sweeps = new SweepRepository(this.db);
+    const specs = new SweepSpecs(sweeps);
+    this.fleet = new TrainerFleet(config.REDIS_URL, {
+      heartbeatTimeoutMs: config.TINYSWEEP_HEARTBEAT_TIMEOUT_MS,
+      leaseTtlMs: config.TINYSWEEP_LEASE_TTL_MS,
+    });
+    this.queue = new TrialQueue(config.REDIS_URL);
+    this.cancels = new CancelBus(config.REDIS_URL);
+    this.events = new SweepEvents(config.REDIS_URL);
+    this.clients = new TrainerClients(config.TINYSWEEP_TRAINER_TOKEN);
+    this.steps = new StepWriter(trials, config.TINYSWEEP_STEP_FLUSH_MS, 500, (err) =>
+      log.warn({ err: (err as Error).message }, 'could not store curve points'),
+    );
+    this.refresher = new StatusRefresher(sweeps);
+    this.reconciler = new Reconciler(trials, this.queue, specs, log);
+    this.runner = new TrialRunner({
+      trials,
+      specs,
+      fleet: this.fleet,
+      clients: this.clients,
+      steps: this.steps,
+      events: this.events,
+      refresher: this.refresher,
+      log,
+    });
+  }
+
+  async start(): Promise<void> {
+    const slots = await this.fleet.totalSlots();
+    this.worker = new Worker<TrialJobData, RunResult>(TRIAL_QUEUE, (job, token, signal) => this.process(job, token, signal), {
+      connection: redisConnection(this.config.REDIS_URL),
+      name: this.config.TINYSWEEP_DISPATCHER_ID,
+      concurrency: Math.max(1, slots),
+      lockDuration: this.config.TINYSWEEP_LOCK_MS,
+      stalledInterval: Math.max(1000, Math.floor(this.config.TINYSWEEP_LOCK_MS / 2)),
+      // A job whose dispatcher died is run again; past this many stalls it fails for good.
+      maxStalledCount: 3,
+    });
+    this.worker.on('error', (err) => this.log.warn({ err: err.message }, 'worker error'));
+    this.worker.on('failed', (job, err) => {
+      if (!job || err instanceof DelayedError) return;
+      this.log.info({ trialId: job.id, attemptsMade: job.attemptsMade, err: err.message }, 'job attempt failed');
+      // Out of attempts (or unrecoverable): make sure Postgres does not keep the trial open.
+      if (job.attemptsMade >= (job.opts.attempts ?? 1) || err instanceof UnrecoverableError) {
+        void this.trials.failOpen(job.data.trialId, err.message).then((changed) => changed && this.refresher.touch(job.data.sweepId)).catch(() => undefined);
+      }
+    });
+    await this.cancels.subscribe(({ trialIds, reason }) => {
+      for (const id of trialIds) this.worker?.cancelJob(id, reason);
+    });
+    this.capacityTimer = setInterval(() => void this.followCapacity(), CAPACITY_EVERY_MS);
+    this.reconciler.start(this.config.TINYSWEEP_RECONCILE_MS);
+  }
+
+  private async process(job: Job<TrialJobData, RunResult>, token?: string, signal?: AbortSignal): Promise<RunResult> {
+    const attempts = { made: job.attemptsMade, allowed: job.opts.attempts ?? 1 };
+    try {
+      return await this.runner.run(job.data, attempts, signal ?? new AbortController().signal);
+    } catch (err) {
+      if (err instanceof TrainerBusyError) {
+        // Not the trial's fault: run it again shortly without spending one of its attempts.
+        await job.moveToDelayed(Date.now() + 500, token);
+        throw new DelayedError();
+      }
+      if (err instanceof TrainerLostError) {
+        // The attempt is already recorded as lost; BullMQ retries with backoff, or fails for good.
+        if (attempts.made + 1 >= attempts.allowed) throw new UnrecoverableError(err.message);
+        throw err;
+      }
+      throw err;
+    }
+  }
+
+  /** Worker concurrency = live trainer slots, so jobs are not taken that no trainer can run. */
+  private async followCapacity(): Promise<void> {
+    try {
+      const slots = Math.max(1, await this.fleet.totalSlots());
+      if (this.worker && this.worker.concurrency !== slots) {
+        this.log.info({ from: this.worker.concurrency, to: slots }, 'concurrency follows trainer slots');
+        this.worker.concurrency = slots;
+      }
+    } catch {
+      // Redis away: keep the current concurrency
+    }
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.capacityTimer);
+    this.reconciler.stop();
+    // Running trials are cancelled: their jobs go back to the queue and run again elsewhere.
+    this.worker?.cancelAllJobs(SHUTDOWN_REASON);
+    await this.worker?.close();
+    await this.steps.flush();
+    await this.refresher.flush();
+    this.clients.close();
+    await Promise.allSettled([this.cancels.close(), this.events.close(), this.queue.close(), this.fleet.close()]);
+    await this.db.close();
+  }
+}

@@ -1,0 +1,67 @@
+import type { TrialRepository } from '@tinysweep/db';
+import type { TrialQueue } from '@tinysweep/queue';
+import type { Logger } from 'pino';
+import type { SweepSpecs } from './sweep-specs.js';
+
+/**
+ * Postgres is the truth about which trials still need to run; Redis only carries jobs. When
+ * the two disagree — Redis restarted empty, a job evicted, the API crashed between commit and
+ * enqueue — this puts the missing jobs back. Job id = trial id, so racing the API or another
+ * dispatcher's reconciler adds nothing twice.
+ */
+export class Reconciler {
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<number>;
+
+  constructor(
+    private readonly trials: TrialRepository,
+    private readonly queue: TrialQueue,
+    private readonly specs: SweepSpecs,
+    private readonly log: Logger,
+  ) {}
+
+  start(everyMs: number): void {
+    const tick = () => {
+      void this.reconcileOnce()
+        .catch((err: unknown) => this.log.warn({ err: (err as Error).message }, 'reconcile failed; will retry'))
+        .finally(() => {
+          if (this.timer) this.timer = setTimeout(tick, everyMs);
+        });
+    };
+    this.timer = setTimeout(tick, Math.min(everyMs, 1000));
+  }
+
+  /** One pass over every open trial; returns how many jobs it re-created. */
+  reconcileOnce(): Promise<number> {
+    this.running ??= this.pass().finally(() => (this.running = undefined));
+    return this.running;
+  }
+
+  private async pass(): Promise<number> {
+    let after: string | null = null;
+    let restored = 0;
+    for (;;) {
+      const page = await this.trials.open(after, 5000);
+      if (page.length === 0) break;
+      after = page[page.length - 1]!.id;
+      const exists = await this.queue.jobsExist(page.map((t) => t.id));
+      const missing = page.filter((_, i) => !exists[i]);
+      const jobs = [];
+      for (const t of missing) {
+        const s = await this.specs.get(t.sweepId);
+        if (s) jobs.push({ trialId: t.id, sweepId: t.sweepId, maxAttempts: Math.max(1, s.maxAttempts - t.attempts) });
+      }
+      if (jobs.length > 0) {
+        await this.queue.enqueue(jobs);
+        restored += jobs.length;
+      }
+    }
+    if (restored > 0) this.log.warn({ restored }, 're-enqueued trials whose jobs were missing from Redis');
+    return restored;
+  }
+
+  stop(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+}

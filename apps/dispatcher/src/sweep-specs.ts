@@ -1,0 +1,31 @@
+import type { SweepRepository } from '@tinysweep/db';
+import { parseDuration, type SweepSpec } from '@tinysweep/spec';
+
+/** What the dispatcher needs from a sweep's spec to run its trials. */
+export interface SweepRunSettings {
+  backend: SweepSpec['backend'];
+  trialTimeoutMs: number;
+  maxAttempts: number;
+}
+
+/** Specs never change after submission, so each dispatcher reads a sweep's once. */
+export class SweepSpecs {
+  private readonly cache = new Map<string, SweepRunSettings>();
+
+  constructor(private readonly sweeps: SweepRepository, private readonly capacity = 1000) {}
+
+  async get(sweepId: string): Promise<SweepRunSettings | null> {
+    const hit = this.cache.get(sweepId);
+    if (hit) return hit;
+    const spec = (await this.sweeps.spec(sweepId)) as unknown as SweepSpec | null;
+    if (!spec) return null;
+    const settings: SweepRunSettings = {
+      backend: spec.backend,
+      trialTimeoutMs: parseDuration(spec.budget.trialTimeout, 'budget.trialTimeout'),
+      maxAttempts: spec.budget.retries + 1,
+    };
+    if (this.cache.size >= this.capacity) this.cache.delete(this.cache.keys().next().value as string);
+    this.cache.set(sweepId, settings);
+    return settings;
+  }
+}

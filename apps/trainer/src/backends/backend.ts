@@ -1,0 +1,82 @@
+import type { TrainResult } from '@tinysweep/proto';
+
+/** One trial attempt, as a backend sees it (TrainRequest with its JSON fields parsed). */
+export interface BackendRequest {
+  trialId: string;
+  sweepId: string;
+  attempt: number;
+  /** The trial's parameters (params_json), seed included; nested objects kept as they are. */
+  params: Record<string, unknown>;
+  /** The spec's backend section (backend_json); each backend validates its own shape. */
+  spec: Record<string, unknown>;
+  /** The trial timeout, 0 = none. Informational: the server enforces it by aborting the signal. */
+  timeoutMs: number;
+  /** Directory relative paths (a program's cwd, model paths) resolve against. */
+  workdir: string;
+}
+
+/** Where a backend writes events while it runs; the server turns them into TrainEvents. */
+export interface EventSink {
+  /** A metrics snapshot at `step`. */
+  progress(step: number, metrics: Record<string, number>): void;
+  /** A line of output. `stream` is "stdout" | "stderr" | "engine". */
+  log(stream: string, line: string): void;
+}
+
+/**
+ * A way of running a training. `run` resolves with the TrainResult (success or failure, never
+ * throws for an expected failure such as a bad request or a non-zero exit). When `signal` aborts,
+ * the backend stops everything it started and resolves with the failure that
+ * `abortedResult(signal.reason)` (train-abort.ts) describes.
+ */
+export interface TrainerBackend {
+  /** Lowercase name a TrainRequest's `backend` field selects, e.g. "command". */
+  readonly name: string;
+  run(req: BackendRequest, sink: EventSink, signal: AbortSignal): Promise<TrainResult>;
+}
+
+const NAME_RE = /^[a-z][a-z0-9-]*$/;
+
+/** Backends by name. Registration fails loudly on a bad or reused name, lookup on an unknown one. */
+export class BackendRegistry {
+  private readonly backends = new Map<string, TrainerBackend>();
+
+  register(backend: TrainerBackend): void {
+    if (!NAME_RE.test(backend.name)) {
+      throw new Error(`backend name must be lowercase letters, digits and dashes: "${backend.name}"`);
+    }
+    if (this.backends.has(backend.name)) {
+      throw new Error(`backend "${backend.name}" is already registered`);
+    }
+    this.backends.set(backend.name, backend);
+  }
+
+  has(name: string): boolean {
+    return this.backends.has(name);
+  }
+
+  get(name: string): TrainerBackend {
+    const backend = this.backends.get(name);
+    if (!backend) {
+      throw new Error(`unknown backend "${name}" (registered: ${this.names().join(', ') || 'none'})`);
+    }
+    return backend;
+  }
+
+  names(): string[] {
+    return [...this.backends.keys()].sort();
+  }
+}
+
+/** The process-wide registry; backends/index.ts registers the built-in backends into it. */
+export const defaultBackendRegistry = new BackendRegistry();
+
+/** Registers a backend in the process-wide registry; throws on a duplicate name. */
+export function registerBackend(backend: TrainerBackend): void {
+  defaultBackendRegistry.register(backend);
+}
+
+/** Looks a backend up in the process-wide registry; throws on an unknown name. */
+export function getBackend(name: string): TrainerBackend {
+  return defaultBackendRegistry.get(name);
+}

@@ -1,0 +1,214 @@
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RecordingSink, waitFor } from '../../testing/recording-sink.js';
+import type { BackendRequest } from '../backend.js';
+import { TrainAbort, timeoutAbort } from '../train-abort.js';
+import { CommandBackend } from './command-backend.js';
+import { processAlive } from './process-group.js';
+
+const FIXTURES = fileURLToPath(new URL('./fixtures/', import.meta.url));
+const NODE = process.execPath;
+
+let workdir: string;
+beforeAll(async () => {
+  workdir = await mkdtemp(join(tmpdir(), 'tinysweep-cmd-spec-'));
+});
+afterAll(async () => {
+  await rm(workdir, { recursive: true, force: true });
+});
+
+function request(spec: Record<string, unknown>, params: Record<string, unknown> = {}): BackendRequest {
+  return { trialId: 'trial-1', sweepId: 'sweep-1', attempt: 2, params, spec, timeoutMs: 0, workdir };
+}
+
+describe('CommandBackend', () => {
+  const backend = new CommandBackend({ killGraceMs: 500 });
+
+  it('streams metrics lines as progress and reports the final metrics, params and adapter', async () => {
+    const sink = new RecordingSink();
+    const result = await backend.run(
+      request({ kind: 'command', command: [NODE, 'metrics.mjs', '{steps}', '--huge'], cwd: FIXTURES }, { steps: 3 }),
+      sink,
+      new AbortController().signal,
+    );
+    expect(result).toMatchObject({ ok: true, failure: 'FAILURE_NONE', error: '', trainableParams: 13, effectiveParams: 9 });
+    expect(result.metrics).toEqual({ accuracy: 0.75, loss: 0.1 });
+    expect(JSON.parse(result.adapterJson as string)).toEqual({ v: [0.5, -0.25], seed: 7 });
+    expect(sink.steps.slice(0, 3)).toEqual([
+      { step: 10, metrics: { loss: 1, acc: 1 / 3 } },
+      { step: 20, metrics: { loss: 0.5, acc: 2 / 3 } },
+      { step: 30, metrics: { loss: 1 / 3, acc: 1 } },
+    ]);
+    // NaN / Infinity accepted; a line without step continues the count
+    expect(sink.steps[3].step).toBe(31);
+    expect(sink.steps[3].metrics.loss).toBeNaN();
+    expect(sink.steps[3].metrics.grad_norm).toBe(Infinity);
+    expect(sink.steps[4]).toEqual({ step: 32, metrics: { unstepped: 1 } });
+    const stdout = sink.lines('stdout');
+    expect(stdout[0]).toBe('starting training');
+    expect(stdout).toContain('[1, 2, 3]');
+    expect(stdout.at(-1)).toBe('done, no newline at the end');
+    const cut = stdout.find((l) => l.startsWith('xxx'));
+    expect(cut).toMatch(/^x{65536} …\[line cut at 65536 characters\]$/);
+    expect(sink.lines('stderr')).toEqual(['a warning on stderr']);
+    expect(sink.lines('engine')[0]).toContain('metrics.mjs 3 --huge');
+  });
+
+  it('uses the last metrics line as final when there is no final line', async () => {
+    const sink = new RecordingSink();
+    const result = await backend.run(
+      request({ command: `${NODE} metrics.mjs 2 --no-final`, cwd: FIXTURES }),
+      sink,
+      new AbortController().signal,
+    );
+    expect(result.ok).toBe(true);
+    expect(result.metrics).toEqual({ unstepped: 1 });
+  });
+
+  it('fills placeholders, environment and the params file, and removes the file afterwards', async () => {
+    process.env.TINYSWEEP_TRAINER_TOKEN = 'trainer-secret';
+    process.env.TINYSWEEP_SEED = 'stale';
+    const sink = new RecordingSink();
+    const params = { lr: 0.1, adapter: { rank: 2, modules: ['q', 'v'] }, seed: 1, name: 'two words' };
+    const result = await backend.run(
+      request(
+        {
+          command: [
+            NODE,
+            join(FIXTURES, 'echo-env.mjs'),
+            '--lr={lr}',
+            '--rank',
+            '{adapter.rank}',
+            '{adapter.modules}',
+            '{adapter}',
+            '{seed}',
+            '{name}',
+            '{trial_id}/{sweep_id}/{attempt}',
+            '{params_file}',
+            '{"literal":true}',
+          ],
+          env: { FIXTURE_FLAG: 'on', FIXTURE_NUM: 7, TINYSWEEP_TRIAL_ID: 'must be overridden' },
+        },
+        params,
+      ),
+      sink,
+      new AbortController().signal,
+    );
+    expect(result).toMatchObject({ ok: true });
+    const stdout = sink.lines('stdout');
+    const argv = JSON.parse(stdout.find((l) => l.startsWith('ARGV '))!.slice(5)) as string[];
+    const paramsFile = argv[8];
+    expect(argv).toEqual([
+      '--lr=0.1',
+      '--rank',
+      '2',
+      '["q","v"]',
+      '{"rank":2,"modules":["q","v"]}',
+      '1',
+      'two words',
+      'trial-1/sweep-1/2',
+      paramsFile,
+      '{"literal":true}',
+    ]);
+    expect(paramsFile).toMatch(/tinysweep-trial-.*params\.json$/);
+    const env = JSON.parse(stdout.find((l) => l.startsWith('ENV '))!.slice(4)) as Record<string, string>;
+    expect(env).toMatchObject({
+      TINYSWEEP_PARAMS: JSON.stringify(params),
+      TINYSWEEP_PARAMS_FILE: paramsFile,
+      TINYSWEEP_TRIAL_ID: 'trial-1',
+      TINYSWEEP_SWEEP_ID: 'sweep-1',
+      TINYSWEEP_ATTEMPT: '2',
+      TINYSWEEP_SEED: '1',
+      FIXTURE_FLAG: 'on',
+      FIXTURE_NUM: '7',
+      PYTHONUNBUFFERED: '1',
+    });
+    expect(env.TINYSWEEP_TRAINER_TOKEN).toBeUndefined(); // the trainer's secrets stay with the trainer
+    delete process.env.TINYSWEEP_TRAINER_TOKEN;
+    delete process.env.TINYSWEEP_SEED;
+    expect(JSON.parse(stdout.find((l) => l.startsWith('FILE '))!.slice(5))).toEqual(params);
+    expect(stdout.find((l) => l.startsWith('CWD '))).toBe(`CWD ${workdir}`);
+    expect(existsSync(paramsFile)).toBe(false);
+  });
+
+  it('rejects an unknown placeholder as a bad request', async () => {
+    const result = await backend.run(request({ command: [NODE, '-e', '0', '{lrr}'] }, { lr: 1 }), new RecordingSink(), new AbortController().signal);
+    expect(result).toMatchObject({ ok: false, failure: 'FAILURE_BAD_REQUEST' });
+    expect(result.error).toContain('{lrr}');
+  });
+
+  it('rejects an invalid backend section and a missing cwd as bad requests', async () => {
+    const signal = new AbortController().signal;
+    const noCommand = await backend.run(request({ kind: 'command' }), new RecordingSink(), signal);
+    expect(noCommand).toMatchObject({ ok: false, failure: 'FAILURE_BAD_REQUEST' });
+    expect(noCommand.error).toContain('command');
+    const badCwd = await backend.run(request({ command: [NODE, '-e', '0'], cwd: 'does/not/exist' }), new RecordingSink(), signal);
+    expect(badCwd).toMatchObject({ ok: false, failure: 'FAILURE_BAD_REQUEST' });
+    expect(badCwd.error).toContain('does/not/exist');
+  });
+
+  it('reports a program that does not exist as a bad request naming it', async () => {
+    const result = await backend.run(request({ command: 'no-such-program-tinysweep --x 1' }), new RecordingSink(), new AbortController().signal);
+    expect(result).toMatchObject({ ok: false, failure: 'FAILURE_BAD_REQUEST' });
+    expect(result.error).toContain('program not found: "no-such-program-tinysweep"');
+  });
+
+  it('keeps the stderr tail (at most 4 KB) and partial metrics on a non-zero exit', async () => {
+    const sink = new RecordingSink();
+    const result = await backend.run(request({ command: [NODE, 'fail.mjs'], cwd: FIXTURES }), sink, new AbortController().signal);
+    expect(result).toMatchObject({ ok: false, failure: 'FAILURE_EXIT', metrics: { loss: 2.5 } });
+    expect(result.error).toMatch(/^exit code 3: /);
+    expect(result.error).toMatch(/RuntimeError: CUDA out of memory$/);
+    expect(Buffer.byteLength(result.error as string)).toBeLessThanOrEqual(4096 + 'exit code 3: '.length);
+    expect(result.error).not.toContain('noise line 0 ');
+    expect(sink.lines('stderr')).toHaveLength(202);
+  });
+
+  it('reports death by signal', async () => {
+    const result = await backend.run(
+      request({ command: [NODE, '-e', "process.kill(process.pid, 'SIGSEGV')"] }),
+      new RecordingSink(),
+      new AbortController().signal,
+    );
+    expect(result).toMatchObject({ ok: false, failure: 'FAILURE_EXIT', error: 'killed by signal SIGSEGV' });
+  });
+
+  it('kills the program and its grandchild on abort, escalating to SIGKILL after the grace', async () => {
+    const sink = new RecordingSink();
+    const controller = new AbortController();
+    const started = Date.now();
+    const running = backend.run(request({ command: [NODE, 'grandchild.mjs', '--ignore-term'], cwd: FIXTURES }), sink, controller.signal);
+    expect(await waitFor(() => sink.steps.length > 0)).toBe(true);
+    const { child_pid: childPid, grandchild_pid: grandchildPid } = sink.steps[0].metrics;
+    expect(processAlive(childPid)).toBe(true);
+    expect(processAlive(grandchildPid)).toBe(true);
+    controller.abort(new TrainAbort('cancelled', 'training cancelled: test'));
+    const result = await running;
+    expect(result).toMatchObject({ ok: false, failure: 'FAILURE_CANCELLED', error: 'training cancelled: test' });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(500); // SIGTERM was ignored; SIGKILL after the grace
+    expect(await waitFor(() => !processAlive(childPid) && !processAlive(grandchildPid), 5000)).toBe(true);
+  });
+
+  it('reports a timeout abort as FAILURE_TIMEOUT', async () => {
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(timeoutAbort(300)), 300);
+    const result = await backend.run(request({ command: [NODE, 'hang.mjs'], cwd: FIXTURES }), new RecordingSink(), controller.signal);
+    expect(result).toMatchObject({ ok: false, failure: 'FAILURE_TIMEOUT', error: 'trial timed out after 0.3 s', metrics: { pid: expect.any(Number) } });
+    expect(processAlive(result.metrics!.pid as number)).toBe(false);
+  });
+
+  it('stops processes a program leaves behind after it exits', async () => {
+    const result = await new CommandBackend({ killGraceMs: 500, drainMs: 200 }).run(
+      request({ command: [NODE, 'straggler.mjs'], cwd: FIXTURES }),
+      new RecordingSink(),
+      new AbortController().signal,
+    );
+    expect(result).toMatchObject({ ok: true, metrics: { acc: 1 } });
+    const straggler = result.metrics!.straggler_pid as number;
+    expect(await waitFor(() => !processAlive(straggler), 3000)).toBe(true);
+  });
+});

@@ -1,0 +1,120 @@
+#!/usr/bin/env node
+/**
+ * tinysweep trainer: a gRPC server (Describe, Train) on a trainer node.
+ *
+ *   node apps/trainer/dist/main.js [--port 0] [--slots 2] ...      (or: npm start -w @tinysweep/trainer)
+ *   TINYSWEEP_TRAINER_PORT=0 TINYSWEEP_API_URL=http://127.0.0.1:4100 node apps/trainer/dist/main.js
+ *
+ * Configuration — environment variable (flag), default. Flags win over the environment.
+ *   TINYSWEEP_TRAINER_PORT      (--port)          50051; 0 picks a free port (see the listening line)
+ *   TINYSWEEP_TRAINER_HOST      (--host)          127.0.0.1; the interface to bind (0.0.0.0 for all)
+ *   TINYSWEEP_TRAINER_ADVERTISE (--advertise)     host:port the dispatcher dials; default the bound
+ *                                                 host:port (the hostname when bound to 0.0.0.0 / ::)
+ *   TINYSWEEP_TRAINER_ID        (--id)            hostname-port
+ *   TINYSWEEP_TRAINER_SLOTS     (--slots)         1; trainings at once, more get RESOURCE_EXHAUSTED
+ *   TINYSWEEP_TRAINER_DEVICE    (--device)        cpu; "cuda:0", ...
+ *   TINYSWEEP_TRAINER_MODELS    (--models)        none; comma-separated models this node serves
+ *   TINYSWEEP_WORKDIR           (--workdir)       the current directory; base of a command's cwd
+ *   TINYSWEEP_TRAINER_DRAIN_MS  (--drain-ms)      0; on SIGTERM/SIGINT, how long running trainings
+ *                                                 may finish before they are cancelled
+ *   TINYSWEEP_API_URL           (--api-url)       none; the control plane, e.g. http://127.0.0.1:4100.
+ *                                                 Unset: no heartbeat (a standalone trainer)
+ *   TINYSWEEP_HEARTBEAT_MS      (--heartbeat-ms)  2000
+ *   TINYSWEEP_LOG_LEVEL         (--log-level)     info
+ *   TINYSWEEP_TRAINER_TOKEN     (env only)        shared token; when set, every gRPC call without
+ *                                                 `authorization: Bearer <token>` gets UNAUTHENTICATED
+ *   TINYSWEEP_API_TOKEN         (env only)        bearer token for the control plane API
+ *
+ * Logs are pino JSON lines on stdout. Once serving it logs exactly one line with
+ * `"msg":"trainer listening"` and `"address"` (host:port bound) / `"advertise"`, which a parent
+ * process can wait for. SIGTERM/SIGINT stop it cleanly (cancel trainings, leave the control
+ * plane); a second signal exits at once.
+ */
+import { pino } from 'pino';
+import { Heartbeat } from './heartbeat.js';
+import { loadTrainerConfig, TRAINER_USAGE, type TrainerConfig } from './trainer-config.js';
+import { TrainerServer } from './trainer-server.js';
+
+async function main(): Promise<void> {
+  let loaded: ReturnType<typeof loadTrainerConfig>;
+  try {
+    loaded = loadTrainerConfig(process.env, process.argv.slice(2));
+  } catch (err) {
+    process.stderr.write(`tinysweep-trainer: ${(err as Error).message}\n\n${TRAINER_USAGE}`);
+    process.exit(2);
+  }
+  if ('help' in loaded) {
+    process.stdout.write(TRAINER_USAGE);
+    return;
+  }
+  const config: TrainerConfig = loaded;
+  const logger = pino({ name: 'trainer', level: config.logLevel });
+
+  const server = new TrainerServer({
+    host: config.host,
+    port: config.port,
+    advertise: config.advertise,
+    nodeId: config.nodeId,
+    slots: config.slots,
+    device: config.device,
+    models: config.models,
+    token: config.token,
+    workdir: config.workdir,
+    drainMs: config.drainMs,
+    logger,
+  });
+  const { port, address, nodeId } = await server.start();
+  const info = server.describe();
+  logger.info(
+    { address: `${config.host}:${port}`, port, advertise: address, nodeId, slots: info.slots, device: info.device, backends: info.backends, auth: Boolean(config.token) },
+    'trainer listening',
+  );
+
+  let heartbeat: Heartbeat | undefined;
+  if (config.apiUrl) {
+    heartbeat = new Heartbeat({
+      apiUrl: config.apiUrl,
+      token: config.apiToken,
+      intervalMs: config.heartbeatMs,
+      logger,
+      body: () => {
+        const node = server.describe();
+        return {
+          id: node.nodeId ?? nodeId,
+          address: node.address ?? address,
+          device: node.device ?? config.device,
+          slots: node.slots ?? config.slots,
+          running: node.running ?? 0,
+          backends: node.backends ?? [],
+          models: node.models ?? [],
+          version: node.version ?? '',
+        };
+      },
+    });
+    heartbeat.start();
+  } else {
+    logger.info('TINYSWEEP_API_URL is not set: no heartbeat, the trainer is not registered anywhere');
+  }
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) {
+      logger.warn({ signal }, 'second signal: exiting now');
+      process.exit(1);
+    }
+    stopping = true;
+    logger.info({ signal, running: server.running }, 'stopping');
+    await heartbeat?.stop({ leave: false });
+    await server.stop();
+    await heartbeat?.stop({ leave: true });
+    logger.info('trainer stopped');
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`tinysweep-trainer: ${(err as Error).stack ?? String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,118 @@
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+
+/** Everything main.ts needs, from the environment and command-line flags (flags win). */
+export interface TrainerConfig {
+  host: string;
+  port: number;
+  advertise?: string;
+  nodeId?: string;
+  slots: number;
+  device: string;
+  models: string[];
+  workdir: string;
+  drainMs: number;
+  apiUrl?: string;
+  apiToken?: string;
+  token?: string;
+  heartbeatMs: number;
+  logLevel: string;
+}
+
+/** flag → environment variable; secrets (tokens) are environment-only so they stay out of `ps`. */
+const FLAGS = {
+  host: 'TINYSWEEP_TRAINER_HOST',
+  port: 'TINYSWEEP_TRAINER_PORT',
+  advertise: 'TINYSWEEP_TRAINER_ADVERTISE',
+  id: 'TINYSWEEP_TRAINER_ID',
+  slots: 'TINYSWEEP_TRAINER_SLOTS',
+  device: 'TINYSWEEP_TRAINER_DEVICE',
+  models: 'TINYSWEEP_TRAINER_MODELS',
+  workdir: 'TINYSWEEP_WORKDIR',
+  'drain-ms': 'TINYSWEEP_TRAINER_DRAIN_MS',
+  'api-url': 'TINYSWEEP_API_URL',
+  'heartbeat-ms': 'TINYSWEEP_HEARTBEAT_MS',
+  'log-level': 'TINYSWEEP_LOG_LEVEL',
+} as const;
+
+export const TRAINER_USAGE = `usage: tinysweep-trainer [--flag value ...]
+
+  --host          TINYSWEEP_TRAINER_HOST       bind address (127.0.0.1)
+  --port          TINYSWEEP_TRAINER_PORT       port, 0 = any free one (50051)
+  --advertise     TINYSWEEP_TRAINER_ADVERTISE  address the dispatcher dials (host:port)
+  --id            TINYSWEEP_TRAINER_ID         node id (hostname-port)
+  --slots         TINYSWEEP_TRAINER_SLOTS      trainings at once (1)
+  --device        TINYSWEEP_TRAINER_DEVICE     cpu | cuda:0 | ... (cpu)
+  --models        TINYSWEEP_TRAINER_MODELS     comma-separated models it serves ()
+  --workdir       TINYSWEEP_WORKDIR            base of relative paths in specs (cwd)
+  --drain-ms      TINYSWEEP_TRAINER_DRAIN_MS   on SIGTERM, let trainings finish this long (0)
+  --api-url       TINYSWEEP_API_URL            control plane; unset = no heartbeat
+  --heartbeat-ms  TINYSWEEP_HEARTBEAT_MS       heartbeat interval (2000)
+  --log-level     TINYSWEEP_LOG_LEVEL          pino level (info)
+                  TINYSWEEP_TRAINER_TOKEN      require "authorization: Bearer <token>" on gRPC
+                  TINYSWEEP_API_TOKEN          bearer token for the control plane API
+`;
+
+function int(name: string, text: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
+  const value = Number(text);
+  if (!/^\s*\d+\s*$/.test(text) || !Number.isSafeInteger(value) || value < min || value > max) {
+    throw new Error(`${name} must be an integer from ${min} to ${max}, got "${text}"`);
+  }
+  return value;
+}
+
+/**
+ * Reads the trainer's configuration. Throws an Error naming the variable (or flag) on a bad value
+ * and on unknown flags; `{ help: true }` when --help was given.
+ */
+export function loadTrainerConfig(env: NodeJS.ProcessEnv, argv: string[]): TrainerConfig | { help: true } {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      ...Object.fromEntries(Object.keys(FLAGS).map((flag) => [flag, { type: 'string' as const }])),
+      help: { type: 'boolean', short: 'h' },
+    },
+    strict: true,
+    allowPositionals: false,
+  });
+  if (values.help) return { help: true };
+  const flags = values as Record<string, string | boolean | undefined>;
+  const get = (flag: keyof typeof FLAGS): { name: string; value: string | undefined } => {
+    const fromFlag = flags[flag];
+    if (typeof fromFlag === 'string') return { name: `--${flag}`, value: fromFlag };
+    const fromEnv = env[FLAGS[flag]];
+    return { name: FLAGS[flag], value: fromEnv === '' ? undefined : fromEnv };
+  };
+  const num = (flag: keyof typeof FLAGS, fallback: number, min: number, max?: number): number => {
+    const { name, value } = get(flag);
+    return value === undefined ? fallback : int(name, value, min, max);
+  };
+
+  const apiUrl = get('api-url').value;
+  if (apiUrl !== undefined) {
+    try {
+      new URL(apiUrl);
+    } catch {
+      throw new Error(`${get('api-url').name} is not a URL: "${apiUrl}"`);
+    }
+  }
+  return {
+    host: get('host').value ?? '127.0.0.1',
+    port: num('port', 50051, 0, 65535),
+    advertise: get('advertise').value,
+    nodeId: get('id').value,
+    slots: num('slots', 1, 1),
+    device: get('device').value ?? 'cpu',
+    models: (get('models').value ?? '')
+      .split(',')
+      .map((m) => m.trim())
+      .filter(Boolean),
+    workdir: resolve(get('workdir').value ?? process.cwd()),
+    drainMs: num('drain-ms', 0, 0),
+    apiUrl,
+    apiToken: env.TINYSWEEP_API_TOKEN || undefined,
+    token: env.TINYSWEEP_TRAINER_TOKEN || undefined,
+    heartbeatMs: num('heartbeat-ms', 2000, 1),
+    logLevel: get('log-level').value ?? 'info',
+  };
+}

@@ -1,0 +1,282 @@
+import * as grpc from '@grpc/grpc-js';
+import {
+  loadTrainerProto,
+  TRAINER_SERVER_OPTIONS,
+  type DescribeRequest__Output,
+  type NodeInfo,
+  type TrainEvent,
+  type TrainRequest__Output,
+  type TrainResult,
+} from '@tinysweep/proto';
+import { hostname } from 'node:os';
+import { pino, type Logger } from 'pino';
+import { bearerAuthInterceptor } from './auth.js';
+import { defaultBackendRegistry, type EventSink } from './backends/index.js';
+import { abortedResult, TrainAbort, timeoutAbort } from './backends/train-abort.js';
+import type { TrainerServerOptions } from './interfaces/trainer-server-options.js';
+import { TRAINER_VERSION } from './version.js';
+
+/** Events queued on a slow stream beyond which log lines are dropped (progress never is). */
+const LOG_BACKLOG_LIMIT = 1000;
+
+type TrainCall = grpc.ServerWritableStream<TrainRequest__Output, TrainEvent>;
+
+interface Training {
+  trialId: string;
+  controller: AbortController;
+  done: Promise<void>;
+}
+
+/** setTimeout's ceiling (~24.8 days); longer trial timeouts are clamped to it. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref());
+
+function isWildcard(host: string): boolean {
+  return host === '0.0.0.0' || host === '::' || host === '[::]' || host === '';
+}
+
+function hostPort(host: string, port: number): string {
+  return host.includes(':') && !host.startsWith('[') ? `[${host}]:${port}` : `${host}:${port}`;
+}
+
+/** Parses a JSON-object field of a TrainRequest; empty means {}. */
+function parseObject(field: string, text: string): Record<string, unknown> {
+  if (text.trim() === '') return {};
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    throw new Error(`${field} is not valid JSON: ${(err as Error).message}`, { cause: err });
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new Error(`${field} must be a JSON object`);
+  return value as Record<string, unknown>;
+}
+
+/**
+ * The gRPC server of a trainer node: Describe says what the node is, Train runs one trial
+ * attempt on a backend and streams its events.
+ *
+ * - At most `slots` trainings run at once; one more Train fails with RESOURCE_EXHAUSTED.
+ * - A Train whose request cannot run (unknown backend, bad JSON) ends with a FAILURE_BAD_REQUEST
+ *   result, not a gRPC error: gRPC errors mean "try elsewhere", results mean "this is the outcome".
+ * - Every Train stream ends with exactly one `result` event, then OK status.
+ * - When the client cancels or disappears (keepalive notices within ~15 s), the training's
+ *   AbortSignal fires and the backend kills what it started. The request's timeout_ms fires
+ *   the same signal with a timeout reason.
+ * - stop() refuses new calls, lets running trainings finish for `drainMs`, cancels the rest,
+ *   sends their results and closes.
+ */
+export class TrainerServer {
+  private readonly opts: Required<Omit<TrainerServerOptions, 'advertise' | 'nodeId' | 'token'>> &
+    Pick<TrainerServerOptions, 'advertise' | 'nodeId' | 'token'>;
+  private readonly logger: Logger;
+  private readonly trainings = new Map<number, Training>();
+  private server?: grpc.Server;
+  private boundPort?: number;
+  private seq = 0;
+  private stopping?: Promise<void>;
+
+  constructor(opts: TrainerServerOptions = {}) {
+    this.opts = {
+      host: '127.0.0.1',
+      port: 50051,
+      slots: 1,
+      device: 'cpu',
+      models: [],
+      workdir: process.cwd(),
+      drainMs: 0,
+      backends: defaultBackendRegistry,
+      version: TRAINER_VERSION,
+      logger: pino({ level: 'silent' }),
+      ...opts,
+    };
+    this.logger = this.opts.logger;
+    if (!Number.isInteger(this.opts.slots) || this.opts.slots < 1) throw new Error('slots must be an integer greater than 0');
+    if (!Number.isInteger(this.opts.port) || this.opts.port < 0 || this.opts.port > 65535) throw new Error('port must be an integer from 0 to 65535');
+    if (!(this.opts.drainMs >= 0)) throw new Error('drainMs must be at least 0');
+  }
+
+  /** Binds and starts serving; resolves with the bound port and the advertised address. */
+  async start(): Promise<{ port: number; address: string; nodeId: string }> {
+    if (this.server) throw new Error('TrainerServer already started');
+    const server = new grpc.Server({
+      ...TRAINER_SERVER_OPTIONS,
+      interceptors: this.opts.token ? [bearerAuthInterceptor(this.opts.token)] : [],
+    });
+    server.addService(loadTrainerProto().tinysweep.trainer.v1.Trainer.service, {
+      Describe: (call: grpc.ServerUnaryCall<DescribeRequest__Output, NodeInfo>, callback: grpc.sendUnaryData<NodeInfo>) =>
+        callback(null, this.describe()),
+      Train: (call: TrainCall) => this.train(call),
+    });
+    this.boundPort = await new Promise<number>((resolve, reject) =>
+      server.bindAsync(hostPort(this.opts.host, this.opts.port), grpc.ServerCredentials.createInsecure(), (err, port) =>
+        err ? reject(err) : resolve(port),
+      ),
+    );
+    this.server = server;
+    return { port: this.boundPort, address: this.address, nodeId: this.nodeId };
+  }
+
+  /** The bound port (after start()). */
+  get port(): number {
+    if (this.boundPort === undefined) throw new Error('TrainerServer not started');
+    return this.boundPort;
+  }
+
+  /** The address the dispatcher dials. */
+  get address(): string {
+    if (this.opts.advertise) return this.opts.advertise;
+    return hostPort(isWildcard(this.opts.host) ? hostname() : this.opts.host, this.port);
+  }
+
+  get nodeId(): string {
+    return this.opts.nodeId ?? `${hostname()}-${this.port}`;
+  }
+
+  /** Trainings in flight. */
+  get running(): number {
+    return this.trainings.size;
+  }
+
+  /** What Describe answers (and the heartbeat sends). */
+  describe(): NodeInfo {
+    return {
+      nodeId: this.nodeId,
+      address: this.address,
+      device: this.opts.device,
+      slots: this.opts.slots,
+      backends: this.opts.backends.names(),
+      models: this.opts.models,
+      version: this.opts.version,
+      running: this.running,
+    };
+  }
+
+  /**
+   * Stops serving: new calls are refused, running trainings get `drainMs` (default: the option)
+   * to finish, then are cancelled (FAILURE_CANCELLED results are still sent); resolves when closed.
+   */
+  stop(drainMs: number = this.opts.drainMs): Promise<void> {
+    this.stopping ??= this.shutdown(drainMs);
+    return this.stopping;
+  }
+
+  private async shutdown(drainMs: number): Promise<void> {
+    const server = this.server;
+    if (!server) return;
+    const closed = new Promise<void>((resolve) => server.tryShutdown(() => resolve()));
+    const all = () => Promise.all([...this.trainings.values()].map((t) => t.done));
+    if (this.trainings.size > 0 && drainMs > 0) {
+      this.logger.info({ running: this.trainings.size, drainMs }, 'draining trainings');
+      await Promise.race([all(), sleep(drainMs)]);
+    }
+    for (const t of this.trainings.values()) {
+      this.logger.warn({ trialId: t.trialId }, 'cancelling training: trainer shutting down');
+      t.controller.abort(new TrainAbort('shutdown', 'training cancelled: the trainer is shutting down'));
+    }
+    await all();
+    // results are written; give clients a moment to read them, then close what is left
+    await Promise.race([closed, sleep(2000)]);
+    server.forceShutdown();
+  }
+
+  private train(call: TrainCall): void {
+    const req = call.request;
+    if (this.stopping) {
+      call.emit('error', { code: grpc.status.UNAVAILABLE, details: 'trainer is shutting down' });
+      return;
+    }
+    if (this.trainings.size >= this.opts.slots) {
+      this.logger.info({ trialId: req.trialId, slots: this.opts.slots }, 'train refused: no free slot');
+      call.emit('error', {
+        code: grpc.status.RESOURCE_EXHAUSTED,
+        details: `all ${this.opts.slots} slot(s) of trainer ${this.nodeId} are busy`,
+      });
+      return;
+    }
+    const id = ++this.seq;
+    const controller = new AbortController();
+    const done = this.runTraining(call, controller)
+      .catch((err: unknown) => this.logger.error({ err, trialId: req.trialId }, 'training crashed'))
+      .finally(() => this.trainings.delete(id));
+    this.trainings.set(id, { trialId: req.trialId, controller, done });
+  }
+
+  private async runTraining(call: TrainCall, controller: AbortController): Promise<void> {
+    const req = call.request;
+    const started = performance.now();
+    const log = this.logger.child({ trialId: req.trialId, sweepId: req.sweepId, attempt: req.attempt, backend: req.backend });
+    const cancel = (why: string) => controller.abort(new TrainAbort('cancelled', why));
+    call.on('cancelled', () => cancel('training cancelled: the client cancelled the call or went away'));
+    call.on('error', (err: Error) => cancel(`training cancelled: stream error: ${err.message}`));
+    if (call.cancelled) cancel('training cancelled: the client cancelled the call');
+    const timeoutMs = Number(req.timeoutMs) || 0;
+    const timer = timeoutMs > 0 ? setTimeout(() => controller.abort(timeoutAbort(timeoutMs)), Math.min(timeoutMs, MAX_TIMER_MS)) : undefined;
+
+    let dropped = 0;
+    const send = (event: TrainEvent) => {
+      if (!call.cancelled && !call.writableEnded && !call.destroyed) call.write(event);
+    };
+    const sink: EventSink = {
+      progress: (step, metrics) => send({ progress: { step, metrics } }),
+      log: (stream, line) => {
+        if (call.writableLength > LOG_BACKLOG_LIMIT) {
+          dropped++;
+          return;
+        }
+        if (dropped > 0) {
+          send({ log: { stream: 'engine', line: `[${dropped} log lines dropped: the client reads too slowly]` } });
+          dropped = 0;
+        }
+        send({ log: { stream, line } });
+      },
+    };
+
+    log.info({ timeoutMs }, 'training started');
+    let result: TrainResult;
+    try {
+      result = await this.runBackend(req, sink, controller.signal);
+    } catch (err) {
+      result = controller.signal.aborted
+        ? abortedResult(controller.signal.reason)
+        : { ok: false, failure: 'FAILURE_EXIT', error: `backend "${req.backend}" threw: ${(err as Error).message}` };
+    } finally {
+      clearTimeout(timer);
+    }
+    if (!result.seconds) result = { ...result, seconds: (performance.now() - started) / 1000 };
+    if (!result.ok && !result.failure) result = { ...result, failure: 'FAILURE_EXIT' };
+    log.info({ ok: result.ok, failure: result.failure, seconds: result.seconds, error: result.error || undefined }, 'training finished');
+    send({ result });
+    if (!call.writableEnded) call.end();
+  }
+
+  private async runBackend(req: TrainRequest__Output, sink: EventSink, signal: AbortSignal): Promise<TrainResult> {
+    if (!this.opts.backends.has(req.backend)) {
+      const offered = this.opts.backends.names().join(', ') || 'none';
+      return { ok: false, failure: 'FAILURE_BAD_REQUEST', error: `unknown backend "${req.backend}" (this trainer offers: ${offered})` };
+    }
+    let params: Record<string, unknown>;
+    let spec: Record<string, unknown>;
+    try {
+      params = parseObject('params_json', req.paramsJson);
+      spec = parseObject('backend_json', req.backendJson);
+    } catch (err) {
+      return { ok: false, failure: 'FAILURE_BAD_REQUEST', error: (err as Error).message };
+    }
+    const backend = this.opts.backends.get(req.backend);
+    return backend.run(
+      {
+        trialId: req.trialId,
+        sweepId: req.sweepId,
+        attempt: req.attempt,
+        params,
+        spec,
+        timeoutMs: Number(req.timeoutMs) || 0,
+        workdir: this.opts.workdir,
+      },
+      sink,
+      signal,
+    );
+  }
+}

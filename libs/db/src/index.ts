@@ -1,0 +1,7 @@
+export * from './migrate.js';
+export * from './database.js';
+export * from './domain.js';
+export * from './sweep-repository.js';
+export * from './trial-repository.js';
+export * from './node-repository.js';
+// generated/ and rows.ts are internal: nothing outside libs/db sees Prisma's types.

@@ -1,0 +1,172 @@
+import type { Database, Prisma } from './database.js';
+import type { BestTrial, JsonObject, NewSweep, Sweep, SweepStatus, SweepWithSpec, TrialCounts } from './domain.js';
+
+const EMPTY_COUNTS = (): TrialCounts => ({ queued: 0, running: 0, succeeded: 0, failed: 0, cancelled: 0 });
+
+interface SweepRow {
+  id: string;
+  name: string;
+  status: SweepStatus;
+  createdAt: Date;
+  finishedAt: Date | null;
+  trialCount: number;
+  metric: string;
+  maximize: boolean;
+}
+
+/** Sweeps and the trials they own, as a whole: create, read with counts, cancel, status. */
+export class SweepRepository {
+  private readonly prisma: Prisma;
+
+  constructor(db: Database) {
+    this.prisma = db.prisma;
+  }
+
+  /** Sweep row and all its trials in one transaction: a sweep is never half stored. */
+  async create(s: NewSweep): Promise<void> {
+    await this.prisma.$transaction(
+      async (tx) => {
+        await tx.sweep.create({
+          data: {
+            id: s.id,
+            name: s.name,
+            spec: s.spec as object,
+            specSource: s.specSource,
+            trialCount: s.trials.length,
+            metric: s.metric,
+            maximize: s.maximize,
+          },
+        });
+        for (let i = 0; i < s.trials.length; i += 5000) {
+          await tx.trial.createMany({
+            data: s.trials.slice(i, i + 5000).map((t) => ({
+              id: t.id,
+              sweepId: s.id,
+              ordinal: t.ordinal,
+              params: t.params as object,
+              seed: t.seed,
+              configHash: t.configHash,
+              groupHash: t.groupHash,
+            })),
+          });
+        }
+      },
+      { timeout: 300_000, maxWait: 10_000 },
+    );
+  }
+
+  async get(id: string): Promise<SweepWithSpec | null> {
+    const row = await this.prisma.sweep.findUnique({ where: { id } });
+    if (!row) return null;
+    const [counts, best] = await Promise.all([this.counts([id]), this.best(row)]);
+    return { ...this.toSweep(row, counts.get(id), best), spec: row.spec as JsonObject };
+  }
+
+  async list(limit = 50, offset = 0): Promise<Sweep[]> {
+    const rows = await this.prisma.sweep.findMany({ orderBy: { createdAt: 'desc' }, take: limit, skip: offset });
+    const counts = await this.counts(rows.map((r) => r.id));
+    const bests = await Promise.all(rows.map((r) => this.best(r)));
+    return rows.map((r, i) => this.toSweep(r, counts.get(r.id), bests[i] ?? null));
+  }
+
+  /** The spec a sweep was created with (dispatchers cache it per sweep). */
+  async spec(id: string): Promise<JsonObject | null> {
+    const row = await this.prisma.sweep.findUnique({ where: { id }, select: { spec: true } });
+    return row ? (row.spec as JsonObject) : null;
+  }
+
+  async status(id: string): Promise<SweepStatus | null> {
+    const row = await this.prisma.sweep.findUnique({ where: { id }, select: { status: true } });
+    return row?.status ?? null;
+  }
+
+  /**
+   * Cancels a sweep: queued and running trials become cancelled at once (Postgres is the truth;
+   * dispatchers stop running ones when told, or when they next look). Returns the trial ids
+   * that were queued and running, so the caller can remove jobs and signal trainers.
+   */
+  async cancel(id: string): Promise<{ queued: string[]; running: string[] } | null> {
+    return this.prisma.$transaction(async (tx) => {
+      const n = await tx.$executeRawUnsafe(
+        `UPDATE sweep SET status = 'cancelled', finished_at = coalesce(finished_at, now()), updated_at = now() WHERE id = $1::uuid`,
+        id,
+      );
+      if (n === 0) return null;
+      const rows = await tx.$queryRawUnsafe<{ id: string; was: string }[]>(
+        `UPDATE trial t SET status = 'cancelled', finished_at = now(), error = coalesce(t.error, 'cancelled by user')
+           FROM (SELECT id, status::text AS was FROM trial WHERE sweep_id = $1::uuid AND status IN ('queued', 'running') FOR UPDATE) p
+          WHERE t.id = p.id RETURNING t.id, p.was`,
+        id,
+      );
+      return {
+        queued: rows.filter((r) => r.was === 'queued').map((r) => r.id),
+        running: rows.filter((r) => r.was === 'running').map((r) => r.id),
+      };
+    });
+  }
+
+  /** Sweep status follows from its trials; call after any trial changes state. */
+  async refreshStatus(id: string): Promise<SweepStatus | null> {
+    const rows = await this.prisma.$queryRawUnsafe<{ status: SweepStatus }[]>(
+      `WITH c AS (
+         SELECT count(*) FILTER (WHERE status = 'queued')    AS q,
+                count(*) FILTER (WHERE status = 'running')   AS r,
+                count(*) FILTER (WHERE status = 'succeeded') AS s,
+                count(*) FILTER (WHERE status = 'failed')    AS f,
+                count(*) FILTER (WHERE status = 'cancelled') AS x
+           FROM trial WHERE sweep_id = $1::uuid)
+       UPDATE sweep w SET
+         status = (CASE
+           WHEN c.q + c.r > 0 THEN (CASE WHEN c.r + c.s + c.f > 0 THEN 'running' ELSE 'queued' END)
+           WHEN w.status = 'cancelled' THEN 'cancelled'
+           WHEN c.s = 0 AND c.f > 0 THEN 'failed'
+           WHEN c.s = 0 AND c.f = 0 AND c.x > 0 THEN 'cancelled'
+           ELSE 'completed' END)::"SweepStatus",
+         finished_at = CASE WHEN c.q + c.r = 0 THEN coalesce(w.finished_at, now()) ELSE NULL END,
+         updated_at = now()
+       FROM c WHERE w.id = $1::uuid
+       RETURNING w.status`,
+      id,
+    );
+    return rows[0]?.status ?? null;
+  }
+
+  private async counts(ids: string[]): Promise<Map<string, TrialCounts>> {
+    const out = new Map<string, TrialCounts>();
+    if (ids.length === 0) return out;
+    const groups = await this.prisma.trial.groupBy({ by: ['sweepId', 'status'], where: { sweepId: { in: ids } }, _count: { _all: true } });
+    for (const g of groups) {
+      const c = out.get(g.sweepId) ?? EMPTY_COUNTS();
+      c[g.status] = g._count._all;
+      out.set(g.sweepId, c);
+    }
+    return out;
+  }
+
+  private async best(s: { id: string; metric: string; maximize: boolean }): Promise<BestTrial | null> {
+    const rows = await this.prisma.$queryRawUnsafe<{ id: string; params: JsonObject; value: number }[]>(
+      `SELECT id, params, (metrics->>$2)::float8 AS value FROM trial
+        WHERE sweep_id = $1::uuid AND status = 'succeeded' AND jsonb_typeof(metrics->$2) = 'number'
+        ORDER BY value ${s.maximize ? 'DESC' : 'ASC'} LIMIT 1`,
+      s.id,
+      s.metric,
+    );
+    const r = rows[0];
+    return r ? { trialId: r.id, value: Number(r.value), params: r.params } : null;
+  }
+
+  private toSweep(r: SweepRow, counts: TrialCounts | undefined, best: BestTrial | null): Sweep {
+    return {
+      id: r.id,
+      name: r.name,
+      status: r.status,
+      createdAt: r.createdAt,
+      finishedAt: r.finishedAt,
+      trialCount: r.trialCount,
+      counts: counts ?? EMPTY_COUNTS(),
+      metric: r.metric,
+      maximize: r.maximize,
+      best,
+    };
+  }
+}

@@ -1,0 +1,264 @@
+import type { Database, Prisma } from './database.js';
+import type { CurvePoint, JsonObject, Metrics, Trial, TrialDetail, TrialOutcome, TrialPage, TrialPageQuery, TrialStatus } from './domain.js';
+import { TRIAL_COLUMNS, trialFromRow, type TrialRow } from './rows.js';
+
+export interface StepRow {
+  trialId: string;
+  attempt: number;
+  step: number;
+  metrics: Metrics;
+}
+
+export interface StartedAttempt {
+  attempt: number;
+  params: JsonObject;
+}
+
+/** A trial that Postgres says should be running or queued, for the reconciler. */
+export interface OpenTrial {
+  id: string;
+  sweepId: string;
+  status: TrialStatus;
+  attempts: number;
+}
+
+const PLAIN_SORTS: Record<string, string> = {
+  ordinal: 'ordinal',
+  status: 'status',
+  startedAt: 'started_at',
+  finishedAt: 'finished_at',
+  queuedAt: 'queued_at',
+  trainableParams: 'trainable_params',
+  effectiveParams: 'effective_params',
+  attempts: 'attempts',
+  seed: 'seed',
+};
+
+/** Thrown for a sort or filter key the store cannot order by; the API turns it into a 400. */
+export class InvalidQueryError extends Error {
+  constructor(readonly field: string, reason: string) {
+    super(`${field}: ${reason}`);
+    this.name = this.constructor.name;
+  }
+}
+
+/**
+ * Trials one at a time: the dispatcher's hot path (start an attempt, record its result exactly
+ * once) and the API's reads. The state changes are single guarded SQL statements, so two
+ * dispatchers running the same trial (a stalled job re-run) cannot both record a result.
+ */
+export class TrialRepository {
+  private readonly prisma: Prisma;
+
+  constructor(db: Database) {
+    this.prisma = db.prisma;
+  }
+
+  async get(id: string): Promise<Trial | null> {
+    const rows = await this.prisma.$queryRawUnsafe<TrialRow[]>(`SELECT ${TRIAL_COLUMNS} FROM trial WHERE id = $1::uuid`, id);
+    return rows[0] ? trialFromRow(rows[0]) : null;
+  }
+
+  async detail(id: string): Promise<TrialDetail | null> {
+    const row = await this.prisma.trial.findUnique({
+      where: { id },
+      include: { attemptRows: { orderBy: { attempt: 'asc' } } },
+    });
+    if (!row) return null;
+    const trial = await this.get(id);
+    if (!trial) return null;
+    // The curve of the attempt that produced the result, else of the latest attempt.
+    const attempt = row.resultAttempt ?? row.attempts;
+    const steps = await this.prisma.trialStep.findMany({ where: { trialId: id, attempt }, orderBy: { step: 'asc' } });
+    const curve: CurvePoint[] = steps.map((s) => ({ step: s.step, metrics: s.metrics as Metrics }));
+    return {
+      ...trial,
+      adapter: (row.adapter as JsonObject | null) ?? null,
+      logTail: row.logTail,
+      curve,
+      attemptHistory: row.attemptRows.map((a) => ({
+        attempt: a.attempt,
+        trainerId: a.trainerId,
+        startedAt: a.startedAt,
+        finishedAt: a.finishedAt,
+        outcome: a.outcome,
+        error: a.error,
+      })),
+    };
+  }
+
+  async page(sweepId: string, q: TrialPageQuery = {}): Promise<TrialPage> {
+    const limit = Math.min(Math.max(Math.trunc(q.limit ?? 100), 1), 1000);
+    const offset = Math.max(Math.trunc(q.offset ?? 0), 0);
+    const args: unknown[] = [sweepId];
+    const where = ['sweep_id = $1::uuid'];
+    if (q.status) {
+      args.push(q.status);
+      where.push(`status = $${args.length}::"TrialStatus"`);
+    }
+    for (const [path, value] of Object.entries(q.params ?? {})) {
+      args.push(path.split('.'), String(value));
+      where.push(`params #>> $${args.length - 1}::text[] = $${args.length}`);
+    }
+    const whereSql = where.join(' AND ');
+    const { orderBy, arg } = this.orderBy(q.sort ?? 'ordinal', q.order === 'desc' ? 'DESC' : 'ASC', args.length + 1);
+    const [rows, total] = await Promise.all([
+      this.prisma.$queryRawUnsafe<TrialRow[]>(
+        `SELECT ${TRIAL_COLUMNS} FROM trial WHERE ${whereSql} ORDER BY ${orderBy}, ordinal ASC LIMIT ${limit} OFFSET ${offset}`,
+        ...args,
+        ...(arg === undefined ? [] : [arg]),
+      ),
+      this.prisma.$queryRawUnsafe<{ n: bigint }[]>(`SELECT count(*) AS n FROM trial WHERE ${whereSql}`, ...args),
+    ]);
+    return { total: Number(total[0]?.n ?? 0), items: rows.map(trialFromRow) };
+  }
+
+  /** ORDER BY for a sort key; metric and param keys travel as the query parameter $n. */
+  private orderBy(sort: string, dir: 'ASC' | 'DESC', n: number): { orderBy: string; arg?: unknown } {
+    if (sort.startsWith('metrics.')) {
+      return {
+        orderBy: `(CASE WHEN jsonb_typeof(metrics->$${n}) = 'number' THEN (metrics->>$${n})::float8 END) ${dir} NULLS LAST`,
+        arg: sort.slice('metrics.'.length),
+      };
+    }
+    if (sort.startsWith('params.')) {
+      return { orderBy: `params #> $${n}::text[] ${dir} NULLS LAST`, arg: sort.slice('params.'.length).split('.') };
+    }
+    const column = PLAIN_SORTS[sort];
+    if (!column) {
+      throw new InvalidQueryError('sort', `unknown sort key '${sort}' (use ${Object.keys(PLAIN_SORTS).join(', ')}, metrics.<name> or params.<path>)`);
+    }
+    return { orderBy: `${column} ${dir} NULLS LAST` };
+  }
+
+  /**
+   * Starts the next attempt of a trial on a trainer. Returns the attempt number and the trial's
+   * params, or null when
+   * the trial is no longer runnable (cancelled, or a result is already recorded).
+   */
+  async startAttempt(trialId: string, trainerId: string): Promise<StartedAttempt | null> {
+    const rows = await this.prisma.$queryRawUnsafe<StartedAttempt[]>(
+      `WITH t AS (
+         UPDATE trial SET status = 'running', attempts = attempts + 1, trainer_id = $2, started_at = now()
+          WHERE id = $1::uuid AND status IN ('queued', 'running') AND result_attempt IS NULL
+          RETURNING attempts, params),
+       a AS (INSERT INTO trial_attempt (trial_id, attempt, trainer_id) SELECT $1::uuid, attempts, $2 FROM t)
+       SELECT attempts AS attempt, params FROM t`,
+      trialId,
+      trainerId,
+    );
+    return rows[0] ?? null;
+  }
+
+  /**
+   * Records an attempt's result, exactly once per trial: only the first attempt to finish
+   * while the trial is still open wins. Returns whether this call recorded it.
+   */
+  async recordResult(trialId: string, attempt: number, o: TrialOutcome): Promise<boolean> {
+    const rows = await this.prisma.$queryRawUnsafe<{ recorded: boolean }[]>(
+      `WITH t AS (
+         UPDATE trial SET status = $3::"TrialStatus", result_attempt = $2, metrics = $4::jsonb,
+                trainable_params = $5, effective_params = $6, adapter = $7::jsonb, error = $8, log_tail = $9,
+                finished_at = now()
+          WHERE id = $1::uuid AND result_attempt IS NULL AND status IN ('queued', 'running')
+          RETURNING id),
+       a AS (
+         UPDATE trial_attempt SET finished_at = now(), error = $8,
+                outcome = CASE WHEN EXISTS (SELECT 1 FROM t) THEN $3::text WHEN $3::text = 'cancelled' THEN 'cancelled' ELSE 'superseded' END
+          WHERE trial_id = $1::uuid AND attempt = $2)
+       SELECT EXISTS (SELECT 1 FROM t) AS recorded`,
+      trialId,
+      attempt,
+      o.status,
+      o.metrics === null ? null : JSON.stringify(o.metrics),
+      o.trainableParams,
+      o.effectiveParams,
+      o.adapter === null ? null : JSON.stringify(o.adapter),
+      o.error,
+      o.logTail,
+    );
+    return rows[0]?.recorded === true;
+  }
+
+  /**
+   * An attempt ended without a result (trainer or stream lost). The trial goes back to queued
+   * for the next attempt, or fails when none is left — unless another attempt already moved on.
+   */
+  async recordLostAttempt(trialId: string, attempt: number, error: string, retrying: boolean, logTail: string | null): Promise<void> {
+    await this.prisma.$transaction([
+      this.prisma.$executeRawUnsafe(
+        `UPDATE trial_attempt SET finished_at = now(), outcome = 'lost', error = $3 WHERE trial_id = $1::uuid AND attempt = $2`,
+        trialId,
+        attempt,
+        error,
+      ),
+      this.prisma.$executeRawUnsafe(
+        retrying
+          ? `UPDATE trial SET status = 'queued', error = $3 WHERE id = $1::uuid AND attempts = $2 AND result_attempt IS NULL AND status = 'running'`
+          : `UPDATE trial SET status = 'failed', error = $3, result_attempt = $2, finished_at = now(), log_tail = $4
+              WHERE id = $1::uuid AND attempts = $2 AND result_attempt IS NULL AND status IN ('queued', 'running')`,
+        trialId,
+        attempt,
+        error,
+        ...(retrying ? [] : [logTail]),
+      ),
+    ]);
+  }
+
+  /**
+   * A trial whose job failed for good while Postgres still holds it open (the dispatcher could
+   * not record the outcome at the time): fail it now so the sweep can finish.
+   */
+  async failOpen(trialId: string, error: string): Promise<boolean> {
+    const n = await this.prisma.$executeRawUnsafe(
+      `UPDATE trial SET status = 'failed', error = $2, result_attempt = attempts, finished_at = now()
+        WHERE id = $1::uuid AND result_attempt IS NULL AND status IN ('queued', 'running')`,
+      trialId,
+      error,
+    );
+    return n > 0;
+  }
+
+  /** Learning-curve points, in batches; re-sending a point is harmless. */
+  async appendSteps(rows: StepRow[]): Promise<void> {
+    if (rows.length === 0) return;
+    await this.prisma.trialStep.createMany({
+      data: rows.map((r) => ({ trialId: r.trialId, attempt: r.attempt, step: r.step, metrics: r.metrics })),
+      skipDuplicates: true,
+    });
+  }
+
+  /** Puts a finished trial back in the queue; null if it is still open or unknown. */
+  async retry(trialId: string): Promise<Trial | null> {
+    const rows = await this.prisma.$queryRawUnsafe<TrialRow[]>(
+      `UPDATE trial SET status = 'queued', result_attempt = NULL, metrics = NULL, trainable_params = NULL,
+              effective_params = NULL, adapter = NULL, error = NULL, log_tail = NULL, started_at = NULL,
+              finished_at = NULL, queued_at = now()
+        WHERE id = $1::uuid AND status IN ('succeeded', 'failed', 'cancelled')
+        RETURNING ${TRIAL_COLUMNS}`,
+      trialId,
+    );
+    if (!rows[0]) return null;
+    await this.prisma.$executeRawUnsafe(
+      `UPDATE sweep SET status = 'running', finished_at = NULL, updated_at = now() WHERE id = $1::uuid`,
+      rows[0].sweep_id,
+    );
+    return trialFromRow(rows[0]);
+  }
+
+  async status(trialId: string): Promise<TrialStatus | null> {
+    const rows = await this.prisma.$queryRawUnsafe<{ status: TrialStatus }[]>(`SELECT status FROM trial WHERE id = $1::uuid`, trialId);
+    return rows[0]?.status ?? null;
+  }
+
+  /** Queued and running trials, oldest first, a page at a time (keyset on id). */
+  async open(afterId: string | null, limit = 5000): Promise<OpenTrial[]> {
+    return this.prisma.$queryRawUnsafe<OpenTrial[]>(
+      `SELECT id, sweep_id AS "sweepId", status, attempts FROM trial
+        WHERE status IN ('queued', 'running') ${afterId ? 'AND id > $2::uuid' : ''}
+        ORDER BY id LIMIT $1`,
+      limit,
+      ...(afterId ? [afterId] : []),
+    );
+  }
+}

@@ -1,0 +1,3 @@
+export * from './trainer-node.js';
+export * from './trainer-fleet.js';
+// fleet-keys.ts and lua.ts are internal: their layout may change without notice.

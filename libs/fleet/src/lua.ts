@@ -1,0 +1,52 @@
+// Lease bookkeeping runs as Lua so that choosing a node and taking its slot is one atomic
+// step across any number of dispatchers. Keys are derived inside the scripts from the
+// prefix (ARGV[1]) because the node set is only known at run time.
+
+/**
+ * acquireLease
+ *   ARGV[1] key prefix, ARGV[2] trial id, ARGV[3] now (ms), ARGV[4] lease ttl (ms),
+ *   ARGV[5] backend name ('' = any), ARGV[6] node id to avoid ('' = none)
+ * Returns { nodeId, address } of the node with most free slots, or nil when none is free.
+ */
+export const ACQUIRE_LEASE = `
+local prefix, trial, now, ttl, backend, avoid = ARGV[1], ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4]), ARGV[5], ARGV[6]
+local nodes = redis.call('HGETALL', prefix .. 'nodes')
+local best, bestFree, bestAddr = nil, 0, nil
+for i = 1, #nodes, 2 do
+  local id = nodes[i]
+  if id ~= avoid and redis.call('EXISTS', prefix .. 'alive:' .. id) == 1
+     and redis.call('EXISTS', prefix .. 'unreachable:' .. id) == 0 then
+    local info = cjson.decode(nodes[i + 1])
+    local ok = backend == ''
+    if not ok then
+      for _, b in ipairs(info.backends) do if b == backend then ok = true end end
+    end
+    if ok then
+      local lk = prefix .. 'leases:' .. id
+      redis.call('ZREMRANGEBYSCORE', lk, '-inf', now)
+      local free = info.slots - redis.call('ZCARD', lk)
+      if redis.call('ZSCORE', lk, trial) then free = free + 1 end
+      if free > bestFree then best, bestFree, bestAddr = id, free, info.address end
+    end
+  end
+end
+if not best then return nil end
+redis.call('ZADD', prefix .. 'leases:' .. best, now + ttl, trial)
+return { best, bestAddr }
+`;
+
+/**
+ * renewLease: ARGV[1] prefix, ARGV[2] node id, ARGV[3] trial id, ARGV[4] now (ms), ARGV[5] ttl (ms)
+ * Returns 1 if the lease was still held, 0 if it had expired (even if not yet swept away).
+ */
+export const RENEW_LEASE = `
+local lk = ARGV[1] .. 'leases:' .. ARGV[2]
+local now = tonumber(ARGV[4])
+local expiry = redis.call('ZSCORE', lk, ARGV[3])
+if not expiry or tonumber(expiry) < now then
+  redis.call('ZREM', lk, ARGV[3])
+  return 0
+end
+redis.call('ZADD', lk, 'XX', now + tonumber(ARGV[5]), ARGV[3])
+return 1
+`;

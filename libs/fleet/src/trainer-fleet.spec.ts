@@ -1,0 +1,87 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { LocalRedis, freePort } from '@tinysweep/stack';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TrainerFleet } from './trainer-fleet.js';
+
+const node = (id: string, slots: number, backends = ['command']) => ({
+  id,
+  address: `127.0.0.1:${5000 + slots}`,
+  device: 'cpu',
+  slots,
+  running: 0,
+  backends,
+  models: [],
+  version: 'test',
+});
+
+describe('TrainerFleet on a real Redis', () => {
+  let redis: LocalRedis;
+  let dir: string;
+  let url: string;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'fleet-'));
+    redis = new LocalRedis();
+    url = await redis.start(dir, await freePort());
+  });
+  afterAll(async () => {
+    await redis.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('never leases more slots than a node has, across competing fleets', async () => {
+    await redis.flushAll();
+    const a = new TrainerFleet(url);
+    const b = new TrainerFleet(url);
+    await a.heartbeat(node('n1', 3));
+    const got = await Promise.all(Array.from({ length: 8 }, (_, i) => (i % 2 ? a : b).acquire(`t${i}`)));
+    expect(got.filter((l) => l !== null)).toHaveLength(3);
+    expect(await a.totalSlots()).toBe(3);
+    const [status] = await a.nodes();
+    expect(status?.busy).toBe(3);
+    await a.release(got.find((l) => l !== null)!);
+    expect(await b.acquire('late')).not.toBeNull();
+    await Promise.all([a.close(), b.close()]);
+  });
+
+  it('spreads leases to the node with most free slots and honours the backend', async () => {
+    await redis.flushAll();
+    const f = new TrainerFleet(url);
+    await f.heartbeat(node('small', 1));
+    await f.heartbeat(node('big', 4, ['command', 'tinylora']));
+    expect((await f.acquire('x1'))?.nodeId).toBe('big');
+    expect((await f.acquire('x2', { backend: 'tinylora' }))?.nodeId).toBe('big');
+    expect(await f.acquire('x3', { backend: 'nope' })).toBeNull();
+    await f.close();
+  });
+
+  it('drops a node that stops heartbeating, and one marked unreachable until it beats again', async () => {
+    await redis.flushAll();
+    const f = new TrainerFleet(url, { heartbeatTimeoutMs: 300 });
+    await f.heartbeat(node('n', 2));
+    await f.markUnreachable('n');
+    expect(await f.acquire('t')).toBeNull();
+    await f.heartbeat(node('n', 2));
+    expect(await f.acquire('t')).not.toBeNull();
+    await new Promise((r) => setTimeout(r, 400));
+    expect(await f.acquire('u')).toBeNull();
+    expect((await f.nodes())[0]?.alive).toBe(false);
+    await f.close();
+  });
+
+  it('frees a lease its holder stopped renewing', async () => {
+    await redis.flushAll();
+    const f = new TrainerFleet(url, { leaseTtlMs: 200 });
+    await f.heartbeat(node('n', 1));
+    const lease = await f.acquire('t1');
+    expect(lease).not.toBeNull();
+    expect(await f.acquire('t2')).toBeNull();
+    expect(await f.renew(lease!)).toBe(true);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await f.renew(lease!)).toBe(false); // expired, even before anyone swept it
+    expect(await f.acquire('t2')).not.toBeNull();
+    await f.close();
+  });
+});

@@ -1,0 +1,119 @@
+import { Redis } from 'ioredis';
+import { FleetKeys } from './fleet-keys.js';
+import { ACQUIRE_LEASE, RENEW_LEASE } from './lua.js';
+import type { TrainerLease, TrainerNode, TrainerNodeStatus } from './trainer-node.js';
+
+export interface TrainerFleetOptions {
+  /**
+   * A node that has not heartbeated for this long leaves the lease pool.
+   * @defaultValue 10000
+   */
+  heartbeatTimeoutMs?: number;
+  /**
+   * A lease not renewed for this long is freed (its dispatcher died).
+   * @defaultValue 30000
+   */
+  leaseTtlMs?: number;
+  /** @defaultValue 'tinysweep:fleet:' */
+  prefix?: string;
+}
+
+type LeaseRedis = Redis & {
+  acquireLease(...args: string[]): Promise<[string, string] | null>;
+  renewLease(...args: string[]): Promise<number>;
+};
+
+/**
+ * The pool of trainer nodes and their slots, kept in Redis: trainers join by heartbeat
+ * (through the API), dispatchers lease slots. Everything here expires on its own, so a dead
+ * node or a dead dispatcher frees its share without anyone cleaning up.
+ */
+export class TrainerFleet {
+  readonly heartbeatTimeoutMs: number;
+  readonly leaseTtlMs: number;
+  private readonly keys: FleetKeys;
+  private readonly redis: LeaseRedis;
+
+  constructor(redisUrl: string, opts: TrainerFleetOptions = {}) {
+    const o = { heartbeatTimeoutMs: 10_000, leaseTtlMs: 30_000, prefix: 'tinysweep:fleet:', ...opts };
+    if (o.heartbeatTimeoutMs <= 0) throw new Error('heartbeatTimeoutMs must be greater than 0');
+    if (o.leaseTtlMs <= 0) throw new Error('leaseTtlMs must be greater than 0');
+    this.heartbeatTimeoutMs = o.heartbeatTimeoutMs;
+    this.leaseTtlMs = o.leaseTtlMs;
+    this.keys = new FleetKeys(o.prefix);
+    const redis = new Redis(redisUrl, { maxRetriesPerRequest: null });
+    redis.on('error', () => undefined); // reconnects by itself; callers see failed commands
+    redis.defineCommand('acquireLease', { numberOfKeys: 0, lua: ACQUIRE_LEASE });
+    redis.defineCommand('renewLease', { numberOfKeys: 0, lua: RENEW_LEASE });
+    this.redis = redis as LeaseRedis;
+  }
+
+  /** Records a heartbeat: (re)joins the pool, and clears an "unreachable" mark. */
+  async heartbeat(node: Omit<TrainerNode, 'lastHeartbeatAt'>): Promise<void> {
+    const full: TrainerNode = { ...node, lastHeartbeatAt: Date.now() };
+    await this.redis
+      .multi()
+      .hset(this.keys.nodes, node.id, JSON.stringify(full))
+      .set(this.keys.alive(node.id), '1', 'PX', this.heartbeatTimeoutMs)
+      .del(this.keys.unreachable(node.id))
+      .exec();
+  }
+
+  /** A trainer shutting down cleanly leaves at once instead of timing out. */
+  async leave(nodeId: string): Promise<void> {
+    await this.redis.multi().hdel(this.keys.nodes, nodeId).del(this.keys.alive(nodeId)).exec();
+  }
+
+  /** A dispatcher could not reach the node: keep it out of the pool until it heartbeats again. */
+  async markUnreachable(nodeId: string): Promise<void> {
+    await this.redis.set(this.keys.unreachable(nodeId), '1', 'PX', this.heartbeatTimeoutMs * 3);
+  }
+
+  async nodes(): Promise<TrainerNodeStatus[]> {
+    const all = await this.redis.hgetall(this.keys.nodes);
+    const now = Date.now();
+    const out: TrainerNodeStatus[] = [];
+    for (const text of Object.values(all)) {
+      const n = JSON.parse(text) as TrainerNode;
+      const [alive, unreachable, busy] = await Promise.all([
+        this.redis.exists(this.keys.alive(n.id)),
+        this.redis.exists(this.keys.unreachable(n.id)),
+        this.redis.zcount(this.keys.leases(n.id), now, '+inf'),
+      ]);
+      out.push({ ...n, busy, alive: alive === 1 && unreachable === 0, heartbeatAgeMs: now - n.lastHeartbeatAt });
+    }
+    return out.sort((a, b) => a.id.localeCompare(b.id));
+  }
+
+  /** Slots over all live nodes: what the dispatcher's concurrency follows. */
+  async totalSlots(): Promise<number> {
+    return (await this.nodes()).filter((n) => n.alive).reduce((s, n) => s + n.slots, 0);
+  }
+
+  /** Takes a slot on the live node with most free slots, or null when all are busy. */
+  async acquire(trialId: string, opts: { backend?: string; avoidNodeId?: string } = {}): Promise<TrainerLease | null> {
+    const got = await this.redis.acquireLease(
+      this.keys.prefix,
+      trialId,
+      String(Date.now()),
+      String(this.leaseTtlMs),
+      opts.backend ?? '',
+      opts.avoidNodeId ?? '',
+    );
+    return got ? { nodeId: got[0], address: got[1], trialId } : null;
+  }
+
+  /** Extends a held lease; false when it had expired (and may be taken by someone else). */
+  async renew(lease: TrainerLease): Promise<boolean> {
+    const r = await this.redis.renewLease(this.keys.prefix, lease.nodeId, lease.trialId, String(Date.now()), String(this.leaseTtlMs));
+    return r === 1;
+  }
+
+  async release(lease: TrainerLease): Promise<void> {
+    await this.redis.zrem(this.keys.leases(lease.nodeId), lease.trialId);
+  }
+
+  async close(): Promise<void> {
+    this.redis.disconnect();
+  }
+}

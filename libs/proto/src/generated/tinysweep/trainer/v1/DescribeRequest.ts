@@ -1,0 +1,8 @@
+// Original file: trainer.proto
+
+
+export interface DescribeRequest {
+}
+
+export interface DescribeRequest__Output {
+}

@@ -1,0 +1,48 @@
+// Original file: trainer.proto
+
+
+export interface NodeInfo {
+  'nodeId'?: (string);
+  'address'?: (string);
+  /**
+   * "cpu", "cuda:0", ...
+   */
+  'device'?: (string);
+  /**
+   * trainings it runs at once
+   */
+  'slots'?: (number);
+  'backends'?: (string)[];
+  /**
+   * model paths or names it can serve
+   */
+  'models'?: (string)[];
+  'version'?: (string);
+  /**
+   * trainings in flight now
+   */
+  'running'?: (number);
+}
+
+export interface NodeInfo__Output {
+  'nodeId': (string);
+  'address': (string);
+  /**
+   * "cpu", "cuda:0", ...
+   */
+  'device': (string);
+  /**
+   * trainings it runs at once
+   */
+  'slots': (number);
+  'backends': (string)[];
+  /**
+   * model paths or names it can serve
+   */
+  'models': (string)[];
+  'version': (string);
+  /**
+   * trainings in flight now
+   */
+  'running': (number);
+}

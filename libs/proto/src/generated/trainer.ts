@@ -1,0 +1,34 @@
+import type * as grpc from '@grpc/grpc-js';
+import type { EnumTypeDefinition, MessageTypeDefinition } from '@grpc/proto-loader';
+
+import type { DescribeRequest as _tinysweep_trainer_v1_DescribeRequest, DescribeRequest__Output as _tinysweep_trainer_v1_DescribeRequest__Output } from './tinysweep/trainer/v1/DescribeRequest.js';
+import type { LogLine as _tinysweep_trainer_v1_LogLine, LogLine__Output as _tinysweep_trainer_v1_LogLine__Output } from './tinysweep/trainer/v1/LogLine.js';
+import type { NodeInfo as _tinysweep_trainer_v1_NodeInfo, NodeInfo__Output as _tinysweep_trainer_v1_NodeInfo__Output } from './tinysweep/trainer/v1/NodeInfo.js';
+import type { Progress as _tinysweep_trainer_v1_Progress, Progress__Output as _tinysweep_trainer_v1_Progress__Output } from './tinysweep/trainer/v1/Progress.js';
+import type { TrainEvent as _tinysweep_trainer_v1_TrainEvent, TrainEvent__Output as _tinysweep_trainer_v1_TrainEvent__Output } from './tinysweep/trainer/v1/TrainEvent.js';
+import type { TrainRequest as _tinysweep_trainer_v1_TrainRequest, TrainRequest__Output as _tinysweep_trainer_v1_TrainRequest__Output } from './tinysweep/trainer/v1/TrainRequest.js';
+import type { TrainResult as _tinysweep_trainer_v1_TrainResult, TrainResult__Output as _tinysweep_trainer_v1_TrainResult__Output } from './tinysweep/trainer/v1/TrainResult.js';
+import type { TrainerClient as _tinysweep_trainer_v1_TrainerClient, TrainerDefinition as _tinysweep_trainer_v1_TrainerDefinition } from './tinysweep/trainer/v1/Trainer.js';
+
+type SubtypeConstructor<Constructor extends new (...args: any) => any, Subtype> = {
+  new(...args: ConstructorParameters<Constructor>): Subtype;
+};
+
+export interface ProtoGrpcType {
+  tinysweep: {
+    trainer: {
+      v1: {
+        DescribeRequest: MessageTypeDefinition<_tinysweep_trainer_v1_DescribeRequest, _tinysweep_trainer_v1_DescribeRequest__Output>
+        FailureCode: EnumTypeDefinition
+        LogLine: MessageTypeDefinition<_tinysweep_trainer_v1_LogLine, _tinysweep_trainer_v1_LogLine__Output>
+        NodeInfo: MessageTypeDefinition<_tinysweep_trainer_v1_NodeInfo, _tinysweep_trainer_v1_NodeInfo__Output>
+        Progress: MessageTypeDefinition<_tinysweep_trainer_v1_Progress, _tinysweep_trainer_v1_Progress__Output>
+        TrainEvent: MessageTypeDefinition<_tinysweep_trainer_v1_TrainEvent, _tinysweep_trainer_v1_TrainEvent__Output>
+        TrainRequest: MessageTypeDefinition<_tinysweep_trainer_v1_TrainRequest, _tinysweep_trainer_v1_TrainRequest__Output>
+        TrainResult: MessageTypeDefinition<_tinysweep_trainer_v1_TrainResult, _tinysweep_trainer_v1_TrainResult__Output>
+        Trainer: SubtypeConstructor<typeof grpc.Client, _tinysweep_trainer_v1_TrainerClient> & { service: _tinysweep_trainer_v1_TrainerDefinition }
+      }
+    }
+  }
+}
+

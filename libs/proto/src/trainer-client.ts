@@ -1,0 +1,50 @@
+import * as grpc from '@grpc/grpc-js';
+import { TRAINER_CHANNEL_OPTIONS } from './channel-options.js';
+import { loadTrainerProto } from './load-trainer-proto.js';
+import type { TrainerClient } from './types.js';
+
+/** Metadata key that carries the shared trainer token, as `Bearer <token>`. */
+export const TRAINER_TOKEN_METADATA = 'authorization';
+
+export interface TrainerClientOptions {
+  /**
+   * Shared trainer token; sent as `authorization: Bearer <token>` on every call.
+   * @defaultValue none (no metadata added)
+   */
+  token?: string;
+  /**
+   * Channel credentials, e.g. `grpc.credentials.createSsl(ca)`.
+   * @defaultValue `grpc.credentials.createInsecure()`
+   */
+  credentials?: grpc.ChannelCredentials;
+  /**
+   * Extra channel options, merged over {@link TRAINER_CHANNEL_OPTIONS}.
+   */
+  channelOptions?: grpc.ChannelOptions;
+}
+
+/**
+ * A client interceptor that adds `authorization: Bearer <token>` to each call's metadata. An
+ * interceptor (not call credentials) because grpc-js refuses call credentials on insecure channels,
+ * and trainers on a private network usually are insecure.
+ */
+export function bearerTokenInterceptor(token: string): grpc.Interceptor {
+  return (options, nextCall) =>
+    new grpc.InterceptingCall(nextCall(options), {
+      start(metadata, listener, next) {
+        metadata.set(TRAINER_TOKEN_METADATA, `Bearer ${token}`);
+        next(metadata, listener);
+      },
+    });
+}
+
+/** Creates a Trainer client for `address` (`host:port`), insecure unless credentials are given. */
+export function createTrainerClient(address: string, opts: TrainerClientOptions = {}): TrainerClient {
+  const { Trainer } = loadTrainerProto().tinysweep.trainer.v1;
+  const interceptors = opts.token ? [bearerTokenInterceptor(opts.token)] : [];
+  return new Trainer(address, opts.credentials ?? grpc.credentials.createInsecure(), {
+    ...TRAINER_CHANNEL_OPTIONS,
+    ...opts.channelOptions,
+    interceptors,
+  });
+}

@@ -1,0 +1,117 @@
+import { Queue, type JobsOptions } from 'bullmq';
+import { Redis } from 'ioredis';
+import { redisConnection } from './connection.js';
+
+/** Name of the BullMQ queue that carries one job per runnable trial. */
+export const TRIAL_QUEUE = 'tinysweep-trials';
+
+/** What a trial job carries: only ids — Postgres holds the truth, so a job can always be rebuilt. */
+export interface TrialJobData {
+  trialId: string;
+  sweepId: string;
+}
+
+export interface TrialJobSpec extends TrialJobData {
+  /** Attempts before the trial is failed (1 + retries). */
+  maxAttempts: number;
+  /** Lower runs first (BullMQ priority); default 0 = FIFO. */
+  priority?: number;
+}
+
+/** Backoff between attempts of one trial; the first retry waits ~1 s. */
+export const TRIAL_BACKOFF = { type: 'exponential', delay: 1000 } as const;
+
+function jobOptions(t: TrialJobSpec): JobsOptions {
+  return {
+    // job id = trial id: enqueueing the same trial twice is a no-op, which makes the
+    // API's enqueue and the reconciler's re-enqueue safe to race.
+    jobId: t.trialId,
+    attempts: Math.max(1, t.maxAttempts),
+    backoff: TRIAL_BACKOFF,
+    removeOnComplete: { age: 3600, count: 10_000 },
+    removeOnFail: { age: 24 * 3600, count: 10_000 },
+    ...(t.priority ? { priority: t.priority } : {}),
+  };
+}
+
+/**
+ * The producer side of the trial queue: the API enqueues, the reconciler re-enqueues,
+ * cancellation removes waiting jobs.
+ */
+export class TrialQueue {
+  readonly queue: Queue<TrialJobData>;
+  /** Plain connection for pipelined existence checks, which BullMQ's backend does not expose. */
+  private readonly redis: Redis;
+
+  constructor(redisUrl: string) {
+    this.queue = new Queue<TrialJobData>(TRIAL_QUEUE, { connection: redisConnection(redisUrl) });
+    this.redis = new Redis(redisUrl, { maxRetriesPerRequest: null, lazyConnect: true });
+    this.redis.on('error', () => undefined); // reconnects by itself; callers see failed commands
+  }
+
+  /** Adds one job per trial in bulk batches (one round trip per 1,000 jobs). */
+  async enqueue(trials: TrialJobSpec[]): Promise<void> {
+    for (let i = 0; i < trials.length; i += 1000) {
+      const batch = trials.slice(i, i + 1000);
+      await this.queue.addBulk(
+        batch.map((t) => ({ name: 'trial', data: { trialId: t.trialId, sweepId: t.sweepId }, opts: jobOptions(t) })),
+      );
+    }
+  }
+
+  /**
+   * Enqueues a trial that ran before: a finished job kept under the same id would make
+   * a plain add a no-op, so it is removed first. Refuses (false) while the job is active.
+   */
+  async requeue(t: TrialJobSpec): Promise<boolean> {
+    if (!(await this.removeIfIdle(t.trialId))) return false;
+    await this.enqueue([t]);
+    return true;
+  }
+
+  /**
+   * Removes a trial's job if it is not being processed. Returns false when the job is
+   * active (locked by a worker), in which case cancellation goes through the CancelBus.
+   */
+  async removeIfIdle(trialId: string): Promise<boolean> {
+    const job = await this.queue.getJob(trialId);
+    if (!job) return true;
+    const state = await job.getState();
+    if (state === 'active') return false;
+    try {
+      await job.remove();
+      return true;
+    } catch {
+      return false; // picked up between getState and remove
+    }
+  }
+
+  /** State of a trial's job, or 'missing' when Redis has no job for it. */
+  async stateOf(trialId: string): Promise<string> {
+    const job = await this.queue.getJob(trialId);
+    if (!job) return 'missing';
+    return job.getState();
+  }
+
+  /** For each trial id, whether Redis holds a job for it (one pipelined round trip). */
+  async jobsExist(trialIds: string[]): Promise<boolean[]> {
+    if (trialIds.length === 0) return [];
+    const pipeline = this.redis.pipeline();
+    for (const id of trialIds) pipeline.exists(this.queue.toKey(id));
+    const replies = (await pipeline.exec()) ?? [];
+    return replies.map(([err, n]: [Error | null, unknown]) => {
+      if (err) throw err;
+      return n === 1;
+    });
+  }
+
+  /** Round trip to Redis (health checks). */
+  async ping(): Promise<void> {
+    await this.redis.ping();
+  }
+
+  async close(): Promise<void> {
+    this.redis.disconnect();
+    await this.queue.close();
+  }
+}

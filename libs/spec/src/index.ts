@@ -1,0 +1,18 @@
+/**
+ * @tinysweep/spec — the sweep spec: schema, parsing, expansion into trials, config hashing.
+ * Pure: no I/O, no framework (node:crypto for SHA-256 is the one node import).
+ *
+ * Left out on purpose: schema-kit.ts (zod helpers), plain-data.ts (the input guard), prng.ts
+ * (random search's generator) and spec-path.ts are internal.
+ */
+export * from './errors/spec-error.js';
+export * from './spec-types.js';
+export { SweepSpecSchema, SPEC_DEFAULTS, MAX_TRIALS_CEILING, MAX_TRIAL_TIMEOUT_MS, MAX_SEED, type SweepSpec } from './sweep-spec.js';
+export { MAX_LAYER_INDEX } from './adapter-spec.js';
+export { PARAM_NAME, RESERVED_PARAM_NAMES, isDistribution } from './params-spec.js';
+export { PLACEHOLDER_PATTERN, TRAINER_PLACEHOLDERS, placeholderNames, knownPlaceholders } from './placeholders.js';
+export { parseSweepSpec, DEFAULT_PARSE_OPTIONS, type ParseOptions } from './parse-spec.js';
+export { planSweep, type SweepPlan, type TrialPlan, type TrialParams } from './expand.js';
+export { countTrials } from './sweep-axes.js';
+export { canonicalHash, canonicalJson } from './config-hash.js';
+export { parseDuration, formatDuration } from './duration.js';

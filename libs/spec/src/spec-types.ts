@@ -1,0 +1,241 @@
+/**
+ * The normalized sweep spec: what `parseSweepSpec` returns after validation, with defaults
+ * applied and every sweepable field turned into a list (its sweep axis). Users write the looser form
+ * documented on each field ("scalar or list"); a normalized spec is itself a valid input and parses
+ * to itself.
+ *
+ * Lists are sweep axes: a grid search takes their cartesian product (× `seeds`), a random search
+ * samples from it. A field given as a scalar is an axis of one value.
+ */
+
+/** The seven linear modules of a Llama-family block that can carry an adapter, in canonical order. */
+export const MODULE_NAMES = ['q', 'k', 'v', 'o', 'gate', 'up', 'down'] as const;
+
+/** One linear module: attention q/k/v/o projections or the MLP's gate/up/down. */
+export type ModuleName = (typeof MODULE_NAMES)[number];
+
+/**
+ * Which transformer blocks get adapters.
+ *
+ * - `'all'`: every block;
+ * - `'first:k'` / `'last:k'`: the first / last k blocks (k ≥ 1);
+ * - `'every:k'`: blocks 0, k, 2k, … (k ≥ 1; `every:1` normalizes to `'all'`);
+ * - a list of block indices, sorted and deduplicated. Ranges written `'a-b'` (a ≤ b, inclusive)
+ *   normalize to the explicit list, so `'0-3'` and `[0, 1, 2, 3]` are the same configuration.
+ *
+ * Syntax only is checked here; whether the model has that many blocks is the trainer's business.
+ */
+export type LayerSelector = 'all' | `first:${number}` | `last:${number}` | `every:${number}` | number[];
+
+/**
+ * Weight tying: modules that share one trainable vector `v`.
+ *
+ * - `none`: every adapted module has its own `v`;
+ * - `tiled`: groups of `n` consecutive modules by depth, whatever their type (best in the paper);
+ * - `structured`: groups of `n` modules of the same type (q with q) across nearby layers;
+ * - `full`: all adapted modules share a single `v`.
+ *
+ * Written as a mapping (`{ mode: tiled, n: 16 }`) or a string (`none`, `full`, `tiled:16`,
+ * `structured:4`). Normalized so equal tyings compare equal: `n` is dropped for `none`/`full`, and
+ * `tiled`/`structured` with `n: 1` (groups of one) become `none`.
+ */
+export type TieSpec = { mode: 'none' } | { mode: 'full' } | { mode: 'tiled' | 'structured'; n: number };
+
+/** Which execution backend runs each trial. */
+export type BackendSpec = TinyLoraBackendSpec | CommandBackendSpec;
+
+/** The built-in TinyLoRA trainer (TypeScript + ONNX Runtime). Needs `model`, `task` and `adapter`. */
+export interface TinyLoraBackendSpec {
+  kind: 'tinylora';
+}
+
+/**
+ * Runs the user's own training program once per trial (any language), without a shell. It reads the
+ * trial's parameters from `{placeholders}` in its arguments (and the trainer's TINYSWEEP_* environment)
+ * and reports metrics as JSON lines on stdout.
+ */
+export interface CommandBackendSpec {
+  kind: 'command';
+  /**
+   * The program and its arguments. Written as a list (preferred) or a string split on whitespace (no
+   * shell, no quoting: a string containing quotes or backslashes is refused; use the list form).
+   * `{name}` placeholders are replaced per trial: a param name (`{lr}`), a dotted path into the
+   * trial's params (`{adapter.rank}`, `{optimizer.sigma}`), `{seed}`, or the trainer-supplied
+   * `{trial_id}`, `{sweep_id}`, `{attempt}`, `{params_file}`. Every placeholder must name something
+   * that exists, or the spec is refused.
+   */
+  command: string[];
+  /** Working directory, relative to the trainer's work directory. @defaultValue the work directory */
+  cwd?: string;
+  /** Extra environment variables (numbers and booleans are written as strings). @defaultValue none */
+  env?: Record<string, string>;
+}
+
+/** The base model. Required for the tinylora backend; passed through to trials for command. */
+export interface ModelSpec {
+  /** Path to the model directory (HF safetensors + config) or file (llama2.c `.bin`), on the trainer. */
+  path: string;
+}
+
+/**
+ * The task: data and reward. Required for the tinylora backend (kinds `gsm8k`, `arc`, `arithmetic`,
+ * `regex`); any other keys (`train`, `eval`, `evalSize`, …) are passed through to trials unchanged.
+ */
+export interface TaskSpec {
+  /** Task kind, e.g. `gsm8k`. */
+  kind: string;
+  [key: string]: unknown;
+}
+
+/** The adapter design space. Every field is a sweep axis. */
+export interface AdapterAxes {
+  /**
+   * Module sets to adapt. Written as one set (`[q, v]`, or `all`), or a list of sets
+   * (`[[q, k, v, o], all]`); `all` means all seven; HF names such as `q_proj` are accepted.
+   * Normalized: each set deduplicated and in canonical order q, k, v, o, gate, up, down.
+   * @defaultValue `[[q, k, v, o, gate, up, down]]` (the paper adapts all seven)
+   */
+  modules: ModuleName[][];
+  /**
+   * Block selections (see {@link LayerSelector}). Written as one selector or a list of them; a flat
+   * list of integers (`[0, 5, 7]`) is ONE explicit selection, nest it to sweep (`[[0, 5], [7]]`).
+   * @defaultValue `['all']`
+   */
+  layers: LayerSelector[];
+  /** Truncated-SVD rank r (positive integers). @defaultValue `[2]` (best in the paper) */
+  rank: number[];
+  /** Trainable size u of each tied group's vector v (positive integers). @defaultValue `[1]` */
+  u: number[];
+  /** Weight tying (see {@link TieSpec}). @defaultValue `[{ mode: 'none' }]` */
+  tie: TieSpec[];
+}
+
+/** Magnitude pruning of the trained v. Both fields are sweep axes. */
+export interface PruneAxes {
+  /**
+   * Zero the entries of v whose magnitude is under `threshold × max|v|`; in [0, 1). Required when
+   * `prune` is given; 0 prunes nothing.
+   */
+  threshold: number[];
+  /** Optimizer iterations to retrain the survivors after pruning (non-negative integers). @defaultValue `[0]` */
+  retrainIterations: number[];
+}
+
+/** Forward-only optimizer for v. */
+export type OptimizerKind = 'es' | 'spsa' | 'cmaes';
+
+/**
+ * Optimizer settings. Every numeric field is a sweep axis. Present by default for the tinylora backend;
+ * for the command backend only when written (then passed to the program like any other param).
+ */
+export interface OptimizerAxes {
+  /** Antithetic evolution strategies, SPSA (MeZO-style), or CMA-ES (small dimensions). @defaultValue `'es'` */
+  kind: OptimizerKind;
+  /** Perturbations per iteration (es, cmaes). @defaultValue `[32]` */
+  population: number[];
+  /** Perturbation scale, > 0. @defaultValue `[0.02]` */
+  sigma: number[];
+  /** Learning rate, > 0 (es, spsa). @defaultValue `[0.05]` */
+  lr: number[];
+  /** Optimizer iterations. @defaultValue `[200]` */
+  iterations: number[];
+  /** Prompts per evaluation batch. @defaultValue `[16]` */
+  batch: number[];
+}
+
+/** A scalar a free-form param can take. */
+export type ParamValue = string | number | boolean;
+
+/**
+ * A distribution to sample a param from (random search only), drawn independently for every sampled
+ * configuration: `uniform` [a, b) with a < b; `loguniform` [a, b) with 0 < a < b; `int` an integer in
+ * [a, b] inclusive; `choice` one of the listed values, uniformly.
+ */
+export type ParamDistribution =
+  | { uniform: [number, number] }
+  | { loguniform: [number, number] }
+  | { int: [number, number] }
+  | { choice: ParamValue[] };
+
+/** A free-form param: a list of values (grid axis; a scalar is written as a list of one) or a distribution. */
+export type ParamAxis = ParamValue[] | ParamDistribution;
+
+/** How configurations are chosen from the axes. */
+export type SearchSpec = GridSearchSpec | RandomSearchSpec;
+
+/** Every combination of the axes (× seeds). */
+export interface GridSearchSpec {
+  kind: 'grid';
+}
+
+/**
+ * `n` configurations sampled from the grid product without replacement (distributions in `params`
+ * drawn per configuration), each run once per seed. Reproducible: the same spec and `seed` give the
+ * same trials.
+ */
+export interface RandomSearchSpec {
+  kind: 'random';
+  /** Configurations to sample (each runs once per entry of `seeds`). Required, ≥ 1. */
+  n: number;
+  /** Seed of the sampler (0 … 2³²−1), not of the trials. @defaultValue `0` */
+  seed: number;
+}
+
+/** What "best" means: the metric trials report and whether higher is better. */
+export interface ObjectiveSpec {
+  /** Metric name as reported by the trainer. @defaultValue `'score'` */
+  metric: string;
+  /** `max`imize or `min`imize. @defaultValue `'max'` */
+  mode: 'max' | 'min';
+}
+
+/** Limits that protect the cluster. */
+export interface BudgetSpec {
+  /**
+   * Most trials the sweep may expand to (counted before duplicates collapse), 1 … 1,000,000.
+   * @defaultValue `1000`
+   */
+  maxTrials: number;
+  /**
+   * Per-attempt time limit in milliseconds, at most 7 days. Written as milliseconds or as text
+   * (`30m`, `90s`, `2h`, `1h30m`).
+   * @defaultValue `1800000` (`30m`)
+   */
+  trialTimeout: number;
+  /** Retries after a failed attempt (0 … 100); a trial runs at most `retries + 1` times. @defaultValue `2` */
+  retries: number;
+}
+
+/** A validated, normalized sweep spec (see the module comment); `SweepSpec` is this type. */
+export interface NormalizedSweepSpec {
+  /** Sweep name, 1 … 200 characters, no control characters (trimmed). Required. */
+  name: string;
+  /** Execution backend. @defaultValue `{ kind: 'tinylora' }` */
+  backend: BackendSpec;
+  /** Base model. Required for tinylora. */
+  model?: ModelSpec;
+  /** Task. Required for tinylora. */
+  task?: TaskSpec;
+  /** Adapter axes. Required for tinylora (its fields have defaults: `adapter: {}` is the paper's setup). */
+  adapter?: AdapterAxes;
+  /** Pruning axes; absent = no pruning. */
+  prune?: PruneAxes;
+  /** Optimizer axes; defaulted for tinylora, absent for command unless written. */
+  optimizer?: OptimizerAxes;
+  /**
+   * Free-form extra axes, passed to trials at the top level of their params (`{lr}` in a command).
+   * Names: letters, digits, `_` and `-`, starting with a letter or `_`; not `seed`, `trial_id`,
+   * `sweep_id`, `attempt`, `params_file`, `adapter`, `prune`, `optimizer`, `model` or `task`.
+   * Values: a scalar, a list of scalars (an axis), or a distribution (random search only).
+   * @defaultValue `{}`
+   */
+  params: Record<string, ParamAxis>;
+  /** Replicate seeds (0 … 2³²−1, no duplicates); every configuration runs once per seed. @defaultValue `[0]` */
+  seeds: number[];
+  /** Search strategy. @defaultValue `{ kind: 'grid' }` */
+  search: SearchSpec;
+  /** Objective. @defaultValue `{ metric: 'score', mode: 'max' }` */
+  objective: ObjectiveSpec;
+  /** Budget. @defaultValue `{ maxTrials: 1000, trialTimeout: 1800000, retries: 2 }` */
+  budget: BudgetSpec;
+}

@@ -1,0 +1,343 @@
+/**
+ * The sweep spec schema (zod 4): validates what a user wrote (YAML or JSON, already parsed), applies
+ * defaults and normalizes it into a {@link SweepSpec}. The field-by-field reference is the TSDoc on
+ * {@link NormalizedSweepSpec} and the package README; cross-field rules are checked last:
+ *
+ * - the tinylora backend needs `model`, `task` and `adapter`, and gets a default `optimizer`;
+ * - distributions in `params` need `search.kind: random`;
+ * - a random search without distributions cannot sample more configurations than the grid holds;
+ * - every `{placeholder}` in a command names a param, a field of the trial's params, or a trainer value;
+ * - the spec expands to at most `budget.maxTrials` trials.
+ */
+import { z } from 'zod';
+import { AdapterSchema } from './adapter-spec.js';
+import { parseDuration, formatDuration } from './duration.js';
+import { SpecError } from './errors/spec-error.js';
+import { isDistribution, ParamsSchema } from './params-spec.js';
+import { knownPlaceholders, placeholderNames, unknownPlaceholderMessage } from './placeholders.js';
+import { checkPlainData } from './plain-data.js';
+import {
+  axis,
+  expects,
+  got,
+  intIn,
+  isMapping,
+  nonEmptyString,
+  nonNegativeInt,
+  oneOf,
+  positiveInt,
+  positiveNumber,
+  report,
+  strictObject,
+  tagged,
+} from './schema-kit.js';
+import type {
+  BackendSpec,
+  BudgetSpec,
+  CommandBackendSpec,
+  NormalizedSweepSpec,
+  ObjectiveSpec,
+  OptimizerAxes,
+  PruneAxes,
+  SearchSpec,
+  TaskSpec,
+} from './spec-types.js';
+import { countTrials, describeExpansion, configSpace, gridSize } from './sweep-axes.js';
+
+/** Hard ceiling on `budget.maxTrials`. */
+export const MAX_TRIALS_CEILING = 1_000_000;
+/** Longest `budget.trialTimeout`: 7 days (also safely under setTimeout's 2³¹−1 ms limit). */
+export const MAX_TRIAL_TIMEOUT_MS = 7 * 86_400_000;
+/** Largest seed (seeds are unsigned 32-bit). */
+export const MAX_SEED = 0xffff_ffff;
+
+/** Defaults, in one place (normalized form). */
+export const SPEC_DEFAULTS = {
+  backend: { kind: 'tinylora' },
+  optimizer: { kind: 'es', population: [32], sigma: [0.02], lr: [0.05], iterations: [200], batch: [16] },
+  prune: { retrainIterations: [0] },
+  seeds: [0],
+  search: { kind: 'grid' },
+  randomSeed: 0,
+  objective: { metric: 'score', mode: 'max' },
+  budget: { maxTrials: 1000, trialTimeout: 30 * 60_000, retries: 2 },
+} as const;
+
+// ---- backend ---------------------------------------------------------------------------------------
+
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** `command`: an argv list, or a string split on whitespace (no shell, so quotes are refused). */
+const commandArgv = z.unknown().transform((input, ctx): string[] => {
+  if (typeof input === 'string') {
+    const s = input.trim();
+    if (s === '') {
+      report(ctx, 'must not be empty', [], input);
+      return z.NEVER;
+    }
+    if (/["'\\`]/.test(s)) {
+      report(ctx, 'a command string is split on whitespace with no shell, so quotes and backslashes would reach the program literally; write the command as a list: ["python3", "train.py", "--name", "my run"]', [], input);
+      return z.NEVER;
+    }
+    return s.split(/\s+/);
+  }
+  if (!Array.isArray(input)) {
+    report(ctx, `must be a list of arguments (preferred) or a string${got(input)}`, [], input);
+    return z.NEVER;
+  }
+  if (input.length === 0) {
+    report(ctx, 'must not be an empty list (give at least the program)', [], input);
+    return z.NEVER;
+  }
+  let ok = true;
+  input.forEach((arg, i) => {
+    if (typeof arg !== 'string') {
+      report(ctx, `must be a string${got(arg)}${typeof arg === 'number' ? '; quote numbers in a command' : ''}`, [i], arg);
+      ok = false;
+    }
+  });
+  if (ok && (input[0] as string).trim() === '') {
+    report(ctx, 'the program must not be empty', [0], input[0]);
+    ok = false;
+  }
+  return ok ? (input as string[]) : z.NEVER;
+});
+
+const envSchema = z.unknown().transform((input, ctx): Record<string, string> => {
+  if (!isMapping(input)) {
+    report(ctx, `must be a mapping of variable names to values${got(input)}`, [], input);
+    return z.NEVER;
+  }
+  const out: Record<string, string> = {};
+  let ok = true;
+  for (const [k, v] of Object.entries(input)) {
+    if (v === undefined) continue;
+    if (!ENV_NAME.test(k)) {
+      report(ctx, 'invalid environment variable name: use letters, digits and _, not starting with a digit', [k]);
+      ok = false;
+    } else if (typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v))) {
+      out[k] = String(v);
+    } else {
+      report(ctx, `must be a string${got(v)}`, [k], v);
+      ok = false;
+    }
+  }
+  return ok ? out : z.NEVER;
+});
+
+const commandBackend = strictObject({
+  kind: z.literal('command'),
+  command: commandArgv,
+  cwd: nonEmptyString().optional(),
+  env: envSchema.optional(),
+}).transform((b): CommandBackendSpec => {
+  const out: CommandBackendSpec = { kind: 'command', command: b.command };
+  if (b.cwd !== undefined) out.cwd = b.cwd;
+  if (b.env !== undefined) out.env = b.env;
+  return out;
+});
+
+const BackendSchema: z.ZodType<BackendSpec> = tagged('kind', {
+  tinylora: strictObject({ kind: z.literal('tinylora') }),
+  command: commandBackend,
+});
+
+// ---- model, task -------------------------------------------------------------------------------------
+
+const ModelSchema = strictObject({ path: nonEmptyString('a path (string)') });
+
+/** Loose on purpose: `kind` plus any plain-data keys, passed to trials as they are. */
+const TaskSchema: z.ZodType<TaskSpec> = z
+  .looseObject({ kind: nonEmptyString('a task kind such as gsm8k, arc, arithmetic or regex') }, { error: expects('a mapping with a kind') })
+  .transform((task, ctx): TaskSpec => {
+    const bad = checkPlainData(task, { maxDepth: 32, maxBytes: 4 * 1024 * 1024 });
+    if (bad) report(ctx, bad.path === '' ? bad.message : `${bad.path}: ${bad.message}`);
+    return task;
+  });
+
+// ---- optimizer, prune ----------------------------------------------------------------------------------
+
+const OptimizerSchema: z.ZodType<OptimizerAxes> = strictObject({
+  kind: oneOf(['es', 'spsa', 'cmaes']).optional(),
+  population: axis(positiveInt()).optional(),
+  sigma: axis(positiveNumber()).optional(),
+  lr: axis(positiveNumber()).optional(),
+  iterations: axis(positiveInt()).optional(),
+  batch: axis(positiveInt()).optional(),
+}).transform(
+  (o): OptimizerAxes => ({
+    kind: o.kind ?? SPEC_DEFAULTS.optimizer.kind,
+    population: o.population ?? [...SPEC_DEFAULTS.optimizer.population],
+    sigma: o.sigma ?? [...SPEC_DEFAULTS.optimizer.sigma],
+    lr: o.lr ?? [...SPEC_DEFAULTS.optimizer.lr],
+    iterations: o.iterations ?? [...SPEC_DEFAULTS.optimizer.iterations],
+    batch: o.batch ?? [...SPEC_DEFAULTS.optimizer.batch],
+  }),
+);
+
+const thresholdError = expects('a threshold in [0, 1), relative to max |v|');
+const threshold = z.number({ error: thresholdError }).min(0, { error: thresholdError }).lt(1, { error: thresholdError });
+
+const PruneSchema: z.ZodType<PruneAxes> = strictObject({
+  threshold: axis(threshold),
+  retrainIterations: axis(nonNegativeInt()).optional(),
+}).transform((p): PruneAxes => ({ threshold: p.threshold, retrainIterations: p.retrainIterations ?? [...SPEC_DEFAULTS.prune.retrainIterations] }));
+
+// ---- seeds, search, objective, budget ------------------------------------------------------------------
+
+const seedValue = intIn(0, MAX_SEED, `a seed, an integer from 0 to ${MAX_SEED}`);
+
+const SeedsSchema = axis(seedValue).transform((seeds, ctx) => {
+  const seen = new Set<number>();
+  seeds.forEach((s, i) => {
+    if (seen.has(s)) report(ctx, `seed ${s} is listed twice; replicates need distinct seeds`, [i], s);
+    seen.add(s);
+  });
+  return seeds;
+});
+
+const SearchSchema: z.ZodType<SearchSpec> = tagged(
+  'kind',
+  {
+    grid: strictObject({ kind: z.literal('grid') }),
+    random: strictObject({
+      kind: z.literal('random'),
+      n: positiveInt(),
+      seed: seedValue.optional(),
+    }).transform((r) => ({ kind: 'random' as const, n: r.n, seed: r.seed ?? SPEC_DEFAULTS.randomSeed })),
+  },
+  ['asha', 'pareto'],
+);
+
+const ObjectiveSchema: z.ZodType<ObjectiveSpec> = strictObject({
+  metric: nonEmptyString('a metric name').optional(),
+  mode: oneOf(['max', 'min']).optional(),
+}).transform((o): ObjectiveSpec => ({ metric: o.metric ?? SPEC_DEFAULTS.objective.metric, mode: o.mode ?? SPEC_DEFAULTS.objective.mode }));
+
+const trialTimeout = z.unknown().transform((input, ctx): number => {
+  if (typeof input !== 'string' && typeof input !== 'number') {
+    report(ctx, `must be a duration such as "30m" or a number of milliseconds${got(input)}`, [], input);
+    return z.NEVER;
+  }
+  let ms: number;
+  try {
+    ms = parseDuration(input, '');
+  } catch (err) {
+    report(ctx, err instanceof SpecError ? (err.issues[0]?.message ?? err.message) : String(err), [], input);
+    return z.NEVER;
+  }
+  if (ms < 1 || ms > MAX_TRIAL_TIMEOUT_MS) {
+    report(ctx, `must be between 1ms and ${formatDuration(MAX_TRIAL_TIMEOUT_MS)}${got(input)}`, [], input);
+    return z.NEVER;
+  }
+  return ms;
+});
+
+const BudgetSchema: z.ZodType<BudgetSpec> = strictObject({
+  maxTrials: intIn(1, MAX_TRIALS_CEILING, `an integer from 1 to ${MAX_TRIALS_CEILING.toLocaleString('en-US')}`).optional(),
+  trialTimeout: trialTimeout.optional(),
+  retries: intIn(0, 100, 'an integer from 0 to 100').optional(),
+}).transform(
+  (b): BudgetSpec => ({
+    maxTrials: b.maxTrials ?? SPEC_DEFAULTS.budget.maxTrials,
+    trialTimeout: b.trialTimeout ?? SPEC_DEFAULTS.budget.trialTimeout,
+    retries: b.retries ?? SPEC_DEFAULTS.budget.retries,
+  }),
+);
+
+// ---- the spec ----------------------------------------------------------------------------------------
+
+const nameError = expects('a sweep name (1 to 200 characters)');
+
+const RootSchema = strictObject({
+  name: z
+    .string({ error: nameError })
+    .trim()
+    .min(1, { error: () => 'must not be empty' })
+    .max(200, { error: (iss) => `must be at most 200 characters (got ${String(iss.input).length})` })
+    // eslint-disable-next-line no-control-regex
+    .regex(/^[^\u0000-\u001f\u007f]*$/, { error: () => 'must not contain control characters (newlines, tabs, …)' }),
+  backend: BackendSchema.optional(),
+  model: ModelSchema.optional(),
+  task: TaskSchema.optional(),
+  adapter: AdapterSchema.optional(),
+  prune: PruneSchema.optional(),
+  optimizer: OptimizerSchema.optional(),
+  params: ParamsSchema.optional(),
+  seeds: SeedsSchema.optional(),
+  search: SearchSchema.optional(),
+  objective: ObjectiveSchema.optional(),
+  budget: BudgetSchema.optional(),
+});
+
+/**
+ * Validates and normalizes a parsed spec (a plain object). Prefer {@link parseSweepSpec}, which also
+ * parses YAML/JSON text, guards size and depth, and throws a {@link SpecError}.
+ */
+export const SweepSpecSchema: z.ZodType<NormalizedSweepSpec> = RootSchema.transform((raw, ctx): NormalizedSweepSpec => {
+  // Zod runs this even after unknown root keys; the cross-field rules wait until the fields are clean.
+  if (ctx.issues.length > 0) return z.NEVER;
+  const backend: BackendSpec = raw.backend ?? { ...SPEC_DEFAULTS.backend };
+  const spec: NormalizedSweepSpec = { name: raw.name, backend } as NormalizedSweepSpec;
+  if (raw.model) spec.model = raw.model;
+  if (raw.task) spec.task = raw.task;
+  if (raw.adapter) spec.adapter = raw.adapter;
+  if (raw.prune) spec.prune = raw.prune;
+  const optimizer = raw.optimizer ?? (backend.kind === 'tinylora' ? OptimizerSchema.parse({}) : undefined);
+  if (optimizer) spec.optimizer = optimizer;
+  spec.params = raw.params ?? {};
+  spec.seeds = raw.seeds ?? [...SPEC_DEFAULTS.seeds];
+  spec.search = raw.search ?? { ...SPEC_DEFAULTS.search };
+  spec.objective = raw.objective ?? { ...SPEC_DEFAULTS.objective };
+  spec.budget = raw.budget ?? { ...SPEC_DEFAULTS.budget };
+
+  let problems = 0;
+  const problem = (message: string, path: PropertyKey[]): void => {
+    problems++;
+    report(ctx, message, path);
+  };
+  if (backend.kind === 'tinylora') {
+    for (const section of ['model', 'task', 'adapter'] as const) {
+      if (spec[section] === undefined) {
+        const example = { model: 'e.g. model: { path: models/demo-arith }', task: 'e.g. task: { kind: gsm8k, … }', adapter: 'adapter: {} takes the defaults' }[section];
+        problem(`required when backend.kind is 'tinylora' (${example})`, [section]);
+      }
+    }
+  }
+  const distributions = Object.entries(spec.params).filter(([, a]) => isDistribution(a));
+  if (spec.search.kind === 'grid') {
+    for (const [name] of distributions) {
+      problem('a distribution needs search.kind: random; on a grid, list the values to try', ['params', name]);
+    }
+  } else if (distributions.length === 0) {
+    const size = gridSize(configSpace(spec).axes);
+    if (BigInt(spec.search.n) > size) {
+      problem(`is ${spec.search.n}, more than the ${size.toLocaleString('en-US')} configuration${size === 1n ? '' : 's'} the axes hold; lower n, add values or a distribution, or use search.kind: grid`, ['search', 'n']);
+    }
+  }
+  if (backend.kind === 'command') {
+    const known = knownPlaceholders(spec);
+    backend.command.forEach((arg, i) => {
+      for (const name of placeholderNames(arg)) {
+        if (!known.has(name)) problem(unknownPlaceholderMessage(name, known), ['backend', 'command', i]);
+      }
+    });
+  }
+  if (problems === 0) {
+    const count = countTrials(spec);
+    if (count > BigInt(spec.budget.maxTrials)) problem(overBudgetMessage(spec, count), ['budget', 'maxTrials']);
+  }
+  return spec;
+});
+
+/** The spec type: normalized, defaults applied (see {@link NormalizedSweepSpec} for every field). */
+export type SweepSpec = z.infer<typeof SweepSpecSchema>;
+
+/** "spec expands to 1,234 trials, over budget.maxTrials = 500 (adapter.rank 3 × seeds 3 × …)". */
+export function overBudgetMessage(spec: SweepSpec, count: bigint): string {
+  return (
+    `spec expands to ${count.toLocaleString('en-US')} trials, over budget.maxTrials = ${spec.budget.maxTrials.toLocaleString('en-US')} ` +
+    `(${describeExpansion(spec)}); ${spec.search.kind === 'random' ? 'lower search.n or use fewer seeds' : 'remove values from some axes, use search.kind: random'}, ` +
+    `or raise budget.maxTrials (at most ${MAX_TRIALS_CEILING.toLocaleString('en-US')})`
+  );
+}

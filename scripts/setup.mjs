@@ -1,0 +1,205 @@
+#!/usr/bin/env node
+/**
+ * Idempotent set-up, run first by `npm test`, `npm run demo` and the benchmarks:
+ *
+ *   1. npm dependencies (npm ci on a fresh clone; npm install when a package.json or the lock changed)
+ *   2. redis-server (apt-get as root on Debian/Ubuntu; otherwise prints the command and exits 1)
+ *   3. the Prisma client (prisma generate, offline) when prisma/schema.prisma changed
+ *   4. tsc -b tsconfig.json: dist/ of every project, and the typecheck
+ *
+ *   node scripts/setup.mjs            # all of it; a no-op run takes about a second
+ *   node scripts/setup.mjs --no-build # skip step 4
+ *
+ * Plain Node with no dependencies: it must run before node_modules exists. scripts/test.mjs
+ * imports `setup()` to get the typecheck result without stopping on it.
+ */
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { accessSync, constants, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { delimiter, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const NODE_MODULES = join(ROOT, 'node_modules');
+const INSTALL_STAMP = join(NODE_MODULES, '.tinysweep-install-stamp');
+const GENERATED = join(ROOT, 'libs', 'db', 'src', 'generated', 'prisma');
+const GENERATE_STAMP = join(GENERATED, '.tinysweep-stamp');
+const SCHEMA = join(ROOT, 'prisma', 'schema.prisma');
+export const REDIS_INSTALL_COMMAND = 'apt-get update && apt-get install -y redis-server';
+
+/** An error that ends set-up with a message and no stack. */
+export class SetupError extends Error {}
+
+const sha256 = (...parts) => {
+  const hash = createHash('sha256');
+  for (const part of parts) hash.update(part).update('\0');
+  return hash.digest('hex');
+};
+const readOr = (path, fallback = '') => (existsSync(path) ? readFileSync(path) : fallback);
+const seconds = (t0) => `${((performance.now() - t0) / 1000).toFixed(1)}s`;
+
+function run(command, args, { capture = false, env } = {}) {
+  const result = spawnSync(command, args, {
+    cwd: ROOT,
+    stdio: capture ? ['ignore', 'pipe', 'pipe'] : 'inherit',
+    encoding: 'utf8',
+    env: { ...process.env, ...env },
+    maxBuffer: 256 * 1024 * 1024,
+  });
+  if (result.error) throw new SetupError(`${command} ${args.join(' ')}: ${result.error.message}`);
+  return { ok: result.status === 0, output: `${result.stdout ?? ''}${result.stderr ?? ''}` };
+}
+
+/** package.json of the root and of every workspace (apps/*, libs/*). */
+function manifests() {
+  const found = [join(ROOT, 'package.json')];
+  for (const folder of ['apps', 'libs']) {
+    const dir = join(ROOT, folder);
+    if (!existsSync(dir)) continue;
+    for (const name of readdirSync(dir).sort()) {
+      const manifest = join(dir, name, 'package.json');
+      if (existsSync(manifest)) found.push(manifest);
+    }
+  }
+  return found;
+}
+
+// The package.json fields an install depends on (editing "scripts" needs no npm install).
+const INSTALL_FIELDS = [
+  'name', 'dependencies', 'devDependencies', 'optionalDependencies', 'peerDependencies',
+  'bundleDependencies', 'workspaces', 'overrides', 'allowScripts', 'bin', 'engines', 'os', 'cpu',
+];
+
+function installHash() {
+  const lock = join(ROOT, 'package-lock.json');
+  const relevant = (manifest) => {
+    const text = readOr(manifest).toString();
+    try {
+      const pkg = JSON.parse(text);
+      return JSON.stringify(INSTALL_FIELDS.map((field) => pkg[field] ?? null));
+    } catch {
+      return text;
+    }
+  };
+  return sha256(...manifests().map((m) => `${m}\n${relevant(m)}`), readOr(lock));
+}
+
+/** 1. npm dependencies. */
+function ensureDependencies(log) {
+  const lock = join(ROOT, 'package-lock.json');
+  const marker = join(NODE_MODULES, '.package-lock.json'); // npm writes it after every install
+  const flags = ['--no-audit', '--no-fund'];
+  const t0 = performance.now();
+  let command;
+  if (!existsSync(NODE_MODULES) || !existsSync(marker)) {
+    command = existsSync(lock) && !existsSync(NODE_MODULES) ? ['ci', ...flags] : ['install', ...flags];
+  } else if (existsSync(INSTALL_STAMP)) {
+    if (readFileSync(INSTALL_STAMP, 'utf8') === installHash()) return log('dependencies: up to date');
+    command = ['install', ...flags];
+  } else {
+    // Installed before this script kept a stamp: trust npm's marker if nothing is newer than it.
+    const installedAt = statSync(marker).mtimeMs;
+    const newer = [...manifests(), lock].filter((f) => existsSync(f) && statSync(f).mtimeMs > installedAt);
+    if (newer.length === 0) {
+      writeFileSync(INSTALL_STAMP, installHash());
+      return log('dependencies: up to date');
+    }
+    command = ['install', ...flags];
+  }
+  log(`dependencies: npm ${command.join(' ')}`);
+  const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+  if (!run(npm, command).ok) throw new SetupError(`npm ${command[0]} failed`);
+  writeFileSync(INSTALL_STAMP, installHash());
+  log(`dependencies: installed (${seconds(t0)})`);
+}
+
+function onPath(name) {
+  for (const dir of [...(process.env.PATH ?? '').split(delimiter), '/usr/bin', '/usr/local/bin', '/usr/sbin']) {
+    if (dir === '') continue;
+    try {
+      accessSync(join(dir, name), constants.X_OK);
+      return join(dir, name);
+    } catch {
+      // not here
+    }
+  }
+  return undefined;
+}
+
+/** 2. redis-server (the local stack and the tests start their own). */
+function ensureRedis(log) {
+  const found = onPath('redis-server');
+  if (found) return log(`redis-server: ${found}`);
+  const isRoot = process.getuid?.() === 0;
+  if (isRoot && onPath('apt-get')) {
+    log(`redis-server: missing; running ${REDIS_INSTALL_COMMAND}`);
+    const t0 = performance.now();
+    const result = run('sh', ['-c', REDIS_INSTALL_COMMAND], { capture: true, env: { DEBIAN_FRONTEND: 'noninteractive' } });
+    if (!result.ok) throw new SetupError(`installing redis-server failed:\n${result.output.trim().split('\n').slice(-10).join('\n')}`);
+    if (onPath('redis-server')) return log(`redis-server: installed (${seconds(t0)})`);
+  }
+  const command = isRoot ? REDIS_INSTALL_COMMAND : `sudo sh -c '${REDIS_INSTALL_COMMAND}'`;
+  throw new SetupError(`redis-server is not installed. Install it with:\n  ${command}`);
+}
+
+/** 3. The Prisma client (libs/db/src/generated/prisma), offline. */
+function ensurePrismaClient(log) {
+  const version = (pkg) => readOr(join(NODE_MODULES, pkg, 'package.json'));
+  const want = sha256(readOr(SCHEMA), version('prisma'), version('@prisma/client'));
+  if (existsSync(join(GENERATED, 'client.ts')) && readOr(GENERATE_STAMP).toString() === want) {
+    return log('prisma client: up to date');
+  }
+  const t0 = performance.now();
+  const cli = join(NODE_MODULES, 'prisma', 'build', 'index.js');
+  if (!existsSync(cli)) throw new SetupError('prisma is not installed (node_modules/prisma); run npm install');
+  const result = run(process.execPath, [cli, 'generate'], {
+    capture: true,
+    env: {
+      // generate needs no schema engine, but the CLI wants one to exist: any file will do.
+      PRISMA_SCHEMA_ENGINE_BINARY: process.platform === 'win32' ? process.execPath : '/bin/true',
+      PRISMA_HIDE_UPDATE_MESSAGE: '1',
+      CHECKPOINT_DISABLE: '1',
+    },
+  });
+  if (!result.ok) throw new SetupError(`prisma generate failed:\n${result.output.trim()}`);
+  writeFileSync(GENERATE_STAMP, want);
+  log(`prisma client: generated (${seconds(t0)})`);
+}
+
+/** 4. Build every project (tsc -b); returns the typecheck result instead of throwing. */
+function build(log) {
+  const t0 = performance.now();
+  const tsc = join(NODE_MODULES, 'typescript', 'bin', 'tsc');
+  const result = run(process.execPath, [tsc, '-b', 'tsconfig.json'], { capture: true });
+  log(result.ok ? `build: ok (${seconds(t0)})` : `build: typecheck failed (${seconds(t0)})`);
+  return { ok: result.ok, output: result.output.trim() };
+}
+
+/**
+ * Runs the set-up. Throws SetupError when something needed is missing; a failing typecheck is
+ * returned (`typecheck.ok === false`) so callers decide.
+ */
+export function setup({ build: doBuild = true, log = (m) => console.log(`setup: ${m}`) } = {}) {
+  const [major, minor] = process.versions.node.split('.').map(Number);
+  if (major < 20 || (major === 20 && minor < 19)) throw new SetupError(`Node ${process.versions.node} is too old; tinysweep needs Node >= 20.19`);
+  ensureDependencies(log);
+  ensureRedis(log);
+  ensurePrismaClient(log);
+  return { typecheck: doBuild ? build(log) : { ok: true, output: '' } };
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const t0 = performance.now();
+  try {
+    const { typecheck } = setup({ build: !process.argv.includes('--no-build') });
+    if (!typecheck.ok) {
+      console.error(typecheck.output);
+      process.exitCode = 1;
+    } else {
+      console.log(`setup: done (${seconds(t0)})`);
+    }
+  } catch (err) {
+    console.error(`setup: ${err instanceof SetupError ? err.message : err?.stack ?? err}`);
+    process.exitCode = 1;
+  }
+}

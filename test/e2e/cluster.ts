@@ -1,0 +1,158 @@
+/**
+ * A whole tinysweep on this machine for one test file: real Postgres (embedded), real Redis,
+ * the api, dispatcher(s) and trainer(s) as separate processes talking HTTP, BullMQ and gRPC.
+ */
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import {
+  LocalStack,
+  ProcessGroup,
+  startApi,
+  startDispatcher,
+  startTrainer,
+  type StackUrls,
+  type StartedTrainer,
+} from '@tinysweep/stack';
+
+export interface ClusterOptions {
+  trainers?: number;
+  slotsPerTrainer?: number;
+  dispatchers?: number;
+  /** Environment for every app. */
+  env?: Record<string, string>;
+}
+
+/** Short timings so fault recovery happens within a test's patience. */
+const FAST_RECOVERY = {
+  TINYSWEEP_HEARTBEAT_MS: '500',
+  TINYSWEEP_HEARTBEAT_TIMEOUT_MS: '2000',
+  TINYSWEEP_LOCK_MS: '3000',
+  TINYSWEEP_LEASE_TTL_MS: '3000',
+  TINYSWEEP_RECONCILE_MS: '1000',
+};
+
+export class Cluster {
+  readonly group: ProcessGroup;
+  readonly stack = new LocalStack();
+  urls!: StackUrls;
+  db!: pg.Client;
+  trainers: StartedTrainer[] = [];
+  private readonly dir: string;
+
+  private constructor(private readonly opts: ClusterOptions) {
+    this.dir = mkdtempSync(join(tmpdir(), 'tinysweep-e2e-'));
+    chmodSync(this.dir, 0o755); // Postgres runs as the postgres user when we are root
+    this.group = new ProcessGroup({ logDir: join(this.dir, 'logs'), graceMs: 3000 });
+  }
+
+  static async start(opts: ClusterOptions = {}): Promise<Cluster> {
+    const c = new Cluster(opts);
+    c.urls = await c.stack.start({ dataDir: c.dir, durable: false, databaseUrl: '', redisUrl: '' });
+    c.db = new pg.Client({ connectionString: c.urls.databaseUrl });
+    await c.db.connect();
+    await startApi(c.group, { urls: c.urls, env: c.env('api') });
+    for (let i = 1; i <= (opts.dispatchers ?? 1); i++) await c.startDispatcher(`dispatcher-${i}`);
+    for (let i = 1; i <= (opts.trainers ?? 1); i++) await c.startTrainer(`trainer-${i}`);
+    await c.waitFor(async () => (await c.get<{ items: unknown[] }>('/nodes')).items.length === (opts.trainers ?? 1), 15_000, 'trainers registered');
+    return c;
+  }
+
+  get dataDir(): string {
+    return this.dir;
+  }
+
+  env(_app: string): Record<string, string> {
+    return { ...FAST_RECOVERY, ...this.opts.env };
+  }
+
+  async startDispatcher(name: string): Promise<void> {
+    await startDispatcher(this.group, { urls: this.urls, name, env: this.env('dispatcher') });
+  }
+
+  async startTrainer(name: string, env: Record<string, string> = {}): Promise<StartedTrainer> {
+    const t = await startTrainer(this.group, {
+      urls: this.urls,
+      name,
+      env: { ...this.env('trainer'), TINYSWEEP_TRAINER_SLOTS: String(this.opts.slotsPerTrainer ?? 2), ...env },
+    });
+    this.trainers.push(t);
+    return t;
+  }
+
+  async request(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: unknown }> {
+    const res = await fetch(`${this.urls.apiUrl}${path}`, {
+      method,
+      headers: { ...(typeof body === 'string' ? { 'content-type': 'application/yaml' } : body ? { 'content-type': 'application/json' } : {}), ...headers },
+      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+    });
+    const text = await res.text();
+    let parsed: unknown = text;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      // not JSON
+    }
+    return { status: res.status, body: parsed };
+  }
+
+  async get<T>(path: string): Promise<T> {
+    const r = await this.request('GET', path);
+    if (r.status !== 200) throw new Error(`GET ${path} → ${r.status}: ${JSON.stringify(r.body)}`);
+    return r.body as T;
+  }
+
+  async submit(spec: unknown): Promise<string> {
+    const r = await this.request('POST', '/sweeps', spec);
+    if (r.status !== 201) throw new Error(`submit → ${r.status}: ${JSON.stringify(r.body)}`);
+    return (r.body as { id: string }).id;
+  }
+
+  async sweep(id: string): Promise<{ status: string; counts: Record<string, number>; trialCount: number }> {
+    return this.get(`/sweeps/${id}`);
+  }
+
+  async waitForSweep(id: string, timeoutMs = 60_000): Promise<{ status: string; counts: Record<string, number> }> {
+    let last = await this.sweep(id);
+    await this.waitFor(async () => {
+      last = await this.sweep(id);
+      return ['completed', 'failed', 'cancelled'].includes(last.status);
+    }, timeoutMs, `sweep ${id} to finish`).catch((err: Error) => {
+      throw new Error(`${err.message}; last: ${JSON.stringify(last)}`);
+    });
+    return last;
+  }
+
+  async waitFor(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+    const until = Date.now() + timeoutMs;
+    for (;;) {
+      if (await check().catch(() => false)) return;
+      if (Date.now() > until) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+
+  async query<T extends pg.QueryResultRow>(sql: string, ...args: unknown[]): Promise<T[]> {
+    return (await this.db.query<T>(sql, args)).rows;
+  }
+
+  async stop(): Promise<void> {
+    await this.db?.end().catch(() => undefined);
+    await this.group.stopAll();
+    await this.stack.stop();
+    if (!process.env.KEEP_E2E_DATA) rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+/** A spec running test/fixtures/slow-program.mjs over `xs` × `seeds`. */
+export function slowSpec(name: string, o: { xs: number[]; seeds?: number[]; steps?: number; stepMs?: number; retries?: number; timeout?: string; env?: Record<string, string> }) {
+  return {
+    name,
+    backend: { kind: 'command', command: ['node', 'test/fixtures/slow-program.mjs'], env: o.env ?? {} },
+    params: { x: o.xs, steps: o.steps ?? 5, stepMs: o.stepMs ?? 50 },
+    seeds: o.seeds ?? [1],
+    objective: { metric: 'score', mode: 'max' },
+    budget: { maxTrials: 1000, trialTimeout: o.timeout ?? '2m', retries: o.retries ?? 2 },
+  };
+}

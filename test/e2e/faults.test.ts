@@ -1,0 +1,103 @@
+import { existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Cluster, slowSpec } from './cluster.js';
+
+/** True while `pid` is a live process (a zombie counts as gone). */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return false;
+  }
+  try {
+    return !/^\S+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return false;
+  }
+}
+
+/** Every trial of the sweep has exactly one recorded result and one succeeded attempt. */
+async function expectStoredOnce(c: Cluster, sweepId: string): Promise<void> {
+  const rows = await c.query<{ id: string; status: string; result_attempt: number; wins: string }>(
+    `SELECT t.id, t.status, t.result_attempt,
+            (SELECT count(*) FROM trial_attempt a WHERE a.trial_id = t.id AND a.outcome = 'succeeded') AS wins
+       FROM trial t WHERE t.sweep_id = $1`,
+    sweepId,
+  );
+  for (const r of rows) {
+    expect(r.status, `trial ${r.id}`).toBe('succeeded');
+    expect(Number(r.wins), `succeeded attempts of ${r.id}`).toBe(1);
+  }
+}
+
+describe('faults: every result lands in Postgres exactly once, whatever crashes on the way', () => {
+  let c: Cluster;
+  beforeAll(async () => {
+    c = await Cluster.start({ trainers: 2, slotsPerTrainer: 1 });
+  });
+  afterAll(async () => {
+    await c?.stop();
+  });
+
+  it('a trainer SIGKILLed mid-trial: the trial reruns on the other trainer and is stored once', async () => {
+    const id = await c.submit(slowSpec('trainer-dies', { xs: [1, 2, 3, 4], steps: 15, stepMs: 100 }));
+    await c.waitFor(async () => (await c.query(`SELECT 1 FROM trial WHERE sweep_id = $1 AND status = 'running' AND trainer_id = 'trainer-1'`, id)).length > 0, 20_000, 'a trial on trainer-1');
+    const [victim] = await c.query<{ id: string }>(`SELECT id FROM trial WHERE sweep_id = $1 AND status = 'running' AND trainer_id = 'trainer-1'`, id);
+    await c.group.kill('trainer-1', 'SIGKILL');
+    const done = await c.waitForSweep(id, 90_000);
+    expect(done.counts).toMatchObject({ succeeded: 4, failed: 0 });
+    await expectStoredOnce(c, id);
+    const attempts = await c.query<{ attempt: number; trainer_id: string; outcome: string }>(
+      `SELECT attempt, trainer_id, outcome FROM trial_attempt WHERE trial_id = $1 ORDER BY attempt`,
+      victim!.id,
+    );
+    expect(attempts[0]).toMatchObject({ trainer_id: 'trainer-1', outcome: 'lost' });
+    expect(attempts.at(-1)).toMatchObject({ trainer_id: 'trainer-2', outcome: 'succeeded' });
+    // the dead node left the pool
+    await c.waitFor(async () => (await c.get<{ items: { id: string; alive: boolean }[] }>('/nodes')).items.some((n) => n.id === 'trainer-1' && !n.alive), 10_000, 'trainer-1 marked gone');
+    await c.startTrainer('trainer-1b');
+  });
+
+  it('the dispatcher SIGKILLed mid-sweep: a new one finishes the sweep with no duplicate results', async () => {
+    const id = await c.submit(slowSpec('dispatcher-dies', { xs: [1, 2, 3, 4, 5, 6], steps: 10, stepMs: 100 }));
+    await c.waitFor(async () => (await c.query(`SELECT 1 FROM trial WHERE sweep_id = $1 AND status = 'succeeded'`, id)).length >= 1, 30_000, 'first result');
+    await c.group.kill('dispatcher-1', 'SIGKILL');
+    await c.startDispatcher('dispatcher-2');
+    const done = await c.waitForSweep(id, 90_000);
+    expect(done.counts).toMatchObject({ succeeded: 6, failed: 0 });
+    await expectStoredOnce(c, id);
+    const steps = await c.query<{ n: string; d: string }>(
+      `SELECT count(*) AS n, count(DISTINCT (s.trial_id, s.attempt, s.step)) AS d FROM trial_step s JOIN trial t ON t.id = s.trial_id WHERE t.sweep_id = $1`,
+      id,
+    );
+    expect(steps[0]!.n).toBe(steps[0]!.d);
+  });
+
+  it('Redis restarted empty mid-sweep: the reconciler re-enqueues from Postgres and the sweep finishes', async () => {
+    const id = await c.submit(slowSpec('redis-flushed', { xs: [1, 2, 3, 4, 5, 6, 7, 8], steps: 5, stepMs: 100 }));
+    await c.waitFor(async () => (await c.query(`SELECT 1 FROM trial WHERE sweep_id = $1 AND status = 'succeeded'`, id)).length >= 1, 30_000, 'first result');
+    await c.stack.redis!.restart({ empty: true });
+    const done = await c.waitForSweep(id, 120_000);
+    expect(done.counts).toMatchObject({ succeeded: 8, failed: 0 });
+    await expectStoredOnce(c, id);
+  });
+
+  it('cancel stops running trials (their processes are gone) and queued ones', async () => {
+    const pidDir = join(c.dataDir, 'pids');
+    mkdirSync(pidDir, { recursive: true });
+    const id = await c.submit(slowSpec('cancel-me', { xs: [1, 2, 3, 4, 5, 6], steps: 600, stepMs: 100, env: { PID_DIR: pidDir } }));
+    await c.waitFor(async () => existsSync(pidDir) && readdirSync(pidDir).length >= 2, 20_000, 'two programs running');
+    const r = await c.request('POST', `/sweeps/${id}/cancel`);
+    expect(r.status).toBe(200);
+    expect(r.body).toEqual({ cancelled: 6 });
+    const pids = readdirSync(pidDir).map((f) => JSON.parse(readFileSync(join(pidDir, f), 'utf8')) as { pid: number; child: number });
+    await c.waitFor(async () => pids.every((p) => !alive(p.pid) && !alive(p.child)), 15_000, 'programs and their children to exit');
+    const s = await c.waitForSweep(id, 10_000);
+    expect(s.status).toBe('cancelled');
+    expect(s.counts).toMatchObject({ cancelled: 6, queued: 0, running: 0, succeeded: 0 });
+    // nothing left in the queue for it: no new program starts
+    await new Promise((res) => setTimeout(res, 1500));
+    expect(readdirSync(pidDir).length).toBe(pids.length);
+  });
+});

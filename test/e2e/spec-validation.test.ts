@@ -1,0 +1,64 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Cluster } from './cluster.js';
+
+describe('invalid specs are refused with field paths and store nothing', () => {
+  let c: Cluster;
+  beforeAll(async () => {
+    c = await Cluster.start({ trainers: 1, env: { TINYSWEEP_API_TOKEN: 'sekret' } });
+  });
+  afterAll(async () => {
+    await c?.stop();
+  });
+  const auth = { authorization: 'Bearer sekret' };
+  const sweeps = async () => Number((await c.query<{ n: string }>('SELECT count(*) AS n FROM sweep'))[0]!.n);
+
+  it.each([
+    ['a wrong type', 'name: x\nbackend: {kind: command, command: ["true"]}\nparams: {lr: [0.1]}\nseeds: [one]\n', 'seeds[0]'],
+    ['an unknown key', 'name: x\nbackend: {kind: command, command: ["true"]}\nbudjet: {}\n', 'budjet'],
+    ['a bad layer selector', 'name: x\nmodel: {path: m}\ntask: {kind: gsm8k}\nadapter: {layers: ["last:0"], rank: 2, u: 1}\n', 'adapter.layers[0]'],
+    ['a placeholder that names no param', 'name: x\nbackend: {kind: command, command: [echo, "{nope}"]}\n', 'backend.command[1]'],
+    ['more trials than the budget', 'name: x\nbackend: {kind: command, command: ["true"]}\nparams: {a: [1,2,3,4,5,6,7,8,9,10], b: [1,2,3,4,5,6,7,8,9,10]}\nbudget: {maxTrials: 50}\n', 'budget.maxTrials'],
+  ])('%s → 400 naming %s', async (_what, yaml, path) => {
+    const before = await sweeps();
+    const r = await c.request('POST', '/sweeps', yaml, auth);
+    expect(r.status).toBe(400);
+    const body = r.body as { message: string; issues: { path: string; message: string }[] };
+    expect(body.message).toBe('invalid sweep spec');
+    expect(body.issues.map((i) => i.path)).toContain(path);
+    expect(body.issues.every((i) => i.message.length > 0)).toBe(true);
+    expect(await sweeps()).toBe(before);
+  });
+
+  it('names the count when a spec expands past budget.maxTrials', async () => {
+    const r = await c.request('POST', '/sweeps', 'name: x\nbackend: {kind: command, command: ["true"]}\nparams: {a: [1,2,3,4,5,6,7,8,9,10], b: [1,2,3,4,5,6,7,8,9,10]}\nbudget: {maxTrials: 50}\n', auth);
+    expect(JSON.stringify(r.body)).toMatch(/100/);
+  });
+
+  it('refuses an oversized body and a YAML alias bomb before they cost memory', async () => {
+    const big = `name: x\nbackend: {kind: command, command: ["true"]}\n# ${'x'.repeat(400 * 1024)}\n`;
+    expect((await c.request('POST', '/sweeps', big, auth)).status).toBe(413);
+    const bomb = ['a: &a [x, x, x, x, x, x, x, x, x, x]'];
+    for (let i = 0; i < 9; i++) bomb.push(`${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [${Array(10).fill(`*${String.fromCharCode(97 + i)}`).join(', ')}]`);
+    const r = await c.request('POST', '/sweeps', `name: bomb\n${bomb.join('\n')}\n`, auth);
+    expect(r.status).toBe(400);
+    expect(await sweeps()).toBe(0);
+  });
+
+  it('requires the bearer token for mutating calls when one is set, not for reads', async () => {
+    const spec = 'name: ok\nbackend: {kind: command, command: ["true"]}\n';
+    expect((await c.request('POST', '/sweeps', spec)).status).toBe(401);
+    expect((await c.request('POST', '/sweeps', spec, { authorization: 'Bearer wrong' })).status).toBe(401);
+    expect((await c.request('GET', '/sweeps')).status).toBe(200);
+    const ok = await c.request('POST', '/sweeps', spec, auth);
+    expect(ok.status).toBe(201);
+    await c.waitForSweep((ok.body as { id: string }).id);
+  });
+
+  it('answers 400 for bad query parameters and 404 for unknown ids', async () => {
+    const id = (await c.query<{ id: string }>('SELECT id FROM sweep LIMIT 1'))[0]!.id;
+    expect((await c.request('GET', `/sweeps/${id}/trials?sort=nope`)).status).toBe(400);
+    expect((await c.request('GET', `/sweeps/${id}/trials?status=exploded`)).status).toBe(400);
+    expect((await c.request('GET', `/sweeps/00000000-0000-4000-8000-000000000000`)).status).toBe(404);
+    expect((await c.request('GET', `/sweeps/not-a-uuid`)).status).toBe(400);
+  });
+});
