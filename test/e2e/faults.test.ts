@@ -1,21 +1,9 @@
 import { existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isProcessAlive } from '@tinysweep/stack';
 import { Cluster, slowSpec } from './cluster.js';
 
-/** True while `pid` is a live process (a zombie counts as gone). */
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  try {
-    return !/^\S+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  } catch {
-    return false;
-  }
-}
 
 /** Every trial of the sweep has exactly one recorded result and one succeeded attempt. */
 async function expectStoredOnce(c: Cluster, sweepId: string): Promise<void> {
@@ -92,7 +80,7 @@ describe('faults: every result lands in Postgres exactly once, whatever crashes 
     expect(r.status).toBe(200);
     expect(r.body).toEqual({ cancelled: 6 });
     const pids = readdirSync(pidDir).map((f) => JSON.parse(readFileSync(join(pidDir, f), 'utf8')) as { pid: number; child: number });
-    await c.waitFor(async () => pids.every((p) => !alive(p.pid) && !alive(p.child)), 15_000, 'programs and their children to exit');
+    await c.waitFor(async () => pids.every((p) => !isProcessAlive(p.pid) && !isProcessAlive(p.child)), 15_000, 'programs and their children to exit');
     const s = await c.waitForSweep(id, 10_000);
     expect(s.status).toBe('cancelled');
     expect(s.counts).toMatchObject({ cancelled: 6, queued: 0, running: 0, succeeded: 0 });

@@ -4,7 +4,8 @@ import { Cluster } from './cluster.js';
 describe('invalid specs are refused with field paths and store nothing', () => {
   let c: Cluster;
   beforeAll(async () => {
-    c = await Cluster.start({ trainers: 1, env: { TINYSWEEP_API_TOKEN: 'sekret' } });
+    // both tokens: the API's for clients, the shared one between dispatcher and trainers
+    c = await Cluster.start({ trainers: 1, env: { TINYSWEEP_API_TOKEN: 'sekret', TINYSWEEP_TRAINER_TOKEN: 'node-secret' } });
   });
   afterAll(async () => {
     await c?.stop();

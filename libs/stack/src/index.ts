@@ -5,3 +5,4 @@ export * from './process-group.js';
 export * from './postgres.js';
 export * from './redis.js';
 export * from './local-stack.js';
+export * from './process-alive.js';

@@ -8,6 +8,7 @@ import { pathToFileURL } from 'node:url';
 import pg from 'pg';
 import { fileSink, ManagedProcess, type LineSink } from './managed-process.js';
 import { waitUntil } from './wait-for.js';
+import { isProcessAlive } from './process-alive.js';
 
 export interface LocalPostgresOptions {
   /**
@@ -105,14 +106,8 @@ function assertTraversable(dir: string, uid: number, gid: number): void {
 }
 
 function isPostgresRunning(pid: number): boolean {
+  if (!isProcessAlive(pid)) return false;
   try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    if (/\) Z /.test(stat)) return false; // a zombie nobody reaped
     return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('postgres');
   } catch {
     return true; // no /proc: trust kill(0)

@@ -6,6 +6,7 @@ import { freePort } from './free-port.js';
 import type { ExitInfo } from './managed-process.js';
 import { ProcessGroup } from './process-group.js';
 import { waitUntil } from './wait-for.js';
+import { isProcessAlive } from './process-alive.js';
 
 let root: string;
 let group: ProcessGroup;
@@ -17,19 +18,6 @@ function script(name: string, source: string): string {
   return path;
 }
 
-/** True while `pid` is a live process (a zombie awaiting its reaper counts as dead). */
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  try {
-    return !/\) Z /.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  } catch {
-    return false;
-  }
-}
 
 beforeAll(() => {
   root = mkdtempSync(join(tmpdir(), 'tinysweep-pgroup-spec-'));
@@ -52,11 +40,11 @@ describe('ProcessGroup', () => {
     );
     const proc = await group.spawn('tree', { script: parent, ready: { line: /tree ready/ } });
     const grandchild = Number(proc.tail().find((l) => l.startsWith('grandchild '))!.split(' ')[1]);
-    expect(alive(grandchild)).toBe(true);
+    expect(isProcessAlive(grandchild)).toBe(true);
 
     const info = await group.kill('tree', 'SIGKILL');
     expect(info).toEqual<ExitInfo>({ code: null, signal: 'SIGKILL' });
-    await waitUntil('the grandchild to die', async () => !alive(grandchild), { timeoutMs: 5_000 });
+    await waitUntil('the grandchild to die', async () => !isProcessAlive(grandchild), { timeoutMs: 5_000 });
     expect(readFileSync(join(root, 'logs', 'tree.log'), 'utf8')).toContain('tree ready');
   });
 
