@@ -1,3 +1,6 @@
+import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Cluster, slowSpec } from './cluster.js';
 
@@ -77,5 +80,32 @@ describe('a sweep through API → BullMQ → gRPC trainers → Postgres', () => 
     expect(metrics).toMatch(/tinysweep_sweeps_submitted_total \d+/);
     const doc = await c.get<{ paths: Record<string, unknown> }>('/docs-json');
     expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/sweeps', '/sweeps/{id}/trials', '/trials/{id}/retry', '/nodes']));
+  });
+
+  it('works from the CLI: submit, watch to completion, results as CSV, nodes', async () => {
+    const cli = (...args: string[]) =>
+      spawnSync(process.execPath, ['apps/cli/bin/tinysweep.js', '--api', c.urls.apiUrl, ...args], { encoding: 'utf8', timeout: 60_000 });
+    const specFile = join(c.dataDir, 'cli-spec.json');
+    writeFileSync(specFile, JSON.stringify(slowSpec('from-cli', { xs: [1, 2, 3], steps: 2, stepMs: 5 })));
+    const submitted = cli('--json', 'submit', specFile);
+    expect(submitted.status, submitted.stderr).toBe(0);
+    const { id } = JSON.parse(submitted.stdout) as { id: string };
+    const watched = cli('watch', id);
+    expect(watched.status, watched.stderr).toBe(0);
+    expect(watched.stdout).toMatch(/completed/);
+    const csv = cli('results', id, '--format', 'csv');
+    expect(csv.status, csv.stderr).toBe(0);
+    const [header, ...rows] = csv.stdout.trim().split('\n');
+    expect(header).toMatch(/metrics\.score/);
+    expect(rows).toHaveLength(3);
+    const bad = cli('submit', join(c.dataDir, 'missing.yaml'));
+    expect(bad.status).not.toBe(0);
+    const invalid = join(c.dataDir, 'invalid.yaml');
+    writeFileSync(invalid, 'name: x\nbackend: {kind: command, command: ["true"]}\nseeds: [-1]\n');
+    const refused = cli('submit', invalid);
+    expect(refused.status).toBe(2);
+    expect(refused.stdout + refused.stderr).toMatch(/seeds\[0\]/);
+    const nodes = cli('nodes');
+    expect(nodes.stdout).toMatch(/trainer-1/);
   });
 });
