@@ -12,7 +12,8 @@
  *              fresh dispatcher (its concurrency follows the slots) and a 64-trial warm-up sweep,
  *              then one measured sweep of BENCH_TRIALS trials (params.i = [0 … N-1]):
  *              trials/s = N / (POST /sweeps sent → GET /sweeps/:id first reports `completed`),
- *              polled every 100 ms.
+ *              polled every 100 ms. First, a 1-slot probe (1 trainer × 1 slot, BENCH_PROBE_TRIALS)
+ *              shows the per-trial cost with no contention; it is printed, not in the JSON.
  *   Optuna     bench/orchestrator/optuna_noop.py with Debian's /usr/bin/python3: RDB storage in
  *              database optuna_bench on the same Postgres, 8 worker processes, N no-op trials.
  *   BullMQ     in this process: a Worker (concurrency 8, then 64) whose processor returns at once,
@@ -34,10 +35,15 @@
  * spawn-and-exit time of `true`, measured here on the idle machine before anything starts, stands
  * in for it (printed). Queue wait (queued_at → started_at) is throughput-bound and reported apart.
  *
- * Environment: BENCH_TRIALS (2000), BENCH_MODES ("durable,fast"; "durable" alone halves the run),
- * BENCH_OPTUNA_WORKERS (8), BENCH_SKIP_OPTUNA=1, BENCH_KEEP=1 (keep the data/log folder),
- * BENCH_CPU_PROFILE=1 (dispatcher of the durable 64-slot run under --cpu-prof: top functions; it
- * slows that run down a little).
+ * Where the time goes: per-trial phases from BullMQ's job stamps, Postgres's started/finished_at and
+ * the trainers' logged `seconds`; CPU per process from /proc; pg_stat_database deltas;
+ * pg_stat_statements (loaded with ALTER SYSTEM + one Postgres restart before the apps start);
+ * Redis INFO commandstats deltas.
+ *
+ * Environment: BENCH_TRIALS (2000), BENCH_PROBE_TRIALS (300), BENCH_MODES ("durable,fast";
+ * "durable" alone halves the run), BENCH_OPTUNA_WORKERS (8), BENCH_SKIP_OPTUNA=1, BENCH_KEEP=1
+ * (keep the data/log folder), BENCH_CPU_PROFILE=1 (the dispatcher and trainer 1 of the first
+ * mode's 64-slot run under --cpu-prof: top functions and packages; it slows that run a little).
  *
  * The last line of output is the JSON summary; everything before it is for people.
  */
@@ -50,7 +56,7 @@ import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { redisConnection, TRIAL_QUEUE } from '@tinysweep/queue';
-import { LocalStack, ProcessGroup, startApi, startDispatcher, startTrainer } from '@tinysweep/stack';
+import { appEntry, freePort, LocalStack, ProcessGroup, stackEnv, startApi, startDispatcher, startTrainer } from '@tinysweep/stack';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const N = Number(process.env.BENCH_TRIALS ?? 2000);
@@ -126,11 +132,20 @@ function treeCpu(pid) {
   return total;
 }
 
+/** Resident memory of a process, MB (fork-based spawns cost more the larger the parent). */
+function rssMb(pid) {
+  try {
+    return Math.round(Number(readFileSync(`/proc/${pid}/status`, 'utf8').match(/VmRSS:\s+(\d+)/)[1]) / 1024);
+  } catch {
+    return NaN;
+  }
+}
+
 /** Machine-wide busy and total CPU ms (all cores) from /proc/stat. */
 function machineCpu() {
   const f = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
   const total = f.slice(0, 8).reduce((a, b) => a + b, 0);
-  const idle = f[3] + f[4];
+  const idle = f[3] + f[4] + f[7]; // idle, iowait, steal (another VM's time, not ours)
   return { busy: ((total - idle) * 1000) / CLK_TCK, total: (total * 1000) / CLK_TCK };
 }
 
@@ -161,8 +176,15 @@ class Bench {
 
   async start() {
     this.urls = await this.stack.start({ dataDir: this.dir, durable: true, databaseUrl: '', redisUrl: '' });
+    // Statement statistics for "where the time goes": pg_stat_statements needs a restart to load.
+    await this.stack.postgres.query(`ALTER SYSTEM SET shared_preload_libraries = 'pg_stat_statements'`);
+    await this.stack.postgres.restart();
     this.db = new pg.Client({ connectionString: this.urls.databaseUrl });
     await this.db.connect();
+    this.statements = await this.db.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements').then(
+      () => true,
+      (err) => (log(`no pg_stat_statements (${err.message}); statement table skipped`), false),
+    );
     this.redis = new Redis(this.urls.redisUrl, { maxRetriesPerRequest: null });
     await startApi(this.group, { urls: this.urls });
   }
@@ -208,6 +230,26 @@ class Bench {
     return Object.fromEntries(Object.entries(rows[0] ?? {}).map(([k, v]) => [k, Number(v)]));
   }
 
+  /** Statements of the tinysweep database since the last reset, heaviest first. */
+  async topStatements() {
+    if (!this.statements) return null;
+    const { rows } = await this.db.query(
+      `SELECT calls::int, total_exec_time AS ms, rows::int, regexp_replace(query, '\\s+', ' ', 'g') AS query
+         FROM pg_stat_statements s JOIN pg_database d ON d.oid = s.dbid
+        WHERE d.datname = 'tinysweep' AND query !~* 'pg_stat|pg_settings|pg_reload'
+        ORDER BY total_exec_time DESC LIMIT 8`,
+    );
+    return rows;
+  }
+
+  /** Redis calls and microseconds per command, from INFO commandstats. */
+  async redisCommands() {
+    const text = await this.redis.info('commandstats');
+    const out = {};
+    for (const m of text.matchAll(/^cmdstat_([^:]+):calls=(\d+),usec=(\d+)/gm)) out[m[1]] = { calls: Number(m[2]), usec: Number(m[3]) };
+    return out;
+  }
+
   spec(name, n) {
     return {
       name,
@@ -249,16 +291,10 @@ class Bench {
     const n = fleet.trials ?? N;
     const profDir = join(this.dir, `cpu-prof-${tag}`);
     const trainers = await Promise.all(
-      Array.from({ length: fleet.trainers }, (_, i) =>
-        startTrainer(this.group, {
-          urls: this.urls,
-          name: `trainer-${tag}-${i + 1}`,
-          env: {
-            TINYSWEEP_TRAINER_SLOTS: String(fleet.slotsPerTrainer),
-            ...(profile && i === 0 ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${join(profDir, 'trainer')}` } : {}),
-          },
-        }),
-      ),
+      Array.from({ length: fleet.trainers }, (_, i) => {
+        const opts = { urls: this.urls, name: `trainer-${tag}-${i + 1}`, env: { TINYSWEEP_TRAINER_SLOTS: String(fleet.slotsPerTrainer) } };
+        return profile && i === 0 ? this.profiledTrainer(opts, join(profDir, 'trainer')) : startTrainer(this.group, opts);
+      }),
     );
     const names = new Set(trainers.map((t) => t.name));
     await this.waitFor(async () => {
@@ -266,16 +302,22 @@ class Bench {
       return items.filter((n) => n.alive).length === fleet.trainers && items.every((n) => names.has(n.id) && n.alive);
     }, 20_000, `${fleet.trainers} trainers registered`);
     const dispatcherName = `dispatcher-${tag}`;
-    const dispatcher = await startDispatcher(this.group, {
-      urls: this.urls,
-      name: dispatcherName,
-      env: profile ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${join(profDir, 'dispatcher')}` } : {},
-    });
+    const dispatcher = profile
+      ? await this.group.spawn(dispatcherName, {
+          // startDispatcher, plus --cpu-prof (not allowed in NODE_OPTIONS)
+          script: appEntry('dispatcher'),
+          nodeArgs: ['--enable-source-maps', '--cpu-prof', `--cpu-prof-dir=${join(profDir, 'dispatcher')}`],
+          env: stackEnv(this.urls),
+          ready: { line: /dispatcher ready/, timeoutMs: 60_000 },
+        })
+      : await startDispatcher(this.group, { urls: this.urls, name: dispatcherName });
 
     await this.runSweep(`warmup-${tag}`, Math.min(WARMUP_TRIALS, n));
     await sleep(300);
 
     const pg0 = await this.pgStats('tinysweep');
+    const redis0 = await this.redisCommands();
+    if (this.statements) await this.db.query('SELECT pg_stat_statements_reset()');
     const procs = {
       api: this.group.get('api').pid,
       dispatcher: dispatcher.pid,
@@ -295,22 +337,42 @@ class Bench {
 
     const cpu1 = cpuOf();
     const m1 = machineCpu();
+    const rss = trainers.map((t) => rssMb(t.process.pid));
+    const redis1 = await this.redisCommands();
+    const statements = await this.topStatements();
     await this.group.stop(dispatcherName);
     await Promise.all(trainers.map((t) => this.group.stop(t.name)));
     await sleep(500); // closed connections flush their statistics
     const pg1 = await this.pgStats('tinysweep');
 
     const result = await this.analyse(sweep, trainers);
+    result.trainerRssMb = rss;
     const cpu = Object.fromEntries(Object.keys(cpu0).map((k) => [k, cpu1[k] - cpu0[k]]));
     const pgDelta = Object.fromEntries(Object.keys(pg0).map((k) => [k, pg1[k] - pg0[k]]));
     const machine = { busyMs: m1.busy - m0.busy, totalMs: m1.total - m0.total };
-    const r = { mode, slots, fleet, ...result, sweep, cpu, pg: pgDelta, machine };
+    const redisDelta = Object.entries(redis1)
+      .map(([cmd, v]) => ({ cmd, calls: v.calls - (redis0[cmd]?.calls ?? 0), usec: v.usec - (redis0[cmd]?.usec ?? 0) }))
+      .filter((c) => c.calls > 0 && c.cmd !== 'info')
+      .sort((a, b) => b.calls - a.calls);
+    const r = { mode, slots, fleet, ...result, sweep, cpu, pg: pgDelta, machine, statements, redisCommands: redisDelta };
     if (profile) r.profile = { dispatcher: summariseProfile(join(profDir, 'dispatcher')), 'trainer 1': summariseProfile(join(profDir, 'trainer')) };
     log(
       `${tag}: ${fmt(r.trialsPerS)} trials/s, overhead p50 ${fmt(r.overhead.p50)} ms p99 ${fmt(r.overhead.p99)} ms` +
         ` (POST ${fmt(sweep.postMs, 0)} ms, ${fmt(sweep.totalMs / 1000, 2)} s in all)`,
     );
     return r;
+  }
+
+  /** startTrainer, plus --cpu-prof. */
+  async profiledTrainer(opts, dir) {
+    const port = await freePort();
+    const proc = await this.group.spawn(opts.name, {
+      script: appEntry('trainer'),
+      nodeArgs: ['--enable-source-maps', '--cpu-prof', `--cpu-prof-dir=${dir}`],
+      env: { ...stackEnv(this.urls), TINYSWEEP_TRAINER_PORT: String(port), TINYSWEEP_TRAINER_ID: opts.name, ...opts.env },
+      ready: { line: /trainer listening/, timeoutMs: 60_000 },
+    });
+    return { name: opts.name, port, address: `127.0.0.1:${port}`, process: proc };
   }
 
   /** Per-trial timings from Postgres, BullMQ's job hashes and the trainers' logs. */
@@ -322,7 +384,10 @@ class Bench {
          FROM trial WHERE sweep_id = $1::uuid`,
       [sweep.id],
     );
-    const { rows: sw } = await this.db.query(`SELECT extract(epoch FROM finished_at) * 1000 AS finished FROM sweep WHERE id = $1::uuid`, [sweep.id]);
+    const { rows: sw } = await this.db.query(
+      `SELECT extract(epoch FROM finished_at) * 1000 AS finished, extract(epoch FROM created_at) * 1000 AS created FROM sweep WHERE id = $1::uuid`,
+      [sweep.id],
+    );
 
     // BullMQ's own stamps: timestamp (job built in the api), processedOn (a worker took it),
     // finishedOn (moved to completed).
@@ -389,12 +454,16 @@ class Bench {
       queueWait: { p50: pct(queueWait, 50), p99: pct(queueWait, 99) },
       firstStartMs: minStarted - sweep.wall0,
       firstFinishMs: minFinished - sweep.wall0,
+      // The POST split by the stamps it leaves (Prisma fills @default(now()) columns itself, when
+      // it builds each statement): sweep.created_at, trial.queued_at, the first BullMQ job's timestamp.
       post: {
-        // POST sent → the trials' insert transaction began (queued_at = its now()): HTTP, parse, plan
-        parseMs: minQueued - sweep.wall0,
-        // → the first job was built: the sweep + trials transaction
+        // POST sent → sweep row built: HTTP, validation, planning, transaction begin
+        parseMs: Number(sw[0]?.created) - sweep.wall0,
+        // → trial rows built: sweep INSERT, Prisma preparing the createMany of every trial
+        prepareMs: minQueued - Number(sw[0]?.created),
+        // → first job built: the trials INSERT runs, commit
         storeMs: Math.min(...jobTs) - minQueued,
-        // → the response arrived: addBulk of every job, reply
+        // → response arrived: addBulk of every job, reply
         enqueueMs: sweep.postEndWall - Math.min(...jobTs),
       },
       phases: Object.fromEntries(Object.entries(phases).map(([k, v]) => [k, { n: v.length, p50: pct(v, 50), p99: pct(v, 99), mean: mean(v) }])),
@@ -599,7 +668,7 @@ function report(runs, optuna, bare, settings) {
   p(`overhead = (finished_at − started_at) − ${fmt(PROGRAM_MS.p50, 2)} ms (p50 of spawning /bin/true from Node on the idle machine; p99 ${fmt(PROGRAM_MS.p99, 2)} ms);`);
   p('span = finished_at − started_at, as stored; queue wait = queued_at → started_at (throughput-bound, not overhead);');
   p(`trials/s = trials / (POST sent → GET /sweeps/:id reports completed, polled every ${POLL_MS} ms); xact/trial and PG active ms/trial from`);
-  p('pg_stat_database (includes the api\'s polling); machine busy = all processes on both cores.');
+  p('pg_stat_database (includes the api\'s polling); machine busy = both cores, every process (also anything else running on the machine).');
   const others = [
     ...Object.entries(optuna).filter(([, o]) => o).map(([m, o]) => [`Optuna ${o.optuna_version} RDB (${m}), ${o.workers} procs, ${o.sampler}`, fmt(o.trials_per_s), `${fmt(o.seconds, 2)} s; ${fmt(o.xactPerTrial, 2)} xact/trial; machine busy ${fmt(100 * o.machineBusy, 0)}%`]),
     ...bare.map((b) => [`bare BullMQ, concurrency ${b.concurrency}`, fmt(b.jobsPerS, 0), `${fmt(b.seconds, 3)} s; ${fmt(b.cpuMs / N, 3)} ms bench-process CPU/job`]),
@@ -633,10 +702,11 @@ function report(runs, optuna, bare, settings) {
   p('dispatcher cycle: processedOn → finishedOn; slots ÷ mean cycle is the rate the slots could sustain');
   p();
   p(table(
-    ['run', 'POST: parse+plan', 'store txn', 'enqueue+reply', 'first start', 'first result', 'sweep finished_at', 'completed seen', 'retried'],
+    ['run', 'POST: validate+plan', 'Prisma builds trial rows', 'INSERT+commit', 'enqueue+reply', 'first start', 'first result', 'sweep finished_at', 'completed seen', 'retried', 'trainer RSS MB'],
     runs.map((r) => [
       `${r.mode} ${r.slots}`,
       fmt(r.post.parseMs, 0),
+      fmt(r.post.prepareMs, 0),
       fmt(r.post.storeMs, 0),
       fmt(r.post.enqueueMs, 0),
       fmt(r.firstStartMs, 0),
@@ -644,9 +714,11 @@ function report(runs, optuna, bare, settings) {
       fmt(r.sweepFinishedAfterMs, 0),
       fmt(r.sweep.totalMs, 0),
       r.retried,
+      r.trainerRssMb.join('/'),
     ]),
   ));
-  p('(ms after POST was sent; the POST split uses queued_at = the insert transaction\'s now() and the first BullMQ job\'s timestamp)');
+  p('(ms after POST was sent; the POST is split at sweep.created_at and trial.queued_at, which Prisma stamps as it builds each');
+  p(' INSERT, and at the first BullMQ job\'s timestamp)');
   p();
   const cpuKeys = Object.keys(runs[0]?.cpu ?? {}).filter((k) => !k.startsWith('trainer '));
   p(table(
@@ -673,6 +745,18 @@ function report(runs, optuna, bare, settings) {
       r.sweep.polls,
     ]),
   ));
+  for (const r of runs.filter((x) => x.slots === 64 || x.slots === 8)) {
+    if (r.statements) {
+      p();
+      p(`--- Postgres statements, ${r.mode} ${r.slots} slots (pg_stat_statements; execution only, commits/fsync not included) ---`);
+      p(table(['calls/trial', 'mean ms', 'ms/trial', 'statement'], r.statements.map((x) => [fmt(x.calls / r.trials, 2), fmt(x.ms / x.calls, 3), fmt(x.ms / r.trials, 3), x.query.slice(0, 110)])));
+    }
+    const top = r.redisCommands.slice(0, 10);
+    const all = r.redisCommands.reduce((a, c) => a + c.calls, 0);
+    p();
+    p(`--- Redis commands, ${r.mode} ${r.slots} slots: ${fmt(all / r.trials, 1)} per trial (INFO commandstats; EVALSHA = BullMQ and lease scripts) ---`);
+    p(table(['command', 'calls/trial', 'µs/call'], top.map((c) => [c.cmd, fmt(c.calls / r.trials, 2), fmt(c.usec / c.calls, 1)])));
+  }
   for (const r of runs.filter((x) => x.profile)) {
     for (const [who, prof] of Object.entries(r.profile)) {
       if (!prof) continue;
