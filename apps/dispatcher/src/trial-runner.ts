@@ -63,8 +63,7 @@ export class TrialRunner {
   async run(job: TrialJobData, attempts: JobAttempts, signal: AbortSignal): Promise<RunResult> {
     const settings = await this.d.specs.get(job.sweepId);
     if (!settings) return 'skipped'; // sweep deleted
-    const status = await this.d.trials.status(job.trialId);
-    if (status !== 'queued' && status !== 'running') return 'skipped';
+    // No status check here: startAttempt's guarded UPDATE refuses a cancelled or finished trial.
 
     const lease = await this.waitForLease(job.trialId, settings.backend.kind, signal);
     if (!lease) return 'cancelled';
@@ -74,7 +73,7 @@ export class TrialRunner {
       if (started === null) return 'skipped';
       const { attempt, params } = started;
       this.d.refresher.touch(job.sweepId);
-      void this.d.events.publish({ sweepId: job.sweepId, trialId: job.trialId, kind: 'started' });
+      this.d.events.publish({ sweepId: job.sweepId, trialId: job.trialId, kind: 'started' });
       return await this.attempt(job, attempt, params, attempts, lease, settings, signal);
     } finally {
       clearInterval(renew);
@@ -131,7 +130,7 @@ export class TrialRunner {
     await this.d.steps.flush();
     await this.d.trials.recordLostAttempt(job.trialId, attempt, error, retrying, tail.toString() || null);
     this.d.refresher.touch(job.sweepId);
-    void this.d.events.publish({ sweepId: job.sweepId, trialId: job.trialId, kind: 'finished' });
+    this.d.events.publish({ sweepId: job.sweepId, trialId: job.trialId, kind: 'finished' });
     this.d.log.warn({ trialId: job.trialId, attempt, retrying, err: error }, 'attempt lost');
   }
 
@@ -139,7 +138,7 @@ export class TrialRunner {
     await this.d.steps.flush();
     const recorded = await this.d.trials.recordResult(job.trialId, attempt, outcome);
     this.d.refresher.touch(job.sweepId);
-    void this.d.events.publish({ sweepId: job.sweepId, trialId: job.trialId, kind: 'finished' });
+    this.d.events.publish({ sweepId: job.sweepId, trialId: job.trialId, kind: 'finished' });
     return recorded ? outcome.status : 'superseded';
   }
 
@@ -180,7 +179,7 @@ export class TrialRunner {
           // live views need a nudge, not every step
           if (Date.now() - lastProgressEvent > 1000) {
             lastProgressEvent = Date.now();
-            void this.d.events.publish({ sweepId: job.sweepId, trialId: job.trialId, kind: 'progress' });
+            this.d.events.publish({ sweepId: job.sweepId, trialId: job.trialId, kind: 'progress' });
           }
         } else if (e.log) {
           tail.push(e.log.stream, e.log.line);

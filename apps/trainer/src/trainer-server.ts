@@ -233,7 +233,7 @@ export class TrainerServer {
       },
     };
 
-    log.info({ timeoutMs }, 'training started');
+    log.debug({ timeoutMs }, 'training started');
     let result: TrainResult;
     try {
       result = await this.runBackend(req, sink, controller.signal);
@@ -246,7 +246,9 @@ export class TrainerServer {
     }
     if (!result.seconds) result = { ...result, seconds: (performance.now() - started) / 1000 };
     if (!result.ok && !result.failure) result = { ...result, failure: 'FAILURE_EXIT' };
-    log.info({ ok: result.ok, failure: result.failure, seconds: result.seconds, error: result.error || undefined }, 'training finished');
+    // Successes are the common case and the dispatcher records them; failures are worth a line here.
+    const level = result.ok ? 'debug' : 'info';
+    log[level]({ ok: result.ok, failure: result.failure, seconds: result.seconds, error: result.error || undefined }, 'training finished');
     send({ result });
     if (!call.writableEnded) call.end();
   }

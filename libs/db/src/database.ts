@@ -1,4 +1,5 @@
 import { PrismaPg } from '@prisma/adapter-pg';
+import pg from 'pg';
 import { PrismaClient } from './generated/prisma/client.js';
 
 export interface DatabaseOptions {
@@ -15,11 +16,18 @@ export interface DatabaseOptions {
  */
 export class Database {
   readonly prisma: InstanceType<typeof PrismaClient>;
+  /**
+   * The connection pool under Prisma. The dispatcher's per-trial statements go through it
+   * directly: they are fixed SQL, and Prisma's query layer cost more CPU than Postgres did.
+   */
+  readonly pool: pg.Pool;
 
   constructor(readonly url: string, opts: DatabaseOptions = {}) {
     const poolSize = opts.poolSize ?? 10;
     if (poolSize < 1) throw new Error('poolSize must be greater than 0');
-    this.prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: url, max: poolSize }) });
+    this.pool = new pg.Pool({ connectionString: url, max: poolSize });
+    this.pool.on('error', () => undefined); // a broken idle connection is dropped and replaced
+    this.prisma = new PrismaClient({ adapter: new PrismaPg(this.pool) });
   }
 
   async ping(): Promise<void> {
@@ -28,6 +36,7 @@ export class Database {
 
   async close(): Promise<void> {
     await this.prisma.$disconnect();
+    await this.pool.end().catch(() => undefined);
   }
 }
 

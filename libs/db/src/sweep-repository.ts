@@ -17,42 +17,52 @@ interface SweepRow {
 /** Sweeps and the trials they own, as a whole: create, read with counts, cancel, status. */
 export class SweepRepository {
   private readonly prisma: Prisma;
+  private readonly pool: Database['pool'];
 
   constructor(db: Database) {
     this.prisma = db.prisma;
+    this.pool = db.pool;
   }
 
-  /** Sweep row and all its trials in one transaction: a sweep is never half stored. */
+  /**
+   * Sweep row and all its trials in one transaction: a sweep is never half stored. Trials go in
+   * as one INSERT … SELECT FROM unnest(arrays) per 10,000: Prisma's createMany spent ~10× the
+   * database's own time building the rows.
+   */
   async create(s: NewSweep): Promise<void> {
-    await this.prisma.$transaction(
-      async (tx) => {
-        await tx.sweep.create({
-          data: {
-            id: s.id,
-            name: s.name,
-            spec: s.spec as object,
-            specSource: s.specSource,
-            trialCount: s.trials.length,
-            metric: s.metric,
-            maximize: s.maximize,
-          },
-        });
-        for (let i = 0; i < s.trials.length; i += 5000) {
-          await tx.trial.createMany({
-            data: s.trials.slice(i, i + 5000).map((t) => ({
-              id: t.id,
-              sweepId: s.id,
-              ordinal: t.ordinal,
-              params: t.params as object,
-              seed: t.seed,
-              configHash: t.configHash,
-              groupHash: t.groupHash,
-            })),
-          });
-        }
-      },
-      { timeout: 300_000, maxWait: 10_000 },
-    );
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      await client.query(
+        `INSERT INTO sweep (id, name, spec, spec_source, trial_count, metric, maximize, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, now())`,
+        [s.id, s.name, JSON.stringify(s.spec), s.specSource, s.trials.length, s.metric, s.maximize],
+      );
+      for (let i = 0; i < s.trials.length; i += 10_000) {
+        const chunk = s.trials.slice(i, i + 10_000);
+        await client.query(
+          `INSERT INTO trial (id, sweep_id, ordinal, params, seed, config_hash, group_hash)
+           SELECT t.id, $1::uuid, t.ordinal, t.params, t.seed, t.config_hash, t.group_hash
+             FROM unnest($2::uuid[], $3::int[], $4::jsonb[], $5::bigint[], $6::text[], $7::text[])
+                  AS t(id, ordinal, params, seed, config_hash, group_hash)`,
+          [
+            s.id,
+            chunk.map((t) => t.id),
+            chunk.map((t) => t.ordinal),
+            chunk.map((t) => JSON.stringify(t.params)),
+            chunk.map((t) => t.seed),
+            chunk.map((t) => t.configHash),
+            chunk.map((t) => t.groupHash),
+          ],
+        );
+      }
+      await client.query('COMMIT');
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw err;
+    } finally {
+      client.release();
+    }
   }
 
   async get(id: string): Promise<SweepWithSpec | null> {

@@ -49,9 +49,11 @@ export class InvalidQueryError extends Error {
  */
 export class TrialRepository {
   private readonly prisma: Prisma;
+  private readonly pool: Database['pool'];
 
   constructor(db: Database) {
     this.prisma = db.prisma;
+    this.pool = db.pool;
   }
 
   async get(id: string): Promise<Trial | null> {
@@ -137,15 +139,14 @@ export class TrialRepository {
    * the trial is no longer runnable (cancelled, or a result is already recorded).
    */
   async startAttempt(trialId: string, trainerId: string): Promise<StartedAttempt | null> {
-    const rows = await this.prisma.$queryRawUnsafe<StartedAttempt[]>(
+    const { rows } = await this.pool.query<StartedAttempt>(
       `WITH t AS (
          UPDATE trial SET status = 'running', attempts = attempts + 1, trainer_id = $2, started_at = now()
           WHERE id = $1::uuid AND status IN ('queued', 'running') AND result_attempt IS NULL
           RETURNING attempts, params),
        a AS (INSERT INTO trial_attempt (trial_id, attempt, trainer_id) SELECT $1::uuid, attempts, $2 FROM t)
        SELECT attempts AS attempt, params FROM t`,
-      trialId,
-      trainerId,
+      [trialId, trainerId],
     );
     return rows[0] ?? null;
   }
@@ -155,7 +156,7 @@ export class TrialRepository {
    * while the trial is still open wins. Returns whether this call recorded it.
    */
   async recordResult(trialId: string, attempt: number, o: TrialOutcome): Promise<boolean> {
-    const rows = await this.prisma.$queryRawUnsafe<{ recorded: boolean }[]>(
+    const { rows } = await this.pool.query<{ recorded: boolean }>(
       `WITH t AS (
          UPDATE trial SET status = $3::"TrialStatus", result_attempt = $2, metrics = $4::jsonb,
                 trainable_params = $5, effective_params = $6, adapter = $7::jsonb, error = $8, log_tail = $9,
@@ -167,15 +168,17 @@ export class TrialRepository {
                 outcome = CASE WHEN EXISTS (SELECT 1 FROM t) THEN $3::text WHEN $3::text = 'cancelled' THEN 'cancelled' ELSE 'superseded' END
           WHERE trial_id = $1::uuid AND attempt = $2)
        SELECT EXISTS (SELECT 1 FROM t) AS recorded`,
-      trialId,
-      attempt,
-      o.status,
-      o.metrics === null ? null : JSON.stringify(o.metrics),
-      o.trainableParams,
-      o.effectiveParams,
-      o.adapter === null ? null : JSON.stringify(o.adapter),
-      o.error,
-      o.logTail,
+      [
+        trialId,
+        attempt,
+        o.status,
+        o.metrics === null ? null : JSON.stringify(o.metrics),
+        o.trainableParams,
+        o.effectiveParams,
+        o.adapter === null ? null : JSON.stringify(o.adapter),
+        o.error,
+        o.logTail,
+      ],
     );
     return rows[0]?.recorded === true;
   }
@@ -222,10 +225,11 @@ export class TrialRepository {
   /** Learning-curve points, in batches; re-sending a point is harmless. */
   async appendSteps(rows: StepRow[]): Promise<void> {
     if (rows.length === 0) return;
-    await this.prisma.trialStep.createMany({
-      data: rows.map((r) => ({ trialId: r.trialId, attempt: r.attempt, step: r.step, metrics: r.metrics })),
-      skipDuplicates: true,
-    });
+    await this.pool.query(
+      `INSERT INTO trial_step (trial_id, attempt, step, metrics)
+       SELECT * FROM unnest($1::uuid[], $2::int[], $3::int[], $4::jsonb[]) ON CONFLICT DO NOTHING`,
+      [rows.map((r) => r.trialId), rows.map((r) => r.attempt), rows.map((r) => r.step), rows.map((r) => JSON.stringify(r.metrics))],
+    );
   }
 
   /** Puts a finished trial back in the queue; null if it is still open or unknown. */
@@ -247,7 +251,7 @@ export class TrialRepository {
   }
 
   async status(trialId: string): Promise<TrialStatus | null> {
-    const rows = await this.prisma.$queryRawUnsafe<{ status: TrialStatus }[]>(`SELECT status FROM trial WHERE id = $1::uuid`, trialId);
+    const { rows } = await this.pool.query<{ status: TrialStatus }>(`SELECT status FROM trial WHERE id = $1::uuid`, [trialId]);
     return rows[0]?.status ?? null;
   }
 

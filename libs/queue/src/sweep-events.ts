@@ -17,16 +17,33 @@ export interface SweepEvent {
 export class SweepEvents {
   private pub?: Redis;
   private sub?: Redis;
+  private pending: SweepEvent[] = [];
+  private timer?: NodeJS.Timeout;
 
-  constructor(private readonly redisUrl: string) {}
+  /**
+   * @param batchMs notices are sent at most this often, many per message: at hundreds of
+   * trials a second one PUBLISH each cost the dispatcher more than its Postgres writes.
+   */
+  constructor(private readonly redisUrl: string, private readonly batchMs = 50) {}
 
-  async publish(e: SweepEvent): Promise<void> {
+  publish(e: SweepEvent): void {
+    this.pending.push(e);
+    this.timer ??= setTimeout(() => void this.flush(), this.batchMs);
+  }
+
+  /** Sends what is pending now. */
+  async flush(): Promise<void> {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    if (this.pending.length === 0) return;
+    const batch = this.pending;
+    this.pending = [];
     if (!this.pub) {
       this.pub = new Redis(this.redisUrl, { maxRetriesPerRequest: 1 });
       this.pub.on('error', () => undefined);
     }
     try {
-      await this.pub.publish(SWEEP_EVENTS_CHANNEL, JSON.stringify(e));
+      await this.pub.publish(SWEEP_EVENTS_CHANNEL, JSON.stringify(batch));
     } catch {
       // live views are best effort: they refresh from Postgres on their next notice or poll
     }
@@ -36,16 +53,19 @@ export class SweepEvents {
     this.sub = new Redis(this.redisUrl, { maxRetriesPerRequest: null });
     this.sub.on('error', () => undefined);
     this.sub.on('message', (_c, text: string) => {
+      let batch: SweepEvent[];
       try {
-        onEvent(JSON.parse(text) as SweepEvent);
+        batch = JSON.parse(text) as SweepEvent[];
       } catch {
-        // ignore malformed notices
+        return; // ignore malformed notices
       }
+      if (Array.isArray(batch)) for (const e of batch) onEvent(e);
     });
     await this.sub.subscribe(SWEEP_EVENTS_CHANNEL);
   }
 
   async close(): Promise<void> {
+    await this.flush();
     this.pub?.disconnect();
     this.sub?.disconnect();
   }

@@ -230,7 +230,7 @@ export interface NormalizedSweepSpec {
    * @defaultValue `{}`
    */
   params: Record<string, ParamAxis>;
-  /** Replicate seeds (0 … 2³²−1, no duplicates); every configuration runs once per seed. @defaultValue `[0]` */
+  /** Replicate seeds (0 … 2³¹−1, no duplicates); every configuration runs once per seed. @defaultValue `[0]` */
   seeds: number[];
   /** Search strategy. @defaultValue `{ kind: 'grid' }` */
   search: SearchSpec;

@@ -48,8 +48,8 @@ import { countTrials, describeExpansion, configSpace, gridSize } from './sweep-a
 export const MAX_TRIALS_CEILING = 1_000_000;
 /** Longest `budget.trialTimeout`: 7 days (also safely under setTimeout's 2³¹−1 ms limit). */
 export const MAX_TRIAL_TIMEOUT_MS = 7 * 86_400_000;
-/** Largest seed (seeds are unsigned 32-bit). */
-export const MAX_SEED = 0xffff_ffff;
+/** Largest seed: trial seeds are stored in a Postgres INTEGER column, so 2³¹−1. */
+export const MAX_SEED = 0x7fff_ffff;
 
 /** Defaults, in one place (normalized form). */
 export const SPEC_DEFAULTS = {

@@ -93,7 +93,7 @@ export class SweepsService {
     }
     await this.sweeps.refreshStatus(id);
     for (const t of [...r.running, ...r.queued].slice(0, 1000)) {
-      await this.events.publish({ sweepId: id, trialId: t, kind: 'cancelled' });
+      this.events.publish({ sweepId: id, trialId: t, kind: 'cancelled' });
     }
     return { cancelled: r.queued.length + r.running.length };
   }

@@ -34,7 +34,7 @@ export class TrialsController {
     // The finished job may still be kept in Redis under the same id; requeue replaces it.
     await this.queue.requeue({ trialId: t.id, sweepId: t.sweepId, maxAttempts: spec.budget.retries + 1 });
     await this.sweeps.refreshStatus(t.sweepId);
-    await this.events.publish({ sweepId: t.sweepId, trialId: t.id, kind: 'started' });
+    this.events.publish({ sweepId: t.sweepId, trialId: t.id, kind: 'started' });
     return t;
   }
 }

@@ -114,7 +114,7 @@ describe('CommandBackend', () => {
       paramsFile,
       '{"literal":true}',
     ]);
-    expect(paramsFile).toMatch(/tinysweep-trial-.*params\.json$/);
+    expect(paramsFile).toMatch(/tinysweep-trainer-.*params\.json$/);
     const env = JSON.parse(stdout.find((l) => l.startsWith('ENV '))!.slice(4)) as Record<string, string>;
     expect(env).toMatchObject({
       TINYSWEEP_PARAMS: JSON.stringify(params),

@@ -1,0 +1,132 @@
+/**
+ * Seeded randomness for the engine: every random tensor is derived from integer keys, never from
+ * hidden state, so a trainer node can rebuild any perturbation from (seed, generation, member) alone
+ * and nodes exchange seeds and fitness scalars instead of tensors (STYLE "What tinysweep should take" #7).
+ *
+ *   const eps = gaussianVector(streamSeed(NoiseDomain.Es, seed, generation, member), dim); // [dim]
+ *
+ * Why hand-written: Math.random cannot be seeded. The generator is sfc32 (Chris Doty-Humphrey's Small
+ * Fast Counting generator, 128-bit state, passes PractRand), the same ten lines as libs/spec's random
+ * search uses; keys are combined with MurmurHash3's 32-bit word mixing, so neighbouring keys
+ * (member 7 and 8, generation 99 and 100) give unrelated streams. Gaussians come from Box–Muller.
+ * Reproducibility holds bit for bit within one JavaScript engine (V8 computes Math.log/cos/sin
+ * with its own fdlibm port, identical on every platform).
+ */
+
+/** A deterministic random stream. */
+export interface Rng {
+  /** A float in [0, 1) with 53 random bits. */
+  next(): number;
+  /** A uniform 32-bit unsigned integer. */
+  u32(): number;
+}
+
+/**
+ * Domain tags mixed into every stream seed, so the streams for different purposes never coincide
+ * even when their other keys do (ES noise for member 0 is not SPSA's direction 0).
+ */
+export enum NoiseDomain {
+  Es = 0x45530001,
+  Spsa = 0x53500002,
+  CmaEs = 0x434d0003,
+  Shots = 0x53480004,
+  Arithmetic = 0x41520005,
+}
+
+/** sfc32 seeded from a 32-bit integer (splitmix32 expands the seed into the 128-bit state). */
+export function createRng(seed: number): Rng {
+  let s = seed >>> 0;
+  const splitmix32 = (): number => {
+    s = (s + 0x9e3779b9) | 0;
+    let z = s;
+    z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
+    z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
+    return (z ^ (z >>> 16)) >>> 0;
+  };
+  let a = splitmix32();
+  let b = splitmix32();
+  let c = splitmix32();
+  let d = 1; // the counter
+  const u32 = (): number => {
+    const t = (((a + b) | 0) + d) | 0;
+    d = (d + 1) | 0;
+    a = b ^ (b >>> 9);
+    b = (c + (c << 3)) | 0;
+    c = (c << 21) | (c >>> 11);
+    c = (c + t) | 0;
+    return t >>> 0;
+  };
+  for (let i = 0; i < 12; i++) u32(); // mix the seed in
+  const next = (): number => ((u32() >>> 5) * 67_108_864 + (u32() >>> 6)) / 9_007_199_254_740_992;
+  return { next, u32 };
+}
+
+/**
+ * One 32-bit seed from several integer keys (each in [0, 2³²)), by MurmurHash3_x86_32 over the
+ * keys as 32-bit words. Throws when a key is not such an integer: a fractional or negative
+ * generation is a bug upstream, and silently truncating it would alias two streams.
+ */
+export function mixSeed(...keys: number[]): number {
+  let h = 0x9747b28c;
+  for (const [i, key] of keys.entries()) {
+    if (!Number.isInteger(key) || key < 0 || key > 0xffffffff) {
+      throw new Error(`seed key ${i} must be an integer in [0, 2^32) (got ${key})`);
+    }
+    let k = Math.imul(key >>> 0, 0xcc9e2d51);
+    k = (k << 15) | (k >>> 17);
+    k = Math.imul(k, 0x1b873593);
+    h ^= k;
+    h = (h << 13) | (h >>> 19);
+    h = (Math.imul(h, 5) + 0xe6546b64) | 0;
+  }
+  h ^= keys.length * 4;
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
+/** The seed of one stream: a domain tag plus keys such as (seed, generation, member). */
+export function streamSeed(domain: NoiseDomain, ...keys: number[]): number {
+  return mixSeed(domain, ...keys);
+}
+
+/** `n` independent N(0, 1) draws from the stream `seed` (Box–Muller, both outputs used). */
+export function gaussianVector(seed: number, n: number): Float64Array {
+  const rng = createRng(seed);
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i += 2) {
+    const u1 = 1 - rng.next(); // (0, 1]: log stays finite
+    const u2 = rng.next();
+    const r = Math.sqrt(-2 * Math.log(u1));
+    const theta = 2 * Math.PI * u2;
+    out[i] = r * Math.cos(theta);
+    if (i + 1 < n) out[i + 1] = r * Math.sin(theta);
+  }
+  return out;
+}
+
+/** `n` independent ±1 draws (Rademacher) from the stream `seed`, one random bit each. */
+export function rademacherVector(seed: number, n: number): Float64Array {
+  const rng = createRng(seed);
+  const out = new Float64Array(n);
+  let bits = 0;
+  for (let i = 0; i < n; i++) {
+    if (i % 32 === 0) bits = rng.u32();
+    out[i] = (bits >>> i % 32) & 1 ? 1 : -1;
+  }
+  return out;
+}
+
+/** A seeded Fisher–Yates permutation of 0…n−1. */
+export function permutation(seed: number, n: number): number[] {
+  const rng = createRng(seed);
+  const out = Array.from({ length: n }, (_, i) => i);
+  for (let i = n - 1; i > 0; i--) {
+    const j = Math.floor(rng.next() * (i + 1));
+    [out[i], out[j]] = [out[j], out[i]];
+  }
+  return out;
+}

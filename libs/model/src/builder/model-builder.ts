@@ -1,0 +1,443 @@
+/**
+ * Blocks, layer and model of the decoder graph (the upper layers of the make* vocabulary):
+ *   makeEmbedding, makeRmsNorm, makeLinear, makeTinyLoraBranch, makeRotaryTables, makeRope,
+ *   makeAttentionMask, makeAttention, makeMlp  →  makeLayer  →  makeModel.
+ * The base class is the Llama architecture; subclasses (qwen2-builder.ts, mistral-builder.ts) change
+ * attrs or override one block. Settings live in the *Attrs objects set up in the constructor.
+ *
+ * Graph I/O (B = batch_size, T = sequence_length, P = past_sequence_length, S = P + T):
+ *   inputs   input_ids int64 [B,T] · attention_mask int64 [B,S] · position_ids int64 [B,T]
+ *            past_key_values.{i}.key/value float32 [B,kvHeads,P,headDim] (P may be 0)
+ *            logits_to_keep int64 [1] (0 = all positions) · tinylora_v float32 [B,groups,u] (with an adapter)
+ *   outputs  logits float32 [B,K,vocab] (K = logits_to_keep or T) · present.{i}.key/value [B,kvHeads,S,headDim]
+ */
+import { linearShape, linearWeightName, type DecoderConfig, type LinearModule } from '../config/decoder-config.js';
+import { transpose2d, type Weights } from '../weights/weights.js';
+import { validateAdapterPlan, type AdapterPlan, type AdapterSite, type BuildOptions } from './adapter-plan.js';
+import { GraphBuilder } from './graph-builder.js';
+import { DataType, valueInfo, type Dim, type OnnxModelParts, type ValueInfoProto } from './onnx-model.js';
+import { ropeInverseFrequencies } from './rope.js';
+
+/** Bump when the graph changes: it is part of the graph-cache key. */
+export const BUILDER_VERSION = '1';
+
+/** What the builder reads from a loaded model. */
+export interface BuilderModel {
+  config: DecoderConfig;
+  weights: Weights;
+  hash?: string;
+}
+
+const B = 'batch_size';
+const T = 'sequence_length';
+const P = 'past_sequence_length';
+const S = 'total_sequence_length';
+const K = 'logits_length';
+const FLOAT = DataType.FLOAT;
+const INT64 = DataType.INT64;
+const ATTENTION_MODULES: readonly LinearModule[] = ['q', 'k', 'v', 'o'];
+
+export class ModelBuilder extends GraphBuilder {
+  protected readonly config: DecoderConfig;
+  protected readonly weights: Weights;
+  protected readonly modelHash: string;
+  private readonly inputs: ValueInfoProto[] = [];
+  private readonly outputs: ValueInfoProto[] = [];
+
+  /** Graph-wide settings. */
+  protected readonly graphAttrs = {
+    opset: 18, // Split num_outputs and ReduceMean's axes input need opset 18
+    maskValue: -3.4028234663852886e38, // float32 min, finite: a fully masked row (left padding) softmaxes to uniform, not NaN
+  };
+
+  protected readonly layernormAttrs: {
+    eps: number; // added to mean(x²) before the square root
+  };
+
+  protected readonly attentionAttrs: {
+    nHeads: number; // query heads
+    nKvHeads: number; // key/value heads; fewer than nHeads is grouped-query attention
+    headDim: number; // width of one head
+    nRep: number; // query heads served by each KV head (1 = plain multi-head attention)
+    scale: number; // scores = q·kᵀ · scale, 1/√headDim in every Llama-family model
+    qkvBias: boolean; // q/k/v projections add a bias (Qwen2 always; Llama when attention_bias)
+    slidingWindow: number | undefined; // a query sees only this many most recent slots (Mistral); undefined = all
+  };
+
+  protected readonly ropeAttrs: {
+    style: 'interleaved' | 'half'; // which dimensions form a rotated pair: (2i, 2i+1) or (i, i + headDim/2)
+    inverseFrequencies: Float32Array; // [headDim/2] angles per position, after rope_scaling
+    maxSeqLen: number; // rows of the cos/sin tables; position_ids must stay below it
+  };
+
+  protected readonly lmHeadAttrs: {
+    tied: boolean; // reuse embed_tokens [V,D] through Gemm(transB) instead of storing a second [D,V] copy
+  };
+
+  protected readonly tinyloraAttrs: {
+    plan: AdapterPlan | undefined; // frozen branch tensors; undefined = no adapter and no tinylora_v input
+    sites: Map<string, AdapterSite>; // `${layer}/${module}` → its site, looked up by makeLinear
+    scale: number; // R = scale · Σᵢ vᵢ Pᵢ with scale = 1/√u (TinyLoRA's normalisation)
+  };
+
+  constructor(model: BuilderModel, opts: BuildOptions = {}) {
+    super();
+    const { config } = model;
+    this.config = config;
+    this.weights = model.weights;
+    this.modelHash = model.hash ?? '';
+    this.layernormAttrs = { eps: config.normEps };
+    this.attentionAttrs = {
+      nHeads: config.nHeads,
+      nKvHeads: config.nKvHeads,
+      headDim: config.headDim,
+      nRep: config.nHeads / config.nKvHeads,
+      scale: 1 / Math.sqrt(config.headDim),
+      qkvBias: config.qkvBias,
+      slidingWindow: undefined,
+    };
+    this.ropeAttrs = {
+      style: config.ropeStyle,
+      inverseFrequencies: ropeInverseFrequencies(config.headDim, config.ropeTheta, config.ropeScaling),
+      maxSeqLen: config.maxSeqLen,
+    };
+    this.lmHeadAttrs = { tied: config.tiedEmbeddings };
+    const plan = opts.adapter;
+    if (plan) validateAdapterPlan(config, plan);
+    this.tinyloraAttrs = {
+      plan,
+      sites: new Map((plan?.sites ?? []).map((site) => [`${site.layer}/${site.module}`, site])),
+      scale: plan ? 1 / Math.sqrt(plan.u) : 1,
+    };
+  }
+
+  // ── model ─────────────────────────────────────────────────────────────────────────────────
+
+  /**
+   *  input_ids ─ embed_tokens ─ layers.0 ─ … ─ layers.{L−1} ─ keep last K ─ norm ─ lm_head ─▶ logits
+   *                               │ layer i reads past_key_values.{i}.* and writes present.{i}.*
+   */
+  makeModel(): OnnxModelParts {
+    const { dim, nLayers, vocabSize } = this.config;
+    this.makeInputs();
+    let x = this.makeEmbedding('input_ids');
+    for (let layer = 0; layer < nLayers; layer++) x = this.makeLayer(layer, x);
+    x = this.makeKeepLastPositions(x);
+    x = this.makeRmsNorm('/model/norm', x, 'model.norm.weight', [B, K, dim]);
+    this.makeLmHead(x);
+    this.outputs.push(valueInfo('logits', FLOAT, [B, K, vocabSize]));
+    for (let layer = 0; layer < nLayers; layer++) {
+      for (const kind of ['key', 'value']) this.outputs.push(valueInfo(`present.${layer}.${kind}`, FLOAT, [B, this.config.nKvHeads, S, this.config.headDim]));
+    }
+    return {
+      graphName: `tinysweep-${this.config.architecture}`,
+      opset: this.graphAttrs.opset,
+      nodes: this.nodes,
+      initializers: [...this.initializers.values()],
+      inputs: this.inputs,
+      outputs: this.outputs,
+      valueInfo: [...this.valueInfos.values()].filter((v) => !this.isGraphIo(v.name!)),
+      metadata: {
+        'tinysweep.builder_version': BUILDER_VERSION,
+        'tinysweep.model_hash': this.modelHash,
+        'tinysweep.adapter_key': this.tinyloraAttrs.plan?.key ?? '',
+        'tinysweep.config': JSON.stringify(this.config),
+      },
+    };
+  }
+
+  protected makeInputs(): void {
+    const { nLayers, nKvHeads, headDim } = this.config;
+    const input = (name: string, dtype: typeof FLOAT | typeof INT64, shape: Dim[]): void => {
+      this.inputs.push(valueInfo(name, dtype, shape));
+      this.makeValue(name, dtype);
+    };
+    input('input_ids', INT64, [B, T]);
+    input('attention_mask', INT64, [B, S]);
+    input('position_ids', INT64, [B, T]);
+    for (let layer = 0; layer < nLayers; layer++) {
+      input(`past_key_values.${layer}.key`, FLOAT, [B, nKvHeads, P, headDim]);
+      input(`past_key_values.${layer}.value`, FLOAT, [B, nKvHeads, P, headDim]);
+    }
+    input('logits_to_keep', INT64, [1]);
+    const plan = this.tinyloraAttrs.plan;
+    if (plan) input('tinylora_v', FLOAT, [B, plan.groups, plan.u]);
+  }
+
+  private isGraphIo(name: string): boolean {
+    return this.inputs.some((v) => v.name === name) || this.outputs.some((v) => v.name === name);
+  }
+
+  // ── layer ─────────────────────────────────────────────────────────────────────────────────
+
+  /**
+   *  x ─┬─ input_layernorm ─ attention ─┐
+   *     └──────────────────────────── Add ─┬─ post_attention_layernorm ─ mlp ─┐
+   *                                        └────────────────────────────── Add ─▶
+   */
+  protected makeLayer(layer: number, x: string): string {
+    const p = `/model/layers.${layer}`;
+    const shape = [B, T, this.config.dim];
+    const h = this.makeRmsNorm(`${p}/input_layernorm`, x, `model.layers.${layer}.input_layernorm.weight`, shape);
+    const attn = this.makeAttention(layer, h);
+    const x1 = this.makeAdd(`${p}/attn_residual/Add`, x, attn, shape);
+    const h1 = this.makeRmsNorm(`${p}/post_attention_layernorm`, x1, `model.layers.${layer}.post_attention_layernorm.weight`, shape);
+    const mlp = this.makeMlp(layer, h1);
+    return this.makeAdd(`${p}/mlp_residual/Add`, x1, mlp, shape);
+  }
+
+  // ── blocks ────────────────────────────────────────────────────────────────────────────────
+
+  /** input_ids [B,T] ─ Gather(embed_tokens [V,D]) ─▶ [B,T,D] */
+  protected makeEmbedding(ids: string): string {
+    const { vocabSize, dim } = this.config;
+    const table = this.makeInitializer('model.embed_tokens.weight', [vocabSize, dim], () => this.weight('model.embed_tokens.weight', [vocabSize, dim]));
+    return this.makeGather('/model/embed_tokens/Gather', table, ids, 0, [B, T, dim]);
+  }
+
+  /**
+   *  x ─┬─ Pow(2) ─ ReduceMean(last axis) ─ Add(eps) ─ Sqrt ─┐
+   *     └─────────────────────────────────────────────── Div ─ Mul(weight) ─▶
+   */
+  protected makeRmsNorm(path: string, x: string, weightName: string, shape: Dim[]): string {
+    const dim = this.config.dim;
+    const weight = this.makeInitializer(weightName, [dim], () => this.weight(weightName, [dim]));
+    const rowShape = [...shape.slice(0, -1), 1];
+    const squared = this.makePow(`${path}/Pow`, x, this.floatScalar(2), shape);
+    const mean = this.makeReduceMean(`${path}/ReduceMean`, squared, [-1], true, rowShape);
+    const shifted = this.makeAdd(`${path}/Add`, mean, this.floatScalar(this.layernormAttrs.eps), rowShape);
+    const rms = this.makeSqrt(`${path}/Sqrt`, shifted, rowShape);
+    const normed = this.makeDiv(`${path}/Div`, x, rms, shape);
+    return this.makeMul(`${path}/Mul`, normed, weight, shape);
+  }
+
+  /**
+   *  x ─┬─ MatMul(Wᵀ [in,out]) ─ [Add(bias)] ─┐
+   *     └─ [TinyLoRA branch] ──────────────── [Add] ─▶ [B,T,out]
+   */
+  protected makeLinear(layer: number, module: LinearModule, x: string): string {
+    const path = `/model/layers.${layer}/${ATTENTION_MODULES.includes(module) ? 'attn' : 'mlp'}/${module}_proj`;
+    const { in: inDim, out } = linearShape(this.config, module);
+    const shape = [B, T, out];
+    const weightName = linearWeightName(layer, module);
+    const weightT = this.makeInitializer(`${weightName}.T`, [inDim, out], () => transpose2d(this.weight(weightName, [out, inDim]), out, inDim));
+    let y = this.makeMatMul(`${path}/MatMul`, x, weightT, shape);
+    if (this.attentionAttrs.qkvBias && (module === 'q' || module === 'k' || module === 'v')) {
+      const biasName = weightName.replace(/weight$/, 'bias');
+      const bias = this.makeInitializer(biasName, [out], () => this.weight(biasName, [out]));
+      y = this.makeAdd(`${path}/bias/Add`, y, bias, shape);
+    }
+    const site = this.tinyloraAttrs.sites.get(`${layer}/${module}`);
+    if (site) y = this.makeAdd(`${path}/tinylora/Add`, y, this.makeTinyLoraBranch(path, site, x), shape);
+    return y;
+  }
+
+  /**
+   *  x [B,T,in] ─ MatMul(down [in,r]) ───────────────────────────────────────────────┐ [B,T,r]
+   *  v_group [B,u] ─ MatMul(P [u,r·r]) ─ Reshape [B,r,r] ─ Mul(1/√u) ─ Transpose ─ Rᵀ ─ MatMul ─ MatMul(up [r,out]) ─▶ [B,T,out]
+   *  R is per batch row: row b mixes its own v[b, group] into this site's projections P.
+   */
+  protected makeTinyLoraBranch(path: string, site: AdapterSite, x: string): string {
+    const { rank: r, u } = this.tinyloraAttrs.plan!;
+    const { in: inDim, out } = linearShape(this.config, site.module);
+    const p = `${path}/tinylora`;
+    const down = this.makeInitializer(`${p}/down`, [inDim, r], () => site.down);
+    const up = this.makeInitializer(`${p}/up`, [r, out], () => site.up);
+    const projections = this.makeInitializer(`${p}/P`, [u, r * r], () => site.P);
+    const v = this.makeTinyLoraGroupV(site.group);
+    const mixed = this.makeMatMul(`${p}/R/MatMul`, v, projections, [B, r * r]);
+    const square = this.makeReshape(`${p}/R/Reshape`, mixed, [-1, r, r], [B, r, r]);
+    const R = this.makeMul(`${p}/R/Mul`, square, this.floatScalar(this.tinyloraAttrs.scale), [B, r, r]);
+    const RT = this.makeTranspose(`${p}/R/Transpose`, R, [0, 2, 1], [B, r, r]);
+    const xDown = this.makeMatMul(`${p}/down/MatMul`, x, down, [B, T, r]);
+    const xMixed = this.makeMatMul(`${p}/mix/MatMul`, xDown, RT, [B, T, r]);
+    return this.makeMatMul(`${p}/up/MatMul`, xMixed, up, [B, T, out]);
+  }
+
+  /** tinylora_v [B,G,u] ─ Gather(group, axis 1) ─▶ [B,u]; made once per group, shared by its sites. */
+  protected makeTinyLoraGroupV(group: number): string {
+    return this.makeGather(`/model/tinylora/group.${group}/Gather`, 'tinylora_v', this.int64Scalar(group), 1, [B, this.tinyloraAttrs.plan!.u]);
+  }
+
+  /**
+   *  cos/sin tables [maxSeqLen, headDim/2] ─ Gather(position_ids) ─ Unsqueeze(head axis) ─▶ [B,1,T,headDim/2(,1)]
+   *  Made once; every layer's makeRope reads the same two values.
+   */
+  protected makeRotaryTables(): { cos: string; sin: string } {
+    const { inverseFrequencies, maxSeqLen, style } = this.ropeAttrs;
+    const half = inverseFrequencies.length;
+    const tables = (fn: (angle: number) => number) => (): Float32Array => {
+      const out = new Float32Array(maxSeqLen * half);
+      for (let pos = 0; pos < maxSeqLen; pos++) {
+        for (let i = 0; i < half; i++) out[pos * half + i] = fn(Math.fround(pos * inverseFrequencies[i]!)); // angle rounded like float32 torch / run.c
+      }
+      return out;
+    };
+    // interleaved pairs sit on a trailing axis of size 2, so the tables need one more unit axis
+    const axes = style === 'interleaved' ? [1, 4] : [1];
+    const shape: Dim[] = style === 'interleaved' ? [B, 1, T, half, 1] : [B, 1, T, half];
+    const result = { cos: '', sin: '' };
+    for (const fn of ['cos', 'sin'] as const) {
+      const table = this.makeInitializer(`/model/rotary/${fn}_table`, [maxSeqLen, half], tables(Math[fn]));
+      const gathered = this.makeGather(`/model/rotary/${fn}/Gather`, table, 'position_ids', 0, [B, T, half]);
+      result[fn] = this.makeUnsqueeze(`/model/rotary/${fn}/Unsqueeze`, gathered, axes, shape);
+    }
+    return result;
+  }
+
+  /**
+   *  half:         x ─ Split(last, 2) ─ (x1, x2) ─ rotate ─ Concat(last) ─▶
+   *  interleaved:  x ─ Reshape [..,hd/2,2] ─ Split(last, 2) ─ (x_even, x_odd) ─ rotate ─ Concat(last) ─ Reshape [..,hd] ─▶
+   *  x is [B,heads,T,headDim].
+   */
+  protected makeRope(path: string, x: string, heads: number): string {
+    const { headDim } = this.attentionAttrs;
+    const half = headDim / 2;
+    const { cos, sin } = this.makeRotaryTables();
+    if (this.ropeAttrs.style === 'half') {
+      const pairShape = [B, heads, T, half];
+      const [a, b] = this.makeSplit(`${path}/Split`, x, -1, 2, pairShape) as [string, string];
+      const [a2, b2] = this.makeRotatePairs(path, a, b, cos, sin, pairShape);
+      return this.makeConcat(`${path}/Concat`, [a2, b2], -1, [B, heads, T, headDim]);
+    }
+    const pairShape = [B, heads, T, half, 1];
+    const pairs = this.makeReshape(`${path}/pairs/Reshape`, x, [0, 0, 0, half, 2], [B, heads, T, half, 2]);
+    const [a, b] = this.makeSplit(`${path}/Split`, pairs, -1, 2, pairShape) as [string, string];
+    const [a2, b2] = this.makeRotatePairs(path, a, b, cos, sin, pairShape);
+    const joined = this.makeConcat(`${path}/Concat`, [a2, b2], -1, [B, heads, T, half, 2]);
+    return this.makeReshape(`${path}/Reshape`, joined, [0, 0, 0, headDim], [B, heads, T, headDim]);
+  }
+
+  /**
+   *  a' = a·cos − b·sin
+   *  b' = b·cos + a·sin
+   */
+  protected makeRotatePairs(path: string, a: string, b: string, cos: string, sin: string, shape: Dim[]): [string, string] {
+    const aCos = this.makeMul(`${path}/a_cos/Mul`, a, cos, shape);
+    const bSin = this.makeMul(`${path}/b_sin/Mul`, b, sin, shape);
+    const bCos = this.makeMul(`${path}/b_cos/Mul`, b, cos, shape);
+    const aSin = this.makeMul(`${path}/a_sin/Mul`, a, sin, shape);
+    return [this.makeSub(`${path}/a/Sub`, aCos, bSin, shape), this.makeAdd(`${path}/b/Add`, bCos, aSin, shape)];
+  }
+
+  /**
+   *  attention_mask [B,S] ─ Cast(bool) ─ Unsqueeze ──────────────────────────────── [B,1,1,S] ─┐
+   *  Range(0,S) ─ Unsqueeze [1,S] ─┐                                                           And ─ Where(0, min) ─▶ bias [B,1,T,S]
+   *  Range(S−T,S) ─ Unsqueeze [T,1] ─ makeAllowedKeys (key slot ≤ query slot, …) ─ [T,S] ─────┘
+   *  Slots, not position_ids, decide causality: with left padding and a KV cache the two differ.
+   *  Made once; every layer adds the same bias.
+   */
+  protected makeAttentionMask(): string {
+    const p = '/model/attn_mask';
+    const T1 = this.makeGather(`${p}/T/Gather`, this.makeShape(`${p}/ids/Shape`, 'input_ids', [2]), this.int64Scalar(1), 0, []);
+    const S1 = this.makeGather(`${p}/S/Gather`, this.makeShape(`${p}/mask/Shape`, 'attention_mask', [2]), this.int64Scalar(1), 0, []);
+    const P1 = this.makeSub(`${p}/P/Sub`, S1, T1, []);
+    const one = this.int64Scalar(1);
+    const keySlots = this.makeUnsqueeze(`${p}/keys/Unsqueeze`, this.makeRange(`${p}/keys/Range`, this.int64Scalar(0), S1, one, [S]), [0], [1, S]);
+    const querySlots = this.makeUnsqueeze(`${p}/queries/Unsqueeze`, this.makeRange(`${p}/queries/Range`, P1, S1, one, [T]), [1], [T, 1]);
+    const allowedKeys = this.makeAllowedKeys(p, keySlots, querySlots);
+    const padding = this.makeCast(`${p}/padding/Cast`, 'attention_mask', DataType.BOOL, [B, S]);
+    const notPadding = this.makeUnsqueeze(`${p}/padding/Unsqueeze`, padding, [1, 2], [B, 1, 1, S]);
+    const allowed = this.makeAnd(`${p}/And`, allowedKeys, notPadding, [B, 1, T, S]);
+    return this.makeWhere(`${p}/Where`, allowed, this.floatScalar(0), this.floatScalar(this.graphAttrs.maskValue), [B, 1, T, S]);
+  }
+
+  /** Which key slots [1,S] each query slot [T,1] may see: causal, key ≤ query. → bool [T,S] */
+  protected makeAllowedKeys(path: string, keySlots: string, querySlots: string): string {
+    return this.makeLessOrEqual(`${path}/causal/LessOrEqual`, keySlots, querySlots, [T, S]);
+  }
+
+  /**
+   *  x ─┬─ q_proj ─ heads [B,H,T,hd] ─ RoPE ──────────────────────────────────────── q ─┐
+   *     ├─ k_proj ─ heads [B,kvH,T,hd] ─ RoPE ─ Concat(past key) ─▶ present.key ─ Transpose ─ MatMul ─ ·scale ─ +mask ─ Softmax ─┐
+   *     └─ v_proj ─ heads [B,kvH,T,hd] ─────── Concat(past value) ─▶ present.value ─────────────────────────────────────── MatMul ─ merge heads ─ o_proj ─▶
+   *  GQA: q is regrouped to [B,kvH,nRep·T,hd], so each KV head serves its nRep query heads
+   *  (HF's repeat_kv order: query head h uses KV head ⌊h/nRep⌋) without copying K or V.
+   */
+  protected makeAttention(layer: number, x: string): string {
+    const p = `/model/layers.${layer}/attn`;
+    const { nHeads: H, nKvHeads: KV, headDim: hd, nRep, scale } = this.attentionAttrs;
+    const q = this.makeRope(`${p}/q_rotary`, this.makeHeads(`${p}/q`, this.makeLinear(layer, 'q', x), H), H);
+    const k = this.makeRope(`${p}/k_rotary`, this.makeHeads(`${p}/k`, this.makeLinear(layer, 'k', x), KV), KV);
+    const v = this.makeHeads(`${p}/v`, this.makeLinear(layer, 'v', x), KV);
+    const [key] = this.makeNode('Concat', [`past_key_values.${layer}.key`, k], `${p}/key_cache/Concat`, { axis: 2 }, [`present.${layer}.key`]);
+    const [value] = this.makeNode('Concat', [`past_key_values.${layer}.value`, v], `${p}/value_cache/Concat`, { axis: 2 }, [`present.${layer}.value`]);
+    this.makeValue(key!, FLOAT);
+    this.makeValue(value!, FLOAT);
+
+    const grouped = nRep > 1;
+    const qg = grouped ? this.makeReshape(`${p}/q_grouped/Reshape`, q, [0, KV, -1, hd]) : q; // [B,kvH,nRep·T,hd]
+    const keyT = this.makeTranspose(`${p}/key/Transpose`, key!, [0, 1, 3, 2], [B, KV, hd, S]);
+    let scores = this.makeMatMul(`${p}/scores/MatMul`, qg, keyT);
+    scores = this.makeMul(`${p}/scores/Mul`, scores, this.floatScalar(scale));
+    if (grouped) scores = this.makeReshape(`${p}/scores/Reshape`, scores, [0, H, -1, 0], [B, H, T, S]);
+    scores = this.makeAdd(`${p}/mask/Add`, scores, this.makeAttentionMask(), [B, H, T, S]);
+    let probs = this.makeSoftmax(`${p}/Softmax`, scores, -1, [B, H, T, S]);
+    if (grouped) probs = this.makeReshape(`${p}/probs/Reshape`, probs, [0, KV, -1, 0]);
+    let context = this.makeMatMul(`${p}/context/MatMul`, probs, value!);
+    if (grouped) context = this.makeReshape(`${p}/context/Reshape`, context, [0, H, -1, hd], [B, H, T, hd]);
+    const merged = this.makeTranspose(`${p}/context/Transpose`, context, [0, 2, 1, 3], [B, T, H, hd]);
+    const flat = this.makeReshape(`${p}/merge_heads/Reshape`, merged, [0, 0, H * hd], [B, T, H * hd]);
+    return this.makeLinear(layer, 'o', flat);
+  }
+
+  /** [B,T,heads·hd] ─ Reshape [B,T,heads,hd] ─ Transpose ─▶ [B,heads,T,hd] */
+  protected makeHeads(path: string, x: string, heads: number): string {
+    const hd = this.attentionAttrs.headDim;
+    const split = this.makeReshape(`${path}/Reshape`, x, [0, 0, heads, hd], [B, T, heads, hd]);
+    return this.makeTranspose(`${path}/Transpose`, split, [0, 2, 1, 3], [B, heads, T, hd]);
+  }
+
+  /**
+   *  x ─┬─ gate_proj ─┬─ Sigmoid ─┐
+   *     │             └────────── Mul (SiLU) ─┐
+   *     └─ up_proj ───────────────────────── Mul ─ down_proj ─▶
+   */
+  protected makeMlp(layer: number, x: string): string {
+    const p = `/model/layers.${layer}/mlp`;
+    const shape = [B, T, this.config.hiddenDim];
+    const gate = this.makeLinear(layer, 'gate', x);
+    const silu = this.makeMul(`${p}/act/Mul`, gate, this.makeSigmoid(`${p}/act/Sigmoid`, gate, shape), shape);
+    const hidden = this.makeMul(`${p}/Mul`, silu, this.makeLinear(layer, 'up', x), shape);
+    return this.makeLinear(layer, 'down', hidden);
+  }
+
+  /** x [B,T,D] ─ Slice(axis 1, from −logits_to_keep) ─▶ [B,K,D]; logits_to_keep = 0 keeps all (−0 = 0). */
+  protected makeKeepLastPositions(x: string): string {
+    const p = '/model/logits_to_keep';
+    const starts = this.makeNeg(`${p}/Neg`, 'logits_to_keep', [1]);
+    return this.makeSlice(`${p}/Slice`, x, starts, this.int64(Number.MAX_SAFE_INTEGER), [1], [B, K, this.config.dim]);
+  }
+
+  /**
+   *  tied:    x [B,K,D] ─ Reshape [B·K,D] ─ Gemm(embed_tokens [V,D], transB) ─ Reshape [B,K,V] ─▶ logits
+   *  untied:  x [B,K,D] ─ MatMul(lm_headᵀ [D,V]) ─▶ logits
+   */
+  protected makeLmHead(x: string): string {
+    const p = '/model/lm_head';
+    const { vocabSize: V, dim: D } = this.config;
+    let logits: string;
+    if (this.lmHeadAttrs.tied) {
+      const table = this.makeInitializer('model.embed_tokens.weight', [V, D], () => this.weight('model.embed_tokens.weight', [V, D]));
+      const rows = this.makeReshape(`${p}/rows/Reshape`, x, [-1, D], ['batch_x_logits_length', D]);
+      const flat = this.makeGemm(`${p}/Gemm`, rows, table, true, ['batch_x_logits_length', V]);
+      const leading = this.makeNode('Shape', [x], `${p}/Shape`, { start: 0, end: 2 })[0]!;
+      this.makeValue(leading, INT64, [2]);
+      const target = this.makeConcat(`${p}/target/Concat`, [leading, this.int64(V)], 0, [3]);
+      logits = this.makeReshape(`${p}/Reshape`, flat, target, [B, K, V]);
+    } else {
+      const weightT = this.makeInitializer('lm_head.weight.T', [D, V], () => transpose2d(this.weight('lm_head.weight', [V, D]), V, D));
+      logits = this.makeMatMul(`${p}/MatMul`, x, weightT, [B, K, V]);
+    }
+    return this.makeIdentity(`${p}/Identity`, logits, 'logits');
+  }
+
+  /** A weight, checked against the shape the config implies (catches layout mistakes early). */
+  protected weight(name: string, shape: number[]): Float32Array {
+    const tensor = this.weights.get(name);
+    if (tensor.shape.length !== shape.length || tensor.shape.some((d, i) => d !== shape[i])) {
+      throw new Error(`${name} is [${tensor.shape.join(', ')}], the config implies [${shape.join(', ')}]`);
+    }
+    return tensor.data;
+  }
+}
