@@ -67,6 +67,12 @@ export class Cluster {
     return { ...FAST_RECOVERY, ...this.opts.env };
   }
 
+  /** Stops the API (SIGTERM) and starts it again on the same port. */
+  async restartApi(): Promise<void> {
+    await this.group.stop('api');
+    await startApi(this.group, { urls: this.urls, env: this.env('api') });
+  }
+
   async startDispatcher(name: string): Promise<void> {
     await startDispatcher(this.group, { urls: this.urls, name, env: this.env('dispatcher') });
   }

@@ -7,6 +7,9 @@
  */
 import { ApiError } from './api-error.js';
 import type {
+  ConfigSummaryView,
+  ScheduleInput,
+  ScheduleView,
   SubmitSweepResult,
   SweepDetail,
   SweepEvent,
@@ -134,6 +137,30 @@ export class ApiClient {
 
   retryTrial(id: string, signal?: AbortSignal): Promise<TrialView> {
     return this.request('POST', `/trials/${encodeURIComponent(id)}/retry`, { signal });
+  }
+
+  async sweepConfigs(id: string, signal?: AbortSignal): Promise<{ metric: string; maximize: boolean; items: ConfigSummaryView[] }> {
+    return this.request('GET', `/sweeps/${encodeURIComponent(id)}/configs`, { signal });
+  }
+
+  async createSchedule(body: ScheduleInput, signal?: AbortSignal): Promise<ScheduleView> {
+    return this.request('POST', '/schedules', { body: JSON.stringify(body), contentType: 'application/json', signal });
+  }
+
+  async listSchedules(signal?: AbortSignal): Promise<ScheduleView[]> {
+    return (await this.request<{ items: ScheduleView[] }>('GET', '/schedules', { signal })).items;
+  }
+
+  async scheduleRuns(id: string, signal?: AbortSignal): Promise<SweepSummary[]> {
+    return (await this.request<{ items: SweepSummary[] }>('GET', `/schedules/${encodeURIComponent(id)}/runs`, { signal })).items;
+  }
+
+  async scheduleAction(id: string, action: 'pause' | 'resume' | 'run', signal?: AbortSignal): Promise<unknown> {
+    return this.request('POST', `/schedules/${encodeURIComponent(id)}/${action}`, { signal });
+  }
+
+  async deleteSchedule(id: string, signal?: AbortSignal): Promise<void> {
+    await this.request('DELETE', `/schedules/${encodeURIComponent(id)}`, { signal });
   }
 
   async listNodes(signal?: AbortSignal): Promise<TrainerNodeView[]> {

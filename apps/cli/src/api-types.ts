@@ -34,6 +34,39 @@ export interface SweepSummary {
   metric: string;
   maximize: boolean;
   best: BestTrial | null;
+  /** Reproduction runs: the sweep reproduced, and the verdict once judged. */
+  originId?: string | null;
+  verdict?: string | null;
+}
+
+/** Body of `POST /schedules`. */
+export interface ScheduleInput {
+  sweepId?: string;
+  spec?: Record<string, unknown>;
+  name?: string;
+  cron: string;
+  timeZone?: string;
+  mode?: 'full' | 'top-k';
+  topK?: number;
+  tolerance?: number;
+  extraSeeds?: number;
+  webhookUrl?: string;
+}
+
+export interface ScheduleView {
+  id: string;
+  name: string;
+  cron: string;
+  timeZone: string;
+  sourceSweepId: string | null;
+  mode: 'full' | 'top-k';
+  topK: number | null;
+  tolerance: number;
+  extraSeeds: number;
+  webhookUrl: string | null;
+  paused: boolean;
+  lastFiredAt: string | null;
+  nextRunAt: string | null;
 }
 
 export interface SweepDetail extends SweepSummary {
@@ -121,4 +154,14 @@ export function isTrialSortKey(key: string): key is TrialSortKey {
 
 export function isTerminalSweepStatus(status: SweepStatus): boolean {
   return TERMINAL_SWEEP_STATUSES.includes(status);
+}
+
+/** `GET /sweeps/:id/configs`: seeds as replicates. */
+export interface ConfigSummaryView {
+  groupHash: string;
+  params: Record<string, unknown>;
+  seeds: number[];
+  trials: number;
+  failed: number;
+  summary: { mean: number; std: number | null; n: number; ci95: [number | null, number | null] } | null;
 }

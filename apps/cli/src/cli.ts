@@ -8,8 +8,10 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import type { CommandHost } from './commands/command-host.js';
+import { registerConfigs } from './commands/configs.js';
 import { registerNodes } from './commands/nodes.js';
 import { registerResults } from './commands/results.js';
+import { registerSchedule } from './commands/schedule.js';
 import { registerSubmit } from './commands/submit.js';
 import { registerUp } from './commands/up.js';
 import { registerWatch } from './commands/watch.js';
@@ -53,6 +55,8 @@ export function createProgram(host: CommandHost, io: Io): Command {
   registerWatch(program, host);
   registerResults(program, host);
   registerNodes(program, host);
+  registerSchedule(program, host);
+  registerConfigs(program, host);
   registerUp(program, host);
   return program;
 }

@@ -206,16 +206,20 @@ function cancelled(tail: LogTail): TrialOutcome {
   return { status: 'cancelled', metrics: null, trainableParams: null, effectiveParams: null, adapter: null, error: 'cancelled', logTail: tail.toString() || null };
 }
 
+function parseJsonObject(text: string): TrialOutcome['environment'] {
+  if (!text) return null;
+  try {
+    const v: unknown = JSON.parse(text);
+    return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as NonNullable<TrialOutcome['environment']>) : null;
+  } catch {
+    return null;
+  }
+}
+
 function outcomeOf(r: TrainResult__Output, tail: LogTail): TrialOutcome {
   const status = r.ok ? 'succeeded' : r.failure === 'FAILURE_CANCELLED' ? 'cancelled' : 'failed';
   let adapter: TrialOutcome['adapter'] = null;
-  if (r.adapterJson) {
-    try {
-      adapter = JSON.parse(r.adapterJson) as TrialOutcome['adapter'];
-    } catch {
-      adapter = { raw: r.adapterJson };
-    }
-  }
+  if (r.adapterJson) adapter = parseJsonObject(r.adapterJson) ?? { raw: r.adapterJson };
   return {
     status,
     metrics: r.metrics && Object.keys(r.metrics).length > 0 ? r.metrics : null,
@@ -224,6 +228,7 @@ function outcomeOf(r: TrainResult__Output, tail: LogTail): TrialOutcome {
     adapter,
     error: r.ok ? null : r.error || r.failure,
     logTail: tail.toString() || null,
+    environment: parseJsonObject(r.environmentJson),
   };
 }
 

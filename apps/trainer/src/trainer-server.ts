@@ -53,6 +53,15 @@ function parseObject(field: string, text: string): Record<string, unknown> {
   return value as Record<string, unknown>;
 }
 
+/** A backend's environment JSON as an object; a malformed one is dropped rather than failing the trial. */
+function backendEnvironment(text: string | undefined): Record<string, unknown> {
+  try {
+    return parseObject('environment_json', text ?? '');
+  } catch {
+    return {};
+  }
+}
+
 /**
  * The gRPC server of a trainer node: Describe says what the node is, Train runs one trial
  * attempt on a backend and streams its events.
@@ -246,11 +255,24 @@ export class TrainerServer {
     }
     if (!result.seconds) result = { ...result, seconds: (performance.now() - started) / 1000 };
     if (!result.ok && !result.failure) result = { ...result, failure: 'FAILURE_EXIT' };
+    result = { ...result, environmentJson: JSON.stringify({ ...this.environment(req.backend), ...backendEnvironment(result.environmentJson) }) };
     // Successes are the common case and the dispatcher records them; failures are worth a line here.
     const level = result.ok ? 'debug' : 'info';
     log[level]({ ok: result.ok, failure: result.failure, seconds: result.seconds, error: result.error || undefined }, 'training finished');
     send({ result });
     if (!call.writableEnded) call.end();
+  }
+
+  /** What every result says about where it ran; backends add their own (model and data hashes). */
+  private environment(backend: string): Record<string, string> {
+    return {
+      trainer: this.opts.version,
+      node: this.nodeId,
+      device: this.opts.device,
+      runtime: `node ${process.version}`,
+      platform: `${process.platform}-${process.arch}`,
+      backend,
+    };
   }
 
   private async runBackend(req: TrainRequest__Output, sink: EventSink, signal: AbortSignal): Promise<TrainResult> {

@@ -26,6 +26,10 @@ export interface Sweep {
   id: string;
   name: string;
   status: SweepStatus;
+  /** Set on reproduction runs. */
+  originId: string | null;
+  scheduleId: string | null;
+  verdict: string | null;
   createdAt: Date;
   finishedAt: Date | null;
   trialCount: number;
@@ -37,6 +41,10 @@ export interface Sweep {
 
 export interface SweepWithSpec extends Sweep {
   spec: JsonObject;
+  /** For a judged reproduction run: the control plane's code version and the environments trials reported. */
+  environment: JsonObject | null;
+  verdictAt: Date | null;
+  firedAt: Date | null;
 }
 
 export interface Trial {
@@ -98,6 +106,8 @@ export interface NewSweep {
   metric: string;
   maximize: boolean;
   trials: NewTrial[];
+  /** A reproduction run: the sweep it reproduces, and the schedule tick that fired it. */
+  reproduces?: { originId: string | null; scheduleId: string | null; firedAt: Date };
 }
 
 /** What a finished attempt reports. */
@@ -109,6 +119,8 @@ export interface TrialOutcome {
   adapter: JsonObject | null;
   error: string | null;
   logTail: string | null;
+  /** What the trainer reported about where the attempt ran. */
+  environment?: JsonObject | null;
 }
 
 export interface TrialPageQuery {
@@ -125,4 +137,51 @@ export interface TrialPageQuery {
 export interface TrialPage {
   total: number;
   items: Trial[];
+}
+
+export type ScheduleMode = 'full' | 'top-k';
+
+export interface NewSchedule {
+  name: string;
+  cron: string;
+  timeZone: string;
+  /** The sweep to reproduce, or null when the schedule carries its own spec. */
+  sourceSweepId: string | null;
+  spec: JsonObject | null;
+  mode: ScheduleMode;
+  topK: number | null;
+  tolerance: number;
+  extraSeeds: number;
+  webhookUrl: string | null;
+}
+
+export interface Schedule extends NewSchedule {
+  id: string;
+  paused: boolean;
+  createdAt: Date;
+  lastFiredAt: Date | null;
+}
+
+/** Replicate values of one config (trials sharing a group hash) for one metric. */
+export interface ConfigValues {
+  groupHash: string;
+  /** The config's params without the seed. */
+  params: JsonObject;
+  seeds: number[];
+  values: number[];
+  trials: number;
+  failed: number;
+}
+
+export interface ConfigVerdictRow {
+  runId: string;
+  originId: string;
+  groupHash: string;
+  params: JsonObject;
+  metric: string;
+  verdict: string;
+  original: JsonObject;
+  reproduced: JsonObject | null;
+  delta: number | null;
+  createdAt: Date;
 }

@@ -5,3 +5,6 @@ export * from './sweep-repository.js';
 export * from './trial-repository.js';
 export * from './node-repository.js';
 // generated/ and rows.ts are internal: nothing outside libs/db sees Prisma's types.
+export * from './schedule-repository.js';
+export * from './reproduction-repository.js';
+export * from './aggregate-repository.js';

@@ -7,6 +7,9 @@ interface SweepRow {
   id: string;
   name: string;
   status: SweepStatus;
+  originId: string | null;
+  scheduleId: string | null;
+  verdict: string | null;
   createdAt: Date;
   finishedAt: Date | null;
   trialCount: number;
@@ -29,15 +32,31 @@ export class SweepRepository {
    * as one INSERT … SELECT FROM unnest(arrays) per 10,000: Prisma's createMany spent ~10× the
    * database's own time building the rows.
    */
-  async create(s: NewSweep): Promise<void> {
+  async create(s: NewSweep): Promise<boolean> {
     const client = await this.pool.connect();
     try {
       await client.query('BEGIN');
-      await client.query(
-        `INSERT INTO sweep (id, name, spec, spec_source, trial_count, metric, maximize, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, now())`,
-        [s.id, s.name, JSON.stringify(s.spec), s.specSource, s.trials.length, s.metric, s.maximize],
+      // A schedule tick creates at most one run: (schedule_id, fired_at) is unique.
+      const inserted = await client.query(
+        `INSERT INTO sweep (id, name, spec, spec_source, trial_count, metric, maximize, updated_at, origin_sweep_id, schedule_id, fired_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, now(), $8, $9, $10) ON CONFLICT (schedule_id, fired_at) DO NOTHING`,
+        [
+          s.id,
+          s.name,
+          JSON.stringify(s.spec),
+          s.specSource,
+          s.trials.length,
+          s.metric,
+          s.maximize,
+          s.reproduces?.originId ?? null,
+          s.reproduces?.scheduleId ?? null,
+          s.reproduces?.firedAt ?? null,
+        ],
       );
+      if (inserted.rowCount === 0) {
+        await client.query('ROLLBACK');
+        return false;
+      }
       for (let i = 0; i < s.trials.length; i += 10_000) {
         const chunk = s.trials.slice(i, i + 10_000);
         await client.query(
@@ -57,6 +76,7 @@ export class SweepRepository {
         );
       }
       await client.query('COMMIT');
+      return true;
     } catch (err) {
       await client.query('ROLLBACK').catch(() => undefined);
       throw err;
@@ -69,11 +89,17 @@ export class SweepRepository {
     const row = await this.prisma.sweep.findUnique({ where: { id } });
     if (!row) return null;
     const [counts, best] = await Promise.all([this.counts([id]), this.best(row)]);
-    return { ...this.toSweep(row, counts.get(id), best), spec: row.spec as JsonObject };
+    return {
+      ...this.toSweep(row, counts.get(id), best),
+      spec: row.spec as JsonObject,
+      environment: (row.environment as JsonObject | null) ?? null,
+      verdictAt: row.verdictAt,
+      firedAt: row.firedAt,
+    };
   }
 
-  async list(limit = 50, offset = 0): Promise<Sweep[]> {
-    const rows = await this.prisma.sweep.findMany({ orderBy: { createdAt: 'desc' }, take: limit, skip: offset });
+  async list(limit = 50, offset = 0, where: { scheduleId?: string; originId?: string } = {}): Promise<Sweep[]> {
+    const rows = await this.prisma.sweep.findMany({ where, orderBy: { createdAt: 'desc' }, take: limit, skip: offset });
     const counts = await this.counts(rows.map((r) => r.id));
     const bests = await Promise.all(rows.map((r) => this.best(r)));
     return rows.map((r, i) => this.toSweep(r, counts.get(r.id), bests[i] ?? null));
@@ -170,6 +196,9 @@ export class SweepRepository {
       id: r.id,
       name: r.name,
       status: r.status,
+      originId: r.originId,
+      scheduleId: r.scheduleId,
+      verdict: r.verdict,
       createdAt: r.createdAt,
       finishedAt: r.finishedAt,
       trialCount: r.trialCount,

@@ -160,7 +160,7 @@ export class TrialRepository {
       `WITH t AS (
          UPDATE trial SET status = $3::"TrialStatus", result_attempt = $2, metrics = $4::jsonb,
                 trainable_params = $5, effective_params = $6, adapter = $7::jsonb, error = $8, log_tail = $9,
-                finished_at = now()
+                environment = $10::jsonb, finished_at = now()
           WHERE id = $1::uuid AND result_attempt IS NULL AND status IN ('queued', 'running')
           RETURNING id),
        a AS (
@@ -178,6 +178,7 @@ export class TrialRepository {
         o.adapter === null ? null : JSON.stringify(o.adapter),
         o.error,
         o.logTail,
+        o.environment ? JSON.stringify(o.environment) : null,
       ],
     );
     return rows[0]?.recorded === true;

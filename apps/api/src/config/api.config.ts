@@ -12,6 +12,8 @@ const ApiEnv = z.object({
   TINYSWEEP_MAX_SPEC_BYTES: z.coerce.number().int().positive().default(256 * 1024),
   /** Seconds without a heartbeat after which a trainer leaves the lease pool. */
   TINYSWEEP_HEARTBEAT_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+  /** How often finished reproduction runs are looked for, to record their verdicts. */
+  TINYSWEEP_VERDICT_MS: z.coerce.number().int().min(100).default(2000),
   /** Static board files served at / (apps/board's build), if present. */
   TINYSWEEP_BOARD_DIR: z.string().optional(),
 });

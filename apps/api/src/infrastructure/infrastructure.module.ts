@@ -1,7 +1,7 @@
 import { Global, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
-import { Database, NodeRepository, SweepRepository, TrialRepository } from '@tinysweep/db';
+import { Database, NodeRepository, ReproductionRepository, ScheduleRepository, SweepRepository, TrialRepository } from '@tinysweep/db';
 import { TrainerFleet } from '@tinysweep/fleet';
-import { CancelBus, SweepEvents, TrialQueue } from '@tinysweep/queue';
+import { CancelBus, ScheduleQueue, SweepEvents, TrialQueue } from '@tinysweep/queue';
 import { API_CONFIG, loadApiConfig, type ApiConfig } from '../config/api.config.js';
 
 /**
@@ -16,6 +16,9 @@ import { API_CONFIG, loadApiConfig, type ApiConfig } from '../config/api.config.
     { provide: SweepRepository, inject: [Database], useFactory: (db: Database) => new SweepRepository(db) },
     { provide: TrialRepository, inject: [Database], useFactory: (db: Database) => new TrialRepository(db) },
     { provide: NodeRepository, inject: [Database], useFactory: (db: Database) => new NodeRepository(db) },
+    { provide: ScheduleRepository, inject: [Database], useFactory: (db: Database) => new ScheduleRepository(db) },
+    { provide: ReproductionRepository, inject: [Database], useFactory: (db: Database) => new ReproductionRepository(db) },
+    { provide: ScheduleQueue, inject: [API_CONFIG], useFactory: (c: ApiConfig) => new ScheduleQueue(c.REDIS_URL) },
     { provide: TrialQueue, inject: [API_CONFIG], useFactory: (c: ApiConfig) => new TrialQueue(c.REDIS_URL) },
     { provide: CancelBus, inject: [API_CONFIG], useFactory: (c: ApiConfig) => new CancelBus(c.REDIS_URL) },
     { provide: SweepEvents, inject: [API_CONFIG], useFactory: (c: ApiConfig) => new SweepEvents(c.REDIS_URL) },
@@ -25,7 +28,20 @@ import { API_CONFIG, loadApiConfig, type ApiConfig } from '../config/api.config.
       useFactory: (c: ApiConfig) => new TrainerFleet(c.REDIS_URL, { heartbeatTimeoutMs: c.TINYSWEEP_HEARTBEAT_TIMEOUT_MS }),
     },
   ],
-  exports: [API_CONFIG, Database, SweepRepository, TrialRepository, NodeRepository, TrialQueue, CancelBus, SweepEvents, TrainerFleet],
+  exports: [
+    API_CONFIG,
+    Database,
+    SweepRepository,
+    TrialRepository,
+    NodeRepository,
+    ScheduleRepository,
+    ReproductionRepository,
+    TrialQueue,
+    ScheduleQueue,
+    CancelBus,
+    SweepEvents,
+    TrainerFleet,
+  ],
 })
 export class InfrastructureModule implements OnApplicationShutdown {
   constructor(
@@ -34,9 +50,11 @@ export class InfrastructureModule implements OnApplicationShutdown {
     @Inject(SweepEvents) private readonly events: SweepEvents,
     @Inject(TrainerFleet) private readonly fleet: TrainerFleet,
     @Inject(CancelBus) private readonly cancels: CancelBus,
+    @Inject(ScheduleQueue) private readonly ticks: ScheduleQueue,
   ) {}
 
   async onApplicationShutdown(): Promise<void> {
-    await Promise.allSettled([this.queue.close(), this.events.close(), this.fleet.close(), this.cancels.close(), this.db.close()]);
+    await Promise.allSettled([this.queue.close(), this.ticks.close(), this.events.close(), this.fleet.close(), this.cancels.close()]);
+    await this.db.close();
   }
 }

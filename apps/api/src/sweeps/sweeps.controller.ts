@@ -23,8 +23,8 @@ export class SweepsController {
 
   @Get()
   @ApiOperation({ summary: 'List sweeps, newest first, with counts by status and the best trial' })
-  async list(@Query('limit') limit?: string, @Query('offset') offset?: string) {
-    const items = await this.sweeps.list(Math.min(Number(limit ?? 50) || 50, 500), Math.max(Number(offset ?? 0) || 0, 0));
+  async list(@Query('limit') limit?: string, @Query('offset') offset?: string, @Query('reproduces') originId?: string) {
+    const items = await this.sweeps.list(Math.min(Number(limit ?? 50) || 50, 500), Math.max(Number(offset ?? 0) || 0, 0), originId ? { originId } : {});
     return { items };
   }
 
@@ -38,6 +38,18 @@ export class SweepsController {
   @ApiOperation({ summary: 'Trials of a sweep, paged on the server: offset, limit, sort (e.g. metrics.acc), order, status, params.<path>=value' })
   trials(@Param('id', ParseUUIDPipe) id: string, @Query() query: Record<string, unknown>) {
     return this.sweeps.trialsPage(id, toTrialPageQuery(query));
+  }
+
+  @Get(':id/configs')
+  @ApiOperation({ summary: 'Seeds as replicates: each config (trials differing only in seed) with mean, std and 95% CI of the metric, best first' })
+  configs(@Param('id', ParseUUIDPipe) id: string, @Query('metric') metric?: string) {
+    return this.sweeps.configs(id, metric);
+  }
+
+  @Get(':id/verdicts')
+  @ApiOperation({ summary: 'Reproduction verdicts: of this run, or (?as=origin) the history of every run that reproduced this sweep' })
+  verdicts(@Param('id', ParseUUIDPipe) id: string, @Query('as') as?: string, @Query('groupHash') groupHash?: string) {
+    return this.sweeps.verdicts(id, as === 'origin', groupHash);
   }
 
   @Post(':id/cancel')

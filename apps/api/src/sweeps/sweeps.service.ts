@@ -1,10 +1,11 @@
 import { Inject, Injectable, Logger, NotFoundException } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { SweepRepository, TrialRepository, type JsonObject, type Sweep, type SweepWithSpec, type TrialPage, type TrialPageQuery } from '@tinysweep/db';
+import { ReproductionRepository, SweepRepository, TrialRepository, type JsonObject, type NewSweep, type Sweep, type SweepWithSpec, type TrialPage, type TrialPageQuery } from '@tinysweep/db';
 import { CancelBus, SweepEvents, TrialQueue } from '@tinysweep/queue';
-import { parseSweepSpec, planSweep } from '@tinysweep/spec';
+import { parseSweepSpec, planSweep, type SweepPlan, type SweepSpec } from '@tinysweep/spec';
 import { API_CONFIG, type ApiConfig } from '../config/api.config.js';
 import { ApiMetrics } from '../health/api-metrics.js';
+import { summariseConfigs, type ConfigSummary } from '../replicates/config-summary.js';
 
 export interface SubmittedSweep {
   id: string;
@@ -28,13 +29,23 @@ export class SweepsService {
     @Inject(CancelBus) private readonly cancels: CancelBus,
     @Inject(SweepEvents) private readonly events: SweepEvents,
     @Inject(ApiMetrics) private readonly metrics: ApiMetrics,
+    @Inject(ReproductionRepository) private readonly runs: ReproductionRepository,
   ) {}
 
   /** Validate → store sweep and trials in one transaction → one job per trial, in bulk. */
   async submit(body: unknown): Promise<SubmittedSweep> {
     // parseSweepSpec and planSweep throw SpecError (→ 400) before anything is stored.
     const spec = parseSweepSpec(body, { maxBytes: this.config.TINYSWEEP_MAX_SPEC_BYTES });
-    const plan = planSweep(spec);
+    const launched = await this.launch(spec, planSweep(spec), typeof body === 'string' ? body : JSON.stringify(body));
+    if (!launched) throw new Error('unreachable: a sweep without a schedule tick cannot collide');
+    return launched;
+  }
+
+  /**
+   * Stores a planned sweep and enqueues its trials. A reproduction run names what it reproduces;
+   * null means that schedule tick already created its run (a tick fires once).
+   */
+  async launch(spec: SweepSpec, plan: SweepPlan, source: string, reproduces?: NewSweep['reproduces']): Promise<SubmittedSweep | null> {
     const id = randomUUID();
     const trials = plan.trials.map((t) => ({
       id: randomUUID(),
@@ -44,15 +55,17 @@ export class SweepsService {
       configHash: t.configHash,
       groupHash: t.groupHash,
     }));
-    await this.sweeps.create({
+    const created = await this.sweeps.create({
       id,
       name: spec.name,
       spec: spec as unknown as JsonObject,
-      specSource: typeof body === 'string' ? body : JSON.stringify(body),
+      specSource: source,
       metric: plan.metric,
       maximize: plan.maximize,
       trials,
+      reproduces,
     });
+    if (!created) return null;
     let enqueued = true;
     try {
       await this.queue.enqueue(trials.map((t) => ({ trialId: t.id, sweepId: id, maxAttempts: plan.maxAttempts })));
@@ -65,8 +78,8 @@ export class SweepsService {
     return { id, name: spec.name, status: 'queued', trialCount: trials.length, duplicatesCollapsed: plan.duplicatesCollapsed, enqueued };
   }
 
-  list(limit: number, offset: number): Promise<Sweep[]> {
-    return this.sweeps.list(limit, offset);
+  list(limit: number, offset: number, where: { scheduleId?: string; originId?: string } = {}): Promise<Sweep[]> {
+    return this.sweeps.list(limit, offset, where);
   }
 
   async get(id: string): Promise<SweepWithSpec> {
@@ -78,6 +91,18 @@ export class SweepsService {
   async trialsPage(id: string, q: TrialPageQuery): Promise<TrialPage> {
     await this.get(id);
     return this.trials.page(id, q);
+  }
+
+  async configs(id: string, metric?: string): Promise<{ metric: string; maximize: boolean; items: ConfigSummary[] }> {
+    const s = await this.get(id);
+    const m = metric ?? s.metric;
+    return { metric: m, maximize: s.maximize, items: summariseConfigs(await this.runs.configValues(id, m), s.maximize) };
+  }
+
+  async verdicts(id: string, asOrigin: boolean, groupHash?: string) {
+    const s = await this.get(id);
+    const items = await this.runs.verdicts(asOrigin ? { originId: id, groupHash } : { runId: id, groupHash });
+    return { verdict: s.verdict, items };
   }
 
   /** Queued trials are removed from the queue; running ones are told to stop via the CancelBus. */

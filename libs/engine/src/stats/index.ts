@@ -1,3 +1,2 @@
-export * from './intervals.js';
-export * from './distributions.js';
-export { lnGamma, incompleteGamma, incompleteBeta } from './special-functions.js';
+// The statistics live in @tinysweep/stats (the API and verdicts use them without the engine).
+export * from '@tinysweep/stats';

@@ -24,6 +24,11 @@ export interface TrainResult {
    */
   'error'?: (string);
   'seconds'?: (number | string);
+  /**
+   * What ran it, as a JSON object: trainer and runtime versions, node, device, and what the
+   * backend adds (model and data hashes). Reproductions compare it to explain a drift.
+   */
+  'environmentJson'?: (string);
 }
 
 export interface TrainResult__Output {
@@ -47,4 +52,9 @@ export interface TrainResult__Output {
    */
   'error': (string);
   'seconds': (number);
+  /**
+   * What ran it, as a JSON object: trainer and runtime versions, node, device, and what the
+   * backend adds (model and data hashes). Reproductions compare it to explain a drift.
+   */
+  'environmentJson': (string);
 }

@@ -1,0 +1,20 @@
+import { Module } from '@nestjs/common';
+import { AggregateRepository, Database } from '@tinysweep/db';
+import { BoardFiles } from './board-files.js';
+import { BoardStaticController } from './board-static.controller.js';
+import { InsightsController } from './insights.controller.js';
+import { InsightsService } from './insights.service.js';
+
+/**
+ * The results board: its static files at `/` (apps/board's build) and the aggregate endpoints it
+ * draws from. Import it last in AppModule: its routes are disjoint from the API's anyway.
+ */
+@Module({
+  controllers: [InsightsController, BoardStaticController],
+  providers: [
+    BoardFiles,
+    InsightsService,
+    { provide: AggregateRepository, inject: [Database], useFactory: (db: Database) => new AggregateRepository(db) },
+  ],
+})
+export class BoardModule {}

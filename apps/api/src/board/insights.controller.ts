@@ -1,0 +1,102 @@
+import { BadRequestException, Body, Controller, Get, HttpException, HttpStatus, Inject, NotFoundException, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { AggregateRepository, type JsonObject } from '@tinysweep/db';
+import type { Response } from 'express';
+import { BoardFiles } from './board-files.js';
+import { intParam, metricName, paramPath, trialIds } from './dto/insight-queries.js';
+import { InsightsService } from './insights.service.js';
+
+/** Key order of a TinyLoRA adapter file (libs/tinylora adapter-file.ts): v last. */
+const ADAPTER_KEY_ORDER = ['format', 'baseModel', 'structure', 'groups', 'trainableParams', 'effectiveParams', 'prune', 'v'];
+
+/** Postgres stores JSON objects with its own key order; put an adapter file's keys back in the format's. */
+export function adapterFileText(adapter: JsonObject): string {
+  if (typeof adapter.format !== 'string' || !adapter.format.startsWith('tinysweep.tinylora/')) return JSON.stringify(adapter);
+  const ordered: JsonObject = {};
+  for (const k of ADAPTER_KEY_ORDER) if (k in adapter) ordered[k] = adapter[k];
+  for (const [k, v] of Object.entries(adapter)) if (!(k in ordered)) ordered[k] = v;
+  return JSON.stringify(ordered);
+}
+
+export const TRY_IT_NOT_AVAILABLE =
+  'Try it is not available yet: generating with a trial\'s adapter needs a Generate RPC on the trainer nodes ' +
+  '(libs/proto trainer.proto), which is not built yet. This endpoint and the board\'s Try it panel are ready for it.';
+
+/**
+ * Aggregates for the results board, computed on the server so that a 100,000-trial sweep costs
+ * the browser a few hundred numbers: heatmaps and bars over parameters, parameter-count scatters
+ * with their Pareto fronts, per-config series (pruning curves), seed replicates, learning curves.
+ */
+@ApiTags('board')
+@Controller()
+export class InsightsController {
+  constructor(
+    @Inject(InsightsService) private readonly insights: InsightsService,
+    @Inject(AggregateRepository) private readonly agg: AggregateRepository,
+    @Inject(BoardFiles) private readonly files: BoardFiles,
+  ) {}
+
+  @Get('overview')
+  @ApiOperation({ summary: 'Sweeps, newest first, with counts, best trial and the schedules that fire or re-run them; and whether mutations need a token' })
+  async overview(@Query() q: Record<string, unknown>) {
+    const items = await this.insights.overview(intParam(q, 'limit', 50, 500) || 50, intParam(q, 'offset', 0, 1_000_000_000));
+    return { items, tokenRequired: this.files.tokenRequired };
+  }
+
+  @Get('sweeps/:id/facets')
+  @ApiOperation({ summary: "A sweep's parameters (dotted paths) with their distinct values and counts, and its metric names" })
+  facets(@Param('id', ParseUUIDPipe) id: string) {
+    return this.insights.facets(id);
+  }
+
+  @Get('sweeps/:id/aggregate')
+  @ApiOperation({ summary: 'The metric grouped by x (and y): mean, std, n, 95% CI per cell, over succeeded trials. ?x=params.adapter.rank&y=params.adapter.layers&metric=acc' })
+  aggregate(@Param('id', ParseUUIDPipe) id: string, @Query() q: Record<string, unknown>) {
+    const x = paramPath(q, 'x');
+    if (!x) throw new BadRequestException({ message: 'x: required (a parameter path such as params.adapter.rank)', issues: [{ path: 'x', message: 'required' }] });
+    return this.insights.grid(id, metricName(q, '') || undefined, x, paramPath(q, 'y'));
+  }
+
+  @Get('sweeps/:id/pareto')
+  @ApiOperation({ summary: 'The metric against trainable and against effective parameters, with each Pareto front (points binned past 4,000 trials)' })
+  pareto(@Param('id', ParseUUIDPipe) id: string, @Query() q: Record<string, unknown>) {
+    return this.insights.pareto(id, metricName(q, '') || undefined);
+  }
+
+  @Get('sweeps/:id/series')
+  @ApiOperation({ summary: 'The metric against one parameter (default params.prune.threshold), one line per config, seeds pooled: the pruning curve' })
+  series(@Param('id', ParseUUIDPipe) id: string, @Query() q: Record<string, unknown>) {
+    return this.insights.series(id, metricName(q, '') || undefined, paramPath(q, 'x', 'params.prune.threshold')!, intParam(q, 'limit', 8, 50) || 8);
+  }
+
+  @Get('sweeps/:id/replicates')
+  @ApiOperation({ summary: 'Configs (seed replicates) ranked by mean, with std, n and 95% CI, paged: ?limit&offset&metric' })
+  replicates(@Param('id', ParseUUIDPipe) id: string, @Query() q: Record<string, unknown>) {
+    return this.insights.replicates(id, metricName(q, '') || undefined, intParam(q, 'limit', 20, 200) || 20, intParam(q, 'offset', 0, 1_000_000_000));
+  }
+
+  @Get('sweeps/:id/curves')
+  @ApiOperation({ summary: 'Learning curves of ?trialIds=a,b (at most 50), or of the best ?top=5; each thinned to ?maxPoints=400' })
+  curves(@Param('id', ParseUUIDPipe) id: string, @Query() q: Record<string, unknown>) {
+    return this.insights.curves(id, trialIds(q, 50), intParam(q, 'top', 5, 50) || 5, Math.max(intParam(q, 'maxPoints', 400, 5000), 2));
+  }
+
+  @Get('trials/:id/adapter')
+  @ApiOperation({ summary: "The trial's adapter file (JSON), as a download" })
+  async adapter(@Param('id', ParseUUIDPipe) id: string, @Res() res: Response): Promise<void> {
+    const t = await this.agg.trialAdapter(id);
+    if (!t) throw new NotFoundException(`trial ${id} not found`);
+    if (!t.adapter) throw new NotFoundException(`trial ${id} has no adapter (it has not succeeded, or its program reported none)`);
+    const base = `${t.sweepName}-trial-${t.ordinal}`.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 120) || 'trial';
+    res.setHeader('Content-Disposition', `attachment; filename="${base}.adapter.json"`);
+    res.type('application/json').send(`${adapterFileText(t.adapter)}\n`);
+  }
+
+  @Post('trials/:id/try')
+  @ApiOperation({ summary: 'Generate with the base model and with this adapter, side by side — 501 until trainers have a Generate RPC' })
+  async tryIt(@Param('id', ParseUUIDPipe) id: string, @Body() _body: unknown): Promise<never> {
+    const t = await this.agg.trialAdapter(id);
+    if (!t) throw new NotFoundException(`trial ${id} not found`);
+    throw new HttpException({ statusCode: HttpStatus.NOT_IMPLEMENTED, error: 'Not Implemented', message: TRY_IT_NOT_AVAILABLE }, HttpStatus.NOT_IMPLEMENTED);
+  }
+}
