@@ -8,6 +8,12 @@ const DispatcherEnv = z.object({
   TINYSWEEP_DISPATCHER_ID: z.string().default(`${hostname()}-${process.pid}`),
   /** Shared token the trainers require (TINYSWEEP_TRAINER_TOKEN on the trainer side). */
   TINYSWEEP_TRAINER_TOKEN: z.string().min(1).optional(),
+  /** Mutual TLS towards trainers: this CA, and the dispatcher's own certificate and key (PEM files). */
+  TINYSWEEP_TLS_CA: z.string().optional(),
+  TINYSWEEP_TLS_CERT: z.string().optional(),
+  TINYSWEEP_TLS_KEY: z.string().optional(),
+  /** Dial trainers in plain text when no TLS is configured (only on a network you trust). */
+  TINYSWEEP_ALLOW_PLAINTEXT: z.stringbool().default(false),
   /** A node silent this long leaves the pool. Keep equal to the API's value. */
   TINYSWEEP_HEARTBEAT_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
   /** A trainer slot held by a dispatcher that stopped renewing it is freed after this long. */

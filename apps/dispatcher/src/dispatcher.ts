@@ -1,6 +1,8 @@
 import { DelayedError, UnrecoverableError, Worker, type Job } from 'bullmq';
 import { Database, SweepRepository, TrialRepository } from '@tinysweep/db';
 import { TrainerFleet } from '@tinysweep/fleet';
+import { trainerChannelCredentials } from '@tinysweep/proto';
+import { loadTlsMaterial } from '@tinysweep/tls';
 import { CancelBus, SweepEvents, TRIAL_QUEUE, TrialQueue, redisConnection, type TrialJobData } from '@tinysweep/queue';
 import type { Logger } from 'pino';
 import type { DispatcherConfig } from './config.js';
@@ -45,7 +47,8 @@ export class Dispatcher {
     this.queue = new TrialQueue(config.REDIS_URL);
     this.cancels = new CancelBus(config.REDIS_URL);
     this.events = new SweepEvents(config.REDIS_URL);
-    this.clients = new TrainerClients(config.TINYSWEEP_TRAINER_TOKEN);
+    const tls = loadTlsMaterial({ ca: config.TINYSWEEP_TLS_CA, cert: config.TINYSWEEP_TLS_CERT, key: config.TINYSWEEP_TLS_KEY }, 'dispatcher TLS');
+    this.clients = new TrainerClients(trainerChannelCredentials(tls, config.TINYSWEEP_ALLOW_PLAINTEXT), config.TINYSWEEP_TRAINER_TOKEN);
     this.steps = new StepWriter(trials, config.TINYSWEEP_STEP_FLUSH_MS, 500, (err) =>
       log.warn({ err: (err as Error).message }, 'could not store curve points'),
     );

@@ -1,3 +1,4 @@
+import type { ChannelCredentials } from '@grpc/grpc-js';
 import { createTrainerClient, type TrainerClient } from '@tinysweep/proto';
 
 /**
@@ -7,12 +8,15 @@ import { createTrainerClient, type TrainerClient } from '@tinysweep/proto';
 export class TrainerClients {
   private readonly clients = new Map<string, TrainerClient>();
 
-  constructor(private readonly token?: string) {}
+  constructor(
+    private readonly credentials: ChannelCredentials,
+    private readonly token?: string,
+  ) {}
 
   get(address: string): TrainerClient {
     let c = this.clients.get(address);
     if (!c) {
-      c = createTrainerClient(address, { token: this.token });
+      c = createTrainerClient(address, { token: this.token, credentials: this.credentials });
       this.clients.set(address, c);
     }
     return c;

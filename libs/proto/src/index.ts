@@ -8,6 +8,7 @@ export * from './types.js';
 export * from './channel-options.js';
 export * from './load-trainer-proto.js';
 export * from './trainer-client.js';
+export * from './credentials.js';
 export * from './to-train-error.js';
 export * from './errors/index.js';
 // src/generated/ is not re-exported wholesale: its long `_tinysweep_trainer_v1_*` names stay private;

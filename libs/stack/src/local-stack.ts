@@ -1,7 +1,9 @@
 import { existsSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { migrate } from '@tinysweep/db';
+import { ensureDevPki, type TlsFiles } from '@tinysweep/tls';
 import { freePort } from './free-port.js';
 import type { ManagedProcess } from './managed-process.js';
 import { LocalPostgres } from './postgres.js';
@@ -36,6 +38,14 @@ export interface LocalStackOptions {
   persistRedis?: boolean;
   /** Crash-safe Postgres storage (false: fsync off; for tests and benchmarks). @defaultValue true */
   durable?: boolean;
+  /**
+   * Mutual TLS between dispatcher and trainers with a dev CA written to `<dataDir>/pki` (made once,
+   * reused). Off: plain text, allowed explicitly.
+   * @defaultValue true
+   */
+  tls?: boolean;
+  /** Extra names and addresses the trainer certificate is valid for (other hosts). @defaultValue [] */
+  tlsHosts?: string[];
   /** Progress lines. @defaultValue none */
   log?: (message: string) => void;
 }
@@ -46,6 +56,15 @@ export interface StackUrls {
   redisUrl: string;
   apiPort: number;
   apiUrl: string;
+  /** The dev PKI's files, when TLS is on. */
+  tls?: { trainer: Required<TlsFiles>; dispatcher: Required<TlsFiles> };
+}
+
+/** gRPC security env for the dispatcher or a trainer: its TLS files, or plain text allowed. */
+export function tlsEnv(urls: StackUrls, side: 'trainer' | 'dispatcher'): Record<string, string> {
+  const files = urls.tls?.[side];
+  if (!files) return { TINYSWEEP_ALLOW_PLAINTEXT: '1' };
+  return { TINYSWEEP_TLS_CA: files.ca, TINYSWEEP_TLS_CERT: files.cert, TINYSWEEP_TLS_KEY: files.key };
 }
 
 /** The environment every app process gets from the stack's URLs. */
@@ -106,6 +125,10 @@ export class LocalStack {
 
       const apiPort = opts.apiPort ?? (await freePort());
       this.current = { databaseUrl, redisUrl, apiPort, apiUrl: `http://127.0.0.1:${apiPort}` };
+      if (opts.tls ?? true) {
+        const pki = await ensureDevPki(join(dataDir, 'pki'), ['localhost', '127.0.0.1', hostname(), ...(opts.tlsHosts ?? [])]);
+        this.current.tls = { trainer: pki.trainer, dispatcher: pki.dispatcher };
+      }
       return this.current;
     } catch (err) {
       await this.stop();
@@ -177,7 +200,7 @@ export async function startDispatcher(group: ProcessGroup, opts: StartAppOptions
   return group.spawn(opts.name ?? 'dispatcher', {
     script: entryOrThrow('dispatcher', opts.rootDir),
     nodeArgs: ['--enable-source-maps'],
-    env: { ...stackEnv(opts.urls), ...opts.env },
+    env: { ...stackEnv(opts.urls), ...tlsEnv(opts.urls, 'dispatcher'), ...opts.env },
     log: opts.log,
     ready: { line: /dispatcher ready/, timeoutMs: opts.readyTimeoutMs ?? 60_000 },
   });
@@ -195,6 +218,7 @@ export async function startTrainer(group: ProcessGroup, opts: StartTrainerOption
     nodeArgs: ['--enable-source-maps'],
     env: {
       ...stackEnv(opts.urls),
+      ...tlsEnv(opts.urls, 'trainer'),
       TINYSWEEP_TRAINER_PORT: String(port),
       TINYSWEEP_TRAINER_ID: name,
       ...opts.env,

@@ -1,4 +1,4 @@
-import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createCertificateAuthority, issueCertificate } from './pki.js';
 import type { TlsFiles } from './tls-material.js';
@@ -34,4 +34,21 @@ export async function writeDevPki(dir: string, hosts: string[]): Promise<DevPki>
     trainer: { ca: caPath, cert: write('trainer.pem', trainer.certPem), key: write('trainer-key.pem', trainer.keyPem, true) },
     dispatcher: { ca: caPath, cert: write('dispatcher.pem', dispatcher.certPem), key: write('dispatcher-key.pem', dispatcher.keyPem, true) },
   };
+}
+
+/**
+ * The dev PKI in `dir`, made on first use and kept afterwards (trainers on other hosts keep
+ * trusting it across restarts); made anew when the trainer's host list changed.
+ */
+export async function ensureDevPki(dir: string, hosts: string[]): Promise<DevPki> {
+  const wanted = JSON.stringify([...new Set(hosts)].sort());
+  const stamp = join(dir, 'hosts.json');
+  const files = ['ca.pem', 'trainer.pem', 'trainer-key.pem', 'dispatcher.pem', 'dispatcher-key.pem'].map((f) => join(dir, f));
+  if (files.every((f) => existsSync(f)) && existsSync(stamp) && readFileSync(stamp, 'utf8') === wanted) {
+    const [ca, tc, tk, dc, dk] = files as [string, string, string, string, string];
+    return { dir, trainer: { ca, cert: tc, key: tk }, dispatcher: { ca, cert: dc, key: dk } };
+  }
+  const pki = await writeDevPki(dir, JSON.parse(wanted) as string[]);
+  writeFileSync(stamp, wanted);
+  return pki;
 }
