@@ -22,6 +22,8 @@ export interface ClusterOptions {
   dispatchers?: number;
   /** Environment for every app. */
   env?: Record<string, string>;
+  /** Extra names/addresses the trainer certificate must be valid for (trainers on other hosts). */
+  tlsHosts?: string[];
 }
 
 /** Short timings so fault recovery happens within a test's patience. */
@@ -32,6 +34,8 @@ const FAST_RECOVERY = {
   TINYSWEEP_LEASE_TTL_MS: '3000',
   TINYSWEEP_RECONCILE_MS: '1000',
 };
+
+export { FAST_RECOVERY };
 
 export class Cluster {
   readonly group: ProcessGroup;
@@ -49,7 +53,7 @@ export class Cluster {
 
   static async start(opts: ClusterOptions = {}): Promise<Cluster> {
     const c = new Cluster(opts);
-    c.urls = await c.stack.start({ dataDir: c.dir, durable: false, databaseUrl: '', redisUrl: '' });
+    c.urls = await c.stack.start({ dataDir: c.dir, durable: false, databaseUrl: '', redisUrl: '', tlsHosts: opts.tlsHosts });
     c.db = new pg.Client({ connectionString: c.urls.databaseUrl });
     await c.db.connect();
     await startApi(c.group, { urls: c.urls, env: c.env('api') });

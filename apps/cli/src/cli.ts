@@ -8,11 +8,13 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import type { CommandHost } from './commands/command-host.js';
+import { registerCerts } from './commands/certs.js';
 import { registerConfigs } from './commands/configs.js';
 import { registerNodes } from './commands/nodes.js';
 import { registerResults } from './commands/results.js';
 import { registerSchedule } from './commands/schedule.js';
 import { registerSubmit } from './commands/submit.js';
+import { registerTrainer } from './commands/trainer.js';
 import { registerUp } from './commands/up.js';
 import { registerWatch } from './commands/watch.js';
 import { createContext, println, type GlobalOptions, type Io } from './context.js';
@@ -57,6 +59,8 @@ export function createProgram(host: CommandHost, io: Io): Command {
   registerNodes(program, host);
   registerSchedule(program, host);
   registerConfigs(program, host);
+  registerCerts(program, host);
+  registerTrainer(program, host);
   registerUp(program, host);
   return program;
 }

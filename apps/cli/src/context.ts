@@ -24,6 +24,8 @@ export interface CommandContext {
   api: ApiClient;
   /** Base URL the client talks to (after flag/env/default resolution). */
   apiUrl: string;
+  /** The API bearer token in force (flag or env), if any. */
+  token?: string;
   json: boolean;
   io: Io;
   env: NodeJS.ProcessEnv;
@@ -39,7 +41,7 @@ export function createContext(globals: GlobalOptions, io: Io, env: NodeJS.Proces
   } catch (err) {
     throw new UsageError(`invalid API URL '${apiUrl}' (from ${globals.api ? '--api' : 'TINYSWEEP_API_URL'}): ${(err as Error).message}`);
   }
-  return { api, apiUrl: api.baseUrl, json: globals.json === true, io, env };
+  return { api, apiUrl: api.baseUrl, token, json: globals.json === true, io, env };
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

@@ -32,7 +32,10 @@ export class Dispatcher {
   private readonly refresher: StatusRefresher;
   private readonly reconciler: Reconciler;
   private readonly runner: TrialRunner;
+  /** The worker taking new jobs; replaced when capacity grows (see followCapacity). */
   private worker?: Worker<TrialJobData, RunResult>;
+  /** Every worker with jobs still running, the current one included. */
+  private readonly workers = new Set<Worker<TrialJobData, RunResult>>();
   private capacityTimer?: NodeJS.Timeout;
 
   constructor(private readonly config: DispatcherConfig, private readonly log: Logger) {
@@ -67,18 +70,26 @@ export class Dispatcher {
   }
 
   async start(): Promise<void> {
-    const slots = await this.fleet.totalSlots();
-    this.worker = new Worker<TrialJobData, RunResult>(TRIAL_QUEUE, (job, token, signal) => this.process(job, token, signal), {
+    this.worker = this.newWorker(Math.max(1, await this.fleet.totalSlots()));
+    await this.cancels.subscribe(({ trialIds, reason }) => {
+      for (const id of trialIds) for (const w of this.workers) w.cancelJob(id, reason);
+    });
+    this.capacityTimer = setInterval(() => void this.followCapacity(), CAPACITY_EVERY_MS);
+    this.reconciler.start(this.config.TINYSWEEP_RECONCILE_MS);
+  }
+
+  private newWorker(concurrency: number): Worker<TrialJobData, RunResult> {
+    const worker = new Worker<TrialJobData, RunResult>(TRIAL_QUEUE, (job, token, signal) => this.process(job, token, signal), {
       connection: redisConnection(this.config.REDIS_URL),
       name: this.config.TINYSWEEP_DISPATCHER_ID,
-      concurrency: Math.max(1, slots),
+      concurrency,
       lockDuration: this.config.TINYSWEEP_LOCK_MS,
       stalledInterval: Math.max(1000, Math.floor(this.config.TINYSWEEP_LOCK_MS / 2)),
       // A job whose dispatcher died is run again; past this many stalls it fails for good.
       maxStalledCount: 3,
     });
-    this.worker.on('error', (err) => this.log.warn({ err: err.message }, 'worker error'));
-    this.worker.on('failed', (job, err) => {
+    worker.on('error', (err) => this.log.warn({ err: err.message }, 'worker error'));
+    worker.on('failed', (job, err) => {
       if (!job || err instanceof DelayedError) return;
       this.log.info({ trialId: job.id, attemptsMade: job.attemptsMade, err: err.message }, 'job attempt failed');
       // Out of attempts (or unrecoverable): make sure Postgres does not keep the trial open.
@@ -86,11 +97,8 @@ export class Dispatcher {
         void this.trials.failOpen(job.data.trialId, err.message).then((changed) => changed && this.refresher.touch(job.data.sweepId)).catch(() => undefined);
       }
     });
-    await this.cancels.subscribe(({ trialIds, reason }) => {
-      for (const id of trialIds) this.worker?.cancelJob(id, reason);
-    });
-    this.capacityTimer = setInterval(() => void this.followCapacity(), CAPACITY_EVERY_MS);
-    this.reconciler.start(this.config.TINYSWEEP_RECONCILE_MS);
+    this.workers.add(worker);
+    return worker;
   }
 
   private async process(job: Job<TrialJobData, RunResult>, token?: string, signal?: AbortSignal): Promise<RunResult> {
@@ -112,25 +120,37 @@ export class Dispatcher {
     }
   }
 
-  /** Worker concurrency = live trainer slots, so jobs are not taken that no trainer can run. */
+  /**
+   * Worker concurrency = live trainer slots, so jobs are not taken that no trainer can run. A
+   * BullMQ worker at full concurrency waits for one of its jobs to finish before it looks at a
+   * raised limit — with hour-long trainings, new trainers would idle. So growth starts a fresh
+   * worker at the new size and lets the old one finish its running jobs without taking more;
+   * shrinking just lowers the limit.
+   */
   private async followCapacity(): Promise<void> {
+    let slots: number;
     try {
-      const slots = Math.max(1, await this.fleet.totalSlots());
-      if (this.worker && this.worker.concurrency !== slots) {
-        this.log.info({ from: this.worker.concurrency, to: slots }, 'concurrency follows trainer slots');
-        this.worker.concurrency = slots;
-      }
+      slots = Math.max(1, await this.fleet.totalSlots());
     } catch {
-      // Redis away: keep the current concurrency
+      return; // Redis away: keep the current concurrency
     }
+    const current = this.worker;
+    if (!current || current.concurrency === slots) return;
+    this.log.info({ from: current.concurrency, to: slots }, 'concurrency follows trainer slots');
+    if (slots < current.concurrency) {
+      current.concurrency = slots;
+      return;
+    }
+    this.worker = this.newWorker(slots);
+    void current.close().finally(() => this.workers.delete(current));
   }
 
   async stop(): Promise<void> {
     clearInterval(this.capacityTimer);
     this.reconciler.stop();
     // Running trials are cancelled: their jobs go back to the queue and run again elsewhere.
-    this.worker?.cancelAllJobs(SHUTDOWN_REASON);
-    await this.worker?.close();
+    for (const w of this.workers) w.cancelAllJobs(SHUTDOWN_REASON);
+    await Promise.all([...this.workers].map((w) => w.close()));
     await this.steps.flush();
     await this.refresher.flush();
     this.clients.close();

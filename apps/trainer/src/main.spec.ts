@@ -19,7 +19,7 @@ interface Started {
 
 function startTrainer(env: Record<string, string>): Promise<Started> {
   const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=@tinysweep/source', MAIN], {
-    env: { ...process.env, TINYSWEEP_TRAINER_PORT: '0', ...env },
+    env: { ...process.env, TINYSWEEP_TRAINER_PORT: '0', TINYSWEEP_ALLOW_PLAINTEXT: '1', ...env },
   });
   const lines: Record<string, unknown>[] = [];
   let stderr = '';
@@ -50,6 +50,17 @@ afterEach(async () => {
 });
 
 describe('trainer process (main.ts)', () => {
+  it('refuses to serve plain text unless allowed, naming the TLS variables', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=@tinysweep/source', MAIN], {
+      env: { ...process.env, TINYSWEEP_TRAINER_PORT: '0', TINYSWEEP_ALLOW_PLAINTEXT: '', TINYSWEEP_TLS_CA: '', TINYSWEEP_TLS_CERT: '', TINYSWEEP_TLS_KEY: '' },
+    });
+    let stderr = '';
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    const code = await new Promise<number | null>((r) => child.on('exit', r));
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/TINYSWEEP_TLS_CA.*TINYSWEEP_ALLOW_PLAINTEXT=1/s);
+  });
+
   it('starts from the environment, heartbeats, serves with a token, and on SIGTERM cancels and leaves', async () => {
     const api = new RecordingApi();
     apis.push(api);
@@ -70,7 +81,7 @@ describe('trainer process (main.ts)', () => {
     expect(await waitFor(() => api.beats().length >= 2)).toBe(true);
     expect(api.beats()[0]).toMatchObject({
       authorization: 'Bearer api-tok',
-      body: { id: 'main-spec', address, device: 'cpu', slots: 2, running: 0, backends: ['command'], models: [] },
+      body: { id: 'main-spec', address, device: 'cpu', slots: 2, running: 0, backends: ['command', 'tinylora'], models: [] },
     });
 
     const c = createTrainerClient(address, { token: 'grpc-tok' });

@@ -21,24 +21,38 @@
  *                                                 Unset: no heartbeat (a standalone trainer)
  *   TINYSWEEP_HEARTBEAT_MS      (--heartbeat-ms)  2000
  *   TINYSWEEP_LOG_LEVEL         (--log-level)     info
+ *   TINYSWEEP_TRAINER_THREADS   (--threads)       0; tinylora: ONNX Runtime intra-op threads per session
+ *                                                 (0 = one per core)
+ *   TINYSWEEP_TRAINER_MAX_BATCH (--max-batch)     32; tinylora: rows per forward pass
+ *   TINYSWEEP_CACHE_DIR         (env only)        ~/.cache/tinysweep/graphs; tinylora's ONNX graph cache
  *   TINYSWEEP_TRAINER_TOKEN     (env only)        shared token; when set, every gRPC call without
  *                                                 `authorization: Bearer <token>` gets UNAUTHENTICATED
  *   TINYSWEEP_API_TOKEN         (env only)        bearer token for the control plane API
+ *   TINYSWEEP_TLS_CA / _CERT / _KEY (env only)    mutual TLS: the CA that signed dispatchers' certificates,
+ *                                                 and this node's certificate and key (PEM files)
+ *   TINYSWEEP_ALLOW_PLAINTEXT   (env only)        1 to serve plain gRPC when no TLS is configured;
+ *                                                 without it and without TLS the trainer refuses to start
  *
  * Logs are pino JSON lines on stdout. Once serving it logs exactly one line with
  * `"msg":"trainer listening"` and `"address"` (host:port bound) / `"advertise"`, which a parent
  * process can wait for. SIGTERM/SIGINT stop it cleanly (cancel trainings, leave the control
  * plane); a second signal exits at once.
  */
+import { trainerServerCredentials } from '@tinysweep/proto';
+import { loadTlsMaterial } from '@tinysweep/tls';
 import { pino } from 'pino';
+import { builtInBackends, type BackendRegistry } from './backends/index.js';
 import { Heartbeat } from './heartbeat.js';
 import { loadTrainerConfig, TRAINER_USAGE, type TrainerConfig } from './trainer-config.js';
 import { TrainerServer } from './trainer-server.js';
 
 async function main(): Promise<void> {
   let loaded: ReturnType<typeof loadTrainerConfig>;
+  let backends: BackendRegistry | undefined;
   try {
     loaded = loadTrainerConfig(process.env, process.argv.slice(2));
+    // The node's device and threads configure the tinylora backend (a device it cannot use is a config error).
+    if (!('help' in loaded)) backends = builtInBackends({ tinylora: { device: loaded.device, threads: loaded.threads, maxBatch: loaded.maxBatch } });
   } catch (err) {
     process.stderr.write(`tinysweep-trainer: ${(err as Error).message}\n\n${TRAINER_USAGE}`);
     process.exit(2);
@@ -50,7 +64,15 @@ async function main(): Promise<void> {
   const config: TrainerConfig = loaded;
   const logger = pino({ name: 'trainer', level: config.logLevel });
 
+  let credentials;
+  try {
+    credentials = trainerServerCredentials(loadTlsMaterial(config.tls, 'trainer TLS'), config.allowPlaintext);
+  } catch (err) {
+    process.stderr.write(`tinysweep-trainer: ${(err as Error).message}\n`);
+    process.exit(2);
+  }
   const server = new TrainerServer({
+    credentials,
     host: config.host,
     port: config.port,
     advertise: config.advertise,
@@ -61,6 +83,7 @@ async function main(): Promise<void> {
     token: config.token,
     workdir: config.workdir,
     drainMs: config.drainMs,
+    backends,
     logger,
   });
   const { port, address, nodeId } = await server.start();

@@ -15,8 +15,16 @@ export interface TrainerConfig {
   apiUrl?: string;
   apiToken?: string;
   token?: string;
+  /** Mutual-TLS files; all three or none. */
+  tls: { ca?: string; cert?: string; key?: string };
+  /** Serve plain gRPC when no TLS is configured. */
+  allowPlaintext: boolean;
   heartbeatMs: number;
   logLevel: string;
+  /** tinylora backend: ONNX Runtime intra-op threads per session (0 = one per core). */
+  threads: number;
+  /** tinylora backend: rows per forward pass. */
+  maxBatch: number;
 }
 
 /** flag → environment variable; secrets (tokens) are environment-only so they stay out of `ps`. */
@@ -33,6 +41,8 @@ const FLAGS = {
   'api-url': 'TINYSWEEP_API_URL',
   'heartbeat-ms': 'TINYSWEEP_HEARTBEAT_MS',
   'log-level': 'TINYSWEEP_LOG_LEVEL',
+  threads: 'TINYSWEEP_TRAINER_THREADS',
+  'max-batch': 'TINYSWEEP_TRAINER_MAX_BATCH',
 } as const;
 
 export const TRAINER_USAGE = `usage: tinysweep-trainer [--flag value ...]
@@ -42,13 +52,15 @@ export const TRAINER_USAGE = `usage: tinysweep-trainer [--flag value ...]
   --advertise     TINYSWEEP_TRAINER_ADVERTISE  address the dispatcher dials (host:port)
   --id            TINYSWEEP_TRAINER_ID         node id (hostname-port)
   --slots         TINYSWEEP_TRAINER_SLOTS      trainings at once (1)
-  --device        TINYSWEEP_TRAINER_DEVICE     cpu | cuda:0 | ... (cpu)
+  --device        TINYSWEEP_TRAINER_DEVICE     cpu | cuda | cuda:0 | ... (cpu)
   --models        TINYSWEEP_TRAINER_MODELS     comma-separated models it serves ()
   --workdir       TINYSWEEP_WORKDIR            base of relative paths in specs (cwd)
   --drain-ms      TINYSWEEP_TRAINER_DRAIN_MS   on SIGTERM, let trainings finish this long (0)
   --api-url       TINYSWEEP_API_URL            control plane; unset = no heartbeat
   --heartbeat-ms  TINYSWEEP_HEARTBEAT_MS       heartbeat interval (2000)
   --log-level     TINYSWEEP_LOG_LEVEL          pino level (info)
+  --threads       TINYSWEEP_TRAINER_THREADS    tinylora: ONNX Runtime threads per session, 0 = per core (0)
+  --max-batch     TINYSWEEP_TRAINER_MAX_BATCH  tinylora: rows per forward pass (32)
                   TINYSWEEP_TRAINER_TOKEN      require "authorization: Bearer <token>" on gRPC
                   TINYSWEEP_API_TOKEN          bearer token for the control plane API
 `;
@@ -112,7 +124,11 @@ export function loadTrainerConfig(env: NodeJS.ProcessEnv, argv: string[]): Train
     apiUrl,
     apiToken: env.TINYSWEEP_API_TOKEN || undefined,
     token: env.TINYSWEEP_TRAINER_TOKEN || undefined,
+    tls: { ca: env.TINYSWEEP_TLS_CA || undefined, cert: env.TINYSWEEP_TLS_CERT || undefined, key: env.TINYSWEEP_TLS_KEY || undefined },
+    allowPlaintext: ['1', 'true', 'yes'].includes((env.TINYSWEEP_ALLOW_PLAINTEXT ?? '').toLowerCase()),
     heartbeatMs: num('heartbeat-ms', 2000, 1),
     logLevel: get('log-level').value ?? 'info',
+    threads: num('threads', 0, 0, 1024),
+    maxBatch: num('max-batch', 32, 1, 65536),
   };
 }

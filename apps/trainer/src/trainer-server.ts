@@ -77,8 +77,8 @@ function backendEnvironment(text: string | undefined): Record<string, unknown> {
  *   sends their results and closes.
  */
 export class TrainerServer {
-  private readonly opts: Required<Omit<TrainerServerOptions, 'advertise' | 'nodeId' | 'token'>> &
-    Pick<TrainerServerOptions, 'advertise' | 'nodeId' | 'token'>;
+  private readonly opts: Required<Omit<TrainerServerOptions, 'advertise' | 'nodeId' | 'token' | 'credentials'>> &
+    Pick<TrainerServerOptions, 'advertise' | 'nodeId' | 'token' | 'credentials'>;
   private readonly logger: Logger;
   private readonly trainings = new Map<number, Training>();
   private server?: grpc.Server;
@@ -119,7 +119,7 @@ export class TrainerServer {
       Train: (call: TrainCall) => this.train(call),
     });
     this.boundPort = await new Promise<number>((resolve, reject) =>
-      server.bindAsync(hostPort(this.opts.host, this.opts.port), grpc.ServerCredentials.createInsecure(), (err, port) =>
+      server.bindAsync(hostPort(this.opts.host, this.opts.port), this.opts.credentials ?? grpc.ServerCredentials.createInsecure(), (err, port) =>
         err ? reject(err) : resolve(port),
       ),
     );

@@ -1,3 +1,4 @@
+import type { ServerCredentials } from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import type { BackendRegistry } from '../backends/backend.js';
 
@@ -42,6 +43,11 @@ export interface TrainerServerOptions {
    * @defaultValue none (no authentication)
    */
   token?: string;
+  /**
+   * How the port is served: mutual TLS from `trainerServerCredentials()` (libs/proto) in production.
+   * @defaultValue plain text (in-process tests; main.ts refuses it unless TINYSWEEP_ALLOW_PLAINTEXT=1)
+   */
+  credentials?: ServerCredentials;
   /**
    * Directory that relative paths in backend specs resolve against.
    * @defaultValue process.cwd()

@@ -10,3 +10,7 @@ export {
   type NllObjectiveOptions,
 } from './objectives.js';
 export * from './evaluate.js';
+export * from './model-cache.js';
+export * from './tinylora-trial.js';
+export * from './train-tinylora.js';
+export * from './errors/trial-config-error.js';

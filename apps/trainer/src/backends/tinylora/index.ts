@@ -1,0 +1,2 @@
+export * from './tinylora-backend.js';
+export * from './tinylora-params.js';

@@ -1,0 +1,106 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { STORIES260K_DIR } from '@tinysweep/model/testing';
+import { parseAdapter } from '@tinysweep/tinylora';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RecordingSink } from '../../testing/recording-sink.js';
+import type { BackendRequest } from '../backend.js';
+import { TrainAbort } from '../train-abort.js';
+import { executionProviderFor, TinyLoraBackend } from './tinylora-backend.js';
+
+let workdir: string;
+let backend: TinyLoraBackend;
+beforeAll(async () => {
+  workdir = await mkdtemp(join(tmpdir(), 'tinysweep-tinylora-spec-'));
+  backend = new TinyLoraBackend({ graphCacheDir: join(workdir, 'graphs'), maxBatch: 64 });
+});
+afterAll(async () => {
+  await backend.close();
+  await rm(workdir, { recursive: true, force: true });
+});
+
+/** A few-second trial on the real stories260K, its path relative to the workdir as a spec would give it. */
+function params(over: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    model: { path: relative(workdir, join(STORIES260K_DIR, 'stories260K.bin')) },
+    // nll: a smooth fitness (the NLL of the regex task's reference, "Tom"), so even two generations move v
+    task: { kind: 'regex', pattern: 'Tom', prompts: ['Once upon a time, there was a little boy named', 'One day, a girl named'], maxNewTokens: 4, objective: 'nll' },
+    adapter: { modules: ['q', 'v'], layers: 'last:2', rank: 1, u: 2, tie: { mode: 'full' } },
+    prune: { threshold: 0.5, retrainIterations: 1 },
+    optimizer: { kind: 'es', population: 4, sigma: 0.3, lr: 0.1, iterations: 2, batch: 2 },
+    seed: 3,
+    ...over,
+  };
+}
+
+function request(p: Record<string, unknown>): BackendRequest {
+  return { trialId: 'trial-1', sweepId: 'sweep-1', attempt: 1, params: p, spec: { kind: 'tinylora' }, timeoutMs: 0, workdir };
+}
+
+describe('TinyLoraBackend', () => {
+  it('trains on the real model, streams progress and engine lines, and returns metrics and the adapter file', async () => {
+    const sink = new RecordingSink();
+    const result = await backend.run(request(params()), sink, new AbortController().signal);
+    expect(result.error ?? '').toBe('');
+    expect(result).toMatchObject({ ok: true, trainableParams: 2 });
+    expect(Object.keys(result.metrics ?? {})).toEqual(
+      expect.arrayContaining(['acc_before', 'acc_before_lo', 'acc_before_hi', 'acc', 'acc_lo', 'acc_hi', 'train_seconds', 'acc_pruned@0.5', 'score']),
+    );
+    const adapter = parseAdapter(result.adapterJson ?? '');
+    expect(adapter).toMatchObject({ trainableParams: 2, structure: { layers: [3, 4], modules: ['q', 'v'], rank: 1, u: 2 }, prune: { threshold: 0.5 } });
+    expect(result.effectiveParams).toBe(adapter.effectiveParams);
+    // 2 training generations + 1 retraining generation after pruning
+    expect(sink.steps.map((s) => s.step)).toEqual([1, 2, 3]);
+    expect(sink.steps[0].metrics).toMatchObject({ train_nll: expect.any(Number), best_nll: expect.any(Number), sigma: 0.3 });
+    expect(sink.steps[2].metrics.prune_threshold).toBe(0.5);
+    expect(sink.lines('engine')[0]).toMatch(/^model loaded: /);
+
+    // The node keeps the model and the session: the next trial of this structure loads nothing.
+    const again = new RecordingSink();
+    const second = await backend.run(request(params({ seed: 4 })), again, new AbortController().signal);
+    expect(second.ok).toBe(true);
+    expect(again.lines('engine')[0]).toMatch(/^model cache hit: /);
+    expect(again.lines('engine')[1]).toMatch(/session cache hit$/);
+    expect(backend.models.stats()).toMatchObject({ modelLoads: 1, modelHits: 1, sessionOpens: 1, sessionHits: 1 });
+  });
+
+  it.each([
+    [{ adapter: { modules: ['q'], layers: 'all', rank: 0, u: 1, tie: { mode: 'none' } } }, /^params\.adapter\.rank: must be at least 1$/],
+    [{ adapter: { modules: ['qq'], layers: 'all', rank: 1, u: 1, tie: { mode: 'none' } } }, /^params\.adapter\.modules\[0\]: must be one of q, k/],
+    [{ adapter: { modules: ['q'], layers: 'last:0', rank: 1, u: 1, tie: { mode: 'none' } } }, /^params\.adapter\.layers: layer selector "last:0"/],
+    [{ optimizer: { kind: 'adam', iterations: 1 } }, /^params\.optimizer\.kind: must be es, spsa or cmaes$/],
+    [{ lr: 0.1 }, /^params\.lr: unknown parameter for the tinylora backend/],
+    [{ task: { kind: 'regex', prompts: ['a'] } }, /^params\.task\.pattern: required$/],
+    [{ task: { kind: 'regex', pattern: 'x', prompts: ['a'], maxNewTokens: 0 } }, /^params\.task\.maxNewTokens: must be at least 1$/],
+    [{ task: { kind: 'nope' } }, /^params\.task: unknown task kind "nope"/],
+    [{ adapter: { modules: ['q'], layers: [7], rank: 1, u: 1, tie: { mode: 'none' } } }, /^params\.adapter: layer selector \[7\]: .*5/],
+    [{ model: { path: 'models/missing.bin' } }, /^params\.model\.path: .*models\/missing\.bin does not exist on trainer/],
+    [{ seed: -1 }, /^params\.seed: must be at least 0$/],
+  ])('refuses bad params as a bad request naming the field (%#)', async (over, error) => {
+    const result = await backend.run(request(params(over)), new RecordingSink(), new AbortController().signal);
+    expect(result).toMatchObject({ ok: false, failure: 'FAILURE_BAD_REQUEST' });
+    expect(result.error).toMatch(error);
+  });
+
+  it('stops between generations when the signal aborts, with the abort reason as the failure', async () => {
+    const controller = new AbortController();
+    const sink: RecordingSink = new RecordingSink();
+    const progress = sink.progress.bind(sink);
+    sink.progress = (step, metrics) => {
+      progress(step, metrics);
+      controller.abort(new TrainAbort('timeout', 'trial timed out after 1 s'));
+    };
+    const result = await backend.run(request(params({ optimizer: { kind: 'es', population: 4, iterations: 50, batch: 2 } })), sink, controller.signal);
+    expect(result).toMatchObject({ ok: false, failure: 'FAILURE_TIMEOUT', error: 'trial timed out after 1 s' });
+    expect(sink.steps).toHaveLength(1);
+  });
+
+  it('maps the node device to an execution provider', () => {
+    expect(executionProviderFor('cpu')).toBe('cpu');
+    expect(executionProviderFor('cuda')).toBe('cuda');
+    expect(executionProviderFor('cuda:1')).toBe('cuda');
+    expect(() => executionProviderFor('mps')).toThrow(/device must be cpu, cuda or cuda:N/);
+    expect(() => new TinyLoraBackend({ device: 'tpu' })).toThrow(/got "tpu"/);
+  });
+});

@@ -1,0 +1,94 @@
+/**
+ * A tinylora trial's params_json → the engine's TinyLoraTrial, checked field by field so a bad
+ * request says which param is wrong (`params.adapter.rank: must be at least 1`).
+ *
+ * The shape is what libs/spec's planSweep writes for a tinylora trial (sections normalized, one value
+ * per axis); the spec's free-form `params` land at the top level, and the only one this backend
+ * reads is `evalEvery` — any other top-level key is refused rather than silently ignored.
+ */
+import type { TinyLoraTrial } from '@tinysweep/engine';
+import { checkLayerSelector, type LayerSelector, type ModuleName } from '@tinysweep/tinylora';
+import { z } from 'zod';
+
+const int = (min: number, max = Number.MAX_SAFE_INTEGER) =>
+  z.number({ error: (iss) => (iss.input === undefined ? 'required' : `must be an integer ${max === Number.MAX_SAFE_INTEGER ? `≥ ${min}` : `from ${min} to ${max}`} (got ${JSON.stringify(iss.input)})`) })
+    .int({ error: (iss) => `must be an integer (got ${JSON.stringify(iss.input)})` })
+    .min(min, { error: `must be at least ${min}` })
+    .max(max, { error: `must be at most ${max}` });
+const positive = z.number({ error: 'must be a number' }).positive({ error: 'must be greater than 0' });
+const unit = z.number({ error: 'must be a number in [0, 1)' }).min(0, { error: 'must be in [0, 1)' }).lt(1, { error: 'must be in [0, 1)' });
+
+const MODULES = ['q', 'k', 'v', 'o', 'gate', 'up', 'down'] as const satisfies readonly ModuleName[];
+
+const layers = z
+  .union([z.string(), z.array(int(0, 4095)).min(1)], { error: 'must be a layer selector (all, first:k, last:k, every:k, a-b) or a list of block indices' })
+  .transform((sel, ctx): LayerSelector => {
+    try {
+      checkLayerSelector(sel as LayerSelector); // the syntax; whether the model has the blocks is checked on the model
+    } catch (err) {
+      ctx.addIssue({ code: 'custom', message: (err as Error).message });
+    }
+    return sel as LayerSelector;
+  });
+
+const tie = z.discriminatedUnion(
+  'mode',
+  [
+    z.strictObject({ mode: z.literal('none') }),
+    z.strictObject({ mode: z.literal('full') }),
+    z.strictObject({ mode: z.enum(['tiled', 'structured']), n: int(1) }),
+  ],
+  { error: 'must be { mode: none | full } or { mode: tiled | structured, n }' },
+);
+
+const trialSchema = z.strictObject({
+  model: z.strictObject({ path: z.string({ error: 'required: the base model path' }).min(1, { error: 'must not be empty' }) }),
+  task: z.looseObject({
+    kind: z.string({ error: 'required: the task kind' }),
+    objective: z.enum(['reward', 'nll'], { error: "must be 'reward' or 'nll'" }).optional(),
+    maxNewTokens: int(1).optional(),
+    fewShot: int(0).optional(),
+    chat: z.boolean({ error: 'must be true or false' }).optional(),
+    trainSize: int(0).optional(),
+    evalSize: int(0).optional(),
+  }),
+  adapter: z.strictObject({
+    modules: z.array(z.enum(MODULES, { error: `must be one of ${MODULES.join(', ')}` })).min(1, { error: 'must list at least one module' }),
+    layers,
+    rank: int(1),
+    u: int(1),
+    tie,
+    projectionSeed: int(0).optional(),
+  }),
+  prune: z.strictObject({ threshold: z.union([unit, z.array(unit).min(1)]), retrainIterations: int(0).optional() }).optional(),
+  optimizer: z.strictObject({
+    kind: z.enum(['es', 'spsa', 'cmaes'], { error: 'must be es, spsa or cmaes' }),
+    population: int(1).optional(),
+    sigma: positive.optional(),
+    lr: positive.optional(),
+    iterations: int(1).optional(),
+    batch: int(1).optional(),
+  }),
+  seed: int(0, 0xffffffff),
+  evalEvery: int(0).optional(),
+});
+
+/** What {@link parseTinyLoraParams} returns: the trial, or the first problem as `field: message`. */
+export type ParsedParams = { ok: true; trial: TinyLoraTrial } | { ok: false; error: string };
+
+/** Checks a trial's params; never throws. */
+export function parseTinyLoraParams(params: Record<string, unknown>): ParsedParams {
+  const parsed = trialSchema.safeParse(params);
+  if (parsed.success) {
+    const trial: TinyLoraTrial = parsed.data;
+    return { ok: true, trial };
+  }
+  const issue = parsed.error.issues[0];
+  const path = issue.path.map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i > 0 ? '.' : ''}${String(p)}`)).join('');
+  if (issue.code === 'unrecognized_keys') {
+    const where = path === '' ? '' : `${path}.`;
+    const known = path === '' ? ' (a tinylora trial takes model, task, adapter, prune, optimizer, seed and the param evalEvery)' : '';
+    return { ok: false, error: `params.${where}${issue.keys[0]}: unknown parameter for the tinylora backend${known}` };
+  }
+  return { ok: false, error: `params.${path || '(root)'}: ${issue.message}` };
+}

@@ -1,0 +1,2 @@
+export * from './adapter-plan.js';
+export * from './factor-cache.js';

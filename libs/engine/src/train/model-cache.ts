@@ -1,0 +1,170 @@
+/**
+ * What a trainer node keeps between trials: loaded base models (by path) and ONNX Runtime sessions
+ * (by adapter-plan key), each under a small LRU cap. A sweep's trials mostly share one model and a
+ * handful of structures, and loading + hashing a 7B checkpoint or opening its session costs far more
+ * than a short trial, so the second trial on a node should pay for neither.
+ *
+ *   const models = new ModelCache({ session: { executionProvider: 'cpu', maxBatch: 32 } });
+ *   const { model, hit } = await models.model('/models/stories260K/stories260K.bin');
+ *   const lease = await models.session(model, plan);
+ *   try { await lease.session.greedy(prompts, { maxNewTokens: 16 }); } finally { lease.release(); }
+ *
+ * A session is released (ORT memory freed) only when it is over the cap and no trial holds a lease on
+ * it, so concurrent trials on one node never lose their session mid-run.
+ */
+import { resolve } from 'node:path';
+import { DecoderSession, loadModel, type AdapterPlan, type DecoderSessionOptions, type LoadedModel } from '@tinysweep/model';
+import { FactorCache } from '../adapters/factor-cache.js';
+
+/** Session settings every session of one cache shares (so the plan key alone identifies a session). */
+export type ModelCacheSessionOptions = Pick<DecoderSessionOptions, 'cacheDir' | 'executionProvider' | 'threads' | 'maxBatch'>;
+
+/** Options of {@link ModelCache}. */
+export interface ModelCacheOptions {
+  /**
+   * Loaded models kept. Each holds its weights in memory (a 0.5B model in float32 is 2 GB).
+   * @defaultValue `2`
+   */
+  maxModels?: number;
+  /**
+   * Open sessions kept (idle ones beyond this are released).
+   * @defaultValue `4`
+   */
+  maxSessions?: number;
+  /**
+   * How sessions are opened: execution provider, threads, rows per forward, graph cache directory.
+   * @defaultValue `{ maxBatch: 32 }`, the rest as DecoderSession's defaults (cpu)
+   */
+  session?: ModelCacheSessionOptions;
+  /**
+   * SVD branches shared by the adapter plans built for these models.
+   * @defaultValue a new FactorCache
+   */
+  factors?: FactorCache;
+}
+
+/** A session handed to one trial; call `release()` when the trial is done with it. */
+export interface SessionLease {
+  session: DecoderSession;
+  /** True when the session was already open (no graph build, no ORT session creation). */
+  hit: boolean;
+  release(): void;
+}
+
+/** Counters since the cache was made. */
+export interface ModelCacheStats {
+  models: number;
+  sessions: number;
+  modelLoads: number;
+  modelHits: number;
+  sessionOpens: number;
+  sessionHits: number;
+}
+
+interface SessionEntry {
+  session: Promise<DecoderSession>;
+  leases: number;
+}
+
+export class ModelCache {
+  readonly maxModels: number;
+  readonly maxSessions: number;
+  readonly sessionOptions: ModelCacheSessionOptions;
+  readonly factors: FactorCache;
+  // Maps iterate in insertion order; a hit is re-inserted, so the first key is the least recently used.
+  private readonly models = new Map<string, Promise<LoadedModel>>();
+  private readonly sessions = new Map<string, SessionEntry>();
+  private counts = { modelLoads: 0, modelHits: 0, sessionOpens: 0, sessionHits: 0 };
+
+  constructor(opts: ModelCacheOptions = {}) {
+    this.maxModels = opts.maxModels ?? 2;
+    this.maxSessions = opts.maxSessions ?? 4;
+    this.sessionOptions = { maxBatch: 32, ...opts.session };
+    this.factors = opts.factors ?? new FactorCache();
+    if (!Number.isInteger(this.maxModels) || this.maxModels < 1) throw new Error(`maxModels must be a positive integer (got ${this.maxModels})`);
+    if (!Number.isInteger(this.maxSessions) || this.maxSessions < 1) throw new Error(`maxSessions must be a positive integer (got ${this.maxSessions})`);
+  }
+
+  /** The model at `path` (resolved to an absolute path), loading it on first use. */
+  async model(path: string): Promise<{ model: LoadedModel; hit: boolean }> {
+    const key = resolve(path);
+    const cached = this.models.get(key);
+    if (cached) {
+      this.counts.modelHits++;
+      this.models.delete(key);
+      this.models.set(key, cached);
+      return { model: await cached, hit: true };
+    }
+    this.counts.modelLoads++;
+    const loading = loadModel(key);
+    this.models.set(key, loading);
+    // A failed load must not stay cached: the next trial tries again (the file may have appeared).
+    loading.catch(() => {
+      if (this.models.get(key) === loading) this.models.delete(key);
+    });
+    while (this.models.size > this.maxModels) this.models.delete(this.models.keys().next().value as string);
+    return { model: await loading, hit: false };
+  }
+
+  /** An open session of `model` with `plan`'s adapter, shared by every trial whose plan has its key. */
+  async session(model: LoadedModel, plan: AdapterPlan): Promise<SessionLease> {
+    const key = plan.key;
+    let entry = this.sessions.get(key);
+    const hit = entry !== undefined;
+    if (entry) {
+      this.counts.sessionHits++;
+      this.sessions.delete(key);
+    } else {
+      this.counts.sessionOpens++;
+      const opening = DecoderSession.create(model, { ...this.sessionOptions, adapter: plan });
+      entry = { session: opening, leases: 0 };
+      opening.catch(() => {
+        if (this.sessions.get(key)?.session === opening) this.sessions.delete(key);
+      });
+    }
+    this.sessions.set(key, entry);
+    entry.leases++;
+    const held = entry;
+    let session: DecoderSession;
+    try {
+      session = await held.session;
+    } catch (err) {
+      held.leases--;
+      throw err;
+    }
+    let released = false;
+    this.evictIdleSessions();
+    return {
+      session,
+      hit,
+      release: () => {
+        if (released) return;
+        released = true;
+        held.leases--;
+        this.evictIdleSessions();
+      },
+    };
+  }
+
+  stats(): ModelCacheStats {
+    return { models: this.models.size, sessions: this.sessions.size, ...this.counts };
+  }
+
+  /** Releases every session (leases still held keep working until ORT frees the memory; call this at shutdown). */
+  async close(): Promise<void> {
+    const all = [...this.sessions.values()];
+    this.sessions.clear();
+    this.models.clear();
+    await Promise.all(all.map((e) => e.session.then((s) => s.release()).catch(() => undefined)));
+  }
+
+  /** Releases least recently used sessions nobody holds until the cap is met (held ones may exceed it). */
+  private evictIdleSessions(): void {
+    for (const [key, entry] of this.sessions) {
+      if (this.sessions.size <= this.maxSessions) return;
+      if (entry.leases > 0) continue;
+      this.sessions.delete(key);
+      void entry.session.then((s) => s.release()).catch(() => undefined);
+    }
+  }
+}

@@ -1,0 +1,160 @@
+/**
+ * What one TinyLoRA trial is told: exactly the params libs/spec's planSweep gives a tinylora trial
+ * (`{ adapter, prune?, optimizer, model, task, seed, …spec params at top level }`), plus the engine's
+ * own defaults for what a spec may leave out. The trainer backend validates params into this shape;
+ * {@link resolveTrainConfig} applies the defaults once.
+ *
+ *   trainTinyLora({
+ *     model: { path: '../shared/data/models/stories260K/stories260K.bin' },
+ *     task: { kind: 'regex', pattern: '\\bTom\\b', prompts, evalPrompts, maxNewTokens: 16 },
+ *     adapter: { modules: ['q', 'k', 'v', 'o', 'gate', 'up', 'down'], layers: 'all', rank: 2, u: 13, tie: { mode: 'full' } },
+ *     optimizer: { kind: 'es', population: 16, sigma: 0.3, lr: 0.1, iterations: 40, batch: 16 },
+ *     prune: { threshold: 0.3, retrainIterations: 5 },
+ *     seed: 1,
+ *   }, { models: new ModelCache() });
+ */
+import type { LayerSelector, ModuleName, TieSpec } from '@tinysweep/tinylora';
+import { withoutUndefined } from '../defaults.js';
+import type { OptimizerKind } from '../optimizers/interfaces/optimizer-state.js';
+import type { TaskSpec } from '../tasks/create-task.js';
+import { TrialConfigError } from './errors/trial-config-error.js';
+
+/** How a population is scored on a training batch. */
+export type ObjectiveKind = 'reward' | 'nll';
+
+/**
+ * The task section: a {@link TaskSpec} for createTask (`kind` and that kind's keys) plus the keys the
+ * training loop reads itself, which are taken out before createTask sees the rest. They live here
+ * because lm-evaluation-harness keeps them with the task too (`generation_kwargs`, `num_fewshot`).
+ */
+export interface TrainTaskSpec extends TaskSpec {
+  /**
+   * `reward`: fitness = mean task reward of greedy generations (works on non-differentiable rewards
+   * such as exact match); `nll`: fitness = −(mean per-token NLL of the reference after the prompt).
+   * @defaultValue `'reward'` for generation tasks, `'nll'` for multiple-choice tasks (ARC)
+   */
+  objective?: ObjectiveKind;
+  /**
+   * Tokens generated per prompt, in training and held-out evaluation. Short for a regex reward on a
+   * story opening; GSM8K's chains of thought want ~256.
+   * @defaultValue `32`
+   */
+  maxNewTokens?: number;
+  /** Few-shot examples (drawn once from the train split, seed 0) in front of every prompt. @defaultValue `0` */
+  fewShot?: number;
+  /** Render prompts through the model's chat template (instruct models). @defaultValue `false` */
+  chat?: boolean;
+  /** At most this many train examples (the first, in file order). @defaultValue all */
+  trainSize?: number;
+  /** At most this many held-out examples (the first, in file order). @defaultValue all */
+  evalSize?: number;
+}
+
+/** One trial's parameters, as libs/spec expands them (one value per axis). */
+export interface TinyLoraTrial {
+  /** The base model: a HF directory or a llama2.c `.bin`, relative to the trainer's work directory. */
+  model: { path: string };
+  task: TrainTaskSpec;
+  adapter: {
+    modules: ModuleName[];
+    /** A selector (`all`, `last:4`, `every:2`, `0-3`) or explicit block indices. */
+    layers: LayerSelector;
+    rank: number;
+    u: number;
+    tie: TieSpec;
+    /** Base seed of the projections P. Not in the spec's schema yet. @defaultValue `0` */
+    projectionSeed?: number;
+  };
+  /**
+   * Magnitude pruning after training. The spec sweeps one threshold per trial; a list here evaluates
+   * several in one run (the adapter returned is the last one's).
+   */
+  prune?: { threshold: number | number[]; retrainIterations?: number };
+  optimizer: {
+    kind: OptimizerKind;
+    /** Candidates per generation (es: even). @defaultValue 32 */
+    population?: number;
+    /** Perturbation scale. @defaultValue 0.02 */
+    sigma?: number;
+    /** Learning rate (es, spsa). @defaultValue 0.05 */
+    lr?: number;
+    /** Generations. @defaultValue 200 */
+    iterations?: number;
+    /** Training examples per generation (every candidate sees the same batch). @defaultValue 16 */
+    batch?: number;
+  };
+  /** Replicate seed: optimizer noise and batch order. */
+  seed: number;
+  /**
+   * Held-out evaluation every this many generations, streamed as `eval_acc` (0 = only before and after,
+   * which is what a big eval set on a CPU can afford).
+   * @defaultValue `0`
+   */
+  evalEvery?: number;
+}
+
+/** {@link TinyLoraTrial} with every default applied. */
+export interface TrainConfig {
+  modelPath: string;
+  /** The task section without the loop's own keys: what createTask reads. */
+  task: TaskSpec;
+  objective: ObjectiveKind | undefined; // undefined: chosen from the task's output type
+  maxNewTokens: number;
+  fewShot: number;
+  chat: boolean;
+  trainSize: number | undefined;
+  evalSize: number | undefined;
+  adapter: TinyLoraTrial['adapter'] & { projectionSeed: number };
+  optimizer: Required<TinyLoraTrial['optimizer']>;
+  pruneThresholds: number[];
+  retrainIterations: number;
+  seed: number;
+  evalEvery: number;
+}
+
+/** The spec's optimizer defaults (libs/spec README), repeated so library callers get the same run. */
+export const OPTIMIZER_DEFAULTS = { kind: 'es' as OptimizerKind, population: 32, sigma: 0.02, lr: 0.05, iterations: 200, batch: 16 } as const;
+
+/** Defaults applied once; throws a {@link TrialConfigError} naming the field on a value the loop cannot use. */
+export function resolveTrainConfig(trial: TinyLoraTrial): TrainConfig {
+  const { objective, maxNewTokens = 32, fewShot = 0, chat = false, trainSize, evalSize, ...task } = trial.task;
+  const thresholds = trial.prune === undefined ? [] : Array.isArray(trial.prune.threshold) ? trial.prune.threshold : [trial.prune.threshold];
+  const config: TrainConfig = {
+    modelPath: trial.model.path,
+    task,
+    objective,
+    maxNewTokens,
+    fewShot,
+    chat,
+    trainSize,
+    evalSize,
+    adapter: { projectionSeed: 0, ...trial.adapter },
+    optimizer: { ...OPTIMIZER_DEFAULTS, ...withoutUndefined(trial.optimizer) },
+    pruneThresholds: thresholds,
+    retrainIterations: trial.prune?.retrainIterations ?? 0,
+    seed: trial.seed,
+    evalEvery: trial.evalEvery ?? 0,
+  };
+  if (objective !== undefined && objective !== 'reward' && objective !== 'nll') throw new TrialConfigError('task.objective', `must be 'reward' or 'nll' (got ${JSON.stringify(objective)})`);
+  if (typeof config.modelPath !== 'string' || config.modelPath === '') throw new TrialConfigError('model.path', 'must be a non-empty path');
+  positiveInt('task.maxNewTokens', config.maxNewTokens);
+  nonNegativeInt('task.fewShot', config.fewShot);
+  positiveInt('optimizer.iterations', config.optimizer.iterations);
+  positiveInt('optimizer.batch', config.optimizer.batch);
+  nonNegativeInt('prune.retrainIterations', config.retrainIterations);
+  nonNegativeInt('evalEvery', config.evalEvery);
+  if (!Number.isInteger(config.seed) || config.seed < 0 || config.seed > 0xffffffff) throw new TrialConfigError('seed', `must be an integer in [0, 2^32) (got ${config.seed})`);
+  thresholds.forEach((t, i) => {
+    if (!(typeof t === 'number' && t >= 0 && t < 1)) throw new TrialConfigError(`prune.threshold${thresholds.length > 1 ? `[${i}]` : ''}`, `must be in [0, 1) (got ${t})`);
+  });
+  return config;
+}
+
+function positiveInt(name: string, x: number): void {
+  if (!Number.isInteger(x) || x < 1) throw new TrialConfigError(name, `must be a positive integer (got ${x})`);
+}
+
+function nonNegativeInt(name: string, x: number): void {
+  if (!Number.isInteger(x) || x < 0) throw new TrialConfigError(name, `must be a non-negative integer (got ${x})`);
+}
+

@@ -1,0 +1,175 @@
+/**
+ * The TinyLoRA loop on the real pretrained stories260K (read in place from ../shared/data): it learns
+ * a behaviour the base model rarely shows, with 13 trainable numbers, by a margin well beyond the
+ * held-out confidence intervals; it is deterministic for a seed; it stops when aborted.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DecoderSession } from '@tinysweep/model';
+import { STORIES260K_DIR } from '@tinysweep/model/testing';
+import { afterAll, describe, expect, it } from 'vitest';
+import { proportionCi } from '../stats/intervals.js';
+import { TrialConfigError } from './errors/trial-config-error.js';
+import { ModelCache } from './model-cache.js';
+import { resolveTrainConfig, type TinyLoraTrial } from './tinylora-trial.js';
+import { sampleBatch, scatter, trainTinyLora } from './train-tinylora.js';
+
+const MODEL = join(STORIES260K_DIR, 'stories260K.bin');
+
+// Story openings that make the model name its hero next. Train and held-out prompts use different
+// openers, so held-out accuracy measures a behaviour, not memorised prompts.
+const CHARACTERS = ['a little girl', 'a little boy', 'a happy girl', 'a kind boy', 'a small girl', 'a brave boy', 'a sweet girl', 'a curious boy', 'a shy girl', 'a funny boy'];
+const TRAIN_OPENERS = ['Once upon a time, there was', 'There was once', 'Long ago, there lived', 'In a little house, there lived'];
+const HELD_OUT_OPENERS = ['One day, there was', 'Once upon a time, in a small town, there lived', 'Once upon a time, in a big forest, there was', 'Once there was'];
+const prompts = (openers: string[]) => openers.flatMap((o) => CHARACTERS.map((c) => `${o} ${c} named`));
+const TRAIN_PROMPTS = prompts(TRAIN_OPENERS); // 40
+const HELD_OUT_PROMPTS = prompts(HELD_OUT_OPENERS); // 40
+const NEW_TOKENS = 16;
+
+const cacheDir = mkdtempSync(join(tmpdir(), 'tinysweep-train-spec-'));
+const models = new ModelCache({ session: { cacheDir, maxBatch: 128 } });
+afterAll(async () => {
+  await models.close();
+  rmSync(cacheDir, { recursive: true, force: true });
+});
+
+/** 13 trainable numbers: u = 13, one group shared by all 35 modules (q k v o gate up down × 5 blocks), rank 2. */
+function trial(over: Partial<TinyLoraTrial> = {}): TinyLoraTrial {
+  return {
+    model: { path: MODEL },
+    task: { kind: 'regex', pattern: '\\bTom\\b', prompts: TRAIN_PROMPTS, evalPrompts: HELD_OUT_PROMPTS, maxNewTokens: NEW_TOKENS },
+    adapter: { modules: ['q', 'k', 'v', 'o', 'gate', 'up', 'down'], layers: 'all', rank: 2, u: 13, tie: { mode: 'full' } },
+    optimizer: { kind: 'es', population: 32, sigma: 0.5, lr: 0.2, iterations: 30, batch: 16 },
+    seed: 1,
+    ...over,
+  };
+}
+
+describe('trainTinyLora on stories260K', () => {
+  it('picks a name the base model rarely gives its hero (base rates of candidates on all 80 prompts)', async () => {
+    const { model } = await models.model(MODEL);
+    const session = await DecoderSession.create(model, { cacheDir, maxBatch: 128 });
+    const all = [...TRAIN_PROMPTS, ...HELD_OUT_PROMPTS];
+    const out = await session.greedy(all.map((p) => model.tokenizer.encode(p, { bos: true })), { maxNewTokens: NEW_TOKENS });
+    await session.release();
+    const texts = out.map((ids) => model.tokenizer.decode(ids));
+    const rate = (name: string) => texts.filter((t) => new RegExp(`\\b${name}\\b`).test(t)).length / texts.length;
+    // Lily (girls) and Tim (boys) dominate; Tom is a name the model knows but seldom picks.
+    expect(rate('Lily')).toBeGreaterThan(0.4);
+    expect(rate('Tim')).toBeGreaterThan(0.3);
+    expect(rate('Tom')).toBeGreaterThan(0);
+    expect(rate('Tom')).toBeLessThanOrEqual(0.1);
+  });
+
+  it(
+    'learns to name the hero Tom with 13 parameters: held-out accuracy rises beyond its 95% interval',
+    async () => {
+      const lines: string[] = [];
+      const progress: Record<string, number>[] = [];
+      const started = performance.now();
+      const result = await trainTinyLora(trial({ prune: { threshold: 0.3 }, evalEvery: 10 }), {
+        models,
+        events: { log: (line) => lines.push(line), progress: (_, m) => progress.push(m) },
+      });
+      const m = result.metrics;
+      const seconds = (performance.now() - started) / 1000;
+      console.info(
+        `[tinylora learns] held-out "Tom": before ${m.acc_before} [${m.acc_before_lo.toFixed(3)}, ${m.acc_before_hi.toFixed(3)}] → after ${m.acc} [${m.acc_lo.toFixed(3)}, ${m.acc_hi.toFixed(3)}]; ` +
+          `pruned@0.3 ${m['acc_pruned@0.3']} with ${m['effective_params@0.3']} params; train ${m.train_seconds.toFixed(1)} s, total ${seconds.toFixed(1)} s`,
+      );
+      expect(result.trainableParams).toBe(13);
+      expect(m.acc_before).toBeLessThanOrEqual(0.1); // a behaviour the base model rarely shows
+      expect(m.acc_lo).toBeGreaterThan(m.acc_before_hi); // well beyond the intervals, not within noise
+      expect(m.acc).toBeGreaterThanOrEqual(0.5);
+      // Wilson on 40 held-out prompts, as reported
+      const after = proportionCi(Math.round(m.acc * 40), 40);
+      expect([m.acc_lo, m.acc_hi]).toEqual([after.lo, after.hi]);
+      // the stream: one progress per generation, held-out accuracy every 10, and a readable log
+      expect(progress).toHaveLength(30);
+      expect(progress.filter((p) => 'eval_acc' in p)).toHaveLength(3);
+      expect(lines.some((l) => /^held-out before: /.test(l)) && lines.some((l) => /^held-out after: /.test(l))).toBe(true);
+      // the adapter returned is the pruned one, and its counts say so
+      expect(result.adapter.prune).toEqual({ threshold: 0.3 });
+      expect(result.effectiveParams).toBe(m['effective_params@0.3']);
+      expect(m.score).toBe(m['acc_pruned@0.3']);
+    },
+    120_000,
+  );
+
+  it('is deterministic for a seed (CPU), and another seed explores differently', async () => {
+    const tiny = (seed: number) =>
+      trial({ seed, task: { kind: 'regex', pattern: '\\bTom\\b', prompts: TRAIN_PROMPTS.slice(0, 6), evalPrompts: HELD_OUT_PROMPTS.slice(0, 4), maxNewTokens: 4 }, optimizer: { kind: 'es', population: 4, sigma: 0.5, lr: 0.2, iterations: 3, batch: 3 }, prune: { threshold: 0.5, retrainIterations: 2 } });
+    const strip = (metrics: Record<string, number>) => ({ ...metrics, train_seconds: 0 });
+    const a = await trainTinyLora(tiny(7), { models });
+    const b = await trainTinyLora(tiny(7), { models });
+    expect(b.adapter).toEqual(a.adapter);
+    expect(strip(b.metrics)).toEqual(strip(a.metrics));
+    const c = await trainTinyLora(tiny(8), { models });
+    expect(c.adapter.v).not.toEqual(a.adapter.v);
+  });
+
+  it('stops between generations with the abort reason', async () => {
+    const controller = new AbortController();
+    let steps = 0;
+    const run = trainTinyLora(trial({ optimizer: { kind: 'es', population: 4, iterations: 100, batch: 2 } }), {
+      models,
+      signal: controller.signal,
+      events: { progress: () => ++steps === 2 && controller.abort(new Error('stop now')) },
+    });
+    await expect(run).rejects.toThrow('stop now');
+    expect(steps).toBe(2);
+  });
+
+  it('throws TrialConfigError naming the param when the trial cannot run', async () => {
+    const bad = (over: Partial<TinyLoraTrial>) => trainTinyLora(trial(over), { models }).catch((err: unknown) => err);
+    const layer = await bad({ adapter: { modules: ['q'], layers: [5], rank: 1, u: 1, tie: { mode: 'none' } } });
+    expect(layer).toBeInstanceOf(TrialConfigError);
+    expect(layer).toMatchObject({ field: 'adapter', message: expect.stringMatching(/layer selector \[5\].*5/) });
+    expect(await bad({ task: { kind: 'regex', pattern: 'x' } })).toMatchObject({ field: 'task.prompts', problem: 'required' });
+    expect(await bad({ model: { path: join(cacheDir, 'nope.bin') } })).toMatchObject({ field: 'model.path' });
+    expect(await bad({ task: { kind: 'arc', train: 'x', eval: 'y', objective: 'reward' } })).toMatchObject({ field: 'task' }); // files missing
+  });
+});
+
+describe('sampleBatch', () => {
+  const items = Array.from({ length: 10 }, (_, i) => i);
+
+  it('covers the split once per epoch in a seeded order, and reshuffles each epoch', () => {
+    const epoch = (e: number) => [1, 2, 3].flatMap((s) => sampleBatch(items, 3, 5, e * 3 + s)); // 3 batches of 3 per epoch
+    expect(new Set(epoch(0)).size).toBe(9);
+    expect(epoch(0)).toEqual(epoch(0));
+    expect(epoch(1)).not.toEqual(epoch(0));
+    expect(sampleBatch(items, 3, 6, 1)).not.toEqual(sampleBatch(items, 3, 5, 1));
+    expect(sampleBatch(items, 10, 5, 4)).toEqual(items); // a batch as big as the split is the split
+    expect(() => sampleBatch([], 1, 0, 1)).toThrow(/no training examples/);
+  });
+});
+
+describe('scatter', () => {
+  it('writes survivors into their positions of a zero vector', () => {
+    expect(Array.from(scatter([1, 4], [0.5, -2], 5))).toEqual([0, 0.5, 0, 0, -2]);
+  });
+});
+
+describe('resolveTrainConfig', () => {
+  it('applies the spec defaults and takes the loop’s keys out of the task section', () => {
+    const c = resolveTrainConfig(trial({ optimizer: { kind: 'spsa' }, prune: { threshold: [0.1, 0.3] } }));
+    expect(c.optimizer).toEqual({ kind: 'spsa', population: 32, sigma: 0.02, lr: 0.05, iterations: 200, batch: 16 });
+    expect(c.task).toEqual({ kind: 'regex', pattern: '\\bTom\\b', prompts: TRAIN_PROMPTS, evalPrompts: HELD_OUT_PROMPTS });
+    expect(c).toMatchObject({ maxNewTokens: NEW_TOKENS, objective: undefined, fewShot: 0, chat: false, pruneThresholds: [0.1, 0.3], retrainIterations: 0, evalEvery: 0 });
+    expect(c.adapter.projectionSeed).toBe(0);
+  });
+
+  it.each([
+    [{ task: { kind: 'regex', objective: 'sft' } }, 'task.objective'],
+    [{ task: { kind: 'regex', maxNewTokens: 0 } }, 'task.maxNewTokens'],
+    [{ optimizer: { kind: 'es' as const, iterations: 0 } }, 'optimizer.iterations'],
+    [{ prune: { threshold: 1 } }, 'prune.threshold'],
+    [{ prune: { threshold: [0.1, -1] } }, 'prune.threshold[1]'],
+    [{ seed: 1.5 }, 'seed'],
+  ])('refuses %j at %s', (over, field) => {
+    expect(() => resolveTrainConfig(trial(over as Partial<TinyLoraTrial>))).toThrow(expect.objectContaining({ name: 'TrialConfigError', field }));
+  });
+});
+

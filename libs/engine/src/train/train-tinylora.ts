@@ -1,0 +1,249 @@
+/**
+ * Trains one TinyLoRA adapter with forward passes only, the way nanoGPT's train.py reads: a config,
+ * small helpers, then one loop with commented phases.
+ *
+ *   const models = new ModelCache();                                  // kept across trials by a node
+ *   const result = await trainTinyLora(trial, { models, baseDir, signal, events });
+ *   result.metrics;   // { acc_before, acc_before_lo, acc_before_hi, acc, acc_lo, acc_hi, train_seconds, 'acc_pruned@0.3', score, … }
+ *   result.adapter;   // AdapterFile: structure + v, serializeAdapter() writes it
+ *
+ * Order of a run: load the model (cached) → resolve the adapter structure and build its plan (SVD
+ * branches cached) → open the session (cached by plan key) → load the task → held-out accuracy of the
+ * base model (v = 0, exactly the base model) → the loop → held-out accuracy after → for each prune
+ * threshold: prune, optionally retrain the survivors with the same loop, evaluate.
+ *
+ * Each generation is ONE batched model call: the population's adapters ride in `tinylora_v`
+ * [P·B, groups, u] beside the batch's prompts, so a population of 32 on a batch of 16 is 512 rows.
+ */
+import { basename, isAbsolute, resolve } from 'node:path';
+import { applyChatTemplate, type LoadedModel } from '@tinysweep/model';
+import { buildAdapterFile, countNonZero, pruneByMagnitude, resolveStructure, tinyLoraConfig, type AdapterFile } from '@tinysweep/tinylora';
+import { buildAdapterPlan } from '../adapters/adapter-plan.js';
+import { createOptimizer } from '../optimizers/create-optimizer.js';
+import type { Optimizer } from '../optimizers/optimizer.js';
+import type { Policy, TextCodec } from '../policy.js';
+import { mixSeed, permutation } from '../random.js';
+import { createTask } from '../tasks/create-task.js';
+import { buildPrompt, selectShots } from '../tasks/prompt.js';
+import type { Example, Task } from '../tasks/task.js';
+import { evaluateGeneration, evaluateMultipleChoice } from './evaluate.js';
+import { asTrialConfigError, TrialConfigError } from './errors/trial-config-error.js';
+import type { ModelCache } from './model-cache.js';
+import { nllObjective, rewardObjective, type Objective } from './objectives.js';
+import { resolveTrainConfig, type ObjectiveKind, type TinyLoraTrial, type TrainConfig } from './tinylora-trial.js';
+
+/** Where a run reports while it goes. */
+export interface TrainEvents {
+  /** A metrics snapshot after generation `step` (1-based, continuing through retraining). */
+  progress?(step: number, metrics: Record<string, number>): void;
+  /** A human-readable line. */
+  log?(line: string): void;
+}
+
+/** What a run needs besides its params. */
+export interface TrainContext {
+  /** Loaded models, sessions and SVD branches, kept across trials. */
+  models: ModelCache;
+  /** Relative model and data paths resolve against this. @defaultValue the working directory */
+  baseDir?: string;
+  /** Checked between generations and evaluations; the run throws its reason when aborted. */
+  signal?: AbortSignal;
+  events?: TrainEvents;
+}
+
+/** The outcome of a run. */
+export interface TinyLoraResult {
+  /** Final metrics (see the module comment); `score` is the held-out accuracy of `adapter`. */
+  metrics: Record<string, number>;
+  /** groups × u. */
+  trainableParams: number;
+  /** Non-zero entries of the returned adapter (after the last prune threshold, if any). */
+  effectiveParams: number;
+  /** The trained adapter; pruned (and retrained) at the last threshold when the trial prunes. */
+  adapter: AdapterFile;
+}
+
+/** Held-out accuracy with its 95% interval (Wilson for 0/1 rewards). */
+export interface HeldOut {
+  acc: number;
+  lo: number;
+  hi: number;
+}
+
+// ---- helpers ----------------------------------------------------------------------------------------
+
+/** Domain tag of the batch-order stream (beside random.ts's NoiseDomain tags). */
+const BATCH_DOMAIN = 0x42410006;
+
+/**
+ * The training examples of generation `step` (1-based): consecutive slices of a seeded shuffle,
+ * reshuffled every epoch, so every example is seen once per epoch and a run is reproducible from
+ * (seed, step). A batch as large as the split is the whole split, in order.
+ */
+export function sampleBatch<T>(train: readonly T[], size: number, seed: number, step: number): T[] {
+  if (train.length === 0) throw new Error('sampleBatch: no training examples');
+  if (size >= train.length) return [...train];
+  const perEpoch = Math.floor(train.length / size);
+  const epoch = Math.floor((step - 1) / perEpoch);
+  const order = permutation(mixSeed(BATCH_DOMAIN, seed, epoch), train.length);
+  const start = ((step - 1) % perEpoch) * size;
+  return order.slice(start, start + size).map((i) => train[i]);
+}
+
+/** `x` [kept] written into the positions `keep` of a zero vector [dim]: retraining moves only survivors. */
+export function scatter(keep: readonly number[], x: ArrayLike<number>, dim: number): Float32Array {
+  const v = new Float32Array(dim);
+  keep.forEach((i, j) => (v[i] = x[j]));
+  return v;
+}
+
+/** The BOS id the tokenizer itself would add, or undefined when it adds none (Qwen). */
+function bosOf(model: LoadedModel): number | undefined {
+  const withBos = model.tokenizer.encode('a', { bos: true });
+  return withBos.length > model.tokenizer.encode('a', { bos: false }).length ? withBos[0] : undefined;
+}
+
+function resolvePath(baseDir: string | undefined, path: string): string {
+  return isAbsolute(path) ? path : resolve(baseDir ?? process.cwd(), path);
+}
+
+/** The task, its splits, and how its prompts are laid out (few-shot, chat template). */
+async function loadTask(cfg: TrainConfig, model: LoadedModel, baseDir: string | undefined) {
+  const task: Task = createTask(cfg.task, { baseDir });
+  const splits = await task.load({ trainSize: cfg.trainSize, evalSize: cfg.evalSize });
+  if (cfg.fewShot > splits.train.length) throw new Error(`task.fewShot: ${cfg.fewShot} shots need as many train examples (the task has ${splits.train.length})`);
+  const shots = selectShots(splits.train, cfg.fewShot);
+  if (cfg.chat && !model.chatTemplate) throw new Error(`task.chat: the model at ${model.source} has no chat template`);
+  const template = cfg.chat ? model.chatTemplate : undefined;
+  const chatTemplate = template === undefined ? undefined : (messages: Parameters<typeof applyChatTemplate>[1]) => applyChatTemplate(template, messages);
+  const formatPrompt = (ex: Example) => buildPrompt(ex, { shots, chatTemplate });
+  // Shots come from train: training on them would show the answer in the prompt.
+  const train = splits.train.filter((ex) => !shots.some((s) => s.id === ex.id));
+  if (train.length === 0) throw new Error('task: has no training examples (besides the few-shot ones)');
+  if (splits.eval.length === 0) throw new Error('task: has no held-out examples');
+  return { task, train, held: splits.eval, formatPrompt };
+}
+
+function fmt(x: number): string {
+  return Number.isInteger(x) ? String(x) : x.toFixed(4);
+}
+
+// ---- the run ----------------------------------------------------------------------------------------
+
+export async function trainTinyLora(trial: TinyLoraTrial, ctx: TrainContext): Promise<TinyLoraResult> {
+  const cfg = resolveTrainConfig(trial);
+  const log = (line: string) => ctx.events?.log?.(line);
+  const checkAbort = () => ctx.signal?.throwIfAborted();
+
+  // ---- model, adapter plan, session (all cached on the node)
+  const modelPath = resolvePath(ctx.baseDir, cfg.modelPath);
+  const { model, hit: modelHit } = await asTrialConfigError('model.path', () => ctx.models.model(modelPath));
+  log(`${modelHit ? 'model cache hit' : 'model loaded'}: ${modelPath} (${model.config.nLayers} layers, hash ${model.hash.slice(0, 12)})`);
+  const { modules, layers, rank, u, tie, projectionSeed } = cfg.adapter;
+  const { structure, plan } = await asTrialConfigError('adapter', () => {
+    const structure = resolveStructure(tinyLoraConfig({ modules, layers, rank, u, tie, projectionSeed }), model.config.nLayers);
+    return { structure, plan: buildAdapterPlan(model, structure, { factors: ctx.models.factors }) };
+  });
+  const dim = plan.groups * plan.u; // length of v: groups × u
+  const lease = await ctx.models.session(model, plan);
+  log(`adapter: ${plan.sites.length} modules, ${plan.groups} groups × u ${u} = ${dim} trainable; session ${lease.hit ? 'cache hit' : 'opened'}`);
+  checkAbort();
+
+  try {
+    // ---- task, policy, objective, evaluation
+    const { task, train, held, formatPrompt } = await asTrialConfigError('task', () => loadTask(cfg, model, ctx.baseDir));
+    const objectiveKind: ObjectiveKind = cfg.objective ?? (task.outputType === 'multiple_choice' ? 'nll' : 'reward');
+    if (objectiveKind === 'reward' && task.outputType === 'multiple_choice') throw new TrialConfigError('task.objective', `a ${task.name} task is multiple choice; train it with 'nll'`);
+    const session = lease.session;
+    const policy: Policy = { generate: (p, o) => session.greedy(p, o), logprobs: (c, x, v) => session.logprobs(c, x, v) };
+    const codec: TextCodec = { encode: (t) => model.tokenizer.encode(t, { bos: false }), decode: (ids) => model.tokenizer.decode(ids) };
+    // A chat template writes its own BOS text; otherwise prepend the id the tokenizer would.
+    const bosId = cfg.chat ? undefined : bosOf(model);
+    const io = { policy, codec, bosId, formatPrompt };
+    const objective: Objective =
+      objectiveKind === 'reward' ? rewardObjective({ ...io, task, maxNewTokens: cfg.maxNewTokens }) : nllObjective({ ...io });
+    const evaluate = async (v: Float32Array): Promise<HeldOut> => {
+      checkAbort();
+      if (task.outputType === 'multiple_choice') {
+        const { acc } = await evaluateMultipleChoice(v, held, io);
+        return { acc: acc.estimate, lo: acc.lo, hi: acc.hi };
+      }
+      const r = await evaluateGeneration(v, held, { ...io, task, maxNewTokens: cfg.maxNewTokens });
+      return { acc: r.mean, lo: r.ci[0], hi: r.ci[1] };
+    };
+    const { population, sigma, lr, kind, iterations, batch } = cfg.optimizer;
+    const newOptimizer = (dims: number, seed: number, init?: ArrayLike<number>) => createOptimizer({ kind, dim: dims, seed, population, sigma, lr, init });
+    let step = 0; // generations run so far, over training and every retraining
+
+    /**
+     * THE loop: `iterations` generations of ask → one batched objective → tell, streaming progress and
+     * evaluating on held-out data every `evalEvery`. `toV` maps the optimizer's vector to the full v
+     * (identity for training, a scatter into the survivors for retraining after pruning).
+     */
+    const optimise = async (opt: Optimizer, toV: (x: Float32Array) => Float32Array, generations: number, extra: Record<string, number> = {}) => {
+      const logEvery = Math.max(1, Math.round(generations / 10));
+      for (let g = 1; g <= generations; g++) {
+        checkAbort();
+        step++;
+        const t0 = performance.now();
+        // ask: this generation's candidates, [P][dim'], as full adapter vectors [P][groups·u]
+        const candidates = opt.ask().map(toV);
+        // evaluate: every candidate on the same batch (common random numbers), ONE call of P·B rows
+        const examples = sampleBatch(train, batch, cfg.seed, step);
+        const { fitness } = await objective(candidates, examples); // [P]
+        // tell: the optimizer's update from fitness alone
+        opt.tell(fitness);
+        // log: mean and best candidate of this generation (reward, or NLL = −fitness)
+        const mean = fitness.reduce((s, f) => s + f, 0) / fitness.length;
+        const best = Math.max(...fitness);
+        const metrics: Record<string, number> =
+          objectiveKind === 'reward' ? { train_reward: mean, best_reward: best } : { train_nll: -mean, best_nll: -best };
+        if ('currentSigma' in opt && typeof opt.currentSigma === 'number') metrics.sigma = opt.currentSigma;
+        // eval: held-out accuracy of the current mean, now and then
+        if (cfg.evalEvery > 0 && g % cfg.evalEvery === 0) metrics.eval_acc = (await evaluate(toV(opt.mean))).acc;
+        ctx.events?.progress?.(step, { ...metrics, ...extra });
+        if (g === 1 || g % logEvery === 0 || g === generations) {
+          log(`step ${step}: ${Object.entries(metrics).map(([k, x]) => `${k} ${fmt(x)}`).join(', ')} (${((performance.now() - t0) / 1000).toFixed(2)} s)`);
+        }
+      }
+      return toV(opt.mean);
+    };
+
+    // ---- before: the base model (v = 0 is the base model exactly)
+    const metrics: Record<string, number> = {};
+    const before = await evaluate(new Float32Array(dim));
+    Object.assign(metrics, { acc_before: before.acc, acc_before_lo: before.lo, acc_before_hi: before.hi });
+    log(`held-out before: ${fmt(before.acc)} [${fmt(before.lo)}, ${fmt(before.hi)}] on ${held.length} examples; training on ${train.length} (${objectiveKind})`);
+
+    // ---- train
+    const started = performance.now();
+    const trained = await optimise(newOptimizer(dim, cfg.seed), (x) => x, iterations);
+    metrics.train_seconds = (performance.now() - started) / 1000;
+    const after = await evaluate(trained);
+    Object.assign(metrics, { acc: after.acc, acc_lo: after.lo, acc_hi: after.hi });
+    log(`held-out after: ${fmt(after.acc)} [${fmt(after.lo)}, ${fmt(after.hi)}] in ${metrics.train_seconds.toFixed(1)} s`);
+
+    // ---- prune (and retrain the survivors)
+    let final = { v: trained, acc: after.acc, prune: undefined as { threshold: number } | undefined };
+    for (const [i, threshold] of cfg.pruneThresholds.entries()) {
+      let v = pruneByMagnitude(trained, threshold).v;
+      const keep = [...v.keys()].filter((j) => v[j] !== 0);
+      if (cfg.retrainIterations > 0 && keep.length > 0) {
+        const opt = newOptimizer(keep.length, mixSeed(cfg.seed, i + 1), keep.map((j) => v[j]));
+        v = await optimise(opt, (x) => scatter(keep, x, dim), cfg.retrainIterations, { prune_threshold: threshold });
+      }
+      const pruned = await evaluate(v);
+      metrics[`acc_pruned@${threshold}`] = pruned.acc;
+      metrics[`effective_params@${threshold}`] = countNonZero(v);
+      log(`pruned at ${threshold}: ${countNonZero(v)} of ${dim} left, held-out ${fmt(pruned.acc)} [${fmt(pruned.lo)}, ${fmt(pruned.hi)}]`);
+      final = { v, acc: pruned.acc, prune: { threshold } };
+    }
+    metrics.score = final.acc;
+
+    // ---- the adapter file: structure + v, everything needed to rebuild it from the base model
+    const adapter = buildAdapterFile({ baseModel: { hash: model.hash, name: basename(model.source) }, structure, v: final.v, prune: final.prune });
+    return { metrics, trainableParams: adapter.trainableParams, effectiveParams: adapter.effectiveParams, adapter };
+  } finally {
+    lease.release();
+  }
+}

@@ -1,0 +1,131 @@
+/**
+ * A tinylora sweep end to end: API → BullMQ → gRPC trainer (the built-in tinylora backend training
+ * on the real stories260K with ONNX Runtime) → Postgres. Mirrors examples/tinylora-stories.yaml,
+ * shrunk to a few generations per trial.
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { STORIES260K_DIR } from '@tinysweep/model/testing';
+import { parseSweepSpec, planSweep } from '@tinysweep/spec';
+import { validateAdapter } from '@tinysweep/tinylora';
+import { parseTinyLoraParams } from '@tinysweep/trainer';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Cluster } from './cluster.js';
+
+const openers = ['Once upon a time, there was', 'One day, there was', 'There was once', 'Long ago, there lived'];
+const prompts = (subjects: string[]) => openers.flatMap((o) => subjects.map((s) => `${o} ${s} named`));
+
+/** The sweep: rank 1 and 2 × two seeds, 13 parameters each (u = 13, all 35 modules tied into one group). */
+function tinySweep(name: string) {
+  return {
+    name,
+    backend: { kind: 'tinylora' },
+    // relative to the trainer's workdir (the repository root here): ../shared/data/… beside the checkout
+    model: { path: relative(process.cwd(), join(STORIES260K_DIR, 'stories260K.bin')) },
+    task: {
+      kind: 'regex',
+      pattern: '\\bTom\\b',
+      prompts: prompts(['a little boy', 'a happy girl']),
+      evalPrompts: prompts(['a kind boy', 'a small girl']),
+      maxNewTokens: 8,
+    },
+    adapter: { modules: 'all', layers: 'all', rank: [1, 2], u: 13, tie: 'full' },
+    prune: { threshold: 0.3, retrainIterations: 1 },
+    optimizer: { kind: 'es', population: 8, sigma: 0.5, lr: 0.1, iterations: 3, batch: 8 },
+    params: { evalEvery: 3 },
+    seeds: [1, 2],
+    objective: { metric: 'acc', mode: 'max' },
+    budget: { maxTrials: 10, trialTimeout: '2m', retries: 0 },
+  };
+}
+
+describe('a tinylora sweep through API → queue → trainer → Postgres', () => {
+  let c: Cluster;
+  let graphs: string;
+  beforeAll(async () => {
+    graphs = mkdtempSync(join(tmpdir(), 'tinysweep-e2e-graphs-'));
+    // One trainer, so every trial lands on the node whose model cache the test inspects.
+    c = await Cluster.start({ trainers: 1, slotsPerTrainer: 1, env: { TINYSWEEP_CACHE_DIR: graphs } });
+  });
+  afterAll(async () => {
+    await c?.stop();
+    rmSync(graphs, { recursive: true, force: true });
+  });
+
+  it('the trainer advertises the tinylora backend', async () => {
+    const nodes = await c.get<{ items: { backends: string[] }[] }>('/nodes');
+    expect(nodes.items[0]?.backends).toEqual(['command', 'tinylora']);
+  });
+
+  it('trains every trial and stores metrics, curves, counts and a valid adapter; the node loads the model once', async () => {
+    const id = await c.submit(tinySweep('tinylora-stories-e2e'));
+    const done = await c.waitForSweep(id, 180_000);
+    expect(done.status).toBe('completed');
+    expect(done.counts).toMatchObject({ succeeded: 4, failed: 0 });
+
+    const trials = await c.query<{ id: string; rank: number; seed: number; metrics: Record<string, number>; trainable_params: number; effective_params: number; adapter: unknown; log_tail: string }>(
+      `SELECT id, (params->'adapter'->>'rank')::int AS rank, seed, metrics, trainable_params, effective_params, adapter, log_tail
+         FROM trial WHERE sweep_id = $1 ORDER BY ordinal`,
+      id,
+    );
+    expect(trials.map((t) => [t.rank, t.seed])).toEqual([
+      [1, 1],
+      [1, 2],
+      [2, 1],
+      [2, 2],
+    ]);
+    for (const t of trials) {
+      for (const key of ['acc_before', 'acc_before_lo', 'acc_before_hi', 'acc', 'acc_lo', 'acc_hi', 'acc_pruned@0.3', 'train_seconds', 'score']) {
+        expect(typeof t.metrics[key], `${key} of trial ${t.id}`).toBe('number');
+      }
+      expect(t.trainable_params).toBe(13);
+      const adapter = validateAdapter(t.adapter); // throws unless it is a well-formed adapter file
+      expect(adapter).toMatchObject({ trainableParams: 13, structure: { rank: t.rank, u: 13, tie: { mode: 'full' }, layers: [0, 1, 2, 3, 4] }, prune: { threshold: 0.3 } });
+      expect(adapter.effectiveParams).toBe(t.effective_params ?? 0);
+      expect(adapter.baseModel.name).toBe('stories260K.bin');
+    }
+    // The base model does not depend on rank or seed: every trial measured the same held-out accuracy before training.
+    expect(new Set(trials.map((t) => t.metrics.acc_before)).size).toBe(1);
+
+    // 3 training generations + 1 retraining generation per trial, streamed into trial_step.
+    const steps = await c.query<{ trial_id: string; n: string; evals: string }>(
+      `SELECT s.trial_id, count(*) AS n, count(*) FILTER (WHERE s.metrics ? 'eval_acc') AS evals
+         FROM trial_step s JOIN trial t ON t.id = s.trial_id WHERE t.sweep_id = $1 GROUP BY s.trial_id`,
+      id,
+    );
+    expect(steps.map((s) => [Number(s.n), Number(s.evals)])).toEqual(trials.map(() => [4, 1]));
+
+    // One node, one model load: the first trial loaded stories260K, the other three found it cached.
+    const loads = trials.filter((t) => /\[engine\] model loaded: /.test(t.log_tail));
+    const hits = trials.filter((t) => /\[engine\] model cache hit: /.test(t.log_tail));
+    expect(loads).toHaveLength(1);
+    expect(hits).toHaveLength(3);
+    // Two ranks, two structures: each session opened once and reused by the other seed.
+    expect(trials.filter((t) => /session opened/.test(t.log_tail))).toHaveLength(2);
+  });
+
+  it('refuses a bad tinylora trial as a failed trial naming the param, without retrying it', async () => {
+    const spec = { ...tinySweep('tinylora-bad'), adapter: { layers: [9], rank: 1, u: 1 }, seeds: [1], budget: { maxTrials: 10, trialTimeout: '1m', retries: 2 } };
+    const id = await c.submit(spec);
+    const done = await c.waitForSweep(id, 60_000);
+    expect(done.counts).toMatchObject({ failed: 1 });
+    const [trial] = await c.query<{ error: string; attempts: number }>(`SELECT error, attempts FROM trial WHERE sweep_id = $1`, id);
+    expect(trial!.error).toMatch(/params\.adapter: layer selector \[9\]/);
+    expect(trial!.attempts).toBe(1);
+  });
+});
+
+describe('examples/tinylora-stories.yaml', () => {
+  it('is a valid spec whose every trial passes the tinylora backend’s checks', () => {
+    const plan = planSweep(parseSweepSpec(readFileSync('examples/tinylora-stories.yaml', 'utf8')));
+    expect(plan.trials).toHaveLength(4);
+    for (const t of plan.trials) {
+      const parsed = parseTinyLoraParams(t.params);
+      expect(parsed.ok, parsed.ok ? '' : parsed.error).toBe(true);
+    }
+    const task = plan.trials[0]!.params.task as { prompts: string[]; evalPrompts: string[] };
+    expect([task.prompts.length, task.evalPrompts.length]).toEqual([40, 40]);
+    expect(task.evalPrompts.filter((p) => task.prompts.includes(p))).toEqual([]);
+  });
+});

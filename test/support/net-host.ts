@@ -1,0 +1,82 @@
+/**
+ * A separate "host" for cross-host tests: a Linux network namespace joined to this one by a veth
+ * pair, with its own address. Processes started with `exec()` run inside it and reach the control
+ * plane through the gateway address; cutting the link (`down()`) is a network partition — packets
+ * are dropped, no connection is reset — as when a cable or a switch fails.
+ *
+ * Needs root and iproute2 (`ip`). Only addresses of our own namespaces are used (10.231.0.0/16).
+ */
+import { execFileSync } from 'node:child_process';
+
+function ip(...args: string[]): void {
+  execFileSync('ip', args, { stdio: ['ignore', 'ignore', 'pipe'] });
+}
+
+export function canMakeHosts(): boolean {
+  if (process.getuid?.() !== 0) return false;
+  try {
+    execFileSync('ip', ['netns', 'list'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export class NetHost {
+  readonly ns: string;
+  /** The namespace's address. */
+  readonly address: string;
+  /** This (root) namespace's address on the link: what the host dials to reach the control plane. */
+  readonly gateway: string;
+  private readonly outside: string;
+
+  private constructor(readonly name: string, index: number) {
+    const tag = `${process.pid % 10_000}${index}`;
+    this.ns = `ts${tag}`;
+    this.outside = `tsv${tag}a`;
+    this.address = `10.231.${index}.2`;
+    this.gateway = `10.231.${index}.1`;
+  }
+
+  static create(name: string, index: number): NetHost {
+    const h = new NetHost(name, index);
+    const inside = `${h.outside.slice(0, -1)}b`;
+    h.destroy(); // a leftover from a killed run
+    ip('netns', 'add', h.ns);
+    ip('link', 'add', h.outside, 'type', 'veth', 'peer', 'name', inside);
+    ip('link', 'set', inside, 'netns', h.ns);
+    ip('addr', 'add', `${h.gateway}/24`, 'dev', h.outside);
+    ip('link', 'set', h.outside, 'up');
+    ip('netns', 'exec', h.ns, 'ip', 'addr', 'add', `${h.address}/24`, 'dev', inside);
+    ip('netns', 'exec', h.ns, 'ip', 'link', 'set', inside, 'up');
+    ip('netns', 'exec', h.ns, 'ip', 'link', 'set', 'lo', 'up');
+    return h;
+  }
+
+  /** argv that runs `command` inside this host. */
+  exec(command: string, ...args: string[]): { command: string; args: string[] } {
+    return { command: 'ip', args: ['netns', 'exec', this.ns, command, ...args] };
+  }
+
+  /** Partition: the link goes down, traffic is dropped silently. */
+  down(): void {
+    ip('link', 'set', this.outside, 'down');
+  }
+
+  up(): void {
+    ip('link', 'set', this.outside, 'up');
+  }
+
+  destroy(): void {
+    try {
+      ip('netns', 'del', this.ns);
+    } catch {
+      // not there
+    }
+    try {
+      ip('link', 'del', this.outside);
+    } catch {
+      // went with the namespace
+    }
+  }
+}
