@@ -58,8 +58,10 @@ describe('a tinylora sweep through API → queue → trainer → Postgres', () =
     expect(nodes.items[0]?.backends).toEqual(['command', 'tinylora']);
   });
 
+  let sweepId = '';
+
   it('trains every trial and stores metrics, curves, counts and a valid adapter; the node loads the model once', async () => {
-    const id = await c.submit(tinySweep('tinylora-stories-e2e'));
+    const id = (sweepId = await c.submit(tinySweep('tinylora-stories-e2e')));
     const done = await c.waitForSweep(id, 180_000);
     expect(done.status).toBe('completed');
     expect(done.counts).toMatchObject({ succeeded: 4, failed: 0 });
@@ -103,7 +105,35 @@ describe('a tinylora sweep through API → queue → trainer → Postgres', () =
     expect(hits).toHaveLength(3);
     // Two ranks, two structures: each session opened once and reused by the other seed.
     expect(trials.filter((t) => /session opened/.test(t.log_tail))).toHaveLength(2);
-  });
+  }, 240_000);
+
+  it('a reproduction of the sweep with fixed seeds reproduces it bit for bit on CPU', async () => {
+    const r = await c.request('POST', '/schedules', { sweepId, cron: '0 0 3 * * *', tolerance: 0 });
+    expect(r.status).toBe(201);
+    const scheduleId = (r.body as { id: string }).id;
+    await c.request('POST', `/schedules/${scheduleId}/run`);
+    let run: { id: string; verdict: string | null } | undefined;
+    await c.waitFor(async () => {
+      run = (await c.get<{ items: { id: string; verdict: string | null }[] }>(`/schedules/${scheduleId}/runs`)).items[0];
+      return Boolean(run?.verdict);
+    }, 180_000, 'the reproduction to be judged');
+    expect(run!.verdict).toBe('reproduced');
+    const verdicts = await c.get<{ items: { verdict: string; delta: number }[] }>(`/sweeps/${run!.id}/verdicts`);
+    expect(verdicts.items.map((v) => [v.verdict, v.delta])).toEqual([
+      ['reproduced', 0],
+      ['reproduced', 0],
+    ]);
+    // Not just the metric: the trained numbers and every metric but wall time are identical, trial for trial.
+    const pairs = await c.query<{ same: boolean }>(
+      `SELECT o.adapter->'v' = r.adapter->'v' AND o.metrics - 'train_seconds' = r.metrics - 'train_seconds' AS same
+         FROM trial o JOIN trial r ON r.config_hash = o.config_hash
+        WHERE o.sweep_id = $1 AND r.sweep_id = $2`,
+      sweepId,
+      run!.id,
+    );
+    expect(pairs).toHaveLength(4);
+    expect(pairs.every((p) => p.same)).toBe(true);
+  }, 240_000);
 
   it('refuses a bad tinylora trial as a failed trial naming the param, without retrying it', async () => {
     const spec = { ...tinySweep('tinylora-bad'), adapter: { layers: [9], rank: 1, u: 1 }, seeds: [1], budget: { maxTrials: 10, trialTimeout: '1m', retries: 2 } };
