@@ -6,6 +6,7 @@
  *   2. redis-server (apt-get as root on Debian/Ubuntu; otherwise prints the command and exits 1)
  *   3. the Prisma client (prisma generate, offline) when prisma/schema.prisma changed
  *   4. tsc -b tsconfig.json: dist/ of every project, and the typecheck
+ *   5. the results board's static files (apps/board/build.mjs; skipped when its sources are unchanged)
  *
  *   node scripts/setup.mjs            # all of it; a no-op run takes about a second
  *   node scripts/setup.mjs --no-build # skip step 4
@@ -175,6 +176,16 @@ function build(log) {
   return { ok: result.ok, output: result.output.trim() };
 }
 
+/** 5. The board's static files; apps/board/build.mjs is a no-op when nothing it reads changed. */
+function buildBoard(log) {
+  const script = join(ROOT, 'apps', 'board', 'build.mjs');
+  if (!existsSync(script)) return { ok: true, output: '' };
+  const t0 = performance.now();
+  const result = run(process.execPath, [script], { capture: true });
+  log(result.ok ? `board: ${result.output.includes('up to date') ? 'up to date' : `built (${seconds(t0)})`}` : `board: build failed (${seconds(t0)})`);
+  return { ok: result.ok, output: result.ok ? '' : result.output.trim() };
+}
+
 /**
  * Runs the set-up. Throws SetupError when something needed is missing; a failing typecheck is
  * returned (`typecheck.ok === false`) so callers decide.
@@ -185,7 +196,10 @@ export function setup({ build: doBuild = true, log = (m) => console.log(`setup: 
   ensureDependencies(log);
   ensureRedis(log);
   ensurePrismaClient(log);
-  return { typecheck: doBuild ? build(log) : { ok: true, output: '' } };
+  if (!doBuild) return { typecheck: { ok: true, output: '' } };
+  const ts = build(log);
+  const board = buildBoard(log);
+  return { typecheck: { ok: ts.ok && board.ok, output: [ts.output, board.output].filter(Boolean).join('\n') } };
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

@@ -2,10 +2,11 @@ import type { Database } from './database.js';
 import type { JsonObject, Metrics, TrialStatus } from './domain.js';
 
 /**
- * Read-only aggregation over a sweep's trials for the results board: every figure is computed by
- * Postgres (GROUP BY over the sweep's rows), so a 100,000-trial sweep travels as a few hundred
- * numbers, never as 100,000 rows. Metrics and parameter paths are always bound as query
- * parameters (`$n`), never spliced into the SQL.
+ * Read-only aggregation over a sweep's trials for the results board. Postgres does the passes over
+ * trial rows (GROUP BY, DISTINCT ON, binning), so a 100,000-trial sweep leaves the database as one
+ * row per config (seed replicates collapsed by group_hash) or as a few hundred bins, never as
+ * 100,000 rows; the API combines configs into cells and lines. Metric names and parameter paths
+ * are always bound as query parameters (`$n`), never spliced into the SQL.
  *
  * A trial's metric value is `metrics->name` when it is a JSON number; trials that are not
  * `succeeded`, or lack the metric, are left out of every aggregate.
@@ -17,39 +18,40 @@ export type ParamPath = readonly string[];
 /** Which parameter count a scatter is drawn against. */
 export type ParamCountColumn = 'trainable' | 'effective';
 
-/** Count, mean and spread of one group of metric values (CI is added by the caller). */
-export interface GroupStats {
-  n: number;
-  mean: number;
-  /** Sample standard deviation; null when n = 1. */
-  std: number | null;
-  min: number;
-  max: number;
-}
-
 /** One distinct value of a parameter, as text (`params #>> path`; null when absent). */
 export interface FacetValue {
   value: string | null;
   count: number;
 }
 
-export interface ParamFacet {
-  /** Dotted path: 'adapter.rank'. */
-  path: string;
-  /** Number of distinct values over the whole sweep. */
-  distinct: number;
-  /** The most frequent values (at most `maxValues`), most frequent first. */
-  values: FacetValue[];
-  /** Smallest and largest value when every value is a number. */
-  numeric: { min: number; max: number } | null;
+/**
+ * One config of a sweep (its trials differ only in seed, and share a group_hash): how many trials
+ * it has, and the text of each parameter path (`params #>> path`, the same text the trials
+ * page filters on) in the order of the paths asked for.
+ */
+export interface GroupKeys {
+  groupHash: string;
+  trials: number;
+  keys: (string | null)[];
 }
 
-/** One heatmap cell: trials whose params have (x, y), pooled over seeds and anything else that varies. */
-export interface GridCell extends GroupStats {
-  x: string | null;
-  y: string | null;
-  /** Distinct configs (seed replicates collapsed) in the cell. */
-  configs: number;
+/** A config's metric over its succeeded seed replicates. */
+export interface GroupMetric {
+  groupHash: string;
+  n: number;
+  mean: number;
+  /** Sum of squared deviations from the mean (n − 1 times the sample variance). */
+  m2: number;
+  min: number;
+  max: number;
+}
+
+/** A succeeded trial's metric value (for the replicate dots of a few configs). */
+export interface TrialValue {
+  groupHash: string;
+  trialId: string;
+  seed: number;
+  value: number;
 }
 
 /** A scatter point: [x, y, trialId] raw, or [x, y, count] when binned. */
@@ -76,35 +78,6 @@ export interface Scatter {
   front: FrontPoint[];
 }
 
-/** One line of a series chart: a config (params without seed and without the x parameter). */
-export interface SeriesLine {
-  config: JsonObject;
-  points: (GroupStats & { x: string | null })[];
-}
-
-export interface Series {
-  /** Configs in the sweep that have at least one value. */
-  configs: number;
-  lines: SeriesLine[];
-}
-
-/** The seed replicates of one config. */
-export interface ReplicateGroup extends GroupStats {
-  groupHash: string;
-  /** Params without seed. */
-  params: JsonObject;
-  /** One trial of the group (to link to). */
-  trialId: string;
-  /** The first replicates' values, by seed (at most 50). */
-  values: number[];
-}
-
-export interface ReplicatePage {
-  /** Configs with at least one value. */
-  total: number;
-  items: ReplicateGroup[];
-}
-
 export interface TrialCurve {
   trialId: string;
   ordinal: number;
@@ -126,18 +99,10 @@ export interface SweepScheduleRef {
   role: 'run' | 'source';
 }
 
-const METRIC = (n: number) => `(CASE WHEN jsonb_typeof(metrics->$${n}) = 'number' THEN (metrics->>$${n})::float8 END)`;
-const COUNT_COLUMNS: Record<ParamCountColumn, string> = { trainable: 'trainable_params', effective: 'effective_params' };
+/** Best trials returned with the scatters (the board's default learning curves). */
+const TOP_TRIALS = 50;
 
-const num = (v: unknown): number => Number(v);
-const numOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
-const stats = (r: { n: unknown; mean: unknown; std: unknown; min: unknown; max: unknown }): GroupStats => ({
-  n: num(r.n),
-  mean: num(r.mean),
-  std: numOrNull(r.std),
-  min: num(r.min),
-  max: num(r.max),
-});
+const METRIC = (n: number) => `(CASE WHEN jsonb_typeof(metrics->$${n}) = 'number' THEN (metrics->>$${n})::float8 END)`;
 
 /**
  * The Pareto front of (x, y) points where smaller x is better and larger y is better (or smaller,
@@ -157,25 +122,32 @@ export function paretoFront<T extends { x: number; y: number }>(points: readonly
   return front;
 }
 
-/** Compares facet values: numbers by value, then text. */
-export function compareFacetValues(a: string | null, b: string | null): number {
-  if (a === b) return 0;
-  if (a === null) return 1;
-  if (b === null) return -1;
-  const na = Number(a);
-  const nb = Number(b);
-  const aNum = a.trim() !== '' && Number.isFinite(na);
-  const bNum = b.trim() !== '' && Number.isFinite(nb);
-  if (aNum && bNum) return na - nb;
-  if (aNum !== bNum) return aNum ? -1 : 1;
-  return a < b ? -1 : 1;
-}
-
 export class AggregateRepository {
   private readonly pool: Database['pool'];
 
   constructor(db: Database) {
     this.pool = db.pool;
+  }
+
+  /**
+   * A query that groups or sorts a whole sweep: run with more work_mem than the default 4 MB, so
+   * a 100,000-row DISTINCT ON or hash aggregate stays in memory instead of spilling to disk.
+   */
+  private async heavy<R extends object>(sql: string, args: unknown[]): Promise<R[]> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN READ ONLY');
+      await client.query(`SET LOCAL work_mem = '64MB'`);
+      await client.query('SET LOCAL max_parallel_workers_per_gather = 0');
+      const { rows } = await client.query(sql, args);
+      await client.query('COMMIT');
+      return rows as R[];
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw err;
+    } finally {
+      client.release();
+    }
   }
 
   /**
@@ -200,37 +172,31 @@ export class AggregateRepository {
     return rows.map((r) => r.path).sort((a, b) => a.join('.').localeCompare(b.join('.')));
   }
 
-  /** Distinct values of each path over all the sweep's trials (one scan). */
-  async facets(sweepId: string, paths: readonly ParamPath[], maxValues = 60): Promise<ParamFacet[]> {
-    if (paths.length === 0) return [];
-    const { rows } = await this.pool.query<{ i: number; v: string | null; n: number; d: number; all_numeric: boolean; lo: number | null; hi: number | null }>(
+  /**
+   * Every config of the sweep (one row per group_hash, all statuses) with its trial count and the
+   * text of each of `paths` — one DISTINCT ON pass. Params never change once stored, so callers
+   * may keep the result.
+   */
+  async groupKeys(sweepId: string, paths: readonly ParamPath[]): Promise<GroupKeys[]> {
+    const rows = await this.heavy<{ group_hash: string; n: number; keys: (string | null)[] }>(
       `WITH p AS (
-         SELECT (a.ord - 1)::int AS i, ARRAY(SELECT jsonb_array_elements_text(a.x)) AS path
-           FROM jsonb_array_elements($2::jsonb) WITH ORDINALITY AS a(x, ord)),
-       g AS (
-         SELECT p.i, t.params #>> p.path AS v, jsonb_typeof(t.params #> p.path) AS kind, count(*)::int AS n
-           FROM trial t CROSS JOIN p WHERE t.sweep_id = $1::uuid GROUP BY p.i, 2, 3),
-       r AS (
-         SELECT i, v, n,
-                count(*) OVER w AS d,
-                bool_and(kind = 'number') OVER w AS all_numeric,
-                min(CASE WHEN kind = 'number' THEN v::float8 END) OVER w AS lo,
-                max(CASE WHEN kind = 'number' THEN v::float8 END) OVER w AS hi,
-                row_number() OVER (PARTITION BY i ORDER BY n DESC, v) AS rn
-           FROM g WINDOW w AS (PARTITION BY i))
-       SELECT i, v, n, d::int AS d, all_numeric, lo, hi FROM r WHERE rn <= $3::int`,
-      [sweepId, JSON.stringify(paths), maxValues],
+         SELECT a.ord, ARRAY(SELECT jsonb_array_elements_text(a.x)) AS path
+           FROM jsonb_array_elements($2::jsonb) WITH ORDINALITY AS a(x, ord))
+       SELECT d.group_hash, d.n::int AS n, ARRAY(SELECT d.params #>> p.path FROM p ORDER BY p.ord) AS keys
+         FROM (SELECT DISTINCT ON (group_hash) group_hash, count(*) OVER (PARTITION BY group_hash) AS n, params
+                 FROM trial WHERE sweep_id = $1::uuid ORDER BY group_hash) d`,
+      [sweepId, JSON.stringify(paths)],
     );
-    const out: ParamFacet[] = paths.map((p) => ({ path: p.join('.'), distinct: 0, values: [], numeric: null }));
-    for (const r of rows) {
-      const f = out[r.i];
-      if (!f) continue;
-      f.distinct = Number(r.d);
-      f.values.push({ value: r.v, count: Number(r.n) });
-      if (r.all_numeric && r.lo !== null && r.hi !== null) f.numeric = { min: Number(r.lo), max: Number(r.hi) };
-    }
-    for (const f of out) f.values.sort((a, b) => compareFacetValues(a.value, b.value));
-    return out;
+    return rows.map((r) => ({ groupHash: r.group_hash, trials: Number(r.n), keys: r.keys ?? [] }));
+  }
+
+  /** Trials per seed (seeds vary inside a config, so they are counted apart). */
+  async seedCounts(sweepId: string): Promise<FacetValue[]> {
+    const { rows } = await this.pool.query<{ seed: string; n: number }>(
+      `SELECT seed::text AS seed, count(*)::int AS n FROM trial WHERE sweep_id = $1::uuid GROUP BY seed ORDER BY seed`,
+      [sweepId],
+    );
+    return rows.map((r) => ({ value: r.seed, count: Number(r.n) }));
   }
 
   /** Metric names on the sweep's results, and on its curves (both from a sample). */
@@ -252,148 +218,113 @@ export class AggregateRepository {
     return { metrics: results.rows.map((r) => r.k), curveMetrics: curves.rows.map((r) => r.k) };
   }
 
-  /** The metric grouped by one or two parameters (a heatmap, or bars when `y` is absent). */
-  async grid(sweepId: string, metric: string, x: ParamPath, y?: ParamPath): Promise<GridCell[]> {
-    const { rows } = await this.pool.query(
-      `SELECT x, y, count(*)::int AS n, avg(v) AS mean, stddev_samp(v) AS std, min(v) AS min, max(v) AS max,
-              count(DISTINCT group_hash)::int AS configs
-         FROM (SELECT params #>> $3::text[] AS x, ${y ? 'params #>> $4::text[]' : 'NULL::text'} AS y, group_hash, ${METRIC(2)} AS v
-                 FROM trial WHERE sweep_id = $1::uuid AND status = 'succeeded') t
-        WHERE v IS NOT NULL
-        GROUP BY x, y`,
-      y ? [sweepId, metric, x, y] : [sweepId, metric, x],
+  /**
+   * The metric per config over its succeeded replicates — one GROUP BY pass over the sweep. (The
+   * metric is a CASE, not a WHERE: a filter on a JSON function would make the planner expect a
+   * handful of rows and sort instead of hashing.)
+   */
+  async groupMetrics(sweepId: string, metric: string): Promise<GroupMetric[]> {
+    const rows = await this.heavy<{ group_hash: string; n: number; mean: number; m2: number | null; min: number; max: number }>(
+      `SELECT group_hash, count(v)::int AS n, avg(v) AS mean, coalesce(var_pop(v) * count(v), 0) AS m2, min(v) AS min, max(v) AS max
+         FROM (SELECT group_hash, ${METRIC(2)} AS v FROM trial WHERE sweep_id = $1::uuid AND status = 'succeeded') t
+        GROUP BY group_hash HAVING count(v) > 0`,
+      [sweepId, metric],
     );
-    return rows
-      .map((r) => ({ x: r.x as string | null, y: r.y as string | null, configs: Number(r.configs), ...stats(r) }))
-      .sort((a, b) => compareFacetValues(a.x, b.x) || compareFacetValues(a.y, b.y));
+    return rows.map((r) => ({ groupHash: r.group_hash, n: Number(r.n), mean: Number(r.mean), m2: Number(r.m2 ?? 0), min: Number(r.min), max: Number(r.max) }));
+  }
+
+  /** Succeeded trials' metric values for a few configs, by config then seed. */
+  async groupTrialValues(sweepId: string, metric: string, groupHashes: readonly string[]): Promise<TrialValue[]> {
+    if (groupHashes.length === 0) return [];
+    const { rows } = await this.pool.query<{ group_hash: string; id: string; seed: string; v: number }>(
+      `SELECT group_hash, id, seed, v FROM (
+         SELECT group_hash, id, seed, ${METRIC(2)} AS v FROM trial
+          WHERE sweep_id = $1::uuid AND group_hash = ANY($3::text[]) AND status = 'succeeded') t
+        WHERE v IS NOT NULL ORDER BY group_hash, seed`,
+      [sweepId, metric, groupHashes],
+    );
+    return rows.map((r) => ({ groupHash: r.group_hash, trialId: r.id, seed: Number(r.seed), value: Number(r.v) }));
+  }
+
+  /** Params of one trial of each config (seed left out), for labels. */
+  async groupParams(sweepId: string, groupHashes: readonly string[]): Promise<Map<string, JsonObject>> {
+    const out = new Map<string, JsonObject>();
+    if (groupHashes.length === 0) return out;
+    const { rows } = await this.pool.query<{ group_hash: string; params: JsonObject }>(
+      `SELECT DISTINCT ON (group_hash) group_hash, params - 'seed' AS params FROM trial
+        WHERE sweep_id = $1::uuid AND group_hash = ANY($2::text[]) ORDER BY group_hash, ordinal`,
+      [sweepId, groupHashes],
+    );
+    for (const r of rows) out.set(r.group_hash, r.params);
+    return out;
   }
 
   /**
-   * The metric against a parameter count, with its Pareto front. Up to `maxPoints` trials come as
-   * one point each; beyond that as bins (exact x when the sweep has at most 400 distinct counts,
-   * else 2.5% steps of log x; 100 steps of y), each with its trial count.
+   * The metric against trainable and against effective parameters, each with its Pareto front, in
+   * one pass over the sweep's succeeded trials. When the trials with the metric are at most
+   * `maxPoints`, one point per trial; else bins of 2.5% of log x (the exact x when a bin holds one
+   * count) × 2% of the metric's range, each with its trial count. The fronts
+   * are exact either way: the best trial at each count, then the scan of {@link paretoFront}.
+   * `top` lists the best trials by the metric (at most 50), from the same pass.
    */
-  async scatter(sweepId: string, metric: string, column: ParamCountColumn, maximize: boolean, maxPoints = 4000): Promise<Scatter> {
-    const col = COUNT_COLUMNS[column];
-    const base = `SELECT id, ordinal, ${col}::float8 AS x, ${METRIC(2)} AS v FROM trial WHERE sweep_id = $1::uuid AND status = 'succeeded' AND ${col} IS NOT NULL`;
-    const [summary, frontRows] = await Promise.all([
-      this.pool.query<{ n: number; zero: number; lo: number | null; hi: number | null; dx: number }>(
-        `SELECT count(*) FILTER (WHERE x > 0)::int AS n, count(*) FILTER (WHERE x <= 0)::int AS zero,
-                min(v) FILTER (WHERE x > 0) AS lo, max(v) FILTER (WHERE x > 0) AS hi, count(DISTINCT x) FILTER (WHERE x > 0)::int AS dx
-           FROM (${base}) t WHERE v IS NOT NULL`,
-        [sweepId, metric],
-      ),
-      // Best trial at each x; the front is a subset of these.
-      this.pool.query<{ id: string; ordinal: number; x: number; v: number }>(
-        `SELECT DISTINCT ON (x) id, ordinal, x, v FROM (${base}) t WHERE v IS NOT NULL AND x > 0
-          ORDER BY x, v ${maximize ? 'DESC' : 'ASC'}, ordinal`,
-        [sweepId, metric],
-      ),
-    ]);
-    const s = summary.rows[0] ?? { n: 0, zero: 0, lo: null, hi: null, dx: 0 };
-    const front = paretoFront(frontRows.rows.map((r) => ({ x: Number(r.x), y: Number(r.v), trialId: r.id, ordinal: r.ordinal })), maximize);
-    const params = new Map<string, JsonObject>();
-    if (front.length > 0) {
-      const { rows } = await this.pool.query<{ id: string; params: JsonObject }>(`SELECT id, params FROM trial WHERE id = ANY($1::uuid[])`, [front.map((f) => f.trialId)]);
-      for (const r of rows) params.set(r.id, r.params);
-    }
-    const result: Scatter = {
-      column,
-      total: Number(s.n),
-      zeroCount: Number(s.zero),
-      binned: Number(s.n) > maxPoints,
-      points: [],
-      front: front.map((f) => ({ ...f, params: params.get(f.trialId) ?? {} })),
-    };
-    if (Number(s.n) === 0) return result;
-    if (!result.binned) {
-      const { rows } = await this.pool.query<{ id: string; x: number; v: number }>(
-        `SELECT id, x, v FROM (${base}) t WHERE v IS NOT NULL AND x > 0 ORDER BY x, ordinal`,
-        [sweepId, metric],
-      );
-      result.points = rows.map((r) => [Number(r.x), Number(r.v), r.id]);
-      return result;
-    }
-    const lo = Number(s.lo);
-    const span = Number(s.hi) - lo || 1;
-    const exactX = Number(s.dx) <= 400;
-    const { rows } = await this.pool.query<{ x: number; y: number; n: number }>(
-      `SELECT ${exactX ? 'x' : 'exp(avg(ln(x)))'} AS x, avg(v) AS y, count(*)::int AS n
-         FROM (${base}) t WHERE v IS NOT NULL AND x > 0
-        GROUP BY ${exactX ? 'x' : 'round(ln(x) * 40)'}, least(floor((v - $3::float8) / $4::float8 * 100), 99)`,
-      [sweepId, metric, lo, span],
-    );
-    result.points = rows.map((r) => [Number(r.x), Number(r.y), Number(r.n)]);
-    return result;
-  }
-
-  /**
-   * The metric against one parameter, one line per config (params without seed and without x),
-   * replicates pooled: the `limit` configs with the best value anywhere on their line.
-   */
-  async series(sweepId: string, metric: string, x: ParamPath, maximize: boolean, limit = 8): Promise<Series> {
-    const { rows } = await this.pool.query(
-      `WITH t AS (
-         SELECT (params #- $3::text[]) - 'seed' AS config, params #>> $3::text[] AS x, ${METRIC(2)} AS v
+  async paramCountScatters(sweepId: string, metric: string, o: { maximize: boolean; maxPoints?: number }): Promise<Record<ParamCountColumn, Scatter> & { top: string[] }> {
+    // Raw points or bins is decided inside the query (by the count in s), so nothing has to be
+    // read first: both branches are there, and only one returns rows.
+    const perColumn = (col: 'a' | 'e', name: ParamCountColumn) => [
+      `SELECT 'bin' AS kind, '${name}' AS col, CASE WHEN min(${col}) = max(${col}) THEN min(${col}) ELSE exp(avg(ln(${col}))) END AS x,
+              avg(v) AS y, count(*)::int AS n, NULL::uuid AS id, NULL::int AS ordinal
+         FROM t CROSS JOIN s WHERE s.n > $3::int AND ${col} > 0 AND v IS NOT NULL
+        GROUP BY round(ln(${col}) * 40), least(greatest(floor((v - s.lo) / s.span * 50), 0), 49)`,
+      `SELECT 'point', '${name}', ${col}, v, 1, id, ordinal FROM t CROSS JOIN s WHERE s.n <= $3::int AND ${col} > 0 AND v IS NOT NULL`,
+      `SELECT 'zero', '${name}', 0, 0, count(v)::int, NULL, NULL FROM t WHERE ${col} <= 0`,
+      // The best value at each count by hashing, then its first trial: no sort of the whole sweep.
+      `(SELECT DISTINCT ON (t.${col}) 'best', '${name}', t.${col}, t.v, 1, t.id, t.ordinal
+          FROM t JOIN (SELECT ${col} AS x, ${o.maximize ? 'max' : 'min'}(v) AS v FROM t WHERE ${col} > 0 GROUP BY ${col}) b ON t.${col} = b.x AND t.v = b.v
+         ORDER BY t.${col}, t.ordinal)`,
+    ];
+    const rows = await this.heavy<{ kind: 'bin' | 'point' | 'zero' | 'best' | 'top' | 'count'; col: ParamCountColumn; x: number; y: number; n: number; id: string | null; ordinal: number | null }>(
+      `WITH t AS MATERIALIZED (
+         SELECT id, ordinal, trainable_params::float8 AS a, effective_params::float8 AS e, ${METRIC(2)} AS v
            FROM trial WHERE sweep_id = $1::uuid AND status = 'succeeded'),
-       g AS (
-         SELECT config, x, count(*)::int AS n, avg(v) AS mean, stddev_samp(v) AS std, min(v) AS min, max(v) AS max
-           FROM t WHERE v IS NOT NULL GROUP BY config, x),
-       c AS (
-         SELECT config, ${maximize ? 'max' : 'min'}(mean) AS best, count(*) OVER () AS total
-           FROM g GROUP BY config ORDER BY best ${maximize ? 'DESC' : 'ASC'} LIMIT $4::int)
-       SELECT c.config, c.best, c.total::int AS total, g.x, g.n, g.mean, g.std, g.min, g.max
-         FROM c JOIN g ON g.config = c.config
-        ORDER BY c.best ${maximize ? 'DESC' : 'ASC'}, c.config::text`,
-      [sweepId, metric, x, limit],
+       s AS (SELECT count(v)::int AS n, min(v) AS lo, coalesce(nullif(max(v) - min(v), 0), 1) AS span FROM t)
+       ${[...perColumn('a', 'trainable'), ...perColumn('e', 'effective')].join('\n       UNION ALL ')}
+       UNION ALL
+       (SELECT 'top', 'trainable', a, v, 1, id, ordinal FROM t WHERE v IS NOT NULL ORDER BY v ${o.maximize ? 'DESC' : 'ASC'}, ordinal LIMIT ${TOP_TRIALS})
+       UNION ALL
+       SELECT 'count', 'trainable', 0, 0, n, NULL, NULL FROM s`,
+      [sweepId, metric, o.maxPoints ?? 4000],
     );
-    const lines = new Map<string, SeriesLine>();
-    let configs = 0;
-    for (const r of rows) {
-      configs = Number(r.total);
-      const key = JSON.stringify(r.config);
-      let line = lines.get(key);
-      if (!line) lines.set(key, (line = { config: r.config as JsonObject, points: [] }));
-      line.points.push({ x: r.x as string | null, ...stats(r) });
-    }
-    for (const line of lines.values()) line.points.sort((a, b) => compareFacetValues(a.x, b.x));
-    return { configs, lines: [...lines.values()] };
-  }
-
-  /** Configs (seed replicates grouped by group_hash) ranked by their mean, best first. */
-  async replicates(sweepId: string, metric: string, maximize: boolean, limit = 20, offset = 0): Promise<ReplicatePage> {
-    const { rows } = await this.pool.query(
-      `WITH g AS (
-         SELECT group_hash, count(*)::int AS n, avg(v) AS mean, stddev_samp(v) AS std, min(v) AS min, max(v) AS max,
-                min(id::text) AS rep, (array_agg(v ORDER BY seed))[1:50] AS vals, count(*) OVER () AS total
-           FROM (SELECT id, group_hash, seed, ${METRIC(2)} AS v FROM trial WHERE sweep_id = $1::uuid AND status = 'succeeded') t
-          WHERE v IS NOT NULL
-          GROUP BY group_hash
-          ORDER BY mean ${maximize ? 'DESC' : 'ASC'}, group_hash
-          LIMIT $3::int OFFSET $4::int)
-       SELECT g.*, g.total::int AS total_configs, tr.params - 'seed' AS params
-         FROM g JOIN trial tr ON tr.id = g.rep::uuid
-        ORDER BY g.mean ${maximize ? 'DESC' : 'ASC'}, g.group_hash`,
-      [sweepId, metric, limit, offset],
-    );
-    let total = Number(rows[0]?.total_configs ?? 0);
-    if (rows.length === 0 && offset > 0) {
-      const { rows: c } = await this.pool.query<{ n: number }>(
-        `SELECT count(DISTINCT group_hash)::int AS n FROM trial WHERE sweep_id = $1::uuid AND status = 'succeeded' AND jsonb_typeof(metrics->$2) = 'number'`,
-        [sweepId, metric],
-      );
-      total = Number(c[0]?.n ?? 0);
-    }
-    return {
-      total,
-      items: rows.map((r) => ({
-        groupHash: r.group_hash as string,
-        params: r.params as JsonObject,
-        trialId: r.rep as string,
-        values: (r.vals as unknown[]).map(Number),
-        ...stats(r),
-      })),
+    const binned = rows.some((r) => r.kind === 'count' && Number(r.n) > (o.maxPoints ?? 4000));
+    const out: Record<ParamCountColumn, Scatter> = {
+      trainable: { column: 'trainable', total: 0, zeroCount: 0, binned, points: [], front: [] },
+      effective: { column: 'effective', total: 0, zeroCount: 0, binned, points: [], front: [] },
     };
+    const best: Record<ParamCountColumn, { x: number; y: number; trialId: string; ordinal: number }[]> = { trainable: [], effective: [] };
+    const top: { id: string; v: number; ordinal: number }[] = [];
+    for (const r of rows) {
+      const s = out[r.col];
+      if (r.kind === 'count') continue;
+      if (r.kind === 'top') top.push({ id: r.id!, v: Number(r.y), ordinal: Number(r.ordinal) });
+      else if (r.kind === 'zero') s.zeroCount = Number(r.n);
+      else if (r.kind === 'best') best[r.col].push({ x: Number(r.x), y: Number(r.y), trialId: r.id!, ordinal: Number(r.ordinal) });
+      else {
+        s.points.push(r.kind === 'bin' ? [Number(r.x), Number(r.y), Number(r.n)] : [Number(r.x), Number(r.y), r.id!]);
+        s.total += Number(r.n);
+      }
+    }
+    const fronts = { trainable: paretoFront(best.trainable, o.maximize), effective: paretoFront(best.effective, o.maximize) };
+    const ids = [...new Set([...fronts.trainable, ...fronts.effective].map((f) => f.trialId))];
+    const params = new Map<string, JsonObject>();
+    if (ids.length > 0) {
+      const { rows: p } = await this.pool.query<{ id: string; params: JsonObject }>(`SELECT id, params FROM trial WHERE id = ANY($1::uuid[])`, [ids]);
+      for (const r of p) params.set(r.id, r.params);
+    }
+    for (const col of ['trainable', 'effective'] as const) {
+      out[col].points.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+      out[col].front = fronts[col].map((f) => ({ ...f, params: params.get(f.trialId) ?? {} }));
+    }
+    top.sort((a, b) => (o.maximize ? b.v - a.v : a.v - b.v) || a.ordinal - b.ordinal);
+    return { ...out, top: top.map((t) => t.id) };
   }
 
   /** Ids of the `n` best succeeded trials by the metric. */
@@ -461,14 +392,18 @@ export class AggregateRepository {
     return out;
   }
 
-  /** What the aggregates need to know of a sweep; null when there is no such sweep. */
-  async sweepMeta(sweepId: string): Promise<{ name: string; metric: string; maximize: boolean; trialCount: number } | null> {
-    const { rows } = await this.pool.query<{ name: string; metric: string; maximize: boolean; trial_count: number }>(
-      `SELECT name, metric, maximize, trial_count FROM sweep WHERE id = $1::uuid`,
+  /**
+   * What the aggregates need to know of a sweep; null when there is no such sweep. `updatedAt`
+   * moves whenever a trial's state changes (the dispatchers refresh the sweep's status after each
+   * result, and cancel and retry touch it), so it keys caches of anything computed from results.
+   */
+  async sweepMeta(sweepId: string): Promise<{ name: string; metric: string; maximize: boolean; trialCount: number; updatedAt: string } | null> {
+    const { rows } = await this.pool.query<{ name: string; metric: string; maximize: boolean; trial_count: number; updated: string }>(
+      `SELECT name, metric, maximize, trial_count, (extract(epoch FROM updated_at) * 1000)::bigint::text AS updated FROM sweep WHERE id = $1::uuid`,
       [sweepId],
     );
     const r = rows[0];
-    return r ? { name: r.name, metric: r.metric, maximize: r.maximize, trialCount: Number(r.trial_count) } : null;
+    return r ? { name: r.name, metric: r.metric, maximize: r.maximize, trialCount: Number(r.trial_count), updatedAt: r.updated } : null;
   }
 
   /** A trial's adapter with what names its file; null when there is no such trial. */

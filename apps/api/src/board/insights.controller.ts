@@ -50,11 +50,16 @@ export class InsightsController {
   }
 
   @Get('sweeps/:id/aggregate')
-  @ApiOperation({ summary: 'The metric grouped by x (and y): mean, std, n, 95% CI per cell, over succeeded trials. ?x=params.adapter.rank&y=params.adapter.layers&metric=acc' })
+  @ApiOperation({
+    summary:
+      'The metric grouped by x (and y), seeds pooled: mean, std, n, configs, 95% CI per cell, over succeeded trials. ' +
+      '?x=params.adapter.layers&y=params.adapter.rank&metric=acc; without x the server picks the axes',
+  })
   aggregate(@Param('id', ParseUUIDPipe) id: string, @Query() q: Record<string, unknown>) {
     const x = paramPath(q, 'x');
-    if (!x) throw new BadRequestException({ message: 'x: required (a parameter path such as params.adapter.rank)', issues: [{ path: 'x', message: 'required' }] });
-    return this.insights.grid(id, metricName(q, '') || undefined, x, paramPath(q, 'y'));
+    const y = paramPath(q, 'y');
+    if (y && !x) throw new BadRequestException({ message: 'y: needs x', issues: [{ path: 'y', message: 'needs x' }] });
+    return this.insights.grid(id, metricName(q, '') || undefined, x, y);
   }
 
   @Get('sweeps/:id/pareto')
@@ -64,9 +69,9 @@ export class InsightsController {
   }
 
   @Get('sweeps/:id/series')
-  @ApiOperation({ summary: 'The metric against one parameter (default params.prune.threshold), one line per config, seeds pooled: the pruning curve' })
+  @ApiOperation({ summary: 'The metric against one parameter ?x= (default params.prune.threshold when varied), one line per config, seeds pooled: the pruning curve' })
   series(@Param('id', ParseUUIDPipe) id: string, @Query() q: Record<string, unknown>) {
-    return this.insights.series(id, metricName(q, '') || undefined, paramPath(q, 'x', 'params.prune.threshold')!, intParam(q, 'limit', 8, 50) || 8);
+    return this.insights.series(id, metricName(q, '') || undefined, paramPath(q, 'x'), intParam(q, 'limit', 8, 50) || 8);
   }
 
   @Get('sweeps/:id/replicates')

@@ -1,0 +1,299 @@
+import { useMemo, useState } from 'preact/hooks';
+import { api, ApiError } from '../api';
+import { curvesOption } from '../charts/options';
+import { Card, Empty, ErrorNote, Select, StatusBadge } from '../components/bits';
+import { Chart } from '../components/chart';
+import { askForToken } from '../components/token-dialog';
+import { adapterNumbers, dateTime, duration, flatten, int, metric as fmt, paramText } from '../format';
+import { useFetch, useThrottledVersion } from '../hooks';
+import { useSweepEvents } from '../live';
+import { Link, paths } from '../router';
+import type { Sweep, TrialDetail } from '../types';
+
+/** Copies text, with a fallback for pages that are not a secure context (plain http on a LAN). */
+async function copyText(text: string): Promise<void> {
+  if (navigator.clipboard && window.isSecureContext) {
+    await navigator.clipboard.writeText(text);
+    return;
+  }
+  const area = document.createElement('textarea');
+  area.value = text;
+  area.setAttribute('readonly', '');
+  area.style.position = 'fixed';
+  area.style.opacity = '0';
+  document.body.appendChild(area);
+  area.select();
+  const ok = document.execCommand('copy');
+  area.remove();
+  if (!ok) throw new Error('the browser refused to copy');
+}
+
+/** One trial: parameters, curve, adapter values, log tail, error, attempts; retry; Try it. */
+export function TrialPage({ id }: { id: string }) {
+  const [version, bump] = useThrottledVersion(1000);
+  const { data: t, error, reload } = useFetch<TrialDetail>(`/trials/${id}`, version);
+  const sweep = useFetch<Sweep>(t ? `/sweeps/${t.sweepId}` : null);
+  useSweepEvents(t?.sweepId ?? null, (e) => {
+    if (e.type === 'trial' && e.trial.id === id) bump();
+  });
+  const [copied, setCopied] = useState('');
+  const [actionError, setActionError] = useState<Error | undefined>(undefined);
+  const [curveMetric, setCurveMetric] = useState('');
+
+  const numbers = useMemo(() => (t ? adapterNumbers(t.adapter) : null), [t]);
+  const curveNames = useMemo(() => [...new Set((t?.curve ?? []).flatMap((p) => Object.keys(p.metrics)))].sort(), [t]);
+  const shownMetric = curveMetric || curveNames.find((n) => n === 'loss') || curveNames[0] || '';
+  const option = useMemo(
+    () => (t && shownMetric ? curvesOption({ chosen: 'given', trials: [{ trialId: t.id, ordinal: t.ordinal, status: t.status, params: t.params, metrics: t.metrics, stored: t.curve.length, points: t.curve }] }, shownMetric) : null),
+    [t, shownMetric],
+  );
+
+  if (error && !t) {
+    return (
+      <div class="page">
+        <h1 tabIndex={-1}>Trial</h1>
+        <ErrorNote error={error} />
+      </div>
+    );
+  }
+  if (!t) {
+    return (
+      <div class="page" data-page="trial" data-state="loading">
+        <h1 tabIndex={-1}>Trial</h1>
+      </div>
+    );
+  }
+
+  const finished = t.status === 'succeeded' || t.status === 'failed' || t.status === 'cancelled';
+  const retry = async () => {
+    setActionError(undefined);
+    try {
+      await api.post(`/trials/${id}/retry`);
+      reload();
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 401) askForToken('Retrying needs the API token.');
+      setActionError(err as Error);
+    }
+  };
+  const copy = async () => {
+    try {
+      await copyText(JSON.stringify(numbers));
+      setCopied(`Copied ${numbers!.length} numbers.`);
+    } catch (err) {
+      setCopied(`Could not copy: ${(err as Error).message}`);
+    }
+  };
+
+  return (
+    <div class="page" data-page="trial" data-state="ready">
+      <div class="page-head">
+        <nav aria-label="Breadcrumb" class="crumbs">
+          <Link href={paths.sweeps()}>Sweeps</Link> / <Link href={paths.sweep(t.sweepId)}>{sweep.data?.name ?? 'sweep'}</Link> /
+        </nav>
+        <div class="title-row">
+          <h1 tabIndex={-1}>Trial #{t.ordinal}</h1>
+          <StatusBadge status={t.status} />
+          <div class="spacer" />
+          {finished ? (
+            <button type="button" class="btn" onClick={retry}>
+              Retry
+            </button>
+          ) : null}
+        </div>
+        <ErrorNote error={actionError} />
+        <dl class="facts">
+          <div>
+            <dt>Seed</dt>
+            <dd>{t.seed}</dd>
+          </div>
+          <div>
+            <dt>Trainable / effective</dt>
+            <dd>
+              {int(t.trainableParams)} / {int(t.effectiveParams)}
+            </dd>
+          </div>
+          <div>
+            <dt>Ran</dt>
+            <dd title={`${dateTime(t.startedAt)} → ${dateTime(t.finishedAt)}`}>
+              {t.startedAt ? duration((t.finishedAt ? new Date(t.finishedAt).getTime() : Date.now()) - new Date(t.startedAt).getTime()) : 'not yet'}
+              {t.trainerId ? <span class="muted small"> on {t.trainerId}</span> : null}
+            </dd>
+          </div>
+          <div>
+            <dt>Attempts</dt>
+            <dd>{t.attempts}</dd>
+          </div>
+        </dl>
+      </div>
+      <div class="grid">
+        <Card title="Result" id="result">
+          {t.metrics && Object.keys(t.metrics).length > 0 ? (
+            <table class="table table-kv" aria-label="Final metrics">
+              <tbody>
+                {Object.entries(t.metrics).map(([k, v]) => (
+                  <tr key={k}>
+                    <th scope="row">{k}</th>
+                    <td class="mono num">{fmt(v)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          ) : (
+            <Empty>No metrics {finished ? 'were reported' : 'yet'}.</Empty>
+          )}
+          {t.error ? (
+            <>
+              <h3>Error</h3>
+              <pre class="log log-error">{t.error}</pre>
+            </>
+          ) : null}
+        </Card>
+        <Card title="Parameters" id="params">
+          <table class="table table-kv" aria-label="Parameters">
+            <tbody>
+              {flatten(t.params)
+                .sort(([a], [b]) => a.localeCompare(b))
+                .map(([k, v]) => (
+                <tr key={k}>
+                  <th scope="row">{k}</th>
+                  <td class="mono">{paramText(v)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </Card>
+        <Card
+          title={numbers ? `Adapter: the ${numbers.length} number${numbers.length === 1 ? '' : 's'}` : 'Adapter'}
+          id="adapter"
+          actions={
+            numbers ? (
+              <>
+                <button type="button" class="btn btn-primary" onClick={copy} data-action="copy-adapter">
+                  Copy numbers
+                </button>
+                <a class="btn" href={`/trials/${id}/adapter`} download>
+                  Download adapter file
+                </a>
+              </>
+            ) : null
+          }
+        >
+          {numbers ? (
+            <>
+              <ol class="numbers" aria-label="Adapter values">
+                {numbers.slice(0, 1000).map((n, i) => (
+                  <li key={i} class="mono">
+                    {n}
+                  </li>
+                ))}
+              </ol>
+              {numbers.length > 1000 ? <p class="muted small">The first 1,000 of {int(numbers.length)} shown; copy or download for all.</p> : null}
+              <p class="muted small" role="status" aria-live="polite">
+                {copied}
+              </p>
+            </>
+          ) : t.adapter !== null && t.adapter !== undefined ? (
+            <pre class="log">{JSON.stringify(t.adapter, null, 2)}</pre>
+          ) : (
+            <Empty>{finished ? 'This trial reported no adapter.' : 'The adapter arrives when the trial succeeds.'}</Empty>
+          )}
+        </Card>
+        <Card title="Learning curve" id="curve" actions={curveNames.length > 1 ? <Select id="trial-curve-metric" label="metric" value={shownMetric} options={curveNames.map((n) => ({ value: n, label: n }))} onChange={setCurveMetric} /> : null}>
+          {option ? <Chart option={option} label={`learning curve (${shownMetric}) of trial #${t.ordinal}`} /> : <Empty>No curve points {finished ? 'were reported' : 'yet'}.</Empty>}
+        </Card>
+        <TryIt trialId={id} hasAdapter={numbers !== null} />
+        <Card title="Log tail" id="log" wide>
+          {t.logTail ? <pre class="log">{t.logTail}</pre> : <Empty>No log lines {finished ? 'were kept' : 'yet'}.</Empty>}
+        </Card>
+        <Card title="Attempts" id="attempts" wide>
+          {t.attemptHistory.length === 0 ? (
+            <Empty>Not started yet.</Empty>
+          ) : (
+            <div class="table-wrap">
+              <table class="table" aria-label="Attempts">
+                <thead>
+                  <tr>
+                    <th scope="col">#</th>
+                    <th scope="col">Trainer</th>
+                    <th scope="col">Started</th>
+                    <th scope="col">Took</th>
+                    <th scope="col">Outcome</th>
+                    <th scope="col">Error</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {t.attemptHistory.map((a) => (
+                    <tr key={a.attempt}>
+                      <td>{a.attempt}</td>
+                      <td>{a.trainerId ?? '—'}</td>
+                      <td>{dateTime(a.startedAt)}</td>
+                      <td>{a.finishedAt ? duration(new Date(a.finishedAt).getTime() - new Date(a.startedAt).getTime()) : '—'}</td>
+                      <td>{a.outcome ? <StatusBadge status={a.outcome} /> : 'running'}</td>
+                      <td class="small">{a.error ?? ''}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )}
+        </Card>
+      </div>
+    </div>
+  );
+}
+
+/**
+ * Try it: the same prompt through the base model and through the base model with this adapter,
+ * side by side. The API answers 501 until trainer nodes have a Generate RPC; the panel says so.
+ */
+function TryIt({ trialId, hasAdapter }: { trialId: string; hasAdapter: boolean }) {
+  const [prompt, setPrompt] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [result, setResult] = useState<{ base: string; adapted: string } | null>(null);
+  const [error, setError] = useState<Error | undefined>(undefined);
+  const run = async (e: Event) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(undefined);
+    try {
+      setResult(await api.post<{ base: string; adapted: string }>(`/trials/${trialId}/try`, { prompt }));
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 401) askForToken('Generating needs the API token.');
+      setError(err as Error);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <Card title="Try it" id="try" wide>
+      <form class="try" onSubmit={run}>
+        <label class="field field-wide" for="try-prompt">
+          <span>Prompt</span>
+          <textarea id="try-prompt" rows={3} value={prompt} onInput={(e) => setPrompt((e.target as HTMLTextAreaElement).value)} placeholder="Q: 17 + 25 = ?" />
+        </label>
+        <button type="submit" class="btn btn-primary" disabled={busy || !hasAdapter || prompt.trim() === ''}>
+          {busy ? 'Generating…' : 'Generate with base and adapter'}
+        </button>
+      </form>
+      <p class="muted small">
+        Runs the prompt on a trainer node that has the base model, without and with this adapter (many adapters can share one batch). Trainer nodes
+        cannot generate yet: until they have a Generate RPC the API answers 501, and this panel says so.
+      </p>
+      {error ? (
+        <p class={`note ${error instanceof ApiError && error.status === 501 ? 'note-info' : 'note-error'}`} role="status">
+          {error.message}
+        </p>
+      ) : null}
+      <div class="try-out">
+        <div>
+          <h3>Base model</h3>
+          <pre class="log">{result?.base ?? ''}</pre>
+        </div>
+        <div>
+          <h3>With this adapter</h3>
+          <pre class="log">{result?.adapted ?? ''}</pre>
+        </div>
+      </div>
+    </Card>
+  );
+}

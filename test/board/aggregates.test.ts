@@ -1,0 +1,156 @@
+/**
+ * The board's aggregates against the rows they summarise: a sweep seeded straight into Postgres,
+ * every figure AggregateRepository (and the API's sweep-cube on top) computes is checked against
+ * the same figure computed here from all the trial rows.
+ */
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AggregateRepository, Database, migrate, paretoFront, type GroupMetric } from '@tinysweep/db';
+import { grid, pool, rankConfigs, series, type ConfigTable } from '../../apps/api/src/board/sweep-cube.js';
+import { seedSweep } from '../../bench/board/seed-sweep.mjs';
+import { startTestPostgres, type TestPostgres } from '../support/postgres.js';
+
+interface Row {
+  id: string;
+  ordinal: number;
+  group_hash: string;
+  seed: number;
+  status: string;
+  layers: string;
+  rank: string;
+  threshold: string;
+  acc: number | null;
+  trainable: number | null;
+  effective: number | null;
+}
+
+const mean = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
+
+describe('AggregateRepository on a seeded sweep', () => {
+  let tpg: TestPostgres;
+  let db: Database;
+  let agg: AggregateRepository;
+  let sweepId: string;
+  let rows: Row[];
+  let ok: Row[];
+  let table: ConfigTable;
+  let metrics: Map<string, GroupMetric>;
+
+  beforeAll(async () => {
+    tpg = await startTestPostgres();
+    const url = await tpg.freshDatabase('board');
+    await migrate(url);
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    ({ sweepId } = await seedSweep(client, { trials: 3000, seeds: 3, steps: 12 }));
+    rows = (
+      await client.query<Row>(
+        `SELECT id, ordinal, group_hash, seed, status::text, params #>> '{adapter,layers}' AS layers, params #>> '{adapter,rank}' AS rank,
+                params #>> '{prune,threshold}' AS threshold, (metrics->>'accuracy')::float8 AS acc, trainable_params AS trainable, effective_params AS effective
+           FROM trial WHERE sweep_id = $1`,
+        [sweepId],
+      )
+    ).rows;
+    await client.end();
+    ok = rows.filter((r) => r.status === 'succeeded' && r.acc !== null);
+    db = new Database(url);
+    agg = new AggregateRepository(db);
+    const paths = (await agg.paramPaths(sweepId)).filter((p) => p.join('.') !== 'seed');
+    table = { paths: paths.map((p) => p.join('.')), groups: await agg.groupKeys(sweepId, paths), seeds: await agg.seedCounts(sweepId) };
+    metrics = new Map((await agg.groupMetrics(sweepId, 'accuracy')).map((g) => [g.groupHash, g]));
+  }, 120_000);
+
+  afterAll(async () => {
+    await db?.close();
+    await tpg?.stop();
+  });
+
+  it('finds the parameter paths and one row per config with its trial count', () => {
+    expect(table.paths).toEqual(['adapter.layers', 'adapter.modules', 'adapter.rank', 'adapter.tie.mode', 'adapter.tie.n', 'adapter.u', 'optimizer.kind', 'optimizer.lr', 'prune.threshold']);
+    expect(table.groups).toHaveLength(new Set(rows.map((r) => r.group_hash)).size);
+    expect(table.groups.reduce((s, g) => s + g.trials, 0)).toBe(3000);
+    expect(table.seeds).toEqual([1, 2, 3].map((s) => ({ value: String(s), count: 1000 })));
+    const layersAt = table.paths.indexOf('adapter.layers');
+    const one = rows[0]!;
+    expect(table.groups.find((g) => g.groupHash === one.group_hash)!.keys[layersAt]).toBe(one.layers);
+  });
+
+  it('summarises each config over its succeeded seeds', () => {
+    expect(metrics.size).toBe(new Set(ok.map((r) => r.group_hash)).size);
+    for (const [hash, g] of [...metrics].slice(0, 50)) {
+      const values = ok.filter((r) => r.group_hash === hash).map((r) => r.acc!);
+      expect(g.n).toBe(values.length);
+      expect(g.mean).toBeCloseTo(mean(values), 10);
+      expect(g.m2).toBeCloseTo(values.reduce((s, v) => s + (v - mean(values)) ** 2, 0), 10);
+      expect(g.min).toBe(Math.min(...values));
+      expect(g.max).toBe(Math.max(...values));
+    }
+  });
+
+  it('pools a heatmap cell exactly as all its trials would', () => {
+    const cells = grid(table, metrics, table.paths.indexOf('adapter.layers'), table.paths.indexOf('adapter.rank'));
+    const cell = cells.find((c) => c.x === 'all' && c.y === '2')!;
+    const values = ok.filter((r) => r.layers === 'all' && r.rank === '2').map((r) => r.acc!);
+    expect(cell.n).toBe(values.length);
+    expect(cell.mean).toBeCloseTo(mean(values), 10);
+    expect(cell.std).toBeCloseTo(Math.sqrt(values.reduce((s, v) => s + (v - mean(values)) ** 2, 0) / (values.length - 1)), 10);
+    expect(cells.reduce((s, c) => s + c.n, 0)).toBe(ok.length);
+  });
+
+  it('draws pruning lines and ranks replicates from the same configs', () => {
+    const s = series(table, metrics, table.paths.indexOf('prune.threshold'), true, 4);
+    expect(s.lines).toHaveLength(4);
+    for (const line of s.lines) expect(line.points.map((p) => p.x)).toEqual([...line.points.map((p) => p.x)].sort((a, b) => Number(a) - Number(b)));
+    const ranked = rankConfigs(table, metrics, true, 5, 0);
+    const best = [...metrics.values()].sort((a, b) => b.mean - a.mean)[0]!;
+    expect(ranked.items[0]!.groupHash).toBe(best.groupHash);
+    expect(ranked.items[0]!.mean).toBe(pool([best])!.mean);
+  });
+
+  it('plots parameter counts with the exact Pareto front, raw or binned', async () => {
+    const raw = await agg.paramCountScatters(sweepId, 'accuracy', { maximize: true });
+    const binned = await agg.paramCountScatters(sweepId, 'accuracy', { maximize: true, maxPoints: 100 });
+    for (const [col, key] of [
+      ['trainable', 'trainable'],
+      ['effective', 'effective'],
+    ] as const) {
+      const points = ok.filter((r) => (r[key] ?? 0) > 0).map((r) => ({ x: r[key]!, y: r.acc! }));
+      const front = paretoFront(points, true);
+      expect(raw[col].binned).toBe(false);
+      expect(raw[col].points).toHaveLength(points.length);
+      expect(raw[col].front.map((f) => [f.x, f.y])).toEqual(front.map((f) => [f.x, f.y]));
+      expect(binned[col].binned).toBe(true);
+      expect(binned[col].total).toBe(points.length);
+      expect(binned[col].points.length).toBeLessThan(points.length);
+      expect(binned[col].front.map((f) => [f.x, f.y])).toEqual(front.map((f) => [f.x, f.y]));
+      for (const f of binned[col].front) {
+        const trial = rows.find((r) => r.id === f.trialId)!;
+        expect([trial[key], trial.acc]).toEqual([f.x, f.y]);
+        expect(f.params).toHaveProperty('adapter');
+      }
+    }
+  });
+
+  it('finds the best trials and thins their curves', async () => {
+    const top = await agg.topTrials(sweepId, 'accuracy', true, 3);
+    expect(top).toEqual([...ok].sort((a, b) => b.acc! - a.acc! || a.ordinal - b.ordinal).slice(0, 3).map((r) => r.id));
+    const scatters = await agg.paramCountScatters(sweepId, 'accuracy', { maximize: true });
+    expect(scatters.top.slice(0, 3)).toEqual(top);
+    const [full] = await agg.curves(sweepId, [top[0]!]);
+    expect(full!.points.map((p) => p.step)).toEqual(Array.from({ length: 12 }, (_, i) => (i + 1) * 25));
+    const [thin] = await agg.curves(sweepId, [top[0]!], 4);
+    expect(thin!.stored).toBe(12);
+    expect(thin!.points.map((p) => p.step)).toEqual([25, 100, 175, 250, 300]);
+    const values = await agg.groupTrialValues(sweepId, 'accuracy', [ok[0]!.group_hash]);
+    expect(values.map((v) => v.value)).toEqual(ok.filter((r) => r.group_hash === ok[0]!.group_hash).sort((a, b) => a.seed - b.seed).map((r) => r.acc));
+  });
+
+  it('names metrics and reads a sweep and an adapter', async () => {
+    expect(await agg.metricNames(sweepId)).toEqual({ metrics: ['accuracy', 'loss'], curveMetrics: ['loss'] });
+    expect(await agg.sweepMeta(sweepId)).toMatchObject({ metric: 'accuracy', maximize: true, trialCount: 3000 });
+    expect(await agg.sweepMeta('00000000-0000-0000-0000-000000000000')).toBeNull();
+    const a = await agg.trialAdapter(ok[0]!.id);
+    expect(a?.adapter).toHaveProperty('v');
+    expect((await agg.schedulesOf([sweepId])).size).toBe(0);
+  });
+});

@@ -1,0 +1,87 @@
+/**
+ * Debian's Chromium driven by playwright-core, for the board's browser tests and benchmark.
+ *
+ *   ensureChromium()            installs it with apt-get when missing (as root), else throws the command
+ *   launchBoardBrowser(opts)    a fresh headless browser context with its own --user-data-dir
+ */
+/* global window */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+
+export const CHROMIUM = '/usr/bin/chromium';
+export const INSTALL_COMMAND = 'apt-get install -y chromium';
+export const CHROMIUM_FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+/** Installs Debian's chromium when it is missing; returns its path. */
+export function ensureChromium(log = (m) => console.log(m)) {
+  if (existsSync(CHROMIUM)) return CHROMIUM;
+  if (process.getuid?.() !== 0) throw new Error(`chromium is not installed; run: sudo ${INSTALL_COMMAND}`);
+  const apt = (args) => spawnSync('apt-get', args, { encoding: 'utf8', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' }, maxBuffer: 64 * 1024 * 1024 });
+  log(`chromium: missing; running ${INSTALL_COMMAND}`);
+  let r = apt(['install', '-y', 'chromium']);
+  if (r.status !== 0) {
+    log('chromium: install failed; running apt-get update first');
+    apt(['update']);
+    r = apt(['install', '-y', 'chromium']);
+  }
+  if (r.status !== 0 || !existsSync(CHROMIUM)) throw new Error(`installing chromium failed:\n${`${r.stdout}${r.stderr}`.trim().split('\n').slice(-10).join('\n')}`);
+  return CHROMIUM;
+}
+
+/**
+ * A headless Chromium with a fresh profile. Returns { context, close }; close() also removes the
+ * profile folder.
+ * @param {{ viewport?: { width: number, height: number }, colorScheme?: 'light' | 'dark', permissions?: string[] }} [opts]
+ */
+export async function launchBoardBrowser(opts = {}) {
+  const profile = mkdtempSync(join(tmpdir(), 'tinysweep-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: ensureChromium(),
+    headless: true,
+    args: CHROMIUM_FLAGS,
+    viewport: opts.viewport ?? { width: 1280, height: 800 },
+    colorScheme: opts.colorScheme ?? 'light',
+    permissions: opts.permissions ?? [],
+  });
+  return {
+    context,
+    close: async () => {
+      await context.close().catch(() => undefined);
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * Collects what a page reports as errors: console errors, uncaught exceptions, failed requests.
+ * `allow` lists patterns of messages a test provoked on purpose (a 401 it wants to see).
+ */
+export function watchErrors(page) {
+  const errors = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(`console: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+  return {
+    errors,
+    unexpected: (allow = []) => errors.filter((e) => !allow.some((re) => re.test(e))),
+  };
+}
+
+/** Resolves when the board page (`[data-page=name]`) reports data-state=ready and no request is out. */
+export async function waitForBoard(page, name, timeout = 30_000) {
+  await page.waitForSelector(`[data-page="${name}"][data-state="ready"]`, { timeout });
+  await page.waitForFunction(() => (window.__boardInflight?.() ?? 0) === 0, undefined, { timeout });
+}
