@@ -84,7 +84,7 @@ if (submitted.status !== 0) {
   const watched = tinysweep('watch', id);
   console.log('\n▶ best configs');
   tinysweep('results', id, '--limit', '8');
-  console.log(`\n  board:   ${api}/  (the results board arrives with issue 5; until then: ${api}/sweeps/${id}/trials)`);
+  console.log(`\n  board:   ${api}/board/sweeps/${id}   (all sweeps: ${api}/)`);
   console.log(`  API:     ${api}/docs   (OpenAPI)`);
   console.log(`  results: node apps/cli/bin/tinysweep.js --api ${api} results ${id} --format csv`);
   if (values.exit || watched !== 0) stop(watched ?? 1);
