@@ -6,20 +6,13 @@
  *   const eps = gaussianVector(streamSeed(NoiseDomain.Es, seed, generation, member), dim); // [dim]
  *
  * Why hand-written: Math.random cannot be seeded. The generator is sfc32 (Chris Doty-Humphrey's Small
- * Fast Counting generator, 128-bit state, passes PractRand), the same ten lines as libs/spec's random
- * search uses; keys are combined with MurmurHash3's 32-bit word mixing, so neighbouring keys
+ * Fast Counting generator, 128-bit state, passes PractRand), libs/tinylora's createRng; keys are combined with MurmurHash3's 32-bit word mixing, so neighbouring keys
  * (member 7 and 8, generation 99 and 100) give unrelated streams. Gaussians come from Box–Muller.
  * Reproducibility holds bit for bit within one JavaScript engine (V8 computes Math.log/cos/sin
  * with its own fdlibm port, identical on every platform).
  */
 
-/** A deterministic random stream. */
-export interface Rng {
-  /** A float in [0, 1) with 53 random bits. */
-  next(): number;
-  /** A uniform 32-bit unsigned integer. */
-  u32(): number;
-}
+import { createRng } from '@tinysweep/tinylora';
 
 /**
  * Domain tags mixed into every stream seed, so the streams for different purposes never coincide
@@ -33,33 +26,9 @@ export enum NoiseDomain {
   Arithmetic = 0x41520005,
 }
 
-/** sfc32 seeded from a 32-bit integer (splitmix32 expands the seed into the 128-bit state). */
-export function createRng(seed: number): Rng {
-  let s = seed >>> 0;
-  const splitmix32 = (): number => {
-    s = (s + 0x9e3779b9) | 0;
-    let z = s;
-    z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
-    z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
-    return (z ^ (z >>> 16)) >>> 0;
-  };
-  let a = splitmix32();
-  let b = splitmix32();
-  let c = splitmix32();
-  let d = 1; // the counter
-  const u32 = (): number => {
-    const t = (((a + b) | 0) + d) | 0;
-    d = (d + 1) | 0;
-    a = b ^ (b >>> 9);
-    b = (c + (c << 3)) | 0;
-    c = (c << 21) | (c >>> 11);
-    c = (c + t) | 0;
-    return t >>> 0;
-  };
-  for (let i = 0; i < 12; i++) u32(); // mix the seed in
-  const next = (): number => ((u32() >>> 5) * 67_108_864 + (u32() >>> 6)) / 9_007_199_254_740_992;
-  return { next, u32 };
-}
+// The generator itself (sfc32 seeded by splitmix32) is libs/tinylora's: one implementation for
+// every stream the engine and the adapter math derive from seeds.
+export { createRng, type Rng } from '@tinysweep/tinylora';
 
 /**
  * One 32-bit seed from several integer keys (each in [0, 2³²)), by MurmurHash3_x86_32 over the

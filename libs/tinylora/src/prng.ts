@@ -17,6 +17,8 @@
 export interface Rng {
   /** A float in [0, 1) with 53 random bits. */
   next(): number;
+  /** A uniform 32-bit unsigned integer. */
+  u32(): number;
   /** A standard normal draw (mean 0, variance 1). */
   normal(): number;
 }
@@ -73,5 +75,5 @@ export function createRng(seed: number): Rng {
     hasSpare = true;
     return radius * Math.cos(angle);
   };
-  return { next, normal };
+  return { next, u32, normal };
 }
