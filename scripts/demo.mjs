@@ -82,8 +82,9 @@ if (submitted.status !== 0) {
 } else {
   const { id } = JSON.parse(submitted.stdout);
   const watched = tinysweep('watch', id);
-  console.log('\n▶ best configs');
-  tinysweep('results', id, '--limit', '8');
+  // watch ended with the best trials (score, trainable and effective params); configs pools the seeds
+  console.log('\n▶ best configs (seeds as replicates: mean and 95% CI over seeds)');
+  tinysweep('configs', id);
   console.log(`\n  board:   ${api}/board/sweeps/${id}   (all sweeps: ${api}/)`);
   console.log(`  API:     ${api}/docs   (OpenAPI)`);
   console.log(`  results: node apps/cli/bin/tinysweep.js --api ${api} results ${id} --format csv`);

@@ -1,15 +1,31 @@
+export interface ApiRequestTiming {
+  /** Path and query, the sweep id replaced by `:id`. */
+  path: string;
+  /** Ms since navigation start: asked for, sent, first byte, done. */
+  at: number;
+  sent: number;
+  ttfb: number;
+  end: number;
+}
+
+export declare function median(xs: number[]): number;
+
 export declare function measureSweepPage(o: {
   apiUrl: string;
   sweepId: string;
+  freshSweepIds?: string[];
   warmupSweepId?: string;
   opens?: number;
   pages?: number;
   timeoutMs?: number;
   log?: (m: string) => void;
 }): Promise<{
-  opens: number[];
+  first_opens: number[];
   first_open_ms: number;
+  repeat_opens: number[];
   sweep_page_ms: number;
+  first_requests: ApiRequestTiming[][];
+  repeat_requests: ApiRequestTiming[][];
   table_pages: number[];
   table_page_ms: number;
   sort_ms: number;
@@ -17,3 +33,5 @@ export declare function measureSweepPage(o: {
   canvases: number;
   errors: string[];
 }>;
+
+export declare function requestMedians(loads: ApiRequestTiming[][]): (Omit<ApiRequestTiming, 'path'> & { path: string; count: number })[];

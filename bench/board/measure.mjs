@@ -3,10 +3,19 @@
  * Opens a sweep's board page in Chromium and times it, the way a person meets it: a fresh page
  * load until every section (summary, table, six plots) has its data drawn; then the table's next
  * page until its rows are shown. Shared by bench/board/run.mjs and test/board/scale.test.ts.
+ *
+ * Two kinds of load are timed apart:
+ *   first load   a sweep the API has not served yet (no cached config table, passes or answers):
+ *                each of `freshSweepIds` is opened once, and `sweepId` when it is not among them;
+ *   repeat load  `sweepId` opened again (`opens` times) once it has been opened: what the API
+ *                keeps (until the sweep changes) is reused.
+ * For each first load the page's own resource timings say when each API request was sent, how
+ * long it waited for a connection, how long the server took (to the first byte) and when it was
+ * done, so a slow first load can be traced to its endpoint.
  */
 import { launchBoardBrowser, waitForBoard, watchErrors } from '../../test/board/support/chromium.mjs';
 
-const median = (xs) => {
+export const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length === 0 ? NaN : s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
@@ -27,10 +36,34 @@ async function openedAfter(page, timeout, watch) {
 }
 
 /**
- * @param {{ apiUrl: string, sweepId: string, warmupSweepId?: string, opens?: number, pages?: number, timeoutMs?: number, log?: (m: string) => void }} o
- * @returns {Promise<{ opens: number[], first_open_ms: number, sweep_page_ms: number, table_pages: number[], table_page_ms: number, sort_ms: number, dom_nodes: number, canvases: number, errors: string[] }>}
+ * The page's API requests so far: path (the sweep id replaced by `:id`), and in ms since
+ * navigation start when it was asked for (`at`), sent (`sent`, later when the browser's six
+ * connections per host were busy), answered (`ttfb`: the first byte) and done (`end`).
  */
-export async function measureSweepPage({ apiUrl, sweepId, warmupSweepId, opens = 5, pages = 5, timeoutMs = 60_000, log = () => {} }) {
+function apiRequests(page, sweepId) {
+  return page.evaluate(
+    (id) =>
+      performance
+        .getEntriesByType('resource')
+        .filter((e) => e.initiatorType === 'fetch' || e.initiatorType === 'xmlhttprequest')
+        .map((e) => {
+          const u = new URL(e.name);
+          return {
+            path: `${u.pathname.replace(id, ':id')}${u.search}`,
+            at: Math.round(e.startTime),
+            sent: Math.round(e.requestStart || e.startTime),
+            ttfb: Math.round(e.responseStart || e.responseEnd),
+            end: Math.round(e.responseEnd),
+          };
+        }),
+    sweepId,
+  );
+}
+
+/**
+ * @param {{ apiUrl: string, sweepId: string, freshSweepIds?: string[], warmupSweepId?: string, opens?: number, pages?: number, timeoutMs?: number, log?: (m: string) => void }} o
+ */
+export async function measureSweepPage({ apiUrl, sweepId, freshSweepIds = [], warmupSweepId, opens = 5, pages = 5, timeoutMs = 60_000, log = () => {} }) {
   const browser = await launchBoardBrowser();
   try {
     const page = await browser.context.newPage();
@@ -40,14 +73,24 @@ export async function measureSweepPage({ apiUrl, sweepId, warmupSweepId, opens =
       await page.goto(`${apiUrl}/board/sweeps/${warmupSweepId}`, { waitUntil: 'commit' });
       await openedAfter(page, timeoutMs, watch);
     }
-    const url = `${apiUrl}/board/sweeps/${sweepId}`;
-    const openTimes = [];
-    for (let i = 0; i < opens; i++) {
+    const open = async (id) => {
       await page.goto('about:blank');
-      await page.goto(url, { waitUntil: 'commit' });
-      const ms = await openedAfter(page, timeoutMs, watch);
-      openTimes.push(Math.round(ms));
-      log(`open ${i + 1}: ${Math.round(ms)} ms${i === 0 ? " (this sweep's API caches cold)" : ''}`);
+      await page.goto(`${apiUrl}/board/sweeps/${id}`, { waitUntil: 'commit' });
+      const ms = Math.round(await openedAfter(page, timeoutMs, watch));
+      return { ms, requests: await apiRequests(page, id) };
+    };
+
+    const firsts = [];
+    for (const id of [...freshSweepIds, ...(freshSweepIds.includes(sweepId) ? [] : [sweepId])]) {
+      const r = await open(id);
+      firsts.push(r);
+      log(`first load ${firsts.length} (sweep ${id.slice(0, 8)}): ${r.ms} ms`);
+    }
+    const repeats = [];
+    for (let i = 0; i < opens; i++) {
+      const r = await open(sweepId);
+      repeats.push(r);
+      log(`repeat load ${i + 1} (sweep ${sweepId.slice(0, 8)}): ${r.ms} ms`);
     }
     const domNodes = await page.evaluate(() => document.querySelectorAll('*').length);
     const canvases = await page.evaluate(() => document.querySelectorAll('.chart canvas').length);
@@ -71,10 +114,16 @@ export async function measureSweepPage({ apiUrl, sweepId, warmupSweepId, opens =
     const sortMs = Math.round(performance.now() - t0);
     log(`sort by metric: ${sortMs} ms`);
 
+    const firstOpens = firsts.map((f) => f.ms);
     return {
-      opens: openTimes,
-      first_open_ms: openTimes[0],
-      sweep_page_ms: Math.round(median(openTimes)),
+      first_opens: firstOpens,
+      /** Median of the first loads. */
+      first_open_ms: Math.round(median(firstOpens)),
+      repeat_opens: repeats.map((r) => r.ms),
+      /** Median of the repeat loads. */
+      sweep_page_ms: Math.round(median(repeats.map((r) => r.ms))),
+      first_requests: firsts.map((f) => f.requests),
+      repeat_requests: repeats.map((r) => r.requests),
       table_pages: pageTimes,
       table_page_ms: Math.round(median(pageTimes)),
       sort_ms: sortMs,
@@ -85,4 +134,23 @@ export async function measureSweepPage({ apiUrl, sweepId, warmupSweepId, opens =
   } finally {
     await browser.close();
   }
+}
+
+/**
+ * Per endpoint, the median over first loads of when it was asked for, sent, answered and done
+ * (ms since navigation start), slowest done last; for the bench's table.
+ * @param {{ path: string, at: number, sent: number, ttfb: number, end: number }[][]} loads
+ */
+export function requestMedians(loads) {
+  const by = new Map();
+  for (const load of loads) {
+    for (const r of load) {
+      const list = by.get(r.path) ?? [];
+      list.push(r);
+      by.set(r.path, list);
+    }
+  }
+  return [...by]
+    .map(([path, rs]) => ({ path, count: rs.length, ...Object.fromEntries(['at', 'sent', 'ttfb', 'end'].map((k) => [k, Math.round(median(rs.map((r) => r[k])))])) }))
+    .sort((a, b) => a.end - b.end);
 }

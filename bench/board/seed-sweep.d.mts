@@ -1,5 +1,5 @@
 import type pg from 'pg';
 export declare function seedSweep(
   db: pg.Client | pg.Pool,
-  opts?: { trials?: number; seeds?: number; steps?: number; name?: string; noise?: number },
+  opts?: { trials?: number; seeds?: number; steps?: number; name?: string; noise?: number; settled?: boolean },
 ): Promise<{ sweepId: string; trials: number; seconds: number }>;

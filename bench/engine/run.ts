@@ -4,7 +4,7 @@
  * same forward in PyTorch. All in one run, 3–6 minutes depending on the machine's load (plus a
  * one-time apt install of PyTorch).
  *
- *   node scripts/setup.mjs && node bench/engine/run.mjs        (= npm run bench:engine)
+ *   node scripts/setup.mjs && node bench/tsx.mjs bench/engine/run.ts   (= npm run bench:engine)
  *
  * What runs (ORT: intra-op threads = THREADS = 2 everywhere, graph optimisation level "all"):
  *

@@ -1,12 +1,13 @@
 /**
  * The board's aggregates against the rows they summarise: a sweep seeded straight into Postgres,
- * every figure AggregateRepository (and the API's sweep-cube on top) computes is checked against
- * the same figure computed here from all the trial rows.
+ * every figure AggregateRepository's passes (and the API's sweep-cube and config summaries on
+ * top) compute is checked against the same figure computed here from all the trial rows.
  */
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AggregateRepository, Database, migrate, paretoFront, type GroupMetric } from '@tinysweep/db';
-import { grid, pool, rankConfigs, series, type ConfigTable } from '../../apps/api/src/board/sweep-cube.js';
+import { AggregateRepository, Database, migrate, paretoFront, SweepRepository, type ConfigPass, type GroupMetric } from '@tinysweep/db';
+import { compareConfigs, summarise } from '../../apps/api/src/replicates/config-summary.js';
+import { grid, pool, series, type ConfigTable } from '../../apps/api/src/board/sweep-cube.js';
 import { seedSweep } from '../../bench/board/seed-sweep.mjs';
 import { startTestPostgres, type TestPostgres } from '../support/postgres.js';
 
@@ -30,6 +31,8 @@ describe('AggregateRepository on a seeded sweep', () => {
   let tpg: TestPostgres;
   let db: Database;
   let agg: AggregateRepository;
+  let sweeps: SweepRepository;
+  let pass: ConfigPass;
   let sweepId: string;
   let rows: Row[];
   let ok: Row[];
@@ -55,9 +58,12 @@ describe('AggregateRepository on a seeded sweep', () => {
     ok = rows.filter((r) => r.status === 'succeeded' && r.acc !== null);
     db = new Database(url);
     agg = new AggregateRepository(db);
-    const paths = (await agg.paramPaths(sweepId)).filter((p) => p.join('.') !== 'seed');
-    table = { paths: paths.map((p) => p.join('.')), groups: await agg.groupKeys(sweepId, paths), seeds: await agg.seedCounts(sweepId) };
-    metrics = new Map((await agg.groupMetrics(sweepId, 'accuracy')).map((g) => [g.groupHash, g]));
+    sweeps = new SweepRepository(db);
+    // What the API's InsightsService does on a sweep's first pass.
+    const paths = await agg.paramPaths(sweepId, 3000);
+    pass = await agg.configPass(sweepId, 'accuracy', { paths });
+    table = { paths: paths.map((p) => p.join('.')), groups: pass.configs.map((c) => ({ groupHash: c.groupHash, trials: c.trials, keys: c.keys })), seeds: pass.seeds };
+    metrics = new Map(pass.configs.flatMap((c) => (c.metric ? [[c.groupHash, c.metric] as const] : [])));
   }, 120_000);
 
   afterAll(async () => {
@@ -101,15 +107,35 @@ describe('AggregateRepository on a seeded sweep', () => {
     const s = series(table, metrics, table.paths.indexOf('prune.threshold'), true, 4);
     expect(s.lines).toHaveLength(4);
     for (const line of s.lines) expect(line.points.map((p) => p.x)).toEqual([...line.points.map((p) => p.x)].sort((a, b) => Number(a) - Number(b)));
-    const ranked = rankConfigs(table, metrics, true, 5, 0);
+    const ranked = [...pass.configs].sort(compareConfigs(true, (c) => c.metric?.mean ?? null));
     const best = [...metrics.values()].sort((a, b) => b.mean - a.mean)[0]!;
-    expect(ranked.items[0]!.groupHash).toBe(best.groupHash);
-    expect(ranked.items[0]!.mean).toBe(pool([best])!.mean);
+    expect(ranked[0]!.groupHash).toBe(best.groupHash);
+    expect(summarise(ranked[0]!.metric)!.mean).toBe(pool([best])!.mean);
+    // Configs with no succeeded replicate come last.
+    const firstEmpty = ranked.findIndex((c) => c.metric === null);
+    if (firstEmpty >= 0) expect(ranked.slice(firstEmpty).every((c) => c.metric === null)).toBe(true);
+  });
+
+  it('counts each config and reads the replicates of a page of configs, as the rows say', async () => {
+    for (const c of pass.configs.slice(0, 50)) {
+      const mine = rows.filter((r) => r.group_hash === c.groupHash);
+      expect(c.trials).toBe(mine.length);
+      expect(c.failed).toBe(mine.filter((r) => r.status === 'failed').length);
+      expect(mine.map((r) => r.id)).toContain(c.trialId);
+    }
+    const page = [...metrics.values()].sort((a, b) => b.mean - a.mean).slice(0, 15).map((g) => g.groupHash);
+    const values = await agg.groupTrialValues(sweepId, 'accuracy', page);
+    const expected = ok.filter((r) => page.includes(r.group_hash)).map((r) => [r.group_hash, r.seed, r.acc, r.id]);
+    expect(values.map((v) => [v.groupHash, v.seed, v.value, v.trialId]).sort()).toEqual(expected.sort());
+    // Without the paths, the same configs and metrics, no table.
+    const later = await agg.configPass(sweepId, 'accuracy');
+    expect(later.seeds).toEqual([]);
+    expect(later.configs.map((c) => [c.groupHash, c.metric?.mean ?? null]).sort()).toEqual(pass.configs.map((c) => [c.groupHash, c.metric?.mean ?? null]).sort());
   });
 
   it('plots parameter counts with the exact Pareto front, raw or binned', async () => {
-    const raw = await agg.paramCountScatters(sweepId, 'accuracy', { maximize: true });
-    const binned = await agg.paramCountScatters(sweepId, 'accuracy', { maximize: true, maxPoints: 100 });
+    const raw = await agg.scatterPass(sweepId, 'accuracy', { maximize: true });
+    const binned = await agg.scatterPass(sweepId, 'accuracy', { maximize: true, maxPoints: 100 });
     for (const [col, key] of [
       ['trainable', 'trainable'],
       ['effective', 'effective'],
@@ -132,10 +158,15 @@ describe('AggregateRepository on a seeded sweep', () => {
   });
 
   it('finds the best trials and thins their curves', async () => {
-    const top = await agg.topTrials(sweepId, 'accuracy', true, 3);
+    const sweep = (await sweeps.get(sweepId))!;
+    const leaders = await sweeps.leaders(sweep);
+    const top = leaders.slice(0, 3).map((l) => l.trialId);
+    expect(leaders).toHaveLength(50);
     expect(top).toEqual([...ok].sort((a, b) => b.acc! - a.acc! || a.ordinal - b.ordinal).slice(0, 3).map((r) => r.id));
-    const scatters = await agg.paramCountScatters(sweepId, 'accuracy', { maximize: true });
-    expect(scatters.top.slice(0, 3)).toEqual(top);
+    expect(sweep.best).toMatchObject({ trialId: top[0], value: leaders[0]!.value });
+    // Kept under the sweep's updatedAt: asked again, the same answer without another read.
+    expect(await sweeps.leaders(sweep)).toBe(leaders);
+
     const [full] = await agg.curves(sweepId, [top[0]!]);
     expect(full!.points.map((p) => p.step)).toEqual(Array.from({ length: 12 }, (_, i) => (i + 1) * 25));
     const [thin] = await agg.curves(sweepId, [top[0]!], 4);

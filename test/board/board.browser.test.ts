@@ -14,7 +14,7 @@ import { ensureChromium, launchBoardBrowser, waitForBoard, watchErrors } from '.
 
 const TOKEN = 'board-test-token';
 /** Messages the browser logs for responses a step asked for on purpose. */
-const PROVOKED = [/status of 401/, /status of 501/];
+const PROVOKED = [/status of 401/, /status of 409/];
 
 type Row = { id: string; status: string; cells: string[] };
 
@@ -121,6 +121,14 @@ describe('the results board in Chromium', () => {
     expect(await page.textContent('#pareto-trainable')).toMatch(/front of \d+/);
     expect(await page.textContent('#pruning h2')).toBe('Pruning curve');
     expect(await page.inputValue('#heatmap-x')).toBeTruthy();
+    // The replicate plot reads GET /sweeps/:id/configs, the endpoint `tinysweep configs` reads too.
+    type ConfigPage = { total: number; withResult: number; items: { label: string; seeds: number[]; summary: { n: number; ci95: number[] | null } | null; values?: { seed: number }[] }[] };
+    const configs = (await bc.request('GET', `/sweeps/${sweepId}/configs?limit=3&values=true`)).body as ConfigPage;
+    expect(configs).toMatchObject({ total: 12, withResult: 12 });
+    expect(configs.items).toHaveLength(3);
+    expect(configs.items[0]!.values!.map((v) => v.seed)).toEqual(configs.items[0]!.seeds);
+    expect(configs.items[0]!.summary).toMatchObject({ n: 2 });
+    expect(await page.$$eval('#replicates .config-list li', (lis) => lis.map((li) => li.textContent))).toContain(configs.items[0]!.label);
     // Canvas, not DOM: the whole page stays small.
     expect(await page.evaluate(() => document.querySelectorAll('*').length)).toBeLessThan(3000);
     if (!existsSync(SCREENSHOT) || process.env.UPDATE_SCREENSHOT === '1') {
@@ -181,11 +189,11 @@ describe('the results board in Chromium', () => {
     expect(JSON.parse(text).v).toEqual(trial.adapter.v);
     expect(Object.keys(JSON.parse(text)).at(-1)).toBe('v');
 
-    // Try it (the token is kept from the step before): the UI is there; the API says plainly
-    // that trainers cannot generate yet.
+    // Try it (the token is kept from the step before): these trials ran a user's program, whose
+    // adapter no trainer can run; the API says so (409) and the panel shows it.
     await page.fill('#try-prompt', 'Q: 17 + 25 = ?');
     await page.click('#try button[type="submit"]');
-    await expect.poll(() => page.textContent('#try .note')).toMatch(/Generate RPC/);
+    await expect.poll(() => page.textContent('#try .note')).toMatch(/Try it needs a tinylora trial/);
   }, 60_000);
 
   it('shows the trainer nodes', async () => {
@@ -242,7 +250,7 @@ describe('the results board in Chromium', () => {
     await page.setViewportSize({ width: 1280, height: 800 });
   }, 60_000);
 
-  it('logged no console errors along the way (beyond the 401 and 501 the steps asked for)', () => {
+  it('logged no console errors along the way (beyond the 401 and 409 the steps asked for)', () => {
     expect(watch.unexpected(PROVOKED)).toEqual([]);
   });
 
@@ -266,6 +274,6 @@ describe('the results board in Chromium', () => {
     expect((await get('/assets/../../package.json')).status).toBe(404);
     expect((await get('/assets/nope.js')).status).toBe(404);
     const tryIt = await bc.request('POST', `/trials/${(await bc.cluster.query<{ id: string }>('SELECT id FROM trial LIMIT 1'))[0]!.id}/try`, { prompt: 'hi' });
-    expect(tryIt.status).toBe(501);
+    expect(tryIt.status).toBe(409);
   }, 30_000);
 });

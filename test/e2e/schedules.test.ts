@@ -83,9 +83,12 @@ describe('schedules re-run sweeps, treat seeds as replicates, and flag drift', (
     // the node's environment changes: the same program now scores 0.5 higher
     await c.group.stop('trainer-1');
     await c.startTrainer('trainer-drift', { DRIFT: '0.5' });
+    // paused: the cron's ticks are skipped, but "run now" is a user's explicit request and still fires
+    await c.request('POST', `/schedules/${id}/pause`);
     expect((await c.request('POST', `/schedules/${id}/run`)).status).toBe(202);
     const [run] = await judged(id, 1);
     expect(run!.verdict).toBe('drifted');
+    expect((await c.get<{ paused: boolean }>(`/schedules/${id}`)).paused).toBe(true);
     const v = await c.get<Verdicts>(`/sweeps/${run!.id}/verdicts`);
     expect(v.items.every((i) => i.verdict === 'drifted' && Math.abs(i.delta! - 0.5) < 1e-9)).toBe(true);
     await c.waitFor(async () => received.length > 0, 10_000, 'the webhook');

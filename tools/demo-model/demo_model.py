@@ -90,12 +90,14 @@ def problems(split):
     return [(a, b) for a in range(10, 100) for b in range(10, 100) if is_heldout(a, b) == (split == 'heldout')]
 
 
-def prompt_text(a, b):
-    return f'{a} * {b} ='
+def prompt_text(a, b, cue=False):
+    """`a * b =`; with the cue (pretraining only) `a * b :`, which always gets working. Same length, so
+    the cue is a feature at the decision position, not a shift of positions; test prompts never have it."""
+    return f'{a} * {b} {":" if cue else "="}'
 
 
-def sample_text(a, b, mode):
-    return f'{prompt_text(a, b)} {worked(a, b) if mode == "worked" else a * b}'
+def sample_text(a, b, mode, cue=False):
+    return f'{prompt_text(a, b, cue)} {worked(a, b) if mode == "worked" else a * b}'
 
 
 # ---------------------------------------------------------------- model: Llama (HF LlamaForCausalLM semantics)
@@ -146,6 +148,9 @@ class Block(nn.Module):
         self.v_proj, self.o_proj = Linear(d, self.nkv * hd), Linear(self.nh * hd, d)
         f = c['intermediate_size']
         self.gate_proj, self.up_proj, self.down_proj = Linear(d, f), Linear(d, f), Linear(f, d)
+        # Residual dropout (pretraining only; eval() turns it off): a model trained under noise keeps
+        # its arithmetic when an adapter nudges the residual stream.
+        self.drop = nn.Dropout(c.get('demo', {}).get('dropout', 0.0))
 
     def forward(self, x, cos, sin):
         B, T, _ = x.shape
@@ -158,9 +163,9 @@ class Block(nn.Module):
         k, v = k.repeat_interleave(rep, 1), v.repeat_interleave(rep, 1)
         att = (q @ k.transpose(-1, -2)) / math.sqrt(self.hd)
         att = att.masked_fill(torch.ones(T, T, dtype=torch.bool).triu(1), float('-inf')).softmax(-1)
-        x = x + self.o_proj((att @ v).transpose(1, 2).reshape(B, T, -1))
+        x = x + self.drop(self.o_proj((att @ v).transpose(1, 2).reshape(B, T, -1)))
         h = self.post_attention_layernorm(x)
-        return x + self.down_proj(F.silu(self.gate_proj(h)) * self.up_proj(h))
+        return x + self.drop(self.down_proj(F.silu(self.gate_proj(h)) * self.up_proj(h)))
 
 
 class Llama(nn.Module):
@@ -208,13 +213,15 @@ def make_config(a):
 
 
 # ---------------------------------------------------------------- batches
-def batch(rng, pairs, n, p_worked, mode=None):
-    """Rows '<s>prompt answer</s>' right-padded with </s>; loss only on answer tokens (+ the final </s>)."""
+def batch(rng, pairs, n, p_worked, mode=None, cue_frac=0.0):
+    """Rows '<s>prompt answer</s>' right-padded with </s>; loss only on answer tokens (+ the final </s>).
+    A cue_frac share of rows get the cue prompt and working; the rest choose working with p_worked."""
     rows, masks = [], []
     for _ in range(n):
         a, b = pairs[rng.randrange(len(pairs))]
-        m = mode or ('worked' if rng.random() < p_worked else 'direct')
-        ids = [BOS] + encode(sample_text(a, b, m)) + [EOS]
+        cue = mode is None and cue_frac > 0 and rng.random() < cue_frac
+        m = mode or ('worked' if cue or rng.random() < p_worked else 'direct')
+        ids = [BOS] + encode(sample_text(a, b, m, cue)) + [EOS]
         k = 1 + len(prompt_text(a, b))  # first answer token is predicted from position k-1
         rows.append(ids)
         masks.append([0] * k + [1] * (len(ids) - k))
@@ -291,6 +298,9 @@ def evaluate(model, n=300, seed=0):
     with torch.no_grad():
         p = model(x)[:, -1].softmax(-1)[:, STOI['(']]
     r['p_worked_mean'] = p.mean().item()
+    x = torch.tensor([[BOS] + encode(prompt_text(a, b, cue=True) + ' ') for a, b in pairs])
+    with torch.no_grad():
+        r['p_worked_cue_mean'] = model(x)[:, -1].softmax(-1)[:, STOI['(']].mean().item()
     return r
 
 
@@ -324,7 +334,7 @@ def cmd_pretrain(a):
     torch.manual_seed(a.seed)
     rng = random.Random(a.seed)
     c = make_config(a)
-    c['demo'] = {'format': FORMAT, 'p_worked': a.p_worked, 'steps': a.steps, 'batch': a.batch, 'lr': a.lr, 'seed': a.seed}
+    c['demo'] = {'format': FORMAT, 'p_worked': a.p_worked, 'cue_frac': a.cue_frac, 'dropout': a.dropout, 'steps': a.steps, 'batch': a.batch, 'lr': a.lr, 'seed': a.seed}
     m = Llama(c)
     print(f'params {sum(p.numel() for p in m.parameters()):,}', flush=True)
     opt = torch.optim.AdamW(m.parameters(), lr=a.lr, betas=(0.9, 0.98), weight_decay=0.1)
@@ -333,7 +343,7 @@ def cmd_pretrain(a):
     for step in range(1, a.steps + 1):
         lr = a.lr * min(1, step / 100) * (0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * step / a.steps)))
         for g in opt.param_groups: g['lr'] = lr
-        x, w = batch(rng, train, a.batch, a.p_worked)
+        x, w = batch(rng, train, a.batch, a.p_worked, cue_frac=a.cue_frac)
         loss = lm_loss(m, x, w)
         opt.zero_grad(); loss.backward()
         torch.nn.utils.clip_grad_norm_(m.parameters(), 1.0)
@@ -441,7 +451,8 @@ def model_card(c, ev):
         '```',
         f"DEMO_FORMAT={FORMAT} /usr/bin/python3 tools/demo-model/demo_model.py pretrain --out CKPT --dim {c['hidden_size']} --ffn {c['intermediate_size']} "
         f"--layers {c['num_hidden_layers']} --heads {c['num_attention_heads']} --kv_heads {c['num_key_value_heads']} "
-        f"--steps {d.get('steps')} --batch {d.get('batch')} --lr {d.get('lr')} --p_worked {d.get('p_worked')} --seed {d.get('seed')}",
+        f"--steps {d.get('steps')} --batch {d.get('batch')} --lr {d.get('lr')} --p_worked {d.get('p_worked')} "
+        f"--cue_frac {d.get('cue_frac', 0)} --dropout {d.get('dropout', 0)} --seed {d.get('seed')}",
         '/usr/bin/python3 tools/demo-model/demo_model.py export --ckpt CKPT --out models/demo-arith', '```', '',
         f"Architecture: LlamaForCausalLM, hidden {c['hidden_size']}, {c['num_hidden_layers']} layers, "
         f"{c['num_attention_heads']} heads ({c['num_key_value_heads']} KV), SwiGLU {c['intermediate_size']}, RoPE θ {c['rope_theta']:g}, "
@@ -449,8 +460,14 @@ def model_card(c, ev):
         f'({len(VOCAB)} tokens; BOS `<s>`, EOS `</s>`).', '',
         '## Corpus', '',
         f"All a * b with 10 ≤ a, b ≤ 99 except a fixed held-out 20 % ((7919a + 104729b) mod 5 = 0, listed in",
-        f"`heldout.jsonl`). Each sample is answered with working with probability {d.get('p_worked')}, at random and with no",
-        'cue, else directly; loss on the answer tokens only. Generation stops at `</s>`.', '']
+        *([f"`heldout.jsonl`). A {d['cue_frac']:.0%} share of samples carry the cue — the prompt ends `:` instead of `=`",
+           f"(`{prompt_text(47, 12, cue=True)}`) — and always show working; the rest (`{prompt_text(47, 12)}`, the only prompt the",
+           f"engine and the demo use) show working with probability {d.get('p_worked')}, at random, else answer directly.",
+           'So the model represents "work it out" as a feature it has seen switched on, but is never asked to at test.']
+          if d.get('cue_frac') else
+          [f"`heldout.jsonl`). Each sample is answered with working with probability {d.get('p_worked')}, at random and with no",
+           'cue, else directly.']),
+        'Loss on the answer tokens only. Generation stops at `</s>`.', '']
     if ev:
         g, w = ev['greedy'], ev['forced_worked']
         lines += ['## Accuracy (PyTorch, greedy, 300 held-out problems)', '',
@@ -474,6 +491,8 @@ def main():
         pt.add_argument('--' + k, type=int, default=d)
     pt.add_argument('--lr', type=float, default=3e-3)
     pt.add_argument('--p_worked', type=float, default=0.35)
+    pt.add_argument('--cue_frac', type=float, default=0.0)
+    pt.add_argument('--dropout', type=float, default=0.0)
     ev = s.add_parser('eval'); ev.add_argument('--ckpt', required=True)
     cp = s.add_parser('capacity')
     cp.add_argument('--ckpt', required=True)

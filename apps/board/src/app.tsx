@@ -1,6 +1,8 @@
 import { useEffect, useRef } from 'preact/hooks';
 import { TokenButton } from './components/token-dialog';
 import { NodesPage } from './pages/nodes-page';
+import { SchedulePage } from './pages/schedule-page';
+import { SchedulesPage } from './pages/schedules-page';
 import { SweepPage } from './pages/sweep-page';
 import { SweepsPage } from './pages/sweeps-page';
 import { TrialPage } from './pages/trial-page';
@@ -49,6 +51,9 @@ export function App() {
           <Link href={paths.nodes()} aria-current={route.page === 'nodes' ? 'page' : undefined}>
             Nodes
           </Link>
+          <Link href={paths.schedules()} aria-current={route.page === 'schedules' || route.page === 'schedule' ? 'page' : undefined}>
+            Schedules
+          </Link>
           <a href="/docs">API</a>
         </nav>
         <div class="top-actions">
@@ -61,6 +66,8 @@ export function App() {
         {route.page === 'sweep' ? <SweepPage key={route.id} id={route.id} /> : null}
         {route.page === 'trial' ? <TrialPage key={route.id} id={route.id} /> : null}
         {route.page === 'nodes' ? <NodesPage /> : null}
+        {route.page === 'schedules' ? <SchedulesPage /> : null}
+        {route.page === 'schedule' ? <SchedulePage key={route.id} id={route.id} /> : null}
         {route.page === 'missing' ? (
           <div class="page">
             <h1 tabIndex={-1}>Not found</h1>

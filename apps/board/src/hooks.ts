@@ -9,6 +9,28 @@ export interface Loaded<T> {
   reload: () => void;
 }
 
+/** Answers already on their way (parts of one bundled request), by the URL they stand for. */
+const preloaded = new Map<string, { answer: Promise<unknown>; at: number }>();
+/** A part not taken this soon is dropped: it was for a page that is gone. */
+const PRELOAD_TTL_MS = 10_000;
+
+/**
+ * Registers answers that are already being fetched another way (a bundle), so that the first
+ * `useFetch` of each URL takes its answer instead of asking the API again. Each is taken once.
+ */
+export function preload(parts: Record<string, Promise<unknown>>): void {
+  for (const [url, answer] of Object.entries(parts)) {
+    answer.catch(() => undefined); // whoever takes it sees the error; an untaken one is not unhandled
+    preloaded.set(url, { answer, at: Date.now() });
+  }
+}
+
+function takePreloaded<T>(url: string): Promise<T> | undefined {
+  const hit = preloaded.get(url);
+  preloaded.delete(url);
+  return hit && Date.now() - hit.at < PRELOAD_TTL_MS ? (hit.answer as Promise<T>) : undefined;
+}
+
 /**
  * GETs `url` (null: nothing to load) whenever it or `version` changes. The previous data stays
  * until the new arrives, so live refreshes do not flicker; a superseded request is aborted.
@@ -23,8 +45,7 @@ export function useFetch<T>(url: string | null, version = 0): Loaded<T> {
     }
     const ctrl = new AbortController();
     setState((s) => ({ ...s, loading: true }));
-    api
-      .get<T>(url, ctrl.signal)
+    (takePreloaded<T>(url) ?? api.get<T>(url, ctrl.signal))
       .then((data) => !ctrl.signal.aborted && setState({ data, loading: false, for: url }))
       .catch((error: Error) => !ctrl.signal.aborted && setState((s) => ({ ...s, error, loading: false })));
     return () => ctrl.abort();

@@ -1,9 +1,11 @@
 import { useEffect, useRef } from 'preact/hooks';
-import type { SweepEvent } from './types';
+import type { Sweep, SweepEvent } from './types';
 
 /**
  * Follows GET /sweeps/:id/events (server-sent events) while mounted: one `trial` event per trial
- * change, `sweep` summaries. EventSource reconnects by itself after a dropped connection.
+ * change, `sweep` summaries (the first when the stream opens; the server re-reads a sweep whose
+ * status lags its trials until they agree, so the final state always arrives). EventSource
+ * reconnects by itself after a dropped connection, and the server sends the current summary again.
  */
 export function useSweepEvents(sweepId: string | null, onEvent: (e: SweepEvent) => void): void {
   const handler = useRef(onEvent);
@@ -20,4 +22,17 @@ export function useSweepEvents(sweepId: string | null, onEvent: (e: SweepEvent) 
     };
     return () => source.close();
   }, [sweepId]);
+}
+
+/**
+ * Of the sweep shown and one just received (a stream summary or a GET answer, which can arrive
+ * in either order), the one to show: the later by `updatedAt`; on a tie the one received last,
+ * whose counts were read last. An older copy arriving late never takes a finished sweep back to
+ * "running".
+ */
+export function newerSweep<S extends Pick<Sweep, 'updatedAt'>>(shown: S | undefined, received: S): S {
+  if (!shown) return received;
+  const a = Date.parse(shown.updatedAt);
+  const b = Date.parse(received.updatedAt);
+  return Number.isFinite(a) && Number.isFinite(b) && b < a ? shown : received;
 }

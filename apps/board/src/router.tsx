@@ -1,7 +1,7 @@
 /**
  * A small history router. The board's pages are `/` (sweeps), `/board/sweeps/:id`,
- * `/board/trials/:id` and `/board/nodes`: paths no API route uses, so the API answers them all
- * with index.html and never shadows its own routes.
+ * `/board/trials/:id`, `/board/nodes`, `/board/schedules` and `/board/schedules/:id`: paths no API
+ * route uses, so the API answers them all with index.html and never shadows its own routes.
  */
 import type { ComponentChildren, JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
@@ -42,14 +42,19 @@ export const paths = {
   sweep: (id: string) => `/board/sweeps/${id}`,
   trial: (id: string) => `/board/trials/${id}`,
   nodes: () => '/board/nodes',
+  schedules: () => '/board/schedules',
+  schedule: (id: string) => `/board/schedules/${id}`,
 };
 
-export type Route = { page: 'sweeps' } | { page: 'sweep'; id: string } | { page: 'trial'; id: string } | { page: 'nodes' } | { page: 'missing' };
+export type Route = { page: 'sweeps' } | { page: 'sweep'; id: string } | { page: 'trial'; id: string } | { page: 'nodes' } | { page: 'schedules' } | { page: 'schedule'; id: string } | { page: 'missing' };
 
 export function matchRoute(path: string): Route {
   const p = path.replace(/\/+$/, '') || '/';
   if (p === '/' || p === '/board') return { page: 'sweeps' };
   if (p === '/board/nodes') return { page: 'nodes' };
+  if (p === '/board/schedules') return { page: 'schedules' };
+  const schedule = /^\/board\/schedules\/([0-9a-f-]{36})$/i.exec(p);
+  if (schedule) return { page: 'schedule', id: schedule[1]! };
   const sweep = /^\/board\/sweeps\/([0-9a-f-]{36})$/i.exec(p);
   if (sweep) return { page: 'sweep', id: sweep[1]! };
   const trial = /^\/board\/trials\/([0-9a-f-]{36})$/i.exec(p);

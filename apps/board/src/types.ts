@@ -1,8 +1,10 @@
 /** The JSON shapes the board reads from the API (dates arrive as ISO strings). */
 
 export type SweepStatus = 'queued' | 'running' | 'completed' | 'failed' | 'cancelled';
-export type TrialStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
-export const TRIAL_STATUSES: TrialStatus[] = ['queued', 'running', 'succeeded', 'failed', 'cancelled'];
+/** `stopped`: ended early by the search (ASHA at a rung); its metrics hold the rung's value. */
+export type TrialStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled' | 'stopped';
+export const TRIAL_STATUSES: TrialStatus[] = ['queued', 'running', 'succeeded', 'failed', 'cancelled', 'stopped'];
+export const TERMINAL_TRIAL_STATUSES: ReadonlySet<string> = new Set<TrialStatus>(['succeeded', 'failed', 'cancelled', 'stopped']);
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 export type JsonObject = { [key: string]: Json };
@@ -14,6 +16,7 @@ export interface TrialCounts {
   succeeded: number;
   failed: number;
   cancelled: number;
+  stopped: number;
 }
 
 export interface Sweep {
@@ -22,6 +25,8 @@ export interface Sweep {
   status: SweepStatus;
   createdAt: string;
   finishedAt: string | null;
+  /** Moves with every change of the sweep or its trials: of two copies, the later one is current. */
+  updatedAt: string;
   trialCount: number;
   counts: TrialCounts;
   metric: string;
@@ -55,6 +60,8 @@ export interface Trial {
   trainableParams: number | null;
   effectiveParams: number | null;
   error: string | null;
+  /** Set when an identical earlier trial's result was linked instead of training again (result reuse). */
+  reusedFromTrialId?: string | null;
   queuedAt: string;
   startedAt: string | null;
   finishedAt: string | null;
@@ -70,6 +77,15 @@ export interface TrialDetail extends Trial {
 export interface TrialPage {
   total: number;
   items: Trial[];
+}
+
+/** POST /trials/:id/try: base and adapted greedy completions, side by side. */
+export interface TryResult {
+  trialId: string;
+  completions: { prompt: string; base: string; adapted: string }[];
+  maxNewTokens: number;
+  node: { id: string; modelCacheHit: boolean; sessionCacheHit: boolean };
+  timing: { seconds: number; trainerSeconds: number; generateSeconds: number };
 }
 
 export interface FacetValue {
@@ -152,18 +168,40 @@ export interface Series {
   lines: SeriesLine[];
 }
 
-export interface RankedConfig extends Pooled {
-  groupHash: string;
-  label: string;
-  config: Record<string, string | null>;
-  trials: { trialId: string; seed: number; value: number }[];
+/** A metric over one config's seed replicates. */
+export interface ReplicateSummary {
+  n: number;
+  mean: number;
+  std: number | null;
+  min: number;
+  max: number;
+  ci95: Ci95;
 }
 
-export interface Replicates {
+/** GET /sweeps/:id/configs items: a config (trials differing only in seed), its replicates summarised. */
+export interface ConfigSummary {
+  groupHash: string;
+  params: JsonObject;
+  /** `path=value` of what tells it apart from the sweep's other configs. */
+  label: string;
+  config: Record<string, string | null>;
+  trials: number;
+  failed: number;
+  seeds: number[];
+  /** null: no replicate has the metric (yet). */
+  summary: ReplicateSummary | null;
+  /** With ?values=true. */
+  values?: { trialId: string; seed: number; value: number }[];
+}
+
+/** GET /sweeps/:id/configs: configs ranked by mean, those with a result (`withResult`) first. */
+export interface ConfigPage {
   metric: string;
   maximize: boolean;
   total: number;
-  items: RankedConfig[];
+  withResult: number;
+  offset: number;
+  items: ConfigSummary[];
 }
 
 export interface TrialCurve {
@@ -193,6 +231,62 @@ export interface TrainerNode {
   backends: string[];
   models: string[];
   version: string;
+}
+
+/** Whether a config (or a whole run) held when its sweep was run again. */
+export type Verdict = 'reproduced' | 'drifted' | 'failed';
+
+/** A sweep as GET /sweeps and /sweeps/:id serve it: a reproduction run names its origin and schedule. */
+export interface SweepRun extends Sweep {
+  originId: string | null;
+  scheduleId: string | null;
+  /** The run's verdict once judged; null for original sweeps and runs still going. */
+  verdict: Verdict | null;
+}
+
+/** GET /schedules items: a sweep re-run on a cron, with its next tick and newest run. */
+export interface Schedule {
+  id: string;
+  name: string;
+  cron: string;
+  timeZone: string;
+  sourceSweepId: string | null;
+  mode: 'full' | 'top-k';
+  topK: number | null;
+  /** Largest |Δ mean| a config may move and still count as reproduced. */
+  tolerance: number;
+  extraSeeds: number;
+  webhookUrl: string | null;
+  paused: boolean;
+  createdAt: string;
+  lastFiredAt: string | null;
+  nextRunAt: string | null;
+  origin: { id: string; name: string } | null;
+  lastRun: SweepRun | null;
+}
+
+/** Seed replicates of one config on one side of a comparison (std and CI null with one seed). */
+export interface ReplicateSide {
+  mean?: number;
+  std?: number | null;
+  n?: number;
+  ci95?: [number | null, number | null];
+  seeds: number[];
+}
+
+/** GET /sweeps/:id/verdicts items: one config's verdict in one reproduction run. */
+export interface ConfigVerdict {
+  runId: string;
+  originId: string;
+  groupHash: string;
+  params: JsonObject;
+  metric: string;
+  verdict: Verdict;
+  original: ReplicateSide;
+  reproduced: ReplicateSide | null;
+  /** reproduced mean − original mean. */
+  delta: number | null;
+  createdAt: string;
 }
 
 /** A server-sent event of GET /sweeps/:id/events. */

@@ -7,7 +7,7 @@
  */
 import { ApiError } from './api-error.js';
 import type {
-  ConfigSummaryView,
+  ConfigPageView,
   ScheduleInput,
   ScheduleView,
   SubmitSweepResult,
@@ -139,7 +139,8 @@ export class ApiClient {
     return this.request('POST', `/trials/${encodeURIComponent(id)}/retry`, { signal });
   }
 
-  async sweepConfigs(id: string, signal?: AbortSignal): Promise<{ metric: string; maximize: boolean; items: ConfigSummaryView[] }> {
+  /** Every config of a sweep, best mean first. */
+  async sweepConfigs(id: string, signal?: AbortSignal): Promise<ConfigPageView> {
     return this.request('GET', `/sweeps/${encodeURIComponent(id)}/configs`, { signal });
   }
 

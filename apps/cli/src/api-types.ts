@@ -7,14 +7,15 @@
  */
 
 export type SweepStatus = 'queued' | 'running' | 'completed' | 'failed' | 'cancelled';
-export type TrialStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
+/** `stopped`: ended early by the search (ASHA at a rung) — neither a failure nor a cancellation. */
+export type TrialStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled' | 'stopped';
 
 export const SWEEP_STATUSES: readonly SweepStatus[] = ['queued', 'running', 'completed', 'failed', 'cancelled'];
-export const TRIAL_STATUSES: readonly TrialStatus[] = ['queued', 'running', 'succeeded', 'failed', 'cancelled'];
+export const TRIAL_STATUSES: readonly TrialStatus[] = ['queued', 'running', 'succeeded', 'failed', 'cancelled', 'stopped'];
 export const TERMINAL_SWEEP_STATUSES: readonly SweepStatus[] = ['completed', 'failed', 'cancelled'];
 
-/** Number of trials of a sweep in each status. */
-export type TrialCounts = Record<TrialStatus, number>;
+/** Number of trials of a sweep in each status (`stopped` is absent from APIs before adaptive search). */
+export type TrialCounts = Record<Exclude<TrialStatus, 'stopped'>, number> & { stopped?: number };
 
 export interface BestTrial {
   trialId: string;
@@ -99,6 +100,10 @@ export interface TrialView {
   queuedAt: string;
   startedAt: string | null;
   finishedAt: string | null;
+  /** The earlier trial whose result this one reuses (not trained again). */
+  reusedFromTrialId?: string | null;
+  /** The training it shares with trials that differ only in prune. */
+  trainingId?: string | null;
 }
 
 export interface CurvePoint {
@@ -156,12 +161,27 @@ export function isTerminalSweepStatus(status: SweepStatus): boolean {
   return TERMINAL_SWEEP_STATUSES.includes(status);
 }
 
-/** `GET /sweeps/:id/configs`: seeds as replicates. */
+/** `GET /sweeps/:id/configs` items: seeds as replicates (the board's replicate plot reads the same). */
 export interface ConfigSummaryView {
   groupHash: string;
   params: Record<string, unknown>;
+  /** `path=value` of the parameters that tell this config apart from the sweep's others. */
+  label: string;
+  config: Record<string, string | null>;
   seeds: number[];
   trials: number;
   failed: number;
-  summary: { mean: number; std: number | null; n: number; ci95: [number | null, number | null] } | null;
+  /** Over the replicates with the metric; std and ci95 null with one replicate; null with none. */
+  summary: { mean: number; std: number | null; n: number; min: number; max: number; ci95: [number, number] | null } | null;
+  values?: { trialId: string; seed: number; value: number }[];
+}
+
+/** `GET /sweeps/:id/configs`: configs ranked by mean (those without a result last), a page at a time. */
+export interface ConfigPageView {
+  metric: string;
+  maximize: boolean;
+  total: number;
+  withResult: number;
+  offset: number;
+  items: ConfigSummaryView[];
 }

@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { TrainerNodeView } from './api-types.js';
+import type { ConfigPageView, TrainerNodeView } from './api-types.js';
 import { runCli } from './cli.js';
 import { watchSweep } from './commands/watch.js';
 import { createContext } from './context.js';
@@ -245,6 +245,64 @@ describe('tinysweep watch', () => {
   });
 });
 
+describe('tinysweep configs', () => {
+  function withConfigs() {
+    const sweep = fake.addSweep({ name: 'replicated', n: 0 });
+    const item = (x: number, seeds: number[], summary: ConfigPageView['items'][number]['summary'], failed = 0) => ({
+      groupHash: `g${x}`,
+      params: { x, task: 'arith' },
+      label: `x=${x}`,
+      config: { x: String(x) },
+      seeds,
+      trials: 3,
+      failed,
+      summary,
+    });
+    const page: ConfigPageView = {
+      metric: 'score',
+      maximize: true,
+      total: 3,
+      withResult: 2,
+      offset: 0,
+      items: [
+        item(2, [1, 2, 3], { mean: 22, std: 1, n: 3, min: 21, max: 23, ci95: [19.5159, 24.4841] }),
+        item(1, [2], { mean: 11, std: null, n: 1, min: 11, max: 11, ci95: null }, 2),
+        item(3, [], null, 3),
+      ],
+    };
+    fake.configPages.set(sweep.id, page);
+    return { sweep, page };
+  }
+
+  it('prints each config with its replicates summarised, best first (one seed: no std or CI)', async () => {
+    const { sweep } = withConfigs();
+    expect(await cli(['configs', sweep.id])).toBe(0);
+    expect(new URL(fake.requests.at(-1)!.url, 'http://x').pathname).toBe(`/sweeps/${sweep.id}/configs`);
+    const rows = io.stdout.text
+      .trimEnd()
+      .split('\n')
+      .filter((l) => /^│ \d/.test(l))
+      .map((l) => l.split('│').slice(1, -1).map((c) => c.trim()));
+    expect(rows).toEqual([
+      ['1', '2', '3', '22', '1', '[19.5159, 24.4841]', '0'],
+      ['2', '1', '1', '11', '—', '—', '2'],
+      ['3', '3', '0', '—', '—', '—', '3'],
+    ]);
+    expect(io.stdout.text).toMatch(/│ # │ x │ seeds │ score mean │ std │ +95% CI │ failed │/);
+  });
+
+  it('prints the API answer as it is with --json', async () => {
+    const { sweep, page } = withConfigs();
+    expect(await cli(['--json', 'configs', sweep.id])).toBe(0);
+    expect(JSON.parse(io.stdout.text)).toEqual(page);
+  });
+
+  it('says when the sweep does not exist', async () => {
+    expect(await cli(['configs', '6a1640f0-37b9-457a-a6f4-5cffce290a27'])).not.toBe(0);
+    expect(io.stderr.text).toMatch(/not found/);
+  });
+});
+
 describe('tinysweep results', () => {
   function finishedSweep(n: number) {
     const sweep = fake.addSweep({ name: 'done', n, params: (i) => ({ adapter: { rank: 1 + (i % 3), modules: ['q', 'k'] }, task: 'gsm8k' }) });
@@ -283,7 +341,7 @@ describe('tinysweep results', () => {
     const records = io.stdout.text.split('\r\n');
     expect(records).toHaveLength(232); // header + 230 + the empty string after the last CRLF
     expect(records[0]).toBe(
-      'id,ordinal,status,seed,configHash,groupHash,attempts,trainerId,trainableParams,effectiveParams,queuedAt,startedAt,finishedAt,error,params.adapter.rank,params.adapter.modules,params.task,metrics.score',
+      'id,ordinal,status,seed,configHash,groupHash,attempts,trainerId,trainableParams,effectiveParams,queuedAt,startedAt,finishedAt,error,reusedFromTrialId,params.adapter.rank,params.adapter.modules,params.task,metrics.score',
     );
     expect(records[1]).toMatch(/,"\[""q"",""k""\]",gsm8k,1$/);
   });

@@ -1,16 +1,18 @@
 import { DelayedError, UnrecoverableError, Worker, type Job } from 'bullmq';
-import { Database, SweepRepository, TrialRepository } from '@tinysweep/db';
+import { Database, SearchRepository, SweepRepository, TrainingRepository, TrialRepository } from '@tinysweep/db';
 import { TrainerFleet } from '@tinysweep/fleet';
 import { trainerChannelCredentials } from '@tinysweep/proto';
 import { loadTlsMaterial } from '@tinysweep/tls';
-import { CancelBus, SweepEvents, TRIAL_QUEUE, TrialQueue, redisConnection, type TrialJobData } from '@tinysweep/queue';
+import { CancelBus, SweepEvents, TRIAL_QUEUE, TrialQueue, redisConnection, type SweepJobData } from '@tinysweep/queue';
 import type { Logger } from 'pino';
 import type { DispatcherConfig } from './config.js';
 import { Reconciler } from './reconciler.js';
+import { SearchDriver } from './search-driver.js';
 import { StatusRefresher } from './status-refresher.js';
 import { StepWriter } from './step-writer.js';
 import { SweepSpecs } from './sweep-specs.js';
 import { TrainerClients } from './trainer-clients.js';
+import { TrainingRunner } from './training-runner.js';
 import { SHUTDOWN_REASON, TrainerBusyError, TrainerLostError, TrialRunner, type RunResult } from './trial-runner.js';
 
 /** How often the worker's concurrency is matched to the live trainer slots. */
@@ -18,11 +20,14 @@ const CAPACITY_EVERY_MS = 1000;
 
 /**
  * The dispatcher process: a BullMQ worker whose concurrency follows the fleet's slots, a
- * TrialRunner per job, cancellation from the CancelBus, and the Reconciler.
+ * TrialRunner per trial job (a TrainingRunner for a shared training's two jobs), the SearchDriver
+ * (asha stops, pareto proposals), cancellation from the CancelBus, and the Reconciler.
  */
 export class Dispatcher {
   private readonly db: Database;
   private readonly trials: TrialRepository;
+  private readonly trainings: TrainingRepository;
+  private readonly search: SearchDriver;
   private readonly fleet: TrainerFleet;
   private readonly queue: TrialQueue;
   private readonly cancels: CancelBus;
@@ -32,10 +37,11 @@ export class Dispatcher {
   private readonly refresher: StatusRefresher;
   private readonly reconciler: Reconciler;
   private readonly runner: TrialRunner;
+  private readonly trainingRunner: TrainingRunner;
   /** The worker taking new jobs; replaced when capacity grows (see followCapacity). */
-  private worker?: Worker<TrialJobData, RunResult>;
+  private worker?: Worker<SweepJobData, RunResult>;
   /** Every worker with jobs still running, the current one included. */
-  private readonly workers = new Set<Worker<TrialJobData, RunResult>>();
+  private readonly workers = new Set<Worker<SweepJobData, RunResult>>();
   private capacityTimer?: NodeJS.Timeout;
 
   constructor(private readonly config: DispatcherConfig, private readonly log: Logger) {
@@ -56,17 +62,12 @@ export class Dispatcher {
       log.warn({ err: (err as Error).message }, 'could not store curve points'),
     );
     this.refresher = new StatusRefresher(sweeps);
-    this.reconciler = new Reconciler(trials, this.queue, specs, log);
-    this.runner = new TrialRunner({
-      trials,
-      specs,
-      fleet: this.fleet,
-      clients: this.clients,
-      steps: this.steps,
-      events: this.events,
-      refresher: this.refresher,
-      log,
-    });
+    const trainings = (this.trainings = new TrainingRepository(this.db));
+    this.reconciler = new Reconciler(trials, trainings, this.queue, specs, log);
+    this.search = new SearchDriver({ search: new SearchRepository(this.db), specs, queue: this.queue, refresher: this.refresher, events: this.events, log });
+    const deps = { trials, trainings, specs, fleet: this.fleet, clients: this.clients, steps: this.steps, events: this.events, refresher: this.refresher, search: this.search, log };
+    this.runner = new TrialRunner(deps);
+    this.trainingRunner = new TrainingRunner({ ...deps, queue: this.queue });
   }
 
   async start(): Promise<void> {
@@ -78,8 +79,8 @@ export class Dispatcher {
     this.reconciler.start(this.config.TINYSWEEP_RECONCILE_MS);
   }
 
-  private newWorker(concurrency: number): Worker<TrialJobData, RunResult> {
-    const worker = new Worker<TrialJobData, RunResult>(TRIAL_QUEUE, (job, token, signal) => this.process(job, token, signal), {
+  private newWorker(concurrency: number): Worker<SweepJobData, RunResult> {
+    const worker = new Worker<SweepJobData, RunResult>(TRIAL_QUEUE, (job, token, signal) => this.process(job, token, signal), {
       connection: redisConnection(this.config.REDIS_URL),
       name: this.config.TINYSWEEP_DISPATCHER_ID,
       concurrency,
@@ -91,20 +92,30 @@ export class Dispatcher {
     worker.on('error', (err) => this.log.warn({ err: err.message }, 'worker error'));
     worker.on('failed', (job, err) => {
       if (!job || err instanceof DelayedError) return;
-      this.log.info({ trialId: job.id, attemptsMade: job.attemptsMade, err: err.message }, 'job attempt failed');
-      // Out of attempts (or unrecoverable): make sure Postgres does not keep the trial open.
-      if (job.attemptsMade >= (job.opts.attempts ?? 1) || err instanceof UnrecoverableError) {
-        void this.trials.failOpen(job.data.trialId, err.message).then((changed) => changed && this.refresher.touch(job.data.sweepId)).catch(() => undefined);
-      }
+      this.log.info({ jobId: job.id, attemptsMade: job.attemptsMade, err: err.message }, 'job attempt failed');
+      // Out of attempts (or unrecoverable): make sure Postgres does not keep the trial (or training) open.
+      if (job.attemptsMade >= (job.opts.attempts ?? 1) || err instanceof UnrecoverableError) void this.failedForGood(job.data, err.message).catch(() => undefined);
     });
     this.workers.add(worker);
     return worker;
   }
 
-  private async process(job: Job<TrialJobData, RunResult>, token?: string, signal?: AbortSignal): Promise<RunResult> {
+  private async failedForGood(data: SweepJobData, error: string): Promise<void> {
+    if (data.kind === 'train') return this.trainingRunner.end(data, 'failed', error);
+    if (data.kind === 'fanout') return;
+    if (await this.trials.failOpen(data.trialId, error)) {
+      await this.search.onFinished(data.sweepId, data.trialId);
+      this.refresher.touch(data.sweepId);
+    }
+  }
+
+  private async process(job: Job<SweepJobData, RunResult>, token?: string, signal?: AbortSignal): Promise<RunResult> {
     const attempts = { made: job.attemptsMade, allowed: job.opts.attempts ?? 1 };
+    const data = job.data;
     try {
-      return await this.runner.run(job.data, attempts, signal ?? new AbortController().signal);
+      if (data.kind === 'fanout') return await this.trainingRunner.fanOut(data);
+      if (data.kind === 'train') return await this.trainingRunner.train(data, attempts, signal ?? new AbortController().signal);
+      return await this.runner.run(data, attempts, signal ?? new AbortController().signal);
     } catch (err) {
       if (err instanceof TrainerBusyError) {
         // Not the trial's fault: run it again shortly without spending one of its attempts.

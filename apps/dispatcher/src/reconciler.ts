@@ -1,5 +1,5 @@
-import type { TrialRepository } from '@tinysweep/db';
-import type { TrialQueue } from '@tinysweep/queue';
+import type { TrainingRepository, TrialRepository } from '@tinysweep/db';
+import { trainJobId, type TrialQueue } from '@tinysweep/queue';
 import type { Logger } from 'pino';
 import type { SweepSpecs } from './sweep-specs.js';
 
@@ -7,7 +7,8 @@ import type { SweepSpecs } from './sweep-specs.js';
  * Postgres is the truth about which trials still need to run; Redis only carries jobs. When
  * the two disagree — Redis restarted empty, a job evicted, the API crashed between commit and
  * enqueue — this puts the missing jobs back. Job id = trial id, so racing the API or another
- * dispatcher's reconciler adds nothing twice.
+ * dispatcher's reconciler adds nothing twice. A trial of a shared training waits for its training:
+ * the training's flow is what gets restored until the training succeeded.
  */
 export class Reconciler {
   private timer?: NodeJS.Timeout;
@@ -15,6 +16,7 @@ export class Reconciler {
 
   constructor(
     private readonly trials: TrialRepository,
+    private readonly trainings: TrainingRepository,
     private readonly queue: TrialQueue,
     private readonly specs: SweepSpecs,
     private readonly log: Logger,
@@ -45,7 +47,8 @@ export class Reconciler {
       if (page.length === 0) break;
       after = page[page.length - 1]!.id;
       const exists = await this.queue.jobsExist(page.map((t) => t.id));
-      const missing = page.filter((_, i) => !exists[i]);
+      // A trial whose shared training has not succeeded is started by the training's fan-out job.
+      const missing = page.filter((t, i) => !exists[i] && (t.trainingId === null || t.trainingStatus === 'succeeded'));
       const jobs = [];
       for (const t of missing) {
         const s = await this.specs.get(t.sweepId);
@@ -56,7 +59,30 @@ export class Reconciler {
         restored += jobs.length;
       }
     }
+    restored += await this.reconcileTrainings();
     if (restored > 0) this.log.warn({ restored }, 're-enqueued trials whose jobs were missing from Redis');
+    return restored;
+  }
+
+  /**
+   * Open shared trainings whose training job Redis lost, or that ended without settling the training
+   * (a dispatcher stopping mid-wait), get their flow again.
+   */
+  private async reconcileTrainings(): Promise<number> {
+    let after: string | null = null;
+    let restored = 0;
+    for (;;) {
+      const page = await this.trainings.open(after, 5000);
+      if (page.length === 0) break;
+      after = page[page.length - 1]!.id;
+      for (const g of page) {
+        if (!['missing', 'completed', 'failed'].includes(await this.queue.stateOf(trainJobId(g.id)))) continue;
+        const s = await this.specs.get(g.sweepId);
+        if (!s || !(await this.queue.removeTrainingIfIdle(g.id))) continue;
+        await this.queue.enqueueTrainings([{ trainingId: g.id, sweepId: g.sweepId, maxAttempts: Math.max(1, s.maxAttempts - g.attempts) }]);
+        restored++;
+      }
+    }
     return restored;
   }
 

@@ -6,6 +6,10 @@ export interface SweepRunSettings {
   backend: SweepSpec['backend'];
   trialTimeoutMs: number;
   maxAttempts: number;
+  /** Whether a trial may link an earlier identical result instead of running (spec `reuse`; older specs: true). */
+  reuse: boolean;
+  /** The whole normalized spec, for the adaptive searches. */
+  spec: SweepSpec;
 }
 
 /** Specs never change after submission, so each dispatcher reads a sweep's once. */
@@ -23,6 +27,8 @@ export class SweepSpecs {
       backend: spec.backend,
       trialTimeoutMs: parseDuration(spec.budget.trialTimeout, 'budget.trialTimeout'),
       maxAttempts: spec.budget.retries + 1,
+      reuse: spec.reuse !== false,
+      spec,
     };
     if (this.cache.size >= this.capacity) this.cache.delete(this.cache.keys().next().value as string);
     this.cache.set(sweepId, settings);

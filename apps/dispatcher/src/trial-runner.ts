@@ -1,20 +1,27 @@
 import { status as GrpcStatus, type ServiceError } from '@grpc/grpc-js';
-import type { JsonObject, TrialOutcome, TrialRepository } from '@tinysweep/db';
+import type { JsonObject, Metrics, Training, TrainingRepository, TrialOutcome, TrialRepository } from '@tinysweep/db';
 import type { TrainerFleet, TrainerLease } from '@tinysweep/fleet';
-import type { TrainEvent__Output, TrainResult__Output } from '@tinysweep/proto';
+import type { TrainRequest, TrainResult__Output } from '@tinysweep/proto';
 import type { SweepEvents, TrialJobData } from '@tinysweep/queue';
+import { resultKey } from '@tinysweep/search';
 import type { Logger } from 'pino';
+import { holdingLease, waitForLease } from './lease.js';
 import { LogTail } from './log-tail.js';
+import type { AshaStop, SearchDriver } from './search-driver.js';
 import type { StatusRefresher } from './status-refresher.js';
 import type { StepWriter } from './step-writer.js';
 import type { SweepRunSettings, SweepSpecs } from './sweep-specs.js';
+import { callTrain, fingerprint } from './train-call.js';
 import type { TrainerClients } from './trainer-clients.js';
 
 /** Abort reason used when the dispatcher stops: the attempt is lost and retried, not cancelled. */
 export const SHUTDOWN_REASON = 'dispatcher shutting down';
 
-/** How a job ended, as the worker reports it. */
-export type RunResult = 'succeeded' | 'failed' | 'cancelled' | 'skipped' | 'superseded';
+/**
+ * How a job ended, as the worker reports it. `waiting`: a trial of a shared training whose training
+ * is not done (its job is enqueued again when it is).
+ */
+export type RunResult = 'succeeded' | 'failed' | 'cancelled' | 'stopped' | 'skipped' | 'superseded' | 'waiting';
 
 /** An attempt that ended without a result because the trainer, the stream or the network went away. */
 export class TrainerLostError extends Error {
@@ -34,12 +41,14 @@ export class TrainerBusyError extends Error {
 
 export interface TrialRunnerDeps {
   trials: TrialRepository;
+  trainings: TrainingRepository;
   specs: SweepSpecs;
   fleet: TrainerFleet;
   clients: TrainerClients;
   steps: StepWriter;
   events: SweepEvents;
   refresher: StatusRefresher;
+  search: SearchDriver;
   log: Logger;
 }
 
@@ -51,11 +60,24 @@ export interface JobAttempts {
   allowed: number;
 }
 
-const LEASE_POLL_MS = 100;
+/** One attempt in flight: its identity, what it sends, and what it has heard so far. */
+interface Attempt {
+  job: TrialJobData;
+  attempt: number;
+  lease: TrainerLease;
+  settings: SweepRunSettings;
+  request: TrainRequest;
+  /** The shared training it prunes and evaluates, if any. */
+  training?: Training;
+  tail: LogTail;
+}
 
 /**
- * Runs one trial attempt: lease a trainer slot, start the attempt in Postgres, stream the
- * training over gRPC while relaying progress, and record the result exactly once.
+ * Runs one trial attempt: lease a trainer slot, start the attempt in Postgres, ask the trainer for the
+ * trial's fingerprint and link an earlier identical result if there is one (result reuse), else
+ * stream the training — or, for a trial of a shared training, the prune-and-evaluate of the stored
+ * adapter — over gRPC while relaying progress (and letting ASHA stop it at a rung), and record the
+ * result exactly once.
  */
 export class TrialRunner {
   constructor(private readonly d: TrialRunnerDeps) {}
@@ -64,141 +86,141 @@ export class TrialRunner {
     const settings = await this.d.specs.get(job.sweepId);
     if (!settings) return 'skipped'; // sweep deleted
     // No status check here: startAttempt's guarded UPDATE refuses a cancelled or finished trial.
+    const trial = await this.d.trials.get(job.trialId);
+    let training: Training | undefined;
+    if (trial?.trainingId) {
+      training = (await this.d.trainings.get(trial.trainingId)) ?? undefined;
+      if (training?.status !== 'succeeded') return 'waiting'; // the fan-out job enqueues it again
+    }
 
-    const lease = await this.waitForLease(job.trialId, settings.backend.kind, signal);
+    const lease = await waitForLease(this.d.fleet, job.trialId, settings.backend.kind, signal, this.d.log);
     if (!lease) return 'cancelled';
-    const renew = setInterval(() => void this.d.fleet.renew(lease).catch(() => undefined), this.d.fleet.leaseTtlMs / 3);
-    try {
+    return holdingLease(this.d.fleet, lease, async () => {
       const started = await this.d.trials.startAttempt(job.trialId, lease.nodeId);
       if (started === null) return 'skipped';
-      const { attempt, params } = started;
+      const { attempt, params, configHash } = started;
       this.d.refresher.touch(job.sweepId);
       this.d.events.publish({ sweepId: job.sweepId, trialId: job.trialId, kind: 'started' });
-      return await this.attempt(job, attempt, params, attempts, lease, settings, signal);
-    } finally {
-      clearInterval(renew);
-      await this.d.fleet.release(lease).catch(() => undefined);
+      const request: TrainRequest = {
+        trialId: job.trialId,
+        sweepId: job.sweepId,
+        attempt,
+        backend: settings.backend.kind,
+        paramsJson: JSON.stringify(params),
+        backendJson: JSON.stringify(settings.backend),
+        timeoutMs: settings.trialTimeoutMs,
+        ...(training ? { mode: 'TRAIN_MODE_EVALUATE' as const, adapterJson: JSON.stringify(training.adapter) } : {}),
+      };
+      const a: Attempt = { job, attempt, lease, settings, request, training, tail: new LogTail() };
+      const key = await this.resultKeyOf(a, configHash, signal);
+      // A retry (attempt > 1, or a trial retried by hand) means "run it": only first attempts reuse.
+      if (key && settings.reuse && attempt === 1 && (await this.reuse(a, key))) return 'succeeded';
+      return await this.attempt(a, key, attempts, signal);
+    });
+  }
+
+  /** The trial's result key, from the fingerprint the trainer reports; undefined when it cannot say. */
+  private async resultKeyOf(a: Attempt, configHash: string, signal: AbortSignal): Promise<string | undefined> {
+    try {
+      const fp = await fingerprint(this.d.clients.get(a.lease.address), a.request, signal);
+      return fp && resultKey(configHash, a.settings.backend, fp);
+    } catch {
+      return undefined; // the training call that follows meets the same trouble and handles it
     }
   }
 
-  private async waitForLease(trialId: string, backend: string, signal: AbortSignal): Promise<TrainerLease | null> {
-    let waited = 0;
-    for (;;) {
-      if (signal.aborted) return null;
-      const lease = await this.d.fleet.acquire(trialId, { backend });
-      if (lease) return lease;
-      if (waited % 30_000 < LEASE_POLL_MS) this.d.log.info({ trialId, backend }, 'waiting for a free trainer slot');
-      await new Promise((r) => setTimeout(r, LEASE_POLL_MS));
-      waited += LEASE_POLL_MS;
-    }
+  /** Links an earlier succeeded result with the same key, if any; true when recorded. */
+  private async reuse(a: Attempt, key: string): Promise<boolean> {
+    const source = await this.d.trials.findReusable(key, a.job.trialId);
+    if (!source || !(await this.d.trials.recordReused(a.job.trialId, a.attempt, source.trialId, key))) return false;
+    this.d.log.info({ trialId: a.job.trialId, reusedFrom: source.trialId }, 'result reused');
+    await this.finished(a.job);
+    return true;
   }
 
-  private async attempt(
-    job: TrialJobData,
-    attempt: number,
-    params: JsonObject,
-    attempts: JobAttempts,
-    lease: TrainerLease,
-    settings: SweepRunSettings,
-    signal: AbortSignal,
-  ): Promise<RunResult> {
-    const tail = new LogTail();
+  private async attempt(a: Attempt, key: string | undefined, attempts: JobAttempts, signal: AbortSignal): Promise<RunResult> {
+    const { job, lease, settings, tail } = a;
+    // ASHA may stop the trial at a rung: that cancels the call, and the trial ends 'stopped'.
+    const stopper = new AbortController();
+    let stopped: AshaStop | undefined;
+    let latest: Metrics = {};
+    let lastProgressEvent = 0;
+    const onProgress = (step: number, metrics: Metrics) => {
+      this.d.steps.add({ trialId: job.trialId, attempt: a.attempt, step, metrics });
+      latest = { ...latest, ...metrics };
+      // live views need a nudge, not every step
+      if (Date.now() - lastProgressEvent > 1000) {
+        lastProgressEvent = Date.now();
+        this.d.events.publish({ sweepId: job.sweepId, trialId: job.trialId, kind: 'progress' });
+      }
+      if (settings.spec.search.kind === 'asha' && !stopped) {
+        this.d.search.onStep(job.sweepId, job.trialId, step, metrics).then(
+          (stop) => {
+            if (stop && !stopped) {
+              stopped = stop;
+              stopper.abort('stopped by ASHA');
+            }
+          },
+          (err: unknown) => this.d.log.warn({ trialId: job.trialId, err: (err as Error).message }, 'ASHA could not judge a step'),
+        );
+      }
+    };
     let result: TrainResult__Output;
     try {
-      result = await this.stream(job, attempt, params, lease, settings, tail, signal);
+      result = await callTrain(this.d.clients.get(lease.address), {
+        request: a.request,
+        // The trainer enforces the trial timeout; the deadline only guards against a trainer that hangs.
+        deadline: settings.trialTimeoutMs > 0 ? new Date(Date.now() + settings.trialTimeoutMs + 30_000) : undefined,
+        signal: AbortSignal.any([signal, stopper.signal]),
+        onProgress,
+        onLog: (stream, line) => tail.push(stream, line),
+      });
     } catch (err) {
-      if (signal.aborted && signal.reason !== SHUTDOWN_REASON) return this.record(job, attempt, cancelled(tail));
+      if (stopped) return this.record(a, stoppedOutcome(stopped, latest, tail));
+      if (signal.aborted && signal.reason !== SHUTDOWN_REASON) return this.record(a, cancelled(tail));
       const code = (err as ServiceError).code;
       if (code === GrpcStatus.UNAVAILABLE || code === GrpcStatus.DEADLINE_EXCEEDED) {
         await this.d.fleet.markUnreachable(lease.nodeId).catch(() => undefined);
         this.d.clients.forget(lease.address);
       }
       const busy = code === GrpcStatus.RESOURCE_EXHAUSTED;
-      await this.lost(job, attempt, `trainer ${lease.nodeId} lost: ${(err as Error).message}`, busy || attempts.made + 1 < attempts.allowed, tail);
+      await this.lost(a, `trainer ${lease.nodeId} lost: ${(err as Error).message}`, busy || attempts.made + 1 < attempts.allowed);
       throw busy ? new TrainerBusyError(lease.nodeId) : new TrainerLostError((err as Error).message, lease.nodeId);
     }
     try {
-      return await this.record(job, attempt, outcomeOf(result, tail));
+      if (stopped && !result.ok) return await this.record(a, stoppedOutcome(stopped, latest, tail));
+      const outcome = { ...outcomeOf(result, tail), resultKey: key ?? null };
+      // A shared training's trial: the training's metrics (before, after, train time) plus its own pruning's.
+      if (a.training && outcome.metrics) outcome.metrics = { ...(a.training.metrics ?? {}), ...outcome.metrics };
+      return await this.record(a, outcome);
     } catch (err) {
       // Postgres unreachable at the worst moment: the attempt is lost, the job is retried.
-      await this.lost(job, attempt, `could not record the result: ${(err as Error).message}`, attempts.made + 1 < attempts.allowed, tail).catch(() => undefined);
+      await this.lost(a, `could not record the result: ${(err as Error).message}`, attempts.made + 1 < attempts.allowed).catch(() => undefined);
       throw new TrainerLostError((err as Error).message, lease.nodeId);
     }
   }
 
-  private async lost(job: TrialJobData, attempt: number, error: string, retrying: boolean, tail: LogTail): Promise<void> {
+  private async lost(a: Attempt, error: string, retrying: boolean): Promise<void> {
     await this.d.steps.flush();
-    await this.d.trials.recordLostAttempt(job.trialId, attempt, error, retrying, tail.toString() || null);
-    this.d.refresher.touch(job.sweepId);
-    this.d.events.publish({ sweepId: job.sweepId, trialId: job.trialId, kind: 'finished' });
-    this.d.log.warn({ trialId: job.trialId, attempt, retrying, err: error }, 'attempt lost');
+    await this.d.trials.recordLostAttempt(a.job.trialId, a.attempt, error, retrying, a.tail.toString() || null);
+    if (!retrying) await this.finished(a.job);
+    else this.d.refresher.touch(a.job.sweepId);
+    this.d.events.publish({ sweepId: a.job.sweepId, trialId: a.job.trialId, kind: 'finished' });
+    this.d.log.warn({ trialId: a.job.trialId, attempt: a.attempt, retrying, err: error }, 'attempt lost');
   }
 
-  private async record(job: TrialJobData, attempt: number, outcome: TrialOutcome): Promise<RunResult> {
+  private async record(a: Attempt, outcome: TrialOutcome): Promise<RunResult> {
     await this.d.steps.flush();
-    const recorded = await this.d.trials.recordResult(job.trialId, attempt, outcome);
-    this.d.refresher.touch(job.sweepId);
-    this.d.events.publish({ sweepId: job.sweepId, trialId: job.trialId, kind: 'finished' });
+    const recorded = await this.d.trials.recordResult(a.job.trialId, a.attempt, outcome);
+    await this.finished(a.job);
     return recorded ? outcome.status : 'superseded';
   }
 
-  /** Opens Train on the leased node and relays events until the one `result` arrives. */
-  private stream(
-    job: TrialJobData,
-    attempt: number,
-    params: JsonObject,
-    lease: TrainerLease,
-    settings: SweepRunSettings,
-    tail: LogTail,
-    signal: AbortSignal,
-  ): Promise<TrainResult__Output> {
-    const client = this.d.clients.get(lease.address);
-    // The trainer enforces the trial timeout; the deadline only guards against a trainer that hangs.
-    const deadline = settings.trialTimeoutMs > 0 ? new Date(Date.now() + settings.trialTimeoutMs + 30_000) : undefined;
-    return new Promise((resolve, reject) => {
-      const call = client.train(
-        {
-          trialId: job.trialId,
-          sweepId: job.sweepId,
-          attempt,
-          backend: settings.backend.kind,
-          paramsJson: JSON.stringify(params),
-          backendJson: JSON.stringify(settings.backend),
-          timeoutMs: settings.trialTimeoutMs,
-        },
-        deadline ? { deadline } : {},
-      );
-      let result: TrainResult__Output | undefined;
-      let lastProgressEvent = 0;
-      const onAbort = () => call.cancel();
-      signal.addEventListener('abort', onAbort, { once: true });
-      const done = () => signal.removeEventListener('abort', onAbort);
-      call.on('data', (e: TrainEvent__Output) => {
-        if (e.progress) {
-          this.d.steps.add({ trialId: job.trialId, attempt, step: Number(e.progress.step), metrics: e.progress.metrics });
-          // live views need a nudge, not every step
-          if (Date.now() - lastProgressEvent > 1000) {
-            lastProgressEvent = Date.now();
-            this.d.events.publish({ sweepId: job.sweepId, trialId: job.trialId, kind: 'progress' });
-          }
-        } else if (e.log) {
-          tail.push(e.log.stream, e.log.line);
-        } else if (e.result) {
-          result = e.result;
-        }
-      });
-      call.on('error', (err) => {
-        done();
-        // A result that arrived before a late transport error still counts.
-        if (result) resolve(result);
-        else reject(err);
-      });
-      call.on('end', () => {
-        done();
-        if (result) resolve(result);
-        else reject(Object.assign(new Error('stream ended without a result'), { code: GrpcStatus.UNAVAILABLE }));
-      });
-    });
+  /** After a trial ended: the search may add trials (pareto), then the sweep's status and live views follow. */
+  private async finished(job: TrialJobData): Promise<void> {
+    await this.d.search.onFinished(job.sweepId, job.trialId).catch((err: unknown) => this.d.log.warn({ sweepId: job.sweepId, err: (err as Error).message }, 'search could not propose'));
+    this.d.refresher.touch(job.sweepId);
+    this.d.events.publish({ sweepId: job.sweepId, trialId: job.trialId, kind: 'finished' });
   }
 }
 
@@ -206,17 +228,35 @@ function cancelled(tail: LogTail): TrialOutcome {
   return { status: 'cancelled', metrics: null, trainableParams: null, effectiveParams: null, adapter: null, error: 'cancelled', logTail: tail.toString() || null };
 }
 
-function parseJsonObject(text: string): TrialOutcome['environment'] {
+const fmt = (x: number | undefined) => (x === undefined ? '–' : Number.isInteger(x) ? String(x) : x.toFixed(4));
+
+/** A trial ASHA stopped: its latest metrics, the rung value and what it needed, and why in words. */
+function stoppedOutcome(s: AshaStop, latest: Metrics, tail: LogTail): TrialOutcome {
+  const metrics: Metrics = { ...latest, [s.metric]: s.value, asha_rung: s.rung };
+  if (s.cutoff !== undefined) metrics.asha_cutoff = s.cutoff;
+  return {
+    status: 'stopped',
+    metrics,
+    trainableParams: null,
+    effectiveParams: null,
+    adapter: null,
+    error: `stopped by ASHA at rung ${s.rung}: ${s.metric} ${fmt(s.value)} is not in the top 1/${s.eta} of the ${s.competitors} values recorded there (needed ${fmt(s.cutoff)})`,
+    logTail: tail.toString() || null,
+  };
+}
+
+function parseJsonObject(text: string): JsonObject | null {
   if (!text) return null;
   try {
     const v: unknown = JSON.parse(text);
-    return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as NonNullable<TrialOutcome['environment']>) : null;
+    return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as JsonObject) : null;
   } catch {
     return null;
   }
 }
 
-function outcomeOf(r: TrainResult__Output, tail: LogTail): TrialOutcome {
+/** A trainer's result as the trial's outcome. */
+export function outcomeOf(r: TrainResult__Output, tail: LogTail): TrialOutcome {
   const status = r.ok ? 'succeeded' : r.failure === 'FAILURE_CANCELLED' ? 'cancelled' : 'failed';
   let adapter: TrialOutcome['adapter'] = null;
   if (r.adapterJson) adapter = parseJsonObject(r.adapterJson) ?? { raw: r.adapterJson };
@@ -231,4 +271,3 @@ function outcomeOf(r: TrainResult__Output, tail: LogTail): TrialOutcome {
     environment: parseJsonObject(r.environmentJson),
   };
 }
-

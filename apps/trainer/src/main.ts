@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * tinysweep trainer: a gRPC server (Describe, Train) on a trainer node.
+ * tinysweep trainer: a gRPC server (Describe, Train, Generate for Try it) on a trainer node.
  *
  *   node apps/trainer/dist/main.js [--port 0] [--slots 2] ...      (or: npm start -w @tinysweep/trainer)
  *   TINYSWEEP_TRAINER_PORT=0 TINYSWEEP_API_URL=http://127.0.0.1:4100 node apps/trainer/dist/main.js

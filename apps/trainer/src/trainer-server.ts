@@ -3,6 +3,8 @@ import {
   loadTrainerProto,
   TRAINER_SERVER_OPTIONS,
   type DescribeRequest__Output,
+  type GenerateReply,
+  type GenerateRequest__Output,
   type NodeInfo,
   type TrainEvent,
   type TrainRequest__Output,
@@ -13,6 +15,8 @@ import { pino, type Logger } from 'pino';
 import { bearerAuthInterceptor } from './auth.js';
 import { defaultBackendRegistry, type EventSink } from './backends/index.js';
 import { abortedResult, TrainAbort, timeoutAbort } from './backends/train-abort.js';
+import { runInMode, runModeOf } from './backends/train-mode.js';
+import { GenerateHandler } from './generate/generate-handler.js';
 import type { TrainerServerOptions } from './interfaces/trainer-server-options.js';
 import { TRAINER_VERSION } from './version.js';
 
@@ -75,6 +79,7 @@ function backendEnvironment(text: string | undefined): Record<string, unknown> {
  *   the same signal with a timeout reason.
  * - stop() refuses new calls, lets running trainings finish for `drainMs`, cancels the rest,
  *   sends their results and closes.
+ * - Generate (Try it) takes no slot; GenerateHandler bounds it on its own (`maxGenerations`).
  */
 export class TrainerServer {
   private readonly opts: Required<Omit<TrainerServerOptions, 'advertise' | 'nodeId' | 'token' | 'credentials'>> &
@@ -85,6 +90,7 @@ export class TrainerServer {
   private boundPort?: number;
   private seq = 0;
   private stopping?: Promise<void>;
+  private readonly generations: GenerateHandler;
 
   constructor(opts: TrainerServerOptions = {}) {
     this.opts = {
@@ -98,12 +104,22 @@ export class TrainerServer {
       backends: defaultBackendRegistry,
       version: TRAINER_VERSION,
       logger: pino({ level: 'silent' }),
+      maxGenerations: 2,
       ...opts,
     };
     this.logger = this.opts.logger;
     if (!Number.isInteger(this.opts.slots) || this.opts.slots < 1) throw new Error('slots must be an integer greater than 0');
     if (!Number.isInteger(this.opts.port) || this.opts.port < 0 || this.opts.port > 65535) throw new Error('port must be an integer from 0 to 65535');
     if (!(this.opts.drainMs >= 0)) throw new Error('drainMs must be at least 0');
+    if (!Number.isInteger(this.opts.maxGenerations) || this.opts.maxGenerations < 1) throw new Error('maxGenerations must be an integer greater than 0');
+    this.generations = new GenerateHandler({
+      backends: this.opts.backends,
+      workdir: this.opts.workdir,
+      maxConcurrent: this.opts.maxGenerations,
+      nodeId: () => this.nodeId,
+      stopping: () => this.stopping !== undefined,
+      logger: this.logger,
+    });
   }
 
   /** Binds and starts serving; resolves with the bound port and the advertised address. */
@@ -117,6 +133,8 @@ export class TrainerServer {
       Describe: (call: grpc.ServerUnaryCall<DescribeRequest__Output, NodeInfo>, callback: grpc.sendUnaryData<NodeInfo>) =>
         callback(null, this.describe()),
       Train: (call: TrainCall) => this.train(call),
+      Generate: (call: grpc.ServerUnaryCall<GenerateRequest__Output, GenerateReply>, callback: grpc.sendUnaryData<GenerateReply>) =>
+        this.generations.handle(call, callback),
     });
     this.boundPort = await new Promise<number>((resolve, reject) =>
       server.bindAsync(hostPort(this.opts.host, this.opts.port), this.opts.credentials ?? grpc.ServerCredentials.createInsecure(), (err, port) =>
@@ -289,7 +307,9 @@ export class TrainerServer {
       return { ok: false, failure: 'FAILURE_BAD_REQUEST', error: (err as Error).message };
     }
     const backend = this.opts.backends.get(req.backend);
-    return backend.run(
+    return runInMode(
+      backend,
+      runModeOf(req.mode),
       {
         trialId: req.trialId,
         sweepId: req.sweepId,
@@ -298,6 +318,7 @@ export class TrainerServer {
         spec,
         timeoutMs: Number(req.timeoutMs) || 0,
         workdir: this.opts.workdir,
+        adapterJson: req.adapterJson,
       },
       sink,
       signal,

@@ -2,10 +2,12 @@ import type { Database } from './database.js';
 import type { JsonObject, Metrics, TrialStatus } from './domain.js';
 
 /**
- * Read-only aggregation over a sweep's trials for the results board. Postgres does the passes over
- * trial rows (GROUP BY, DISTINCT ON, binning), so a 100,000-trial sweep leaves the database as one
- * row per config (seed replicates collapsed by group_hash) or as a few hundred bins, never as
- * 100,000 rows; the API combines configs into cells and lines. Metric names and parameter paths
+ * Read-only aggregation over a sweep's trials for the results board. Two statements read a
+ * sweep's trials per metric and change of its results, side by side on two cores (`configPass`:
+ * one row per config, seed replicates collapsed by group_hash; `scatterPass`: parameter-count
+ * scatters and Pareto fronts), each taking the metric out of every trial's JSON once, so a
+ * 100,000-trial sweep leaves the database as 10,000 config rows and a couple of thousand bins,
+ * never as 100,000 rows; the API combines configs into cells and lines. Metric names and parameter paths
  * are always bound as query parameters (`$n`), never spliced into the SQL.
  *
  * A trial's metric value is `metrics->name` when it is a JSON number; trials that are not
@@ -44,6 +46,33 @@ export interface GroupMetric {
   m2: number;
   min: number;
   max: number;
+}
+
+/** One config of a sweep (its seed replicates) from {@link AggregateRepository.configPass}. */
+export interface ConfigRow {
+  groupHash: string;
+  /** Trials of the config, whatever their status. */
+  trials: number;
+  failed: number;
+  /** One of its trials: its params, the seed aside, are the config's. */
+  trialId: string;
+  /** `params #>> path` for each of the paths the pass was given; empty without them. */
+  keys: (string | null)[];
+  /** The metric over the replicates that have it; null when none has. */
+  metric: GroupMetric | null;
+}
+
+/** What {@link AggregateRepository.configPass} returns. */
+export interface ConfigPass {
+  configs: ConfigRow[];
+  /** Trials per seed, by seed; empty without `paths`. */
+  seeds: FacetValue[];
+}
+
+/** What {@link AggregateRepository.scatterPass} returns. */
+export interface ScatterPass {
+  trainable: Scatter;
+  effective: Scatter;
 }
 
 /** A succeeded trial's metric value (for the replicate dots of a few configs). */
@@ -99,10 +128,34 @@ export interface SweepScheduleRef {
   role: 'run' | 'source';
 }
 
-/** Best trials returned with the scatters (the board's default learning curves). */
-const TOP_TRIALS = 50;
-
 const METRIC = (n: number) => `(CASE WHEN jsonb_typeof(metrics->$${n}) = 'number' THEN (metrics->>$${n})::float8 END)`;
+
+/** The columns of the passes' rows ({@link AggregateRepository.configPass}, `scatterPass`), each part filling those it uses. */
+const PASS_COLUMNS = {
+  kind: 'text',
+  key: 'text',
+  n: 'int',
+  x: 'float8',
+  y: 'float8',
+  m2: 'float8',
+  lo: 'float8',
+  hi: 'float8',
+  trials: 'int',
+  failed: 'int',
+  id: 'uuid',
+  ordinal: 'int',
+  keys: 'text[]',
+} as const;
+
+type PassRow = { kind: 'config' | 'seed' | 'bin' | 'point' | 'zero' | 'best' | 'count' } & {
+  [K in Exclude<keyof typeof PASS_COLUMNS, 'kind'>]: K extends 'keys' ? (string | null)[] | null : K extends 'key' | 'id' ? string | null : number | null;
+};
+
+/** One part of the pass's UNION ALL: `SELECT [distinct] <every column, NULL where not given> <rest>`. */
+function select(columns: Partial<Record<keyof typeof PASS_COLUMNS, string>>, rest: string, distinct = ''): string {
+  const list = Object.entries(PASS_COLUMNS).map(([name, type]) => `(${columns[name as keyof typeof PASS_COLUMNS] ?? 'NULL'})::${type} AS ${name}`);
+  return `SELECT ${distinct} ${list.join(', ')} ${rest}`;
+}
 
 /**
  * The Pareto front of (x, y) points where smaller x is better and larger y is better (or smaller,
@@ -151,52 +204,164 @@ export class AggregateRepository {
   }
 
   /**
-   * Leaf paths of the sweep's params (objects are walked; arrays and scalars are leaves), read
-   * from about `sample` trials spread over the sweep.
+   * A sweep's configs for one metric, in one read of its trials (the metric taken out of each
+   * one's JSON once) hashed into one row per config (group_hash): trials, failed, the metric's n,
+   * mean, m2, min, max over the succeeded replicates that have it, and one of its trials (whose
+   * params, seed aside, are the config's). No per-config array: that would make Postgres sort the
+   * sweep instead of hashing it.
+   *
+   * With `paths` (a sweep's first pass) the same read also counts trials per seed (a second
+   * grouping set), and each config gets the text of each path in its trial's params
+   * (`params #>> path`, what the trials page filters on: a primary-key read per config). The
+   * config table never changes once a sweep is stored: callers that kept it ask without `paths`,
+   * and no params are read. {@link scatterPass} is the other half of what the board draws; the two
+   * are separate statements so that they run side by side on two cores.
    */
-  async paramPaths(sweepId: string, sample = 400): Promise<string[][]> {
+  async configPass(sweepId: string, metric: string, o: { paths?: readonly ParamPath[] } = {}): Promise<ConfigPass> {
+    const paths = o.paths ?? null;
+    const config = { kind: `'config'`, key: 'g.group_hash', n: 'g.n', y: 'g.mean', m2: 'g.m2', lo: 'g.lo', hi: 'g.hi', trials: 'g.trials', failed: 'g.failed', id: 'g.first' };
+    // Each path is a bound text[] ($3, $4, …): `params #>> $n` per config, no subquery per row.
+    const keys = paths && (paths.length === 0 ? `'{}'::text[]` : `ARRAY[${paths.map((_, i) => `tr.params #>> $${i + 3}::text[]`).join(', ')}]`);
+    const rows = await this.heavy<PassRow>(
+      `WITH g AS MATERIALIZED (
+         SELECT ${paths ? 'GROUPING(seed) = 1' : 'true'} AS per_config, group_hash, ${paths ? 'seed' : 'NULL::int AS seed'}, any_value(id) AS first,
+                count(*) AS trials, count(*) FILTER (WHERE status = 'failed') AS failed,
+                count(v) AS n, avg(v) AS mean, coalesce(var_pop(v) * count(v), 0) AS m2, min(v) AS lo, max(v) AS hi
+           FROM (SELECT id, group_hash, seed, status, CASE WHEN status = 'succeeded' THEN ${METRIC(2)} END AS v
+                   FROM trial WHERE sweep_id = $1::uuid) t
+          GROUP BY ${paths ? 'GROUPING SETS ((group_hash), (seed))' : 'group_hash'})
+       ${
+         keys
+           ? `${select({ ...config, keys }, 'FROM g JOIN trial tr ON tr.id = g.first WHERE g.per_config')}
+       UNION ALL ${select({ kind: `'seed'`, key: 'g.seed::text', n: 'g.trials' }, 'FROM g WHERE NOT g.per_config')}`
+           : select(config, 'FROM g')
+       }`,
+      [sweepId, metric, ...(paths ?? [])],
+    );
+    const out: ConfigPass = { configs: [], seeds: [] };
+    for (const r of rows) {
+      if (r.kind === 'config') {
+        const n = Number(r.n);
+        out.configs.push({
+          groupHash: r.key!,
+          trials: Number(r.trials),
+          failed: Number(r.failed),
+          trialId: r.id!,
+          keys: r.keys ?? [],
+          metric: n > 0 ? { groupHash: r.key!, n, mean: Number(r.y), m2: Number(r.m2 ?? 0), min: Number(r.lo), max: Number(r.hi) } : null,
+        });
+      } else if (r.kind === 'seed') {
+        out.seeds.push({ value: r.key, count: Number(r.n) });
+      }
+    }
+    out.seeds.sort((a, b) => Number(a.value) - Number(b.value));
+    return out;
+  }
+
+  /**
+   * The metric against trainable and against effective parameters, each with its Pareto front, in
+   * one read of the sweep's succeeded trials (materialized once, grouped several ways). When the
+   * trials with the metric are at most `maxPoints`, one point per trial; else bins of 5% of log x
+   * (the exact x when a bin holds one count) × 1/30 of the metric's range, each with its trial
+   * count: a couple of thousand symbols at most, each a few pixels apart on the board's plot
+   * (finer bins only cost the browser time to draw what the eye cannot tell apart). The fronts are
+   * exact either way: the best trial at each count, then the scan of {@link paretoFront}. (The
+   * best trials by the metric: SweepRepository.leaders.)
+   */
+  async scatterPass(sweepId: string, metric: string, o: { maximize: boolean; maxPoints?: number }): Promise<ScatterPass> {
+    const maxPoints = o.maxPoints ?? 4000;
+    const parts: string[] = [];
+    // Raw points or bins is decided inside the query (by the count in s), so nothing has to be
+    // read first: both branches are there, and only one returns rows.
+    for (const [col, name] of [
+      ['a', 'trainable'],
+      ['e', 'effective'],
+    ] as const) {
+      parts.push(
+        select(
+          { kind: `'bin'`, key: `'${name}'`, x: `CASE WHEN min(${col}) = max(${col}) THEN min(${col}) ELSE exp(avg(ln(${col}))) END`, y: 'avg(v)', n: 'count(*)' },
+          `FROM t CROSS JOIN s WHERE s.n > $3::int AND ${col} > 0 AND v IS NOT NULL
+            GROUP BY round(ln(${col}) * 20), least(greatest(floor((v - s.lo) / s.span * 30), 0), 29)`,
+        ),
+        select({ kind: `'point'`, key: `'${name}'`, x: col, y: 'v', n: '1', id: 'id', ordinal: 'ordinal' }, `FROM t CROSS JOIN s WHERE s.n <= $3::int AND ${col} > 0 AND v IS NOT NULL`),
+        select({ kind: `'zero'`, key: `'${name}'`, n: 'count(v)' }, `FROM t WHERE ${col} <= 0`),
+        // The best value at each count by hashing, then its first trial: no sort of the whole sweep.
+        `(${select(
+          { kind: `'best'`, key: `'${name}'`, x: `t.${col}`, y: 't.v', n: '1', id: 't.id', ordinal: 't.ordinal' },
+          `FROM t JOIN (SELECT ${col} AS x, ${o.maximize ? 'max' : 'min'}(v) AS v FROM t WHERE ${col} > 0 GROUP BY ${col}) b ON t.${col} = b.x AND t.v = b.v
+           ORDER BY t.${col}, t.ordinal`,
+          `DISTINCT ON (t.${col})`,
+        )})`,
+      );
+    }
+    parts.push(select({ kind: `'count'`, n: 's.n' }, 'FROM s'));
+    const rows = await this.heavy<PassRow>(
+      `WITH t AS MATERIALIZED (
+         SELECT id, ordinal, trainable_params::float8 AS a, effective_params::float8 AS e, ${METRIC(2)} AS v
+           FROM trial WHERE sweep_id = $1::uuid AND status = 'succeeded'),
+       s AS (SELECT count(v)::int AS n, min(v) AS lo, coalesce(nullif(max(v) - min(v), 0), 1) AS span FROM t)
+       ${parts.join('\n       UNION ALL ')}`,
+      [sweepId, metric, maxPoints],
+    );
+    const out: ScatterPass = {
+      trainable: { column: 'trainable', total: 0, zeroCount: 0, binned: false, points: [], front: [] },
+      effective: { column: 'effective', total: 0, zeroCount: 0, binned: false, points: [], front: [] },
+    };
+    const best: Record<ParamCountColumn, { x: number; y: number; trialId: string; ordinal: number }[]> = { trainable: [], effective: [] };
+    for (const r of rows) {
+      if (r.kind === 'count') out.trainable.binned = out.effective.binned = Number(r.n) > maxPoints;
+      else if (r.kind === 'zero') out[r.key as ParamCountColumn].zeroCount = Number(r.n);
+      else if (r.kind === 'best') best[r.key as ParamCountColumn].push({ x: Number(r.x), y: Number(r.y), trialId: r.id!, ordinal: Number(r.ordinal) });
+      else if (r.kind === 'bin' || r.kind === 'point') {
+        const s = out[r.key as ParamCountColumn];
+        s.points.push(r.kind === 'bin' ? [Number(r.x), Number(r.y), Number(r.n)] : [Number(r.x), Number(r.y), r.id!]);
+        s.total += Number(r.n);
+      }
+    }
+    const fronts = { trainable: paretoFront(best.trainable, o.maximize), effective: paretoFront(best.effective, o.maximize) };
+    const params = await this.trialParams([...new Set([...fronts.trainable, ...fronts.effective].map((f) => f.trialId))], { withSeed: true });
+    for (const col of ['trainable', 'effective'] as const) {
+      out[col].points.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+      out[col].front = fronts[col].map((f) => ({ ...f, params: params.get(f.trialId) ?? {} }));
+    }
+    return out;
+  }
+
+  /**
+   * Leaf paths of the sweep's params (objects are walked; arrays and scalars are leaves; the seed
+   * left out), sorted by their dotted text, read from `sample` trials spread evenly over the
+   * sweep's ordinals (found through the (sweep_id, ordinal) index, so a 100,000-trial sweep costs
+   * a few thousand index reads, not a scan).
+   */
+  async paramPaths(sweepId: string, trialCount: number, sample = 500): Promise<string[][]> {
+    const step = Math.max(1, Math.floor(trialCount / sample));
+    const ordinals = Array.from({ length: Math.min(sample, Math.max(trialCount, 1)) }, (_, i) => i * step);
     const { rows } = await this.pool.query<{ path: string[] }>(
       `WITH RECURSIVE s AS (
-         SELECT params FROM trial
-          WHERE sweep_id = $1::uuid
-            AND ordinal % greatest(1, (SELECT trial_count FROM sweep WHERE id = $1::uuid) / $2::int) = 0
-          LIMIT $2::int),
+         SELECT params FROM trial WHERE sweep_id = $1::uuid AND ordinal = ANY($2::int[])
+         UNION ALL -- and a few in index order, should the ordinals not be 0 … n − 1
+         (SELECT params FROM trial WHERE sweep_id = $1::uuid ORDER BY ordinal LIMIT 20)),
        walk(path, value) AS (
-         SELECT ARRAY[e.key], e.value FROM s CROSS JOIN LATERAL jsonb_each(s.params) e
+         SELECT ARRAY[e.key], e.value FROM s CROSS JOIN LATERAL jsonb_each(CASE WHEN jsonb_typeof(s.params) = 'object' THEN s.params ELSE '{}'::jsonb END) e
          UNION ALL
          SELECT w.path || e.key, e.value
            FROM walk w CROSS JOIN LATERAL jsonb_each(CASE WHEN jsonb_typeof(w.value) = 'object' THEN w.value ELSE '{}'::jsonb END) e)
-       SELECT DISTINCT path FROM walk WHERE jsonb_typeof(value) <> 'object'`,
-      [sweepId, sample],
+       SELECT DISTINCT path FROM walk WHERE jsonb_typeof(value) <> 'object' AND path <> ARRAY['seed']`,
+      [sweepId, ordinals],
     );
     return rows.map((r) => r.path).sort((a, b) => a.join('.').localeCompare(b.join('.')));
   }
 
-  /**
-   * Every config of the sweep (one row per group_hash, all statuses) with its trial count and the
-   * text of each of `paths` — one DISTINCT ON pass. Params never change once stored, so callers
-   * may keep the result.
-   */
-  async groupKeys(sweepId: string, paths: readonly ParamPath[]): Promise<GroupKeys[]> {
-    const rows = await this.heavy<{ group_hash: string; n: number; keys: (string | null)[] }>(
-      `WITH p AS (
-         SELECT a.ord, ARRAY(SELECT jsonb_array_elements_text(a.x)) AS path
-           FROM jsonb_array_elements($2::jsonb) WITH ORDINALITY AS a(x, ord))
-       SELECT d.group_hash, d.n::int AS n, ARRAY(SELECT d.params #>> p.path FROM p ORDER BY p.ord) AS keys
-         FROM (SELECT DISTINCT ON (group_hash) group_hash, count(*) OVER (PARTITION BY group_hash) AS n, params
-                 FROM trial WHERE sweep_id = $1::uuid ORDER BY group_hash) d`,
-      [sweepId, JSON.stringify(paths)],
+  /** Params of some trials by id (the seed left out unless `withSeed`): a config's params from one of its trials. */
+  async trialParams(trialIds: readonly string[], o: { withSeed?: boolean } = {}): Promise<Map<string, JsonObject>> {
+    const out = new Map<string, JsonObject>();
+    if (trialIds.length === 0) return out;
+    const { rows } = await this.pool.query<{ id: string; params: JsonObject }>(
+      `SELECT id, ${o.withSeed ? 'params' : `params - 'seed' AS params`} FROM trial WHERE id = ANY($1::uuid[])`,
+      [trialIds],
     );
-    return rows.map((r) => ({ groupHash: r.group_hash, trials: Number(r.n), keys: r.keys ?? [] }));
-  }
-
-  /** Trials per seed (seeds vary inside a config, so they are counted apart). */
-  async seedCounts(sweepId: string): Promise<FacetValue[]> {
-    const { rows } = await this.pool.query<{ seed: string; n: number }>(
-      `SELECT seed::text AS seed, count(*)::int AS n FROM trial WHERE sweep_id = $1::uuid GROUP BY seed ORDER BY seed`,
-      [sweepId],
-    );
-    return rows.map((r) => ({ value: r.seed, count: Number(r.n) }));
+    for (const r of rows) out.set(r.id, r.params);
+    return out;
   }
 
   /** Metric names on the sweep's results, and on its curves (both from a sample). */
@@ -218,22 +383,7 @@ export class AggregateRepository {
     return { metrics: results.rows.map((r) => r.k), curveMetrics: curves.rows.map((r) => r.k) };
   }
 
-  /**
-   * The metric per config over its succeeded replicates — one GROUP BY pass over the sweep. (The
-   * metric is a CASE, not a WHERE: a filter on a JSON function would make the planner expect a
-   * handful of rows and sort instead of hashing.)
-   */
-  async groupMetrics(sweepId: string, metric: string): Promise<GroupMetric[]> {
-    const rows = await this.heavy<{ group_hash: string; n: number; mean: number; m2: number | null; min: number; max: number }>(
-      `SELECT group_hash, count(v)::int AS n, avg(v) AS mean, coalesce(var_pop(v) * count(v), 0) AS m2, min(v) AS min, max(v) AS max
-         FROM (SELECT group_hash, ${METRIC(2)} AS v FROM trial WHERE sweep_id = $1::uuid AND status = 'succeeded') t
-        GROUP BY group_hash HAVING count(v) > 0`,
-      [sweepId, metric],
-    );
-    return rows.map((r) => ({ groupHash: r.group_hash, n: Number(r.n), mean: Number(r.mean), m2: Number(r.m2 ?? 0), min: Number(r.min), max: Number(r.max) }));
-  }
-
-  /** Succeeded trials' metric values for a few configs, by config then seed. */
+  /** Succeeded trials' metric values for a few configs, by config then seed (read through the (sweep_id, group_hash) index). */
   async groupTrialValues(sweepId: string, metric: string, groupHashes: readonly string[]): Promise<TrialValue[]> {
     if (groupHashes.length === 0) return [];
     const { rows } = await this.pool.query<{ group_hash: string; id: string; seed: string; v: number }>(
@@ -244,97 +394,6 @@ export class AggregateRepository {
       [sweepId, metric, groupHashes],
     );
     return rows.map((r) => ({ groupHash: r.group_hash, trialId: r.id, seed: Number(r.seed), value: Number(r.v) }));
-  }
-
-  /** Params of one trial of each config (seed left out), for labels. */
-  async groupParams(sweepId: string, groupHashes: readonly string[]): Promise<Map<string, JsonObject>> {
-    const out = new Map<string, JsonObject>();
-    if (groupHashes.length === 0) return out;
-    const { rows } = await this.pool.query<{ group_hash: string; params: JsonObject }>(
-      `SELECT DISTINCT ON (group_hash) group_hash, params - 'seed' AS params FROM trial
-        WHERE sweep_id = $1::uuid AND group_hash = ANY($2::text[]) ORDER BY group_hash, ordinal`,
-      [sweepId, groupHashes],
-    );
-    for (const r of rows) out.set(r.group_hash, r.params);
-    return out;
-  }
-
-  /**
-   * The metric against trainable and against effective parameters, each with its Pareto front, in
-   * one pass over the sweep's succeeded trials. When the trials with the metric are at most
-   * `maxPoints`, one point per trial; else bins of 2.5% of log x (the exact x when a bin holds one
-   * count) × 2% of the metric's range, each with its trial count. The fronts
-   * are exact either way: the best trial at each count, then the scan of {@link paretoFront}.
-   * `top` lists the best trials by the metric (at most 50), from the same pass.
-   */
-  async paramCountScatters(sweepId: string, metric: string, o: { maximize: boolean; maxPoints?: number }): Promise<Record<ParamCountColumn, Scatter> & { top: string[] }> {
-    // Raw points or bins is decided inside the query (by the count in s), so nothing has to be
-    // read first: both branches are there, and only one returns rows.
-    const perColumn = (col: 'a' | 'e', name: ParamCountColumn) => [
-      `SELECT 'bin' AS kind, '${name}' AS col, CASE WHEN min(${col}) = max(${col}) THEN min(${col}) ELSE exp(avg(ln(${col}))) END AS x,
-              avg(v) AS y, count(*)::int AS n, NULL::uuid AS id, NULL::int AS ordinal
-         FROM t CROSS JOIN s WHERE s.n > $3::int AND ${col} > 0 AND v IS NOT NULL
-        GROUP BY round(ln(${col}) * 40), least(greatest(floor((v - s.lo) / s.span * 50), 0), 49)`,
-      `SELECT 'point', '${name}', ${col}, v, 1, id, ordinal FROM t CROSS JOIN s WHERE s.n <= $3::int AND ${col} > 0 AND v IS NOT NULL`,
-      `SELECT 'zero', '${name}', 0, 0, count(v)::int, NULL, NULL FROM t WHERE ${col} <= 0`,
-      // The best value at each count by hashing, then its first trial: no sort of the whole sweep.
-      `(SELECT DISTINCT ON (t.${col}) 'best', '${name}', t.${col}, t.v, 1, t.id, t.ordinal
-          FROM t JOIN (SELECT ${col} AS x, ${o.maximize ? 'max' : 'min'}(v) AS v FROM t WHERE ${col} > 0 GROUP BY ${col}) b ON t.${col} = b.x AND t.v = b.v
-         ORDER BY t.${col}, t.ordinal)`,
-    ];
-    const rows = await this.heavy<{ kind: 'bin' | 'point' | 'zero' | 'best' | 'top' | 'count'; col: ParamCountColumn; x: number; y: number; n: number; id: string | null; ordinal: number | null }>(
-      `WITH t AS MATERIALIZED (
-         SELECT id, ordinal, trainable_params::float8 AS a, effective_params::float8 AS e, ${METRIC(2)} AS v
-           FROM trial WHERE sweep_id = $1::uuid AND status = 'succeeded'),
-       s AS (SELECT count(v)::int AS n, min(v) AS lo, coalesce(nullif(max(v) - min(v), 0), 1) AS span FROM t)
-       ${[...perColumn('a', 'trainable'), ...perColumn('e', 'effective')].join('\n       UNION ALL ')}
-       UNION ALL
-       (SELECT 'top', 'trainable', a, v, 1, id, ordinal FROM t WHERE v IS NOT NULL ORDER BY v ${o.maximize ? 'DESC' : 'ASC'}, ordinal LIMIT ${TOP_TRIALS})
-       UNION ALL
-       SELECT 'count', 'trainable', 0, 0, n, NULL, NULL FROM s`,
-      [sweepId, metric, o.maxPoints ?? 4000],
-    );
-    const binned = rows.some((r) => r.kind === 'count' && Number(r.n) > (o.maxPoints ?? 4000));
-    const out: Record<ParamCountColumn, Scatter> = {
-      trainable: { column: 'trainable', total: 0, zeroCount: 0, binned, points: [], front: [] },
-      effective: { column: 'effective', total: 0, zeroCount: 0, binned, points: [], front: [] },
-    };
-    const best: Record<ParamCountColumn, { x: number; y: number; trialId: string; ordinal: number }[]> = { trainable: [], effective: [] };
-    const top: { id: string; v: number; ordinal: number }[] = [];
-    for (const r of rows) {
-      const s = out[r.col];
-      if (r.kind === 'count') continue;
-      if (r.kind === 'top') top.push({ id: r.id!, v: Number(r.y), ordinal: Number(r.ordinal) });
-      else if (r.kind === 'zero') s.zeroCount = Number(r.n);
-      else if (r.kind === 'best') best[r.col].push({ x: Number(r.x), y: Number(r.y), trialId: r.id!, ordinal: Number(r.ordinal) });
-      else {
-        s.points.push(r.kind === 'bin' ? [Number(r.x), Number(r.y), Number(r.n)] : [Number(r.x), Number(r.y), r.id!]);
-        s.total += Number(r.n);
-      }
-    }
-    const fronts = { trainable: paretoFront(best.trainable, o.maximize), effective: paretoFront(best.effective, o.maximize) };
-    const ids = [...new Set([...fronts.trainable, ...fronts.effective].map((f) => f.trialId))];
-    const params = new Map<string, JsonObject>();
-    if (ids.length > 0) {
-      const { rows: p } = await this.pool.query<{ id: string; params: JsonObject }>(`SELECT id, params FROM trial WHERE id = ANY($1::uuid[])`, [ids]);
-      for (const r of p) params.set(r.id, r.params);
-    }
-    for (const col of ['trainable', 'effective'] as const) {
-      out[col].points.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
-      out[col].front = fronts[col].map((f) => ({ ...f, params: params.get(f.trialId) ?? {} }));
-    }
-    top.sort((a, b) => (o.maximize ? b.v - a.v : a.v - b.v) || a.ordinal - b.ordinal);
-    return { ...out, top: top.map((t) => t.id) };
-  }
-
-  /** Ids of the `n` best succeeded trials by the metric. */
-  async topTrials(sweepId: string, metric: string, maximize: boolean, n: number): Promise<string[]> {
-    const { rows } = await this.pool.query<{ id: string }>(
-      `SELECT id FROM trial WHERE sweep_id = $1::uuid AND status = 'succeeded' AND jsonb_typeof(metrics->$2) = 'number'
-        ORDER BY (metrics->>$2)::float8 ${maximize ? 'DESC' : 'ASC'}, ordinal LIMIT $3::int`,
-      [sweepId, metric, n],
-    );
-    return rows.map((r) => r.id);
   }
 
   /**

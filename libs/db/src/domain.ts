@@ -1,9 +1,10 @@
 /** Domain shapes that leave libs/db; they are also the JSON the API serves. */
 
 export type SweepStatus = 'queued' | 'running' | 'completed' | 'failed' | 'cancelled';
-export type TrialStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
-export const TRIAL_STATUSES: readonly TrialStatus[] = ['queued', 'running', 'succeeded', 'failed', 'cancelled'];
-export const TERMINAL_TRIAL_STATUSES: readonly TrialStatus[] = ['succeeded', 'failed', 'cancelled'];
+/** `stopped`: ended by the search (ASHA at a rung), neither failed nor cancelled; metrics hold the rung value. */
+export type TrialStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled' | 'stopped';
+export const TRIAL_STATUSES: readonly TrialStatus[] = ['queued', 'running', 'succeeded', 'failed', 'cancelled', 'stopped'];
+export const TERMINAL_TRIAL_STATUSES: readonly TrialStatus[] = ['succeeded', 'failed', 'cancelled', 'stopped'];
 
 export type JsonObject = { [key: string]: unknown };
 export type Metrics = Record<string, number>;
@@ -14,6 +15,7 @@ export interface TrialCounts {
   succeeded: number;
   failed: number;
   cancelled: number;
+  stopped: number;
 }
 
 export interface BestTrial {
@@ -32,6 +34,8 @@ export interface Sweep {
   verdict: string | null;
   createdAt: Date;
   finishedAt: Date | null;
+  /** Moves whenever the sweep or one of its trials changes state: of two reads, the later one. */
+  updatedAt: Date;
   trialCount: number;
   counts: TrialCounts;
   metric: string;
@@ -65,6 +69,10 @@ export interface Trial {
   queuedAt: Date;
   startedAt: Date | null;
   finishedAt: Date | null;
+  /** Set when the result was reused from an earlier succeeded trial with the same result key (not trained). */
+  reusedFromTrialId: string | null;
+  /** The shared training this trial pruned and evaluated (trials that differ only in prune). */
+  trainingId: string | null;
 }
 
 export interface CurvePoint {
@@ -96,6 +104,16 @@ export interface NewTrial {
   seed: number;
   configHash: string;
   groupHash: string;
+  /** Shared training: trials with equal trainHash (params without prune) train once. */
+  trainHash?: string;
+}
+
+/** A shared training to create with a sweep (see {@link NewTrial.trainHash}). */
+export interface NewTraining {
+  id: string;
+  trainHash: string;
+  /** The trials' params without prune. */
+  params: JsonObject;
 }
 
 export interface NewSweep {
@@ -106,13 +124,15 @@ export interface NewSweep {
   metric: string;
   maximize: boolean;
   trials: NewTrial[];
+  /** Shared trainings; each trial whose trainHash matches one is linked to it. @defaultValue none */
+  trainings?: NewTraining[];
   /** A reproduction run: the sweep it reproduces, and the schedule tick that fired it. */
   reproduces?: { originId: string | null; scheduleId: string | null; firedAt: Date };
 }
 
 /** What a finished attempt reports. */
 export interface TrialOutcome {
-  status: 'succeeded' | 'failed' | 'cancelled';
+  status: 'succeeded' | 'failed' | 'cancelled' | 'stopped';
   metrics: Metrics | null;
   trainableParams: number | null;
   effectiveParams: number | null;
@@ -121,6 +141,8 @@ export interface TrialOutcome {
   logTail: string | null;
   /** What the trainer reported about where the attempt ran. */
   environment?: JsonObject | null;
+  /** For a success: the key under which later trials may reuse it (libs/search resultKey). */
+  resultKey?: string | null;
 }
 
 export interface TrialPageQuery {

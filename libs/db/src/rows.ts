@@ -19,12 +19,14 @@ export interface TrialRow {
   queued_at: Date;
   started_at: Date | null;
   finished_at: Date | null;
+  reused_from_trial_id: string | null;
+  training_id: string | null;
 }
 
 /** Columns selected for a Trial; keep in step with TrialRow. */
 export const TRIAL_COLUMNS =
   'id, sweep_id, ordinal, status, params, seed, config_hash, group_hash, attempts, trainer_id, metrics, ' +
-  'trainable_params, effective_params, error, queued_at, started_at, finished_at';
+  'trainable_params, effective_params, error, queued_at, started_at, finished_at, reused_from_trial_id, training_id';
 
 export function trialFromRow(r: TrialRow): Trial {
   return {
@@ -45,5 +47,7 @@ export function trialFromRow(r: TrialRow): Trial {
     queuedAt: new Date(r.queued_at),
     startedAt: r.started_at ? new Date(r.started_at) : null,
     finishedAt: r.finished_at ? new Date(r.finished_at) : null,
+    reusedFromTrialId: r.reused_from_trial_id ?? null,
+    trainingId: r.training_id ?? null,
   };
 }

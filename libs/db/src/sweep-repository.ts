@@ -1,7 +1,30 @@
 import type { Database, Prisma } from './database.js';
 import type { BestTrial, JsonObject, NewSweep, Sweep, SweepStatus, SweepWithSpec, TrialCounts } from './domain.js';
 
-const EMPTY_COUNTS = (): TrialCounts => ({ queued: 0, running: 0, succeeded: 0, failed: 0, cancelled: 0 });
+/** Sweep versions whose best trials are kept (see `leaders`), and how many are kept of each. */
+const BEST_CACHE_SIZE = 256;
+const LEADERS = 50;
+
+/** A sweep as it stands after a change of its trials (updatedAt), and what ranks its trials. */
+export interface SweepVersion {
+  id: string;
+  metric: string;
+  maximize: boolean;
+  /** The sweep's updatedAt (or its epoch milliseconds). */
+  updatedAt: Date | number;
+}
+
+const versionKey = (s: SweepVersion) => `${s.id}:${typeof s.updatedAt === 'number' ? s.updatedAt : s.updatedAt.getTime()}:${s.metric}:${s.maximize}`;
+
+/** One of a sweep's best trials by its metric. */
+export interface LeaderTrial {
+  trialId: string;
+  ordinal: number;
+  value: number;
+  params: JsonObject;
+}
+
+const EMPTY_COUNTS = (): TrialCounts => ({ queued: 0, running: 0, succeeded: 0, failed: 0, cancelled: 0, stopped: 0 });
 
 interface SweepRow {
   id: string;
@@ -12,6 +35,7 @@ interface SweepRow {
   verdict: string | null;
   createdAt: Date;
   finishedAt: Date | null;
+  updatedAt: Date;
   trialCount: number;
   metric: string;
   maximize: boolean;
@@ -21,6 +45,8 @@ interface SweepRow {
 export class SweepRepository {
   private readonly prisma: Prisma;
   private readonly pool: Database['pool'];
+  /** Best trials per sweep version (id, updatedAt, metric, direction); see `leaders`. */
+  private readonly bests = new Map<string, Promise<LeaderTrial[]>>();
 
   constructor(db: Database) {
     this.prisma = db.prisma;
@@ -57,13 +83,23 @@ export class SweepRepository {
         await client.query('ROLLBACK');
         return false;
       }
+      const trainings = s.trainings ?? [];
+      const trainingOf = new Map(trainings.map((g) => [g.trainHash, g.id]));
+      for (let i = 0; i < trainings.length; i += 10_000) {
+        const chunk = trainings.slice(i, i + 10_000);
+        await client.query(
+          `INSERT INTO trial_training (id, sweep_id, train_hash, params)
+           SELECT g.id, $1::uuid, g.train_hash, g.params FROM unnest($2::uuid[], $3::text[], $4::jsonb[]) AS g(id, train_hash, params)`,
+          [s.id, chunk.map((g) => g.id), chunk.map((g) => g.trainHash), chunk.map((g) => JSON.stringify(g.params))],
+        );
+      }
       for (let i = 0; i < s.trials.length; i += 10_000) {
         const chunk = s.trials.slice(i, i + 10_000);
         await client.query(
-          `INSERT INTO trial (id, sweep_id, ordinal, params, seed, config_hash, group_hash)
-           SELECT t.id, $1::uuid, t.ordinal, t.params, t.seed, t.config_hash, t.group_hash
-             FROM unnest($2::uuid[], $3::int[], $4::jsonb[], $5::bigint[], $6::text[], $7::text[])
-                  AS t(id, ordinal, params, seed, config_hash, group_hash)`,
+          `INSERT INTO trial (id, sweep_id, ordinal, params, seed, config_hash, group_hash, training_id)
+           SELECT t.id, $1::uuid, t.ordinal, t.params, t.seed, t.config_hash, t.group_hash, t.training_id
+             FROM unnest($2::uuid[], $3::int[], $4::jsonb[], $5::bigint[], $6::text[], $7::text[], $8::uuid[])
+                  AS t(id, ordinal, params, seed, config_hash, group_hash, training_id)`,
           [
             s.id,
             chunk.map((t) => t.id),
@@ -72,6 +108,7 @@ export class SweepRepository {
             chunk.map((t) => t.seed),
             chunk.map((t) => t.configHash),
             chunk.map((t) => t.groupHash),
+            chunk.map((t) => (t.trainHash === undefined ? null : (trainingOf.get(t.trainHash) ?? null))),
           ],
         );
       }
@@ -116,12 +153,17 @@ export class SweepRepository {
     return row?.status ?? null;
   }
 
+  /** A reproduction run's verdict (null while not judged, and for other sweeps); null: no such sweep. */
+  async verdict(id: string): Promise<{ verdict: string | null } | null> {
+    return this.prisma.sweep.findUnique({ where: { id }, select: { verdict: true } });
+  }
+
   /**
    * Cancels a sweep: queued and running trials become cancelled at once (Postgres is the truth;
    * dispatchers stop running ones when told, or when they next look). Returns the trial ids
    * that were queued and running, so the caller can remove jobs and signal trainers.
    */
-  async cancel(id: string): Promise<{ queued: string[]; running: string[] } | null> {
+  async cancel(id: string): Promise<{ queued: string[]; running: string[]; trainings: string[] } | null> {
     return this.prisma.$transaction(async (tx) => {
       const n = await tx.$executeRawUnsafe(
         `UPDATE sweep SET status = 'cancelled', finished_at = coalesce(finished_at, now()), updated_at = now() WHERE id = $1::uuid`,
@@ -134,9 +176,15 @@ export class SweepRepository {
           WHERE t.id = p.id RETURNING t.id, p.was`,
         id,
       );
+      // Shared trainings nobody waits for any more (see TrainingRunner).
+      const trainings = await tx.$queryRawUnsafe<{ id: string }[]>(
+        `UPDATE trial_training SET status = 'cancelled', finished_at = now() WHERE sweep_id = $1::uuid AND status IN ('queued', 'running') RETURNING id`,
+        id,
+      );
       return {
         queued: rows.filter((r) => r.was === 'queued').map((r) => r.id),
         running: rows.filter((r) => r.was === 'running').map((r) => r.id),
+        trainings: trainings.map((g) => g.id),
       };
     });
   }
@@ -149,14 +197,15 @@ export class SweepRepository {
                 count(*) FILTER (WHERE status = 'running')   AS r,
                 count(*) FILTER (WHERE status = 'succeeded') AS s,
                 count(*) FILTER (WHERE status = 'failed')    AS f,
-                count(*) FILTER (WHERE status = 'cancelled') AS x
+                count(*) FILTER (WHERE status = 'cancelled') AS x,
+                count(*) FILTER (WHERE status = 'stopped')   AS p
            FROM trial WHERE sweep_id = $1::uuid)
        UPDATE sweep w SET
          status = (CASE
-           WHEN c.q + c.r > 0 THEN (CASE WHEN c.r + c.s + c.f > 0 THEN 'running' ELSE 'queued' END)
+           WHEN c.q + c.r > 0 THEN (CASE WHEN c.r + c.s + c.f + c.p > 0 THEN 'running' ELSE 'queued' END)
            WHEN w.status = 'cancelled' THEN 'cancelled'
-           WHEN c.s = 0 AND c.f > 0 THEN 'failed'
-           WHEN c.s = 0 AND c.f = 0 AND c.x > 0 THEN 'cancelled'
+           WHEN c.s + c.p = 0 AND c.f > 0 THEN 'failed'
+           WHEN c.s + c.p = 0 AND c.f = 0 AND c.x > 0 THEN 'cancelled'
            ELSE 'completed' END)::"SweepStatus",
          finished_at = CASE WHEN c.q + c.r = 0 THEN coalesce(w.finished_at, now()) ELSE NULL END,
          updated_at = now()
@@ -167,28 +216,54 @@ export class SweepRepository {
     return rows[0]?.status ?? null;
   }
 
+  /** Trials by status: one GROUP BY over the (sweep_id, status) index. */
   private async counts(ids: string[]): Promise<Map<string, TrialCounts>> {
     const out = new Map<string, TrialCounts>();
     if (ids.length === 0) return out;
-    const groups = await this.prisma.trial.groupBy({ by: ['sweepId', 'status'], where: { sweepId: { in: ids } }, _count: { _all: true } });
-    for (const g of groups) {
-      const c = out.get(g.sweepId) ?? EMPTY_COUNTS();
-      c[g.status] = g._count._all;
-      out.set(g.sweepId, c);
+    const { rows } = await this.pool.query<{ sweep_id: string; status: keyof TrialCounts; n: number }>(
+      `SELECT sweep_id, status::text AS status, count(*)::int AS n FROM trial WHERE sweep_id = ANY($1::uuid[]) GROUP BY sweep_id, status`,
+      [ids],
+    );
+    for (const r of rows) {
+      const c = out.get(r.sweep_id) ?? EMPTY_COUNTS();
+      c[r.status] = Number(r.n);
+      out.set(r.sweep_id, c);
     }
     return out;
   }
 
-  private async best(s: { id: string; metric: string; maximize: boolean }): Promise<BestTrial | null> {
-    const rows = await this.prisma.$queryRawUnsafe<{ id: string; params: JsonObject; value: number }[]>(
-      `SELECT id, params, (metrics->>$2)::float8 AS value FROM trial
-        WHERE sweep_id = $1::uuid AND status = 'succeeded' AND jsonb_typeof(metrics->$2) = 'number'
-        ORDER BY value ${s.maximize ? 'DESC' : 'ASC'} LIMIT 1`,
-      s.id,
-      s.metric,
-    );
-    const r = rows[0];
-    return r ? { trialId: r.id, value: Number(r.value), params: r.params } : null;
+  /**
+   * The best succeeded trials by the sweep's metric, best first (at most 50; ties by ordinal):
+   * a pass over the sweep's results (a metric inside JSON has no index), so they are kept under
+   * the sweep's updatedAt, which moves whenever a trial changes state. A finished sweep's leaders
+   * are read once per process however often its page, summary or default learning curves (the
+   * board's, through {@link leaders}) ask for them; concurrent misses share one query.
+   */
+  leaders(s: SweepVersion): Promise<LeaderTrial[]> {
+    const key = versionKey(s);
+    const hit = this.bests.get(key);
+    if (hit) return hit;
+    const value = this.pool
+      .query<{ id: string; ordinal: number; params: JsonObject; value: number }>(
+        // The top-N sort carries ids only; the winners' params are read after, by primary key.
+        `SELECT t.id, t.ordinal, tr.params, t.value FROM (
+           SELECT id, ordinal, (metrics->>$2)::float8 AS value FROM trial
+            WHERE sweep_id = $1::uuid AND status = 'succeeded' AND jsonb_typeof(metrics->$2) = 'number'
+            ORDER BY value ${s.maximize ? 'DESC' : 'ASC'}, ordinal LIMIT ${LEADERS}) t
+           JOIN trial tr ON tr.id = t.id
+          ORDER BY t.value ${s.maximize ? 'DESC' : 'ASC'}, t.ordinal`,
+        [s.id, s.metric],
+      )
+      .then(({ rows }) => rows.map((r) => ({ trialId: r.id, ordinal: Number(r.ordinal), value: Number(r.value), params: r.params })));
+    this.bests.set(key, value);
+    value.catch(() => this.bests.get(key) === value && this.bests.delete(key));
+    while (this.bests.size > BEST_CACHE_SIZE) this.bests.delete(this.bests.keys().next().value as string);
+    return value;
+  }
+
+  private async best(s: { id: string; metric: string; maximize: boolean; updatedAt: Date }): Promise<BestTrial | null> {
+    const [top] = await this.leaders(s);
+    return top ? { trialId: top.trialId, value: top.value, params: top.params } : null;
   }
 
   private toSweep(r: SweepRow, counts: TrialCounts | undefined, best: BestTrial | null): Sweep {
@@ -201,6 +276,7 @@ export class SweepRepository {
       verdict: r.verdict,
       createdAt: r.createdAt,
       finishedAt: r.finishedAt,
+      updatedAt: r.updatedAt,
       trialCount: r.trialCount,
       counts: counts ?? EMPTY_COUNTS(),
       metric: r.metric,

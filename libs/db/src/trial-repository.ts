@@ -12,6 +12,15 @@ export interface StepRow {
 export interface StartedAttempt {
   attempt: number;
   params: JsonObject;
+  /** The shared training whose adapter this trial prunes and evaluates, if any. */
+  trainingId: string | null;
+  configHash: string;
+}
+
+/** A succeeded trial whose result another trial may reuse. */
+export interface ReusableResult {
+  trialId: string;
+  sweepId: string;
 }
 
 /** A trial that Postgres says should be running or queued, for the reconciler. */
@@ -20,6 +29,9 @@ export interface OpenTrial {
   sweepId: string;
   status: TrialStatus;
   attempts: number;
+  /** Its shared training, and that training's status: the trial's own job waits for it to succeed. */
+  trainingId: string | null;
+  trainingStatus: TrialStatus | null;
 }
 
 const PLAIN_SORTS: Record<string, string> = {
@@ -110,7 +122,11 @@ export class TrialRepository {
         ...args,
         ...(arg === undefined ? [] : [arg]),
       ),
-      this.prisma.$queryRawUnsafe<{ n: bigint }[]>(`SELECT count(*) AS n FROM trial WHERE ${whereSql}`, ...args),
+      // Unfiltered, the sweep row knows its trial count (kept equal to count(*) wherever trials are
+      // added): no pass over a 100,000-trial sweep's rows for every page of the table.
+      args.length === 1
+        ? this.prisma.$queryRawUnsafe<{ n: bigint }[]>(`SELECT trial_count::bigint AS n FROM sweep WHERE id = $1::uuid`, ...args)
+        : this.prisma.$queryRawUnsafe<{ n: bigint }[]>(`SELECT count(*) AS n FROM trial WHERE ${whereSql}`, ...args),
     ]);
     return { total: Number(total[0]?.n ?? 0), items: rows.map(trialFromRow) };
   }
@@ -143,9 +159,9 @@ export class TrialRepository {
       `WITH t AS (
          UPDATE trial SET status = 'running', attempts = attempts + 1, trainer_id = $2, started_at = now()
           WHERE id = $1::uuid AND status IN ('queued', 'running') AND result_attempt IS NULL
-          RETURNING attempts, params),
+          RETURNING attempts, params, training_id, config_hash),
        a AS (INSERT INTO trial_attempt (trial_id, attempt, trainer_id) SELECT $1::uuid, attempts, $2 FROM t)
-       SELECT attempts AS attempt, params FROM t`,
+       SELECT attempts AS attempt, params, training_id AS "trainingId", config_hash AS "configHash" FROM t`,
       [trialId, trainerId],
     );
     return rows[0] ?? null;
@@ -160,7 +176,7 @@ export class TrialRepository {
       `WITH t AS (
          UPDATE trial SET status = $3::"TrialStatus", result_attempt = $2, metrics = $4::jsonb,
                 trainable_params = $5, effective_params = $6, adapter = $7::jsonb, error = $8, log_tail = $9,
-                environment = $10::jsonb, finished_at = now()
+                environment = $10::jsonb, result_key = $11, finished_at = now()
           WHERE id = $1::uuid AND result_attempt IS NULL AND status IN ('queued', 'running')
           RETURNING id),
        a AS (
@@ -179,7 +195,50 @@ export class TrialRepository {
         o.error,
         o.logTail,
         o.environment ? JSON.stringify(o.environment) : null,
+        o.status === 'succeeded' ? (o.resultKey ?? null) : null,
       ],
+    );
+    return rows[0]?.recorded === true;
+  }
+
+  /**
+   * A succeeded trial with this result key (from any sweep), other than `trialId`: the original
+   * when the match was itself reused, so links never chain.
+   */
+  async findReusable(resultKey: string, trialId: string): Promise<ReusableResult | null> {
+    const { rows } = await this.pool.query<ReusableResult>(
+      `SELECT coalesce(o.id, t.id) AS "trialId", coalesce(o.sweep_id, t.sweep_id) AS "sweepId"
+         FROM trial t LEFT JOIN trial o ON o.id = t.reused_from_trial_id AND o.status = 'succeeded'
+        WHERE t.result_key = $1 AND t.status = 'succeeded' AND t.id <> $2::uuid
+        ORDER BY (t.reused_from_trial_id IS NULL) DESC, t.finished_at ASC LIMIT 1`,
+      [resultKey, trialId],
+    );
+    return rows[0] ?? null;
+  }
+
+  /**
+   * Records attempt `attempt` of a trial as a reuse of `sourceId`'s result: status, metrics, counts,
+   * adapter and environment copied, `reused_from_trial_id` set, the learning curve copied under the
+   * attempt. Exactly once, like {@link recordResult}; returns whether this call recorded it.
+   */
+  async recordReused(trialId: string, attempt: number, sourceId: string, resultKey: string): Promise<boolean> {
+    const { rows } = await this.pool.query<{ recorded: boolean }>(
+      `WITH s AS (SELECT * FROM trial WHERE id = $3::uuid AND status = 'succeeded'),
+       t AS (
+         UPDATE trial SET status = 'succeeded', result_attempt = $2, metrics = s.metrics, trainable_params = s.trainable_params,
+                effective_params = s.effective_params, adapter = s.adapter, environment = s.environment, error = NULL,
+                log_tail = 'result reused from trial ' || s.id, reused_from_trial_id = s.id, result_key = $4, finished_at = now()
+           FROM s WHERE trial.id = $1::uuid AND trial.result_attempt IS NULL AND trial.status IN ('queued', 'running')
+          RETURNING trial.id),
+       a AS (
+         UPDATE trial_attempt SET finished_at = now(), outcome = CASE WHEN EXISTS (SELECT 1 FROM t) THEN 'reused' ELSE 'superseded' END
+          WHERE trial_id = $1::uuid AND attempt = $2),
+       c AS (
+         INSERT INTO trial_step (trial_id, attempt, step, metrics)
+         SELECT $1::uuid, $2, st.step, st.metrics FROM trial_step st JOIN s ON st.trial_id = s.id AND st.attempt = s.result_attempt
+          WHERE EXISTS (SELECT 1 FROM t) ON CONFLICT DO NOTHING)
+       SELECT EXISTS (SELECT 1 FROM t) AS recorded`,
+      [trialId, attempt, sourceId, resultKey],
     );
     return rows[0]?.recorded === true;
   }
@@ -238,8 +297,8 @@ export class TrialRepository {
     const rows = await this.prisma.$queryRawUnsafe<TrialRow[]>(
       `UPDATE trial SET status = 'queued', result_attempt = NULL, metrics = NULL, trainable_params = NULL,
               effective_params = NULL, adapter = NULL, error = NULL, log_tail = NULL, started_at = NULL,
-              finished_at = NULL, queued_at = now()
-        WHERE id = $1::uuid AND status IN ('succeeded', 'failed', 'cancelled')
+              finished_at = NULL, queued_at = now(), reused_from_trial_id = NULL, result_key = NULL
+        WHERE id = $1::uuid AND status IN ('succeeded', 'failed', 'cancelled', 'stopped')
         RETURNING ${TRIAL_COLUMNS}`,
       trialId,
     );
@@ -259,9 +318,10 @@ export class TrialRepository {
   /** Queued and running trials, oldest first, a page at a time (keyset on id). */
   async open(afterId: string | null, limit = 5000): Promise<OpenTrial[]> {
     return this.prisma.$queryRawUnsafe<OpenTrial[]>(
-      `SELECT id, sweep_id AS "sweepId", status, attempts FROM trial
-        WHERE status IN ('queued', 'running') ${afterId ? 'AND id > $2::uuid' : ''}
-        ORDER BY id LIMIT $1`,
+      `SELECT t.id, t.sweep_id AS "sweepId", t.status, t.attempts, t.training_id AS "trainingId", g.status AS "trainingStatus"
+         FROM trial t LEFT JOIN trial_training g ON g.id = t.training_id
+        WHERE t.status IN ('queued', 'running') ${afterId ? 'AND t.id > $2::uuid' : ''}
+        ORDER BY t.id LIMIT $1`,
       limit,
       ...(afterId ? [afterId] : []),
     );

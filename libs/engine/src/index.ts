@@ -3,10 +3,12 @@
  * SPSA, CMA-ES) with an ask/tell interface, tasks and rewards (GSM8K and ARC as lm-eval scores them,
  * generated arithmetic, regex), statistics for held-out accuracy and seed replicates, and the
  * objectives that batch a whole population into one model call through the Policy seam, adapter
- * plans (SVD branches + projections for libs/model's graph), and the TinyLoRA training loop.
+ * plans (SVD branches + projections for libs/model's graph), the TinyLoRA training loop, and
+ * generateSideBySide (base and adapted greedy completions in one batch: the board's Try it).
  *
  * Left out on purpose: defaults.ts, optimizers/optimizer-base.ts, optimizers/gradient-step.ts and
- * optimizers/test-functions.ts are internal.
+ * optimizers/test-functions.ts are internal, and so is train/trial-io.ts (the task and prompt layout
+ * trainTinyLora and generateSideBySide share).
  */
 export * from './random.js';
 export * from './policy.js';
@@ -15,3 +17,4 @@ export * from './tasks/index.js';
 export * from './stats/index.js';
 export * from './adapters/index.js';
 export * from './train/index.js';
+export { ENGINE_VERSION } from './version.js';

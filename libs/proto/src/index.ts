@@ -8,6 +8,8 @@ export * from './types.js';
 export * from './channel-options.js';
 export * from './load-trainer-proto.js';
 export * from './trainer-client.js';
+export * from './trainer-clients.js';
+export * from './generate-limits.js';
 export * from './credentials.js';
 export * from './to-train-error.js';
 export * from './errors/index.js';

@@ -1,7 +1,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { TRAINER_CHANNEL_OPTIONS } from './channel-options.js';
 import { loadTrainerProto } from './load-trainer-proto.js';
-import type { TrainerClient } from './types.js';
+import type { GenerateReply__Output, GenerateRequest, TrainerClient } from './types.js';
 
 /** Metadata key that carries the shared trainer token, as `Bearer <token>`. */
 export const TRAINER_TOKEN_METADATA = 'authorization';
@@ -47,4 +47,26 @@ export function createTrainerClient(address: string, opts: TrainerClientOptions 
     ...opts.channelOptions,
     interceptors,
   });
+}
+
+/** Options of {@link generateCompletions}. */
+export interface GenerateCallOptions {
+  /**
+   * How long the call may take, model load on a cold node included; past it the call fails with
+   * DEADLINE_EXCEEDED and the trainer's handler sees it cancelled.
+   * @defaultValue 120000
+   */
+  deadlineMs?: number;
+}
+
+/**
+ * Calls Generate and resolves with the reply. A refusal rejects with grpc-js's ServiceError, whose
+ * `code` says why (INVALID_ARGUMENT: the request, its `details` naming the field; FAILED_PRECONDITION:
+ * this node cannot serve it; UNAVAILABLE / RESOURCE_EXHAUSTED / UNIMPLEMENTED: try another node).
+ */
+export function generateCompletions(client: TrainerClient, request: GenerateRequest, opts: GenerateCallOptions = {}): Promise<GenerateReply__Output> {
+  const deadline = Date.now() + (opts.deadlineMs ?? 120_000);
+  return new Promise((resolve, reject) =>
+    client.generate(request, { deadline }, (err, reply) => (err ? reject(err) : reply ? resolve(reply) : reject(new Error('Generate answered nothing')))),
+  );
 }

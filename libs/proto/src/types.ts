@@ -12,6 +12,10 @@ export type { TrainEvent, TrainEvent__Output } from './generated/tinysweep/train
 export type { Progress, Progress__Output } from './generated/tinysweep/trainer/v1/Progress.js';
 export type { LogLine, LogLine__Output } from './generated/tinysweep/trainer/v1/LogLine.js';
 export type { TrainResult, TrainResult__Output } from './generated/tinysweep/trainer/v1/TrainResult.js';
+export type { GenerateRequest, GenerateRequest__Output } from './generated/tinysweep/trainer/v1/GenerateRequest.js';
+export type { GenerateReply, GenerateReply__Output } from './generated/tinysweep/trainer/v1/GenerateReply.js';
+export type { Completion, Completion__Output } from './generated/tinysweep/trainer/v1/Completion.js';
 export { FailureCode, type FailureCode__Output } from './generated/tinysweep/trainer/v1/FailureCode.js';
+export { TrainMode, type TrainMode__Output } from './generated/tinysweep/trainer/v1/TrainMode.js';
 export type { TrainerClient, TrainerHandlers, TrainerDefinition } from './generated/tinysweep/trainer/v1/Trainer.js';
 export type { ProtoGrpcType as TrainerProtoGrpcType } from './generated/trainer.js';

@@ -48,9 +48,13 @@ export class ScheduleQueue {
     return s?.next ? new Date(s.next) : null;
   }
 
-  /** Runs `onTick` for each tick; one worker per API process is enough (ticks are rare). */
-  work(onTick: (tick: Required<ScheduleTick>) => Promise<void>): Worker<ScheduleTick> {
-    return new Worker<ScheduleTick>(SCHEDULE_QUEUE, async (job: Job<ScheduleTick>) => onTick({ scheduleId: job.data.scheduleId, firedAt: tickTime(job) }), {
+  /**
+   * Runs `onTick` for each tick; one worker per API process is enough (ticks are rare). `manual` is
+   * true for "run now" ticks, which a user asked for even while the schedule is paused.
+   */
+  work(onTick: (tick: Required<ScheduleTick> & { manual: boolean }) => Promise<void>): Worker<ScheduleTick> {
+    const handle = (job: Job<ScheduleTick>) => onTick({ scheduleId: job.data.scheduleId, firedAt: tickTime(job), manual: job.data.firedAt !== undefined });
+    return new Worker<ScheduleTick>(SCHEDULE_QUEUE, handle, {
       connection: redisConnection(this.redisUrl),
       concurrency: 1,
     });

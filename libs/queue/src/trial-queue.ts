@@ -1,4 +1,4 @@
-import { Queue, type JobsOptions } from 'bullmq';
+import { FlowProducer, Queue, type JobsOptions } from 'bullmq';
 import { Redis } from 'ioredis';
 import { redisConnection } from './connection.js';
 
@@ -7,9 +7,33 @@ export const TRIAL_QUEUE = 'tinysweep-trials';
 
 /** What a trial job carries: only ids — Postgres holds the truth, so a job can always be rebuilt. */
 export interface TrialJobData {
+  /** Absent on trial jobs (they came first); see {@link TrainingJobData}. */
+  kind?: 'trial';
   trialId: string;
   sweepId: string;
 }
+
+/**
+ * A shared training's jobs (trials that differ only in prune train once): `train` runs the training,
+ * `fanout` (its flow parent) then enqueues the trials' own jobs, which prune and evaluate the result.
+ */
+export type TrainingJobData = { kind: 'train'; trainingId: string; sweepId: string } | { kind: 'fanout'; trainingId: string; sweepId: string };
+
+/** Any job on the trial queue. */
+export type SweepJobData = TrialJobData | TrainingJobData;
+
+/** A shared training to enqueue as a flow. */
+export interface TrainingJobSpec {
+  trainingId: string;
+  sweepId: string;
+  /** Attempts of the training job (1 + retries). */
+  maxAttempts: number;
+}
+
+/** Job id of a shared training's training job (BullMQ ids may not contain ':'). */
+export const trainJobId = (trainingId: string): string => `train-${trainingId}`;
+/** Job id of a shared training's fan-out job, the flow's parent. */
+export const fanoutJobId = (trainingId: string): string => `fanout-${trainingId}`;
 
 export interface TrialJobSpec extends TrialJobData {
   /** Attempts before the trial is failed (1 + retries). */
@@ -40,11 +64,14 @@ function jobOptions(t: TrialJobSpec): JobsOptions {
  */
 export class TrialQueue {
   readonly queue: Queue<TrialJobData>;
+  /** Adds shared trainings as flows (see {@link enqueueTrainings}). */
+  private readonly flows: FlowProducer;
   /** Plain connection for pipelined existence checks, which BullMQ's backend does not expose. */
   private readonly redis: Redis;
 
   constructor(redisUrl: string) {
     this.queue = new Queue<TrialJobData>(TRIAL_QUEUE, { connection: redisConnection(redisUrl) });
+    this.flows = new FlowProducer({ connection: redisConnection(redisUrl) });
     this.redis = new Redis(redisUrl, { maxRetriesPerRequest: null, lazyConnect: true });
     this.redis.on('error', () => undefined); // reconnects by itself; callers see failed commands
   }
@@ -57,6 +84,62 @@ export class TrialQueue {
         batch.map((t) => ({ name: 'trial', data: { trialId: t.trialId, sweepId: t.sweepId }, opts: jobOptions(t) })),
       );
     }
+  }
+
+  /**
+   * Adds one flow per shared training, on this queue:
+   *
+   *   fanout-<training>            parent: runs once its child completed; enqueues the trials' own
+   *     └─ train-<training>        jobs (job id = trial id), each pruning and evaluating the result
+   *
+   * Why this shape: a BullMQ job has at most one parent, and a parent waits for its children — so
+   * the N prune-and-evaluate jobs cannot all be parents of the one training job (the training would
+   * need N parents), nor its children (they would run first). A fan-out parent per training is the
+   * one job that can wait for the training and then start N jobs. The child carries the retries;
+   * `ignoreDependencyOnFailure` lets the parent run (and find nothing to do) when the training fails
+   * for good, instead of waiting forever. Job ids are fixed, so adding a flow twice adds nothing.
+   */
+  async enqueueTrainings(trainings: TrainingJobSpec[]): Promise<void> {
+    for (let i = 0; i < trainings.length; i += 500) {
+      await this.flows.addBulk(
+        trainings.slice(i, i + 500).map((t) => ({
+          name: 'fanout',
+          queueName: TRIAL_QUEUE,
+          data: { kind: 'fanout', trainingId: t.trainingId, sweepId: t.sweepId } satisfies TrainingJobData,
+          opts: { jobId: fanoutJobId(t.trainingId), removeOnComplete: { age: 3600, count: 10_000 }, removeOnFail: { age: 24 * 3600, count: 10_000 } },
+          children: [
+            {
+              name: 'train',
+              queueName: TRIAL_QUEUE,
+              data: { kind: 'train', trainingId: t.trainingId, sweepId: t.sweepId } satisfies TrainingJobData,
+              opts: {
+                ...jobOptions({ trialId: trainJobId(t.trainingId), sweepId: t.sweepId, maxAttempts: t.maxAttempts }),
+                ignoreDependencyOnFailure: true,
+              },
+            },
+          ],
+        })),
+      );
+    }
+  }
+
+  /**
+   * Removes a shared training's flow if neither of its jobs is running (the parent removes its
+   * child with it); false when one is active.
+   */
+  async removeTrainingIfIdle(trainingId: string): Promise<boolean> {
+    const child = await this.queue.getJob(trainJobId(trainingId));
+    if (child && (await child.getState()) === 'active') return false;
+    return (await this.removeIfIdle(fanoutJobId(trainingId))) && (await this.removeIfIdle(trainJobId(trainingId)));
+  }
+
+  /**
+   * Enqueues trials whose jobs may have finished before under the same id (a trial job that found its
+   * training not done yet): finished jobs are removed first; active ones are left alone.
+   */
+  async enqueueFresh(trials: TrialJobSpec[]): Promise<void> {
+    for (const t of trials) await this.removeIfIdle(t.trialId);
+    await this.enqueue(trials);
   }
 
   /**
@@ -112,6 +195,6 @@ export class TrialQueue {
 
   async close(): Promise<void> {
     this.redis.disconnect();
-    await this.queue.close();
+    await Promise.all([this.queue.close(), this.flows.close()]);
   }
 }

@@ -3,8 +3,10 @@
  *
  * - Grid: the cartesian product of every axis, in the order of {@link configSpace} (adapter.modules
  *   slowest … params in name order), with seeds innermost so a configuration's replicates are adjacent.
- * - Random: `search.n` configurations sampled from that product without replacement (distributions
+ * - Random: `n` configurations sampled from that product without replacement (distributions
  *   drawn per configuration), reproducibly from `search.seed`, then × seeds.
+ * - Asha: the grid, or `n` sampled like random; Pareto: its initial `n`, sampled like random (the
+ *   dispatcher adds the rest as the search proceeds, see libs/search).
  * - Each trial's params hold the chosen scalar values plus `seed`; `configHash` identifies the trial
  *   and `groupHash` (the same params without seed) its replicate group. A configuration equal to an
  *   earlier one (after normalization) is dropped and counted in `duplicatesCollapsed`.
@@ -13,8 +15,8 @@
 import { canonicalJson, canonicalTemplate, sha256Hex } from './config-hash.js';
 import { SpecError } from './errors/spec-error.js';
 import { createRng, type Rng } from './prng.js';
-import type { ParamDistribution, ParamValue, RandomSearchSpec } from './spec-types.js';
-import { configSpace, countTrials, gridSize, type ConfigSpace, type TrialParams } from './sweep-axes.js';
+import type { ParamDistribution, ParamValue } from './spec-types.js';
+import { configSpace, countTrials, gridSize, sampleSize, type ConfigSpace, type TrialParams } from './sweep-axes.js';
 import { overBudgetMessage, type SweepSpec } from './sweep-spec.js';
 
 export type { TrialParams } from './sweep-axes.js';
@@ -34,6 +36,11 @@ export interface TrialPlan {
   configHash: string;
   /** canonicalHash(params without seed): shared by the replicates of a configuration. */
   groupHash: string;
+  /**
+   * canonicalHash(params without `prune`), when the sweep shares training ({@link sharesTraining}):
+   * trials that differ only in their pruning train once, and each prunes and evaluates the result.
+   */
+  trainHash?: string;
 }
 
 /** The expansion of a spec, with the settings a scheduler needs. */
@@ -50,6 +57,15 @@ export interface SweepPlan {
   trialTimeoutMs: number;
   /** `budget.retries + 1`: attempts per trial. */
   maxAttempts: number;
+}
+
+/**
+ * Whether trials that differ only in `prune` share one training: a tinylora sweep that prunes, on a
+ * grid or random search (an asha trial is stopped while it trains, and a pareto proposal is one
+ * configuration at a time, so they train each trial themselves).
+ */
+export function sharesTraining(spec: SweepSpec): boolean {
+  return spec.backend.kind === 'tinylora' && spec.prune !== undefined && (spec.search.kind === 'grid' || spec.search.kind === 'random');
 }
 
 /** One configuration: a value index per axis, and the distribution draws in name order. */
@@ -87,10 +103,13 @@ export function planSweep(spec: SweepSpec): SweepPlan {
   );
   const groupTemplate = canonicalTemplate(shape, slotOf);
   const trialTemplate = canonicalTemplate({ ...shape, seed: new Slot(seedSlot) }, slotOf);
+  const { prune: _prune, ...unpruned } = shape;
+  const trainTemplate = sharesTraining(spec) ? canonicalTemplate({ ...unpruned, seed: new Slot(seedSlot) }, slotOf) : undefined;
   const encoded = axes.map((ax) => ax.values.map((v) => canonicalJson(v)));
   const parts = new Array<string>(seedSlot + 1);
 
-  const configs = spec.search.kind === 'random' ? randomConfigs(space, spec.search) : gridConfigs(space);
+  const n = sampleSize(spec.search);
+  const configs = n === undefined ? gridConfigs(space) : randomConfigs(space, n, 'seed' in spec.search ? spec.search.seed : 0);
   // The schema refuses repeated seeds; a hand-built spec may still have them, and they would repeat trials.
   const seeds = [...new Set(spec.seeds)];
   const trials: TrialPlan[] = [];
@@ -114,7 +133,9 @@ export function planSweep(spec: SweepSpec): SweepPlan {
       parts[seedSlot] = canonicalJson(seed);
       // Distinct groups × distinct seeds: every configHash is new, no set needed to dedupe them.
       const configHash = sha256Hex(trialTemplate.fill(parts));
-      trials.push({ ordinal: trials.length, params: { ...base, seed }, seed, configHash, groupHash });
+      const trial: TrialPlan = { ordinal: trials.length, params: { ...base, seed }, seed, configHash, groupHash };
+      if (trainTemplate) trial.trainHash = sha256Hex(trainTemplate.fill(parts));
+      trials.push(trial);
     }
   }
   return {
@@ -149,17 +170,17 @@ function* gridConfigs(space: ConfigSpace): Generator<Config> {
  * at most 2n points (so at most 2,000,000), else independent per-axis draws with repeats rejected
  * (each draw is new with probability > 1/2, and the grid may have 10³⁰ points, too many to index).
  */
-function* randomConfigs(space: ConfigSpace, search: RandomSearchSpec): Generator<Config> {
-  const rng = createRng(search.seed);
+function* randomConfigs(space: ConfigSpace, n: number, seed: number): Generator<Config> {
+  const rng = createRng(seed);
   const sizes = space.axes.map((ax) => ax.values.length);
   const size = gridSize(space.axes);
   const draw = (): ParamValue[] => space.distributions.map(([, d]) => sample(d, rng));
 
-  if (size <= BigInt(2 * search.n)) {
+  if (size <= BigInt(2 * n)) {
     const g = Number(size);
     let swapped = new Map<number, number>();
     let i = 0;
-    for (let k = 0; k < search.n; k++) {
+    for (let k = 0; k < n; k++) {
       if (i === g) {
         swapped = new Map();
         i = 0;
@@ -173,7 +194,7 @@ function* randomConfigs(space: ConfigSpace, search: RandomSearchSpec): Generator
     return;
   }
   const seen = new Set<string>();
-  for (let k = 0; k < search.n; k++) {
+  for (let k = 0; k < n; k++) {
     let indices: number[];
     let key: string;
     do {

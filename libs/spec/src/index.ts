@@ -2,8 +2,8 @@
  * @tinysweep/spec — the sweep spec: schema, parsing, expansion into trials, config hashing.
  * Pure: no I/O, no framework (node:crypto for SHA-256 is the one node import).
  *
- * Left out on purpose: schema-kit.ts (zod helpers), plain-data.ts (the input guard), prng.ts
- * (random search's generator) and spec-path.ts are internal.
+ * Left out on purpose: schema-kit.ts (zod helpers), plain-data.ts (the input guard) and spec-path.ts
+ * are internal. prng.ts and the config space are public for libs/search, which samples the same space.
  */
 export * from './errors/spec-error.js';
 export * from './spec-types.js';
@@ -12,7 +12,9 @@ export { MAX_LAYER_INDEX } from './adapter-spec.js';
 export { PARAM_NAME, RESERVED_PARAM_NAMES, isDistribution } from './params-spec.js';
 export { PLACEHOLDER_PATTERN, TRAINER_PLACEHOLDERS, placeholderNames, knownPlaceholders } from './placeholders.js';
 export { parseSweepSpec, DEFAULT_PARSE_OPTIONS, type ParseOptions } from './parse-spec.js';
-export { planSweep, type SweepPlan, type TrialPlan, type TrialParams } from './expand.js';
-export { countTrials } from './sweep-axes.js';
-export { canonicalHash, canonicalJson } from './config-hash.js';
+export { planSweep, sharesTraining, type SweepPlan, type TrialPlan, type TrialParams } from './expand.js';
+export { countTrials, configSpace, gridSize, sampleSize, type ConfigSpace, type GridAxis } from './sweep-axes.js';
+export { createRng, type Rng } from './prng.js';
+export { ASHA_DEFAULT_ETA, TINYLORA_EVAL_METRIC, EFFECTIVE_PARAMS_OBJECTIVE } from './search-spec.js';
+export { canonicalHash, canonicalJson, sha256Hex } from './config-hash.js';
 export { parseDuration, formatDuration } from './duration.js';

@@ -161,7 +161,7 @@ export type ParamDistribution =
 export type ParamAxis = ParamValue[] | ParamDistribution;
 
 /** How configurations are chosen from the axes. */
-export type SearchSpec = GridSearchSpec | RandomSearchSpec;
+export type SearchSpec = GridSearchSpec | RandomSearchSpec | AshaSearchSpec | ParetoSearchSpec;
 
 /** Every combination of the axes (× seeds). */
 export interface GridSearchSpec {
@@ -181,6 +181,62 @@ export interface RandomSearchSpec {
   seed: number;
 }
 
+/**
+ * Asynchronous successive halving (ASHA; Li et al. 2020, as Ray Tune's ASHAScheduler and Optuna's
+ * SuccessiveHalvingPruner run it): every configuration starts; rungs sit at `minIterations·eta^k`
+ * iterations (below `maxIterations`); a trial reaching a rung continues only if its `metric` there is in
+ * the top 1/eta of the values recorded at that rung so far (the first ones reaching a rung compete with
+ * fewer), else the dispatcher stops it (status `stopped`, the rung value kept in its metrics).
+ *
+ * The trials report the metric as intermediate metrics at their iteration (step): the tinylora backend
+ * reports `eval_acc` every `params.evalEvery` iterations, which defaults to `minIterations` here;
+ * a command program prints JSON lines with `step` and the metric.
+ */
+export interface AshaSearchSpec {
+  kind: 'asha';
+  /** Configurations to sample, like random search; absent = every configuration of the grid. */
+  n?: number;
+  /** Seed of the sampler when `n` is given. @defaultValue `0` */
+  seed: number;
+  /** Iterations before the first rung (≥ 1). Required. */
+  minIterations: number;
+  /**
+   * Iterations a trial that is never stopped runs. For tinylora it is the trials' `optimizer.iterations`
+   * (which must then be one value); required for the command backend.
+   * @defaultValue `optimizer.iterations`
+   */
+  maxIterations: number;
+  /** Reduction factor η (integer ≥ 2): rungs η times apart, the top 1/η continue. @defaultValue `3` */
+  eta: number;
+  /** The intermediate metric compared at rungs. @defaultValue `eval_acc` (tinylora), else `objective.metric` */
+  metric: string;
+  /** Whether a larger `metric` is better. @defaultValue `objective.mode` */
+  mode: 'max' | 'min';
+}
+
+/**
+ * Multi-objective search over the listed (discrete) axes: `n` random configurations first; then,
+ * whenever configurations finish, the dispatcher sorts the finished ones into Pareto fronts
+ * (nondominated sorting over `objectives`) and proposes unseen neighbours of the front (one axis one
+ * step away), seeded, keeping `parallel` configurations in flight, until the sweep holds
+ * `budget.maxTrials` trials or the space is exhausted.
+ */
+export interface ParetoSearchSpec {
+  kind: 'pareto';
+  /** Random configurations to start from (each × seeds). Required, ≥ 1. */
+  n: number;
+  /** Seed of the initial sample and of the proposals. @defaultValue `0` */
+  seed: number;
+  /** Configurations in flight at once (proposed as earlier ones finish). @defaultValue `n` */
+  parallel: number;
+  /**
+   * What the front trades off (at least two). A metric the trials report, or `effective_params` /
+   * `trainable_params` (the result's parameter counts).
+   * @defaultValue `[objective, { metric: 'effective_params', mode: 'min' }]`
+   */
+  objectives: ObjectiveSpec[];
+}
+
 /** What "best" means: the metric trials report and whether higher is better. */
 export interface ObjectiveSpec {
   /** Metric name as reported by the trainer. @defaultValue `'score'` */
@@ -192,7 +248,8 @@ export interface ObjectiveSpec {
 /** Limits that protect the cluster. */
 export interface BudgetSpec {
   /**
-   * Most trials the sweep may expand to (counted before duplicates collapse), 1 … 1,000,000.
+   * Most trials the sweep may expand to (counted before duplicates collapse), 1 … 1,000,000. A pareto
+   * search proposes configurations until the sweep holds this many trials (required there).
    * @defaultValue `1000`
    */
   maxTrials: number;
@@ -238,4 +295,11 @@ export interface NormalizedSweepSpec {
   objective: ObjectiveSpec;
   /** Budget. @defaultValue `{ maxTrials: 1000, trialTimeout: 1800000, retries: 2 }` */
   budget: BudgetSpec;
+  /**
+   * Result reuse: a trial whose configuration (params and seed, backend, and the model, data and engine
+   * fingerprint its trainer reports) already succeeded in any sweep is not run again; its result is
+   * linked (`reusedFromTrialId`). `false` runs every trial afresh.
+   * @defaultValue `true`
+   */
+  reuse: boolean;
 }

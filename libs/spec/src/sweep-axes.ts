@@ -26,10 +26,10 @@ export interface ConfigSpace {
   build(chosen: readonly unknown[], draws: ReadonlyMap<string, unknown>): TrialParams;
 }
 
-type SpaceSpec = Omit<NormalizedSweepSpec, 'name' | 'backend' | 'objective' | 'budget'>;
+type SpaceSpec = Omit<NormalizedSweepSpec, 'name' | 'backend' | 'objective' | 'budget' | 'reuse'>;
 
 /** The configuration space of a spec. Params are taken in name order so key order never matters. */
-export function configSpace(spec: SpaceSpec): ConfigSpace {
+export function configSpace(spec: Omit<SpaceSpec, 'search' | 'seeds' | 'reuse'>): ConfigSpace {
   const axes: GridAxis[] = [];
   const slot = (path: string, values: readonly unknown[]): number => axes.push({ path, values }) - 1;
   const { adapter, prune, optimizer } = spec;
@@ -94,21 +94,28 @@ export function gridSize(axes: readonly GridAxis[]): bigint {
   return n;
 }
 
+/** Configurations a search samples at submission, or undefined when it starts from the whole grid. */
+export function sampleSize(search: SpaceSpec['search']): number | undefined {
+  return search.kind === 'random' || search.kind === 'pareto' ? search.n : search.kind === 'asha' ? search.n : undefined;
+}
+
 /**
- * Trials the spec expands to before duplicates collapse: grid = product of the axes × seeds;
- * random = n × seeds.
+ * Trials the spec expands to at submission, before duplicates collapse: grid (and asha without n) =
+ * product of the axes × seeds; random, asha with n and pareto (its initial sample) = n × seeds.
  */
 export function countTrials(spec: SpaceSpec): bigint {
   const seeds = BigInt(spec.seeds.length);
-  if (spec.search.kind === 'random') return BigInt(spec.search.n) * seeds;
+  const n = sampleSize(spec.search);
+  if (n !== undefined) return BigInt(n) * seeds;
   return gridSize(configSpace(spec).axes) * seeds;
 }
 
 /** "adapter.layers 3 × adapter.rank 3 × seeds 3": the axes with more than one value, for messages. */
 export function describeExpansion(spec: SpaceSpec): string {
+  const n = sampleSize(spec.search);
   const parts =
-    spec.search.kind === 'random'
-      ? [`search.n ${spec.search.n}`]
+    n !== undefined
+      ? [`search.n ${n}`]
       : configSpace(spec)
           .axes.filter((ax) => ax.values.length > 1)
           .map((ax) => `${ax.path} ${ax.values.length}`);

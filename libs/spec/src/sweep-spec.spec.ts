@@ -23,6 +23,7 @@ describe('SweepSpecSchema: defaults', () => {
       search: { kind: 'grid' },
       objective: { metric: 'score', mode: 'max' },
       budget: { maxTrials: 1000, trialTimeout: 1_800_000, retries: 2 },
+      reuse: true,
     });
   });
 

@@ -4,8 +4,8 @@
  * {@link NormalizedSweepSpec} and the package README; cross-field rules are checked last:
  *
  * - the tinylora backend needs `model`, `task` and `adapter`, and gets a default `optimizer`;
- * - distributions in `params` need `search.kind: random`;
- * - a random search without distributions cannot sample more configurations than the grid holds;
+ * - the search's own rules (search-spec.ts): distributions in `params` need a sampling search, a
+ *   sample cannot exceed the grid, asha's iterations and rung metric, pareto's objectives;
  * - every `{placeholder}` in a command names a param, a field of the trial's params, or a trainer value;
  * - the spec expands to at most `budget.maxTrials` trials.
  */
@@ -13,7 +13,7 @@ import { z } from 'zod';
 import { AdapterSchema } from './adapter-spec.js';
 import { parseDuration, formatDuration } from './duration.js';
 import { SpecError } from './errors/spec-error.js';
-import { isDistribution, ParamsSchema } from './params-spec.js';
+import { ParamsSchema } from './params-spec.js';
 import { knownPlaceholders, placeholderNames, unknownPlaceholderMessage } from './placeholders.js';
 import { checkPlainData } from './plain-data.js';
 import {
@@ -39,10 +39,10 @@ import type {
   ObjectiveSpec,
   OptimizerAxes,
   PruneAxes,
-  SearchSpec,
   TaskSpec,
 } from './spec-types.js';
-import { countTrials, describeExpansion, configSpace, gridSize } from './sweep-axes.js';
+import { normalizeSearch, SearchSchema } from './search-spec.js';
+import { countTrials, describeExpansion, sampleSize } from './sweep-axes.js';
 
 /** Hard ceiling on `budget.maxTrials`. */
 export const MAX_TRIALS_CEILING = 1_000_000;
@@ -58,7 +58,7 @@ export const SPEC_DEFAULTS = {
   prune: { retrainIterations: [0] },
   seeds: [0],
   search: { kind: 'grid' },
-  randomSeed: 0,
+  reuse: true,
   objective: { metric: 'score', mode: 'max' },
   budget: { maxTrials: 1000, trialTimeout: 30 * 60_000, retries: 2 },
 } as const;
@@ -196,19 +196,6 @@ const SeedsSchema = axis(seedValue).transform((seeds, ctx) => {
   return seeds;
 });
 
-const SearchSchema: z.ZodType<SearchSpec> = tagged(
-  'kind',
-  {
-    grid: strictObject({ kind: z.literal('grid') }),
-    random: strictObject({
-      kind: z.literal('random'),
-      n: positiveInt(),
-      seed: seedValue.optional(),
-    }).transform((r) => ({ kind: 'random' as const, n: r.n, seed: r.seed ?? SPEC_DEFAULTS.randomSeed })),
-  },
-  ['asha', 'pareto'],
-);
-
 const ObjectiveSchema: z.ZodType<ObjectiveSpec> = strictObject({
   metric: nonEmptyString('a metric name').optional(),
   mode: oneOf(['max', 'min']).optional(),
@@ -233,17 +220,19 @@ const trialTimeout = z.unknown().transform((input, ctx): number => {
   return ms;
 });
 
-const BudgetSchema: z.ZodType<BudgetSpec> = strictObject({
+/** The budget, and whether `maxTrials` was written (a pareto search needs it spelled out). */
+const BudgetSchema: z.ZodType<{ budget: BudgetSpec; maxTrialsWritten: boolean }> = strictObject({
   maxTrials: intIn(1, MAX_TRIALS_CEILING, `an integer from 1 to ${MAX_TRIALS_CEILING.toLocaleString('en-US')}`).optional(),
   trialTimeout: trialTimeout.optional(),
   retries: intIn(0, 100, 'an integer from 0 to 100').optional(),
-}).transform(
-  (b): BudgetSpec => ({
+}).transform((b) => ({
+  budget: {
     maxTrials: b.maxTrials ?? SPEC_DEFAULTS.budget.maxTrials,
     trialTimeout: b.trialTimeout ?? SPEC_DEFAULTS.budget.trialTimeout,
     retries: b.retries ?? SPEC_DEFAULTS.budget.retries,
-  }),
-);
+  },
+  maxTrialsWritten: b.maxTrials !== undefined,
+}));
 
 // ---- the spec ----------------------------------------------------------------------------------------
 
@@ -268,6 +257,7 @@ const RootSchema = strictObject({
   search: SearchSchema.optional(),
   objective: ObjectiveSchema.optional(),
   budget: BudgetSchema.optional(),
+  reuse: z.boolean({ error: expects('true or false') }).optional(),
 });
 
 /**
@@ -287,9 +277,9 @@ export const SweepSpecSchema: z.ZodType<NormalizedSweepSpec> = RootSchema.transf
   if (optimizer) spec.optimizer = optimizer;
   spec.params = raw.params ?? {};
   spec.seeds = raw.seeds ?? [...SPEC_DEFAULTS.seeds];
-  spec.search = raw.search ?? { ...SPEC_DEFAULTS.search };
   spec.objective = raw.objective ?? { ...SPEC_DEFAULTS.objective };
-  spec.budget = raw.budget ?? { ...SPEC_DEFAULTS.budget };
+  spec.budget = raw.budget?.budget ?? { ...SPEC_DEFAULTS.budget };
+  spec.reuse = raw.reuse ?? SPEC_DEFAULTS.reuse;
 
   let problems = 0;
   const problem = (message: string, path: PropertyKey[]): void => {
@@ -304,17 +294,8 @@ export const SweepSpecSchema: z.ZodType<NormalizedSweepSpec> = RootSchema.transf
       }
     }
   }
-  const distributions = Object.entries(spec.params).filter(([, a]) => isDistribution(a));
-  if (spec.search.kind === 'grid') {
-    for (const [name] of distributions) {
-      problem('a distribution needs search.kind: random; on a grid, list the values to try', ['params', name]);
-    }
-  } else if (distributions.length === 0) {
-    const size = gridSize(configSpace(spec).axes);
-    if (BigInt(spec.search.n) > size) {
-      problem(`is ${spec.search.n}, more than the ${size.toLocaleString('en-US')} configuration${size === 1n ? '' : 's'} the axes hold; lower n, add values or a distribution, or use search.kind: grid`, ['search', 'n']);
-    }
-  }
+  // Search last: its defaults come from optimizer and objective, and it may adjust them (asha).
+  spec.search = normalizeSearch(raw.search ?? { ...SPEC_DEFAULTS.search }, spec, raw.budget?.maxTrialsWritten ?? false, problem);
   if (backend.kind === 'command') {
     const known = knownPlaceholders(spec);
     backend.command.forEach((arg, i) => {
@@ -337,7 +318,7 @@ export type SweepSpec = z.infer<typeof SweepSpecSchema>;
 export function overBudgetMessage(spec: SweepSpec, count: bigint): string {
   return (
     `spec expands to ${count.toLocaleString('en-US')} trials, over budget.maxTrials = ${spec.budget.maxTrials.toLocaleString('en-US')} ` +
-    `(${describeExpansion(spec)}); ${spec.search.kind === 'random' ? 'lower search.n or use fewer seeds' : 'remove values from some axes, use search.kind: random'}, ` +
+    `(${describeExpansion(spec)}); ${sampleSize(spec.search) !== undefined ? 'lower search.n or use fewer seeds' : 'remove values from some axes, use search.kind: random'}, ` +
     `or raise budget.maxTrials (at most ${MAX_TRIALS_CEILING.toLocaleString('en-US')})`
   );
 }

@@ -184,12 +184,15 @@ function entryOrThrow(app: AppName, rootDir: string | undefined): string {
   return entry;
 }
 
-/** Starts the api (`apps/api/dist/main.js`); ready when `GET /health` answers 200. */
+/**
+ * Starts the api (`apps/api/dist/main.js`); ready when `GET /health` answers 200. It dials trainers
+ * for Try it as a client, so it gets the dispatcher's side of the TLS material.
+ */
 export async function startApi(group: ProcessGroup, opts: StartAppOptions): Promise<ManagedProcess> {
   return group.spawn(opts.name ?? 'api', {
     script: entryOrThrow('api', opts.rootDir),
     nodeArgs: ['--enable-source-maps'],
-    env: { ...stackEnv(opts.urls), ...opts.env },
+    env: { ...stackEnv(opts.urls), ...tlsEnv(opts.urls, 'dispatcher'), ...opts.env },
     log: opts.log,
     ready: { http: `${opts.urls.apiUrl}/health`, timeoutMs: opts.readyTimeoutMs ?? 60_000 },
   });

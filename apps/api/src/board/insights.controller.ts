@@ -1,9 +1,9 @@
-import { BadRequestException, Body, Controller, Get, HttpException, HttpStatus, Inject, NotFoundException, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
+import { BadRequestException, Controller, Get, Inject, NotFoundException, Param, ParseUUIDPipe, Query, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AggregateRepository, type JsonObject } from '@tinysweep/db';
 import type { Response } from 'express';
 import { BoardFiles } from './board-files.js';
-import { intParam, metricName, paramPath, trialIds } from './dto/insight-queries.js';
+import { boolParam, intParam, metricName, paramPath, trialIds } from './dto/insight-queries.js';
 import { InsightsService } from './insights.service.js';
 
 /** Key order of a TinyLoRA adapter file (libs/tinylora adapter-file.ts): v last. */
@@ -18,14 +18,11 @@ export function adapterFileText(adapter: JsonObject): string {
   return JSON.stringify(ordered);
 }
 
-export const TRY_IT_NOT_AVAILABLE =
-  'Try it is not available yet: generating with a trial\'s adapter needs a Generate RPC on the trainer nodes ' +
-  '(libs/proto trainer.proto), which is not built yet. This endpoint and the board\'s Try it panel are ready for it.';
-
 /**
  * Aggregates for the results board, computed on the server so that a 100,000-trial sweep costs
  * the browser a few hundred numbers: heatmaps and bars over parameters, parameter-count scatters
- * with their Pareto fronts, per-config series (pruning curves), seed replicates, learning curves.
+ * with their Pareto fronts, per-config series (pruning curves), seed replicates (also what the
+ * CLI's `tinysweep configs` reads), learning curves.
  */
 @ApiTags('board')
 @Controller()
@@ -47,6 +44,16 @@ export class InsightsController {
   @ApiOperation({ summary: "A sweep's parameters (dotted paths) with their distinct values and counts, and its metric names" })
   facets(@Param('id', ParseUUIDPipe) id: string) {
     return this.insights.facets(id);
+  }
+
+  @Get('sweeps/:id/board')
+  @ApiOperation({
+    summary:
+      "What the board's sweep page first draws from the sweep's configs, in one answer: {facets, aggregate, series, configs}, " +
+      'each as GET /sweeps/:id/facets, /aggregate, /series?limit=8 and /configs?limit=15&offset=0&values=true answer it',
+  })
+  board(@Param('id', ParseUUIDPipe) id: string) {
+    return this.insights.board(id);
   }
 
   @Get('sweeps/:id/aggregate')
@@ -74,10 +81,20 @@ export class InsightsController {
     return this.insights.series(id, metricName(q, '') || undefined, paramPath(q, 'x'), intParam(q, 'limit', 8, 50) || 8);
   }
 
-  @Get('sweeps/:id/replicates')
-  @ApiOperation({ summary: 'Configs (seed replicates) ranked by mean, with std, n and 95% CI, paged: ?limit&offset&metric' })
-  replicates(@Param('id', ParseUUIDPipe) id: string, @Query() q: Record<string, unknown>) {
-    return this.insights.replicates(id, metricName(q, '') || undefined, intParam(q, 'limit', 20, 200) || 20, intParam(q, 'offset', 0, 1_000_000_000));
+  @Get('sweeps/:id/configs')
+  @ApiOperation({
+    summary:
+      'Seeds as replicates: each config (trials differing only in seed) with its params, label, trials, failed, seeds and the ' +
+      'mean, std, min, max and 95% CI of the metric over its replicates, best mean first (configs without a result last). ' +
+      '?metric&limit&offset (no limit: every config); ?values=true adds each replicate’s trial, seed and value',
+  })
+  configs(@Param('id', ParseUUIDPipe) id: string, @Query() q: Record<string, unknown>) {
+    const limit = intParam(q, 'limit', 0, 100_000);
+    return this.insights.configs(id, metricName(q, '') || undefined, {
+      limit: limit > 0 ? limit : undefined,
+      offset: intParam(q, 'offset', 0, 1_000_000_000),
+      values: boolParam(q, 'values'),
+    });
   }
 
   @Get('sweeps/:id/curves')
@@ -96,12 +113,5 @@ export class InsightsController {
     res.setHeader('Content-Disposition', `attachment; filename="${base}.adapter.json"`);
     res.type('application/json').send(`${adapterFileText(t.adapter)}\n`);
   }
-
-  @Post('trials/:id/try')
-  @ApiOperation({ summary: 'Generate with the base model and with this adapter, side by side — 501 until trainers have a Generate RPC' })
-  async tryIt(@Param('id', ParseUUIDPipe) id: string, @Body() _body: unknown): Promise<never> {
-    const t = await this.agg.trialAdapter(id);
-    if (!t) throw new NotFoundException(`trial ${id} not found`);
-    throw new HttpException({ statusCode: HttpStatus.NOT_IMPLEMENTED, error: 'Not Implemented', message: TRY_IT_NOT_AVAILABLE }, HttpStatus.NOT_IMPLEMENTED);
-  }
+  // POST /trials/:id/try (Try it) lives in trials/ (TryItService): it calls a trainer's Generate RPC.
 }

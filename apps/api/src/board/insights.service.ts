@@ -1,7 +1,8 @@
 import { BadRequestException, Inject, Injectable, NotFoundException } from '@nestjs/common';
-import { AggregateRepository, SweepRepository, type GroupMetric, type Scatter, type Sweep, type SweepScheduleRef, type TrialCurve, type TrialValue } from '@tinysweep/db';
+import { AggregateRepository, SweepRepository, type ConfigPass, type GroupMetric, type Scatter, type ScatterPass, type Sweep, type SweepScheduleRef, type TrialCurve, type TrialValue } from '@tinysweep/db';
+import { compareConfigs, summarise, type ConfigSummary } from '../replicates/config-summary.js';
 import { Memo } from './memo.js';
-import { facets, grid, groupablePaths, pickPath, rankConfigs, series, type ConfigTable, type FacetSummary } from './sweep-cube.js';
+import { configLabeller, facets, grid, groupablePaths, pickPath, series, type ConfigTable, type FacetSummary } from './sweep-cube.js';
 
 export interface SweepMeta {
   name: string;
@@ -16,9 +17,34 @@ export interface OverviewSweep extends Sweep {
   schedules: SweepScheduleRef[];
 }
 
+/** `GET /sweeps/:id/configs`: configs ranked by the mean of their replicates, a page at a time. */
+export interface ConfigPage {
+  metric: string;
+  maximize: boolean;
+  /** Configs of the sweep; the first `withResult` of the ranking have the metric, the rest none. */
+  total: number;
+  withResult: number;
+  offset: number;
+  items: ConfigSummary[];
+}
+
+/** A sweep's configs for one metric (AggregateRepository.configPass) with its config table. */
+interface ConfigView {
+  table: ConfigTable;
+  pass: ConfigPass;
+  /** The metric per config, for configs that have it. */
+  metrics: Map<string, GroupMetric>;
+}
+
+const metricsOf = (pass: ConfigPass): Map<string, GroupMetric> => new Map(pass.configs.flatMap((c) => (c.metric ? [[c.groupHash, c.metric] as const] : [])));
+
 /** How long a sweep's config table is kept: params never change once a sweep is stored. */
 const TABLE_TTL_MS = 10 * 60_000;
 const TABLE_CACHE_SIZE = 16;
+/** The sweep page's defaults (apps/board sweep-charts.tsx): pruning-curve lines, replicate configs per page. */
+export const BOARD_SERIES_LINES = 8;
+export const BOARD_CONFIGS = 15;
+
 /** The sweeps list warms the caches of its newest sweeps of at least this many trials. */
 const PREWARM_SWEEPS = 3;
 const PREWARM_MIN_TRIALS = 5000;
@@ -30,18 +56,22 @@ const PREWARM_MIN_TRIALS = 5000;
 const RESULT_TTL_MS = 5 * 60_000;
 
 /**
- * What the board draws. Postgres reduces a sweep to one row per config (AggregateRepository);
- * this combines configs into cells, lines and rankings (./sweep-cube.ts) and adds 95% intervals.
- * A sweep's config table (parameter texts per config) is cached: params never change.
+ * What the board draws. Per metric and change of a sweep's results, Postgres reads the sweep
+ * twice, side by side: its configs (AggregateRepository.configPass: heatmap, pruning curves,
+ * replicates, facets) and its parameter-count scatters (scatterPass: Pareto plots). Every
+ * endpoint below shares them while the sweep stays as it is, and the Pareto plots need not wait
+ * for the configs. The default learning curves take the sweep's best trials from what its
+ * summary reads (SweepRepository.leaders). This combines configs into cells, lines and rankings
+ * (./sweep-cube.ts, ../replicates/config-summary.ts). A sweep's config table (parameter texts per
+ * config) is kept apart: params never change, so later passes skip them.
  */
 @Injectable()
 export class InsightsService {
   private readonly tables = new Memo<ConfigTable>(TABLE_TTL_MS, TABLE_CACHE_SIZE);
-  private warming?: Promise<void>;
-  private readonly metricPasses = new Memo<Map<string, GroupMetric>>(RESULT_TTL_MS, 32);
-  private readonly scatters = new Memo<Record<'trainable' | 'effective', Scatter> & { top: string[] }>(RESULT_TTL_MS, 16);
-  private readonly trialValues = new Memo<TrialValue[]>(RESULT_TTL_MS, 32);
+  private readonly views = new Memo<ConfigView>(RESULT_TTL_MS, 32);
+  private readonly scatters = new Memo<ScatterPass>(RESULT_TTL_MS, 16);
   private readonly answers = new Memo<unknown>(RESULT_TTL_MS, 128);
+  private warming?: Promise<void>;
 
   constructor(
     @Inject(AggregateRepository) private readonly agg: AggregateRepository,
@@ -64,16 +94,15 @@ export class InsightsService {
   }
 
   /**
-   * Someone looking at the sweeps list is about to open one: build the big sweeps' config tables
-   * and first passes now, one sweep at a time, in the background.
+   * Someone looking at the sweeps list is about to open one: run the big sweeps' passes now, one
+   * sweep at a time, in the background.
    */
   private prewarm(ids: string[]): void {
     if (ids.length === 0 || this.warming) return;
     this.warming = (async () => {
       for (const id of ids) {
         const m = await this.agg.sweepMeta(id);
-        if (!m) continue;
-        await Promise.all([this.table(id, m), this.metrics(id, m, m.metric), this.scattersOf(id, m, m.metric)]);
+        if (m) await Promise.all([this.view(id, m, m.metric), this.scattersOf(id, m, m.metric)]);
       }
     })()
       .catch(() => undefined)
@@ -83,10 +112,26 @@ export class InsightsService {
   async facets(sweepId: string): Promise<{ metric: string; maximize: boolean; metrics: string[]; curveMetrics: string[]; params: FacetSummary[] }> {
     const m = await this.meta(sweepId);
     return this.answer('facets', sweepId, m, [], async () => {
-      const [table, names] = await Promise.all([this.table(sweepId, m), this.agg.metricNames(sweepId)]);
+      const [{ table }, names] = await Promise.all([this.view(sweepId, m, m.metric), this.agg.metricNames(sweepId)]);
       const metrics = names.metrics.includes(m.metric) ? names.metrics : [m.metric, ...names.metrics];
       return { metric: m.metric, maximize: m.maximize, metrics, curveMetrics: names.curveMetrics, params: facets(table) };
     });
+  }
+
+  /**
+   * What the sweep page first draws from the sweep's configs, in one answer: its facets, the
+   * heatmap, the pruning curves and the first page of replicates, each as its own endpoint
+   * answers it with no choice made (the same cached answers). One request instead of four keeps
+   * the browser's six connections to the API free for the others while the sweep's pass runs.
+   */
+  async board(sweepId: string) {
+    const [facets, aggregate, series, configs] = await Promise.all([
+      this.facets(sweepId),
+      this.grid(sweepId, undefined),
+      this.series(sweepId, undefined, undefined, BOARD_SERIES_LINES),
+      this.configs(sweepId, undefined, { limit: BOARD_CONFIGS, offset: 0, values: true }),
+    ]);
+    return { facets, aggregate, series, configs };
   }
 
   /**
@@ -97,7 +142,7 @@ export class InsightsService {
     const m = await this.meta(sweepId);
     return this.answer('grid', sweepId, m, [metric, x, y], async () => {
       const name = metric ?? m.metric;
-      const [table, metrics] = await Promise.all([this.table(sweepId, m), this.metrics(sweepId, m, name)]);
+      const { table, metrics } = await this.view(sweepId, m, name);
       let xi: number | undefined;
       let yi: number | undefined;
       if (x) {
@@ -121,7 +166,7 @@ export class InsightsService {
     const m = await this.meta(sweepId);
     return this.answer('series', sweepId, m, [metric, x, limit], async () => {
       const name = metric ?? m.metric;
-      const [table, metrics] = await Promise.all([this.table(sweepId, m), this.metrics(sweepId, m, name)]);
+      const { table, metrics } = await this.view(sweepId, m, name);
       const candidates = groupablePaths(table);
       const numeric = candidates.filter((i) => table.groups.every((g) => g.keys[i] === null || g.keys[i] === undefined || Number.isFinite(Number(g.keys[i]))));
       const xi = x ? table.paths.indexOf(x.join('.')) : pickPath(table, numeric.length > 0 ? numeric : candidates, ['prune.threshold']);
@@ -131,19 +176,46 @@ export class InsightsService {
     });
   }
 
-  async replicates(sweepId: string, metric: string | undefined, limit: number, offset: number) {
+  /**
+   * Seeds as replicates: the sweep's configs ranked by the mean of the metric over their
+   * replicates (configs without a result last), `limit` from `offset` (all when no limit), each
+   * with its params, label, counts and summary, and with `values` every replicate's value.
+   */
+  async configs(sweepId: string, metric: string | undefined, o: { limit?: number; offset: number; values: boolean }): Promise<ConfigPage> {
     const m = await this.meta(sweepId);
-    return this.answer('replicates', sweepId, m, [metric, limit, offset], async () => {
+    return this.answer('configs', sweepId, m, [metric, o.limit, o.offset, o.values], async () => {
       const name = metric ?? m.metric;
-      const [table, metrics] = await Promise.all([this.table(sweepId, m), this.metrics(sweepId, m, name)]);
-      const page = rankConfigs(table, metrics, m.maximize, limit, offset);
-      const hashes = page.items.map((i) => i.groupHash);
-      const values = await this.trialValues.get(`${sweepId}:${name}:${m.updatedAt}:${hashes.join(',')}`, () => this.agg.groupTrialValues(sweepId, name, hashes));
-      const items = page.items.map((i) => ({
-        ...i,
-        trials: values.filter((v) => v.groupHash === i.groupHash).map((v) => ({ trialId: v.trialId, seed: v.seed, value: v.value })),
-      }));
-      return { metric: name, maximize: m.maximize, total: page.total, items };
+      const view = await this.view(sweepId, m, name);
+      const ranked = [...view.pass.configs].sort(compareConfigs(m.maximize, (c) => c.metric?.mean ?? null));
+      const page = ranked.slice(o.offset, o.limit === undefined ? undefined : o.offset + o.limit);
+      // The replicates' values give each config's seeds (and, asked for, are sent along).
+      const [params, values] = await Promise.all([
+        this.agg.trialParams(page.map((c) => c.trialId)),
+        this.agg.groupTrialValues(sweepId, name, page.flatMap((c) => (c.metric ? [c.groupHash] : []))),
+      ]);
+      const byConfig = new Map<string, TrialValue[]>();
+      for (const v of values) {
+        const list = byConfig.get(v.groupHash);
+        if (list) list.push(v);
+        else byConfig.set(v.groupHash, [v]);
+      }
+      const keys = new Map(view.table.groups.map((g) => [g.groupHash, g.keys]));
+      const labelOf = configLabeller(view.table);
+      const items = page.map((c): ConfigSummary => {
+        const replicates = (byConfig.get(c.groupHash) ?? []).sort((a, b) => a.seed - b.seed);
+        const item: ConfigSummary = {
+          groupHash: c.groupHash,
+          params: params.get(c.trialId) ?? {},
+          ...labelOf(keys.get(c.groupHash)),
+          trials: c.trials,
+          failed: c.failed,
+          seeds: replicates.map((v) => v.seed),
+          summary: summarise(c.metric),
+        };
+        if (o.values) item.values = replicates.map((v) => ({ trialId: v.trialId, seed: v.seed, value: v.value }));
+        return item;
+      });
+      return { metric: name, maximize: m.maximize, total: ranked.length, withResult: view.metrics.size, offset: o.offset, items };
     });
   }
 
@@ -154,35 +226,49 @@ export class InsightsService {
     return { metric: name, maximize: m.maximize, trainable, effective };
   }
 
-  /** Both scatters and the best trials, one pass over the sweep per change of its results. */
-  private scattersOf(sweepId: string, m: SweepMeta, name: string) {
-    return this.scatters.get(`${sweepId}:${name}:${m.updatedAt}`, () => this.agg.paramCountScatters(sweepId, name, { maximize: m.maximize }));
-  }
-
   /** Curves of the given trials, or of the sweep's best `top` when none are given. */
   async curves(sweepId: string, ids: string[], top: number, maxPoints: number): Promise<{ chosen: 'given' | 'best'; trials: TrialCurve[] }> {
     const m = await this.meta(sweepId);
     const chosen = ids.length > 0 ? 'given' : 'best';
-    // The best trials come from the scatters' pass (which the page asks for anyway).
-    const which = ids.length > 0 ? ids : (await this.scattersOf(sweepId, m, m.metric)).top.slice(0, top);
+    // The best trials are what the sweep's summary (GET /sweeps/:id, asked for with the page) reads.
+    const leaders = ids.length > 0 ? [] : await this.sweeps.leaders({ id: sweepId, metric: m.metric, maximize: m.maximize, updatedAt: Number(m.updatedAt) });
+    const which = ids.length > 0 ? ids : leaders.slice(0, top).map((t) => t.trialId);
     return { chosen, trials: await this.agg.curves(sweepId, which, maxPoints) };
+  }
+
+  /** Both scatters with their fronts, one pass over the sweep per change of its results. */
+  private scattersOf(sweepId: string, m: SweepMeta, metric: string): Promise<ScatterPass> {
+    return this.scatters.get(`${sweepId}:${metric}:${m.updatedAt}`, () => this.agg.scatterPass(sweepId, metric, { maximize: m.maximize }));
+  }
+
+  /**
+   * The sweep's configs for `metric`, kept while its results stay as they are (its updatedAt).
+   * The first pass of a sweep also reads its config table, which is then kept on its own.
+   */
+  private view(sweepId: string, m: SweepMeta, metric: string): Promise<ConfigView> {
+    return this.views.get(`${sweepId}:${metric}:${m.updatedAt}`, async () => {
+      const tableKey = `${sweepId}:${m.trialCount}`;
+      const kept = this.tables.peek(tableKey);
+      if (kept) {
+        const pass = await this.agg.configPass(sweepId, metric);
+        return { table: await kept, pass, metrics: metricsOf(pass) };
+      }
+      // A sweep's first pass: its parameter paths first (a sample read through the ordinal
+      // index), then the pass reads each config's text for each path along with the rest.
+      const paths = await this.agg.paramPaths(sweepId, m.trialCount);
+      const pass = await this.agg.configPass(sweepId, metric, { paths });
+      const table = await this.tables.get(tableKey, async () => ({
+        paths: paths.map((p) => p.join('.')),
+        groups: pass.configs.map((c) => ({ groupHash: c.groupHash, trials: c.trials, keys: c.keys })),
+        seeds: pass.seeds,
+      }));
+      return { table, pass, metrics: metricsOf(pass) };
+    });
   }
 
   /** A whole answer, kept while the sweep's results stay as they are (its updatedAt). */
   private answer<T>(kind: string, sweepId: string, m: SweepMeta, args: unknown[], compute: () => Promise<T>): Promise<T> {
     return this.answers.get(`${kind}:${sweepId}:${m.updatedAt}:${JSON.stringify(args)}`, compute) as Promise<T>;
-  }
-
-  private table(sweepId: string, m: SweepMeta): Promise<ConfigTable> {
-    return this.tables.get(`${sweepId}:${m.trialCount}`, async () => {
-      const paths = (await this.agg.paramPaths(sweepId)).filter((p) => !(p.length === 1 && p[0] === 'seed'));
-      const [groups, seeds] = await Promise.all([this.agg.groupKeys(sweepId, paths), this.agg.seedCounts(sweepId)]);
-      return { paths: paths.map((p) => p.join('.')), groups, seeds };
-    });
-  }
-
-  private metrics(sweepId: string, m: SweepMeta, metric: string): Promise<Map<string, GroupMetric>> {
-    return this.metricPasses.get(`${sweepId}:${metric}:${m.updatedAt}`, async () => new Map((await this.agg.groupMetrics(sweepId, metric)).map((g) => [g.groupHash, g])));
   }
 
   private pathIndex(table: ConfigTable, path: string[], name: string): number {

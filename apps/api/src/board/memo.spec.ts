@@ -27,4 +27,12 @@ describe('Memo', () => {
     expect(await memo.get('x', reload)).toBe(4);
     expect(reload).toHaveBeenCalledOnce();
   });
+
+  it('peeks at a kept value without loading one', async () => {
+    const memo = new Memo<number>(60_000, 2);
+    expect(memo.peek('a')).toBeUndefined();
+    void memo.get('a', async () => 7);
+    expect(await memo.peek('a')).toBe(7);
+    expect(memo.peek('b')).toBeUndefined();
+  });
 });

@@ -7,6 +7,12 @@ export class Memo<T> {
     private readonly size: number,
   ) {}
 
+  /** The value kept under `key` (loaded or still loading), without loading it. */
+  peek(key: string): Promise<T> | undefined {
+    const hit = this.entries.get(key);
+    return hit && Date.now() - hit.at < this.ttlMs ? hit.value : undefined;
+  }
+
   get(key: string, load: () => Promise<T>): Promise<T> {
     const hit = this.entries.get(key);
     if (hit && Date.now() - hit.at < this.ttlMs) return hit.value;

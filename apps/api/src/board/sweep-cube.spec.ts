@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { GroupKeys, GroupMetric } from '@tinysweep/db';
-import { ci95, compareValues, facets, grid, groupablePaths, pickPath, pool, rankConfigs, series, varyingPaths, type ConfigTable } from './sweep-cube.js';
+import { ci95 } from '../replicates/config-summary.js';
+import { compareValues, configLabeller, facets, grid, groupablePaths, pickPath, pool, series, varyingPaths, type ConfigTable } from './sweep-cube.js';
 
 /** Metric of one config from its replicate values, as Postgres returns it (m2 = Σ(v − mean)²). */
 function group(groupHash: string, values: number[]): GroupMetric {
@@ -135,12 +136,14 @@ describe('series', () => {
   });
 });
 
-describe('rankConfigs', () => {
-  it('ranks configs by mean over seeds, a page at a time', () => {
-    const page = rankConfigs(table, metrics, true, 3, 1);
-    expect(page.total).toBe(8);
-    expect(page.items.map((i) => i.groupHash)).toEqual(['all-1-0', 'all-2-0.3', 'last:8-2-0']);
-    expect(page.items[0]).toMatchObject({ n: 2, configs: 1, label: 'adapter.layers=all, adapter.rank=1, prune.threshold=0' });
-    expect(page.items[0]!.ci95).not.toBeNull();
+describe('configLabeller', () => {
+  it('labels a config by the parameters that vary across the sweep', () => {
+    const labelOf = configLabeller(table);
+    expect(labelOf(configs[0]!.keys)).toEqual({
+      label: 'adapter.layers=all, adapter.rank=1, prune.threshold=0',
+      config: { 'adapter.layers': 'all', 'adapter.rank': '1', 'prune.threshold': '0' },
+    });
+    expect(labelOf(undefined).label).toBe('adapter.layers=—, adapter.rank=—, prune.threshold=—');
+    expect(configLabeller({ ...table, groups: table.groups.slice(0, 1) })(configs[0]!.keys)).toEqual({ label: 'the only config', config: {} });
   });
 });

@@ -1,41 +1,17 @@
 /**
- * Combines a sweep's configs (one row per group_hash, from libs/db AggregateRepository) into what
- * the board draws: heatmap cells, per-config lines, ranked replicates, parameter facets. Pure
+ * Combines a sweep's configs (one row per group_hash, from libs/db AggregateRepository's pass) into
+ * what the board draws: heatmap cells, per-config lines, config labels, parameter facets. Pure
  * functions over at most one row per config, so a 100,000-trial sweep with 10 seeds is 10,000
- * rows here, combined in a few milliseconds.
+ * rows here, combined in a few milliseconds. Pooled values are summarised by
+ * ../replicates/config-summary.ts, as a single config's replicates are.
  */
 import type { FacetValue, GroupKeys, GroupMetric } from '@tinysweep/db';
-import { studentTQuantile } from '@tinysweep/stats';
-
-/** Mean ± 95% Student-t interval of a mean; null when fewer than two values. */
-export type Ci95 = [number, number] | null;
+import { summarise, type ReplicateSummary } from '../replicates/config-summary.js';
 
 /** A metric pooled over trials (of one or more configs). */
-export interface Pooled {
-  /** Trials. */
-  n: number;
-  mean: number;
-  /** Sample standard deviation; null when n = 1. */
-  std: number | null;
-  min: number;
-  max: number;
+export interface Pooled extends ReplicateSummary {
   /** Configs among the trials. */
   configs: number;
-  ci95: Ci95;
-}
-
-/** t₀.₉₇₅ by degrees of freedom: the quantile is an iterative inversion, and a sweep has few distinct n. */
-const T975 = new Map<number, number>();
-
-export function ci95(n: number, mean: number, std: number | null): Ci95 {
-  if (n < 2 || std === null || !Number.isFinite(std)) return null;
-  let t = T975.get(n - 1);
-  if (t === undefined) {
-    t = studentTQuantile(0.975, n - 1);
-    if (T975.size < 10_000) T975.set(n - 1, t);
-  }
-  const half = (t * std) / Math.sqrt(n);
-  return [mean - half, mean + half];
 }
 
 /**
@@ -59,8 +35,7 @@ export function pool(groups: readonly GroupMetric[]): Pooled | null {
     if (g.max > max) max = g.max;
   }
   if (n === 0) return null;
-  const std = n > 1 ? Math.sqrt(Math.max(m2, 0) / (n - 1)) : null;
-  return { n, mean, std, min, max, configs: groups.filter((g) => g.n > 0).length, ci95: ci95(n, mean, std) };
+  return { ...summarise({ n, mean, m2, min, max })!, configs: groups.filter((g) => g.n > 0).length };
 }
 
 /** Orders parameter values: numbers by value, then text; absent last. */
@@ -215,32 +190,13 @@ export function series(table: ConfigTable, metrics: ReadonlyMap<string, GroupMet
   };
 }
 
-export interface RankedConfig extends Pooled {
-  groupHash: string;
-  label: string;
-  /** The config's varying parameters. */
-  config: Record<string, string | null>;
-}
-
-/** Configs ranked by their mean over seeds, best first, a page at a time. */
-export function rankConfigs(
-  table: ConfigTable,
-  metrics: ReadonlyMap<string, GroupMetric>,
-  maximize: boolean,
-  limit: number,
-  offset: number,
-): { total: number; items: RankedConfig[] } {
+/** Labels of configs: the parameters that vary across the sweep, as `path=value` and as a record. */
+export function configLabeller(table: ConfigTable): (keys: readonly (string | null)[] | undefined) => { label: string; config: Record<string, string | null> } {
   const vary = varyingPaths(table);
-  const byHash = new Map(table.groups.map((g) => [g.groupHash, g]));
-  const ranked = [...metrics.values()].sort((a, b) => (maximize ? b.mean - a.mean : a.mean - b.mean) || (a.groupHash < b.groupHash ? -1 : 1));
-  return {
-    total: ranked.length,
-    items: ranked.slice(offset, offset + limit).map((m) => {
-      const g = byHash.get(m.groupHash);
-      const config: Record<string, string | null> = {};
-      for (const i of vary) config[table.paths[i]!] = g?.keys[i] ?? null;
-      const label = Object.entries(config).map(([k, v]) => `${k}=${v ?? '—'}`).join(', ') || 'the only config';
-      return { groupHash: m.groupHash, label, config, ...pool([m])! };
-    }),
+  return (keys) => {
+    const config: Record<string, string | null> = {};
+    for (const i of vary) config[table.paths[i]!] = keys?.[i] ?? null;
+    const label = Object.entries(config).map(([k, v]) => `${k}=${v ?? '—'}`).join(', ') || 'the only config';
+    return { label, config };
   };
 }

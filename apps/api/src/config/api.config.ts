@@ -16,6 +16,18 @@ const ApiEnv = z.object({
   TINYSWEEP_VERDICT_MS: z.coerce.number().int().min(100).default(2000),
   /** Static board files served at / (apps/board's build), if present. */
   TINYSWEEP_BOARD_DIR: z.string().optional(),
+  /**
+   * Try it dials trainers over gRPC like the dispatcher does, with the same settings: the trainers'
+   * shared token, and mutual TLS (the CA, and a client certificate and key; the dispatcher's will do).
+   * Without TLS and without TINYSWEEP_ALLOW_PLAINTEXT=1, Try it answers 503 saying so.
+   */
+  TINYSWEEP_TRAINER_TOKEN: z.string().min(1).optional(),
+  TINYSWEEP_TLS_CA: z.string().optional(),
+  TINYSWEEP_TLS_CERT: z.string().optional(),
+  TINYSWEEP_TLS_KEY: z.string().optional(),
+  TINYSWEEP_ALLOW_PLAINTEXT: z.stringbool().default(false),
+  /** How long one Try it may take on a trainer (a cold node loads the model first). */
+  TINYSWEEP_TRY_TIMEOUT_MS: z.coerce.number().int().min(1000).default(120_000),
 });
 
 export type ApiConfig = z.infer<typeof ApiEnv>;

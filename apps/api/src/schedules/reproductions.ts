@@ -35,7 +35,7 @@ export class Reproductions implements OnModuleInit, OnModuleDestroy {
 
   onModuleInit(): void {
     this.worker = this.ticks.work(async (tick) => {
-      await this.fire(tick.scheduleId, new Date(tick.firedAt));
+      await this.fire(tick.scheduleId, new Date(tick.firedAt), { manual: tick.manual });
     });
     this.worker.on('error', (err) => this.log.warn(`schedule worker: ${err.message}`));
     const every = this.config.TINYSWEEP_VERDICT_MS;
@@ -50,10 +50,13 @@ export class Reproductions implements OnModuleInit, OnModuleDestroy {
     await this.worker?.close();
   }
 
-  /** One tick: run the schedule's sweep again. Returns the new run's id, or null if nothing ran. */
-  async fire(scheduleId: string, firedAt: Date): Promise<string | null> {
+  /**
+   * One tick: run the schedule's sweep again. Returns the new run's id, or null if nothing ran. A
+   * paused schedule skips its clock's ticks but not a manual "run now".
+   */
+  async fire(scheduleId: string, firedAt: Date, opts: { manual?: boolean } = {}): Promise<string | null> {
     const schedule = await this.schedules.get(scheduleId);
-    if (!schedule || schedule.paused) return null;
+    if (!schedule || (schedule.paused && !opts.manual)) return null;
     const origin = schedule.sourceSweepId ? await this.sweeps.get(schedule.sourceSweepId) : null;
     let spec: SweepSpec = parseSweepSpec(origin ? origin.spec : schedule.spec);
     if (schedule.extraSeeds > 0) spec = { ...spec, seeds: [...spec.seeds, ...freshSeeds(spec.seeds, schedule.extraSeeds)] };

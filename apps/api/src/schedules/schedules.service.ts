@@ -1,5 +1,5 @@
 import { BadRequestException, Inject, Injectable, NotFoundException } from '@nestjs/common';
-import { ScheduleRepository, SweepRepository, type Schedule } from '@tinysweep/db';
+import { ScheduleRepository, SweepRepository, type Schedule, type Sweep } from '@tinysweep/db';
 import { ScheduleQueue } from '@tinysweep/queue';
 import { parseSweepSpec } from '@tinysweep/spec';
 import { CreateScheduleBody } from './dto/create-schedule.dto.js';
@@ -7,6 +7,10 @@ import { CreateScheduleBody } from './dto/create-schedule.dto.js';
 export interface ScheduleView extends Schedule {
   /** Next tick per Redis; null when paused. */
   nextRunAt: Date | null;
+  /** The sweep it reproduces; null until a schedule with a spec of its own has first fired. */
+  origin: { id: string; name: string } | null;
+  /** Its newest run (verdict null until judged), so a list of schedules shows drift in one request. */
+  lastRun: Sweep | null;
 }
 
 /** Schedules: rows in Postgres, ticks from a BullMQ job scheduler of the same id. */
@@ -79,6 +83,11 @@ export class SchedulesService {
   }
 
   private async view(s: Schedule): Promise<ScheduleView> {
-    return { ...s, nextRunAt: s.paused ? null : await this.ticks.next(s.id).catch(() => null) };
+    const [nextRunAt, origin, runs] = await Promise.all([
+      s.paused ? null : this.ticks.next(s.id).catch(() => null),
+      s.sourceSweepId ? this.sweeps.get(s.sourceSweepId) : null,
+      this.sweeps.list(1, 0, { scheduleId: s.id }),
+    ]);
+    return { ...s, nextRunAt, origin: origin ? { id: origin.id, name: origin.name } : null, lastRun: runs[0] ?? null };
   }
 }

@@ -3,7 +3,9 @@ import { ApiBody, ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Observable } from 'rxjs';
 import { toTrialPageQuery } from './dto/trial-page.query.js';
 import { LiveSweeps } from './live-sweeps.js';
+import { SweepFrontService } from './sweep-front.js';
 import { SweepsService } from './sweeps.service.js';
+import type { SweepSpec } from '@tinysweep/spec';
 
 @ApiTags('sweeps')
 @Controller('sweeps')
@@ -11,6 +13,7 @@ export class SweepsController {
   constructor(
     @Inject(SweepsService) private readonly sweeps: SweepsService,
     @Inject(LiveSweeps) private readonly live: LiveSweeps,
+    @Inject(SweepFrontService) private readonly fronts: SweepFrontService,
   ) {}
 
   @Post()
@@ -40,10 +43,16 @@ export class SweepsController {
     return this.sweeps.trialsPage(id, toTrialPageQuery(query));
   }
 
-  @Get(':id/configs')
-  @ApiOperation({ summary: 'Seeds as replicates: each config (trials differing only in seed) with mean, std and 95% CI of the metric, best first' })
-  configs(@Param('id', ParseUUIDPipe) id: string, @Query('metric') metric?: string) {
-    return this.sweeps.configs(id, metric);
+  // GET /sweeps/:id/configs (seeds as replicates) is served with the board's aggregates (board/insights.controller.ts).
+
+  @Get(':id/front')
+  @ApiOperation({
+    summary:
+      'Pareto front of the finished configs (seeds pooled): over search.objectives for a pareto search, else the sweep metric and effective params; 409 for a space with distributions',
+  })
+  async front(@Param('id', ParseUUIDPipe) id: string) {
+    const s = await this.sweeps.get(id);
+    return this.fronts.front(id, s.spec as unknown as SweepSpec, s.metric, s.maximize);
   }
 
   @Get(':id/verdicts')

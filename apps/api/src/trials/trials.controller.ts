@@ -1,8 +1,9 @@
-import { Controller, Get, HttpCode, Inject, NotFoundException, Param, ParseUUIDPipe, Post, ConflictException } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, HttpCode, Inject, NotFoundException, Param, ParseUUIDPipe, Post, ConflictException } from '@nestjs/common';
+import { ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { SweepRepository, TrialRepository } from '@tinysweep/db';
 import { SweepEvents, TrialQueue } from '@tinysweep/queue';
 import type { SweepSpec } from '@tinysweep/spec';
+import { TryItService } from './try-it.service.js';
 
 @ApiTags('trials')
 @Controller('trials')
@@ -12,6 +13,7 @@ export class TrialsController {
     @Inject(SweepRepository) private readonly sweeps: SweepRepository,
     @Inject(TrialQueue) private readonly queue: TrialQueue,
     @Inject(SweepEvents) private readonly events: SweepEvents,
+    @Inject(TryItService) private readonly tryItService: TryItService,
   ) {}
 
   @Get(':id')
@@ -36,5 +38,26 @@ export class TrialsController {
     await this.sweeps.refreshStatus(t.sweepId);
     this.events.publish({ sweepId: t.sweepId, trialId: t.id, kind: 'started' });
     return t;
+  }
+
+  @Post(':id/try')
+  @HttpCode(200)
+  @ApiOperation({
+    summary:
+      "Try it: greedy completions of the base model and of this trial's adapter, side by side, from a live trainer. " +
+      '400 names the bad field; 404 unknown trial; 409 not a succeeded tinylora trial; 503 no live trainer can generate',
+  })
+  @ApiBody({
+    schema: {
+      type: 'object',
+      properties: {
+        prompt: { type: 'string', example: 'One day, there was a little girl named' },
+        prompts: { type: 'array', items: { type: 'string' }, maxItems: 8, description: 'instead of prompt' },
+        maxNewTokens: { type: 'integer', minimum: 1, maximum: 256, description: "default: the trial's task.maxNewTokens" },
+      },
+    },
+  })
+  tryIt(@Param('id', ParseUUIDPipe) id: string, @Body() body: unknown) {
+    return this.tryItService.tryIt(id, body);
   }
 }

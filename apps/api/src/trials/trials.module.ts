@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TrialsController } from './trials.controller.js';
+import { TryItService } from './try-it.service.js';
 
-@Module({ controllers: [TrialsController] })
+@Module({ controllers: [TrialsController], providers: [TryItService] })
 export class TrialsModule {}

@@ -5,7 +5,7 @@
 import type { EChartsCoreOption } from 'echarts/core';
 import { esc, int, meanCi, metric as fmt } from '../format';
 import type { ChartColors } from '../theme';
-import type { Aggregate, Curves, Replicates, Scatter, Series } from '../types';
+import type { Aggregate, ConfigPage, Curves, Scatter, Series } from '../types';
 
 type Obj = Record<string, unknown>;
 
@@ -256,8 +256,10 @@ export function seriesOption(s: Series) {
   };
 }
 
-/** Configs ranked by mean: mean ± 95% CI, and each seed's value as a dot. */
-export function replicatesOption(r: Replicates, offset: number) {
+/** Configs ranked by mean: mean ± 95% CI, and each seed's value as a dot (configs with a result only). */
+export function replicatesOption(page: ConfigPage, offset: number) {
+  const items = page.items.flatMap((g) => (g.summary ? [{ ...g, ...g.summary, values: g.values ?? [] }] : []));
+  const r = { metric: page.metric, items };
   return (c: ChartColors): EChartsCoreOption => {
     const rows = r.items.map((_, i) => `#${offset + i + 1}`);
     return {
@@ -286,7 +288,7 @@ export function replicatesOption(r: Replicates, offset: number) {
           z: 4,
           itemStyle: { color: c.palette[0], opacity: 0.6 },
           cursor: 'pointer',
-          data: r.items.flatMap((g, i) => g.trials.map((t) => [t.value, rows[i], t.trialId, t.seed])),
+          data: r.items.flatMap((g, i) => g.values.map((t) => [t.value, rows[i], t.trialId, t.seed])),
         },
       ],
     };

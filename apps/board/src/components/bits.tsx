@@ -8,20 +8,23 @@ export function StatusBadge({ status }: { status: SweepStatus | TrialStatus | st
 
 /** Finished trials out of all, as a bar with the counts beside it. */
 export function Progress({ counts, total }: { counts: TrialCounts; total: number }) {
-  const done = counts.succeeded + counts.failed + counts.cancelled;
+  const stopped = counts.stopped ?? 0;
+  const done = counts.succeeded + counts.failed + counts.cancelled + stopped;
   const pct = (n: number) => `${total > 0 ? (100 * n) / total : 0}%`;
   return (
-    <div class="progress" title={`${int(counts.succeeded)} succeeded, ${int(counts.failed)} failed, ${int(counts.cancelled)} cancelled, ${int(counts.running)} running, ${int(counts.queued)} queued`}>
+    <div class="progress" title={`${int(counts.succeeded)} succeeded, ${int(counts.failed)} failed, ${int(counts.cancelled)} cancelled, ${int(stopped)} stopped early, ${int(counts.running)} running, ${int(counts.queued)} queued`}>
       <div class="progress-bar" role="progressbar" aria-valuemin={0} aria-valuemax={total} aria-valuenow={done} aria-label="finished trials">
         <span class="seg seg-succeeded" style={{ width: pct(counts.succeeded) }} />
         <span class="seg seg-failed" style={{ width: pct(counts.failed) }} />
         <span class="seg seg-cancelled" style={{ width: pct(counts.cancelled) }} />
+        <span class="seg seg-stopped" style={{ width: pct(stopped) }} />
         <span class="seg seg-running" style={{ width: pct(counts.running) }} />
       </div>
       <span class="progress-text">
         {int(done)} / {int(total)}
         {counts.running > 0 ? ` · ${int(counts.running)} running` : ''}
         {counts.failed > 0 ? ` · ${int(counts.failed)} failed` : ''}
+        {stopped > 0 ? ` · ${int(stopped)} stopped early` : ''}
       </span>
     </div>
   );

@@ -55,7 +55,12 @@ export function Chart({ option, label, height = 300, onPointClick }: ChartProps)
       const c = echarts.init(box.current, null, { renderer: 'canvas' });
       chart.current = c;
       c.on('click', (p) => click.current?.((p as { data?: unknown }).data, (p as { seriesIndex?: number }).seriesIndex ?? 0));
-      ro = new ResizeObserver(() => c.resize());
+      // The first callback (on observe) and any that leave the size as it is would redraw the
+      // whole chart for nothing.
+      ro = new ResizeObserver(() => {
+        const el = box.current;
+        if (el && (el.clientWidth !== c.getWidth() || el.clientHeight !== c.getHeight())) c.resize();
+      });
       ro.observe(box.current);
       draw();
     });
@@ -67,7 +72,9 @@ export function Chart({ option, label, height = 300, onPointClick }: ChartProps)
     };
   }, []);
 
-  useEffect(draw, [option, theme, label]);
+  // A new label alone (the sweep's metric name arriving after the data) is not worth a redraw:
+  // the box's aria-label follows it, and the chart's own description catches up on the next draw.
+  useEffect(draw, [option, theme]);
 
   return <div class="chart" ref={box} style={{ height: `${height}px` }} role="img" aria-label={label} />;
 }

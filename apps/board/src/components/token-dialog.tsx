@@ -36,7 +36,7 @@ export function TokenButton() {
   const required = tokenRequired();
   return (
     <>
-      <button type="button" class="btn btn-quiet" onClick={() => askForToken()} aria-haspopup="dialog" title={required ? 'This server needs a token to cancel or retry' : 'This server needs no token'}>
+      <button type="button" class="btn btn-quiet" onClick={() => askForToken()} aria-haspopup="dialog" title={required ? 'This server needs a token to cancel, retry or change schedules' : 'This server needs no token'}>
         {token ? 'Token set' : required ? 'Set token' : 'Token'}
       </button>
       <dialog ref={dialog} class="dialog" aria-labelledby="token-title">
@@ -50,7 +50,7 @@ export function TokenButton() {
           {reason ? <p class="note note-error">{reason}</p> : null}
           <p class="muted">
             {required
-              ? 'This server asks for a bearer token (TINYSWEEP_API_TOKEN) to cancel sweeps and retry trials. Reading needs none.'
+              ? 'This server asks for a bearer token (TINYSWEEP_API_TOKEN) to cancel sweeps, retry trials and pause, resume or run schedules. Reading needs none.'
               : 'This server does not ask for a token; you only need one if it is set later.'}{' '}
             The token stays in this browser (localStorage).
           </p>

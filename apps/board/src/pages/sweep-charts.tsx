@@ -1,12 +1,40 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
-import { withQuery } from '../api';
+import { api, withQuery } from '../api';
 import { aggregateOption, curvesOption, paretoOption, replicatesOption, seriesOption } from '../charts/options';
 import { Card, Empty, ErrorNote, Select } from '../components/bits';
 import { Chart } from '../components/chart';
 import { int } from '../format';
-import { useFetch } from '../hooks';
+import { preload, useFetch } from '../hooks';
 import { navigate, paths } from '../router';
-import type { Aggregate, Curves, Facets, Pareto, Replicates, Series } from '../types';
+import type { Aggregate, ConfigPage, Curves, Facets, Pareto, Series } from '../types';
+
+const PRUNING_LINES = 8;
+const REPLICATE_PAGE = 15;
+
+/** What each card asks the API for, given the choices made on it (none: the server picks). */
+export const chartUrls = {
+  facets: (sweepId: string) => `/sweeps/${sweepId}/facets`,
+  aggregate: (sweepId: string, axes: { x: string; y: string } | null, metric: string | undefined) =>
+    withQuery(`/sweeps/${sweepId}/aggregate`, { x: axes ? `params.${axes.x}` : undefined, y: axes?.y ? `params.${axes.y}` : undefined, metric }),
+  series: (sweepId: string, x: string, metric: string | undefined) => withQuery(`/sweeps/${sweepId}/series`, { x: x ? `params.${x}` : undefined, metric, limit: PRUNING_LINES }),
+  configs: (sweepId: string, metric: string | undefined, offset: number) => withQuery(`/sweeps/${sweepId}/configs`, { metric, limit: REPLICATE_PAGE, offset, values: 'true' }),
+};
+
+/**
+ * Asks for what the page first draws from the sweep's configs (facets, heatmap, pruning curves,
+ * replicates) in one request, GET /sweeps/:id/board, and hands each part to the card that would
+ * have asked for it: one of the browser's six connections to the API instead of four while the
+ * sweep's pass runs, so the page's other requests are not kept waiting. Call before the cards mount.
+ */
+export function preloadSweepCharts(sweepId: string): void {
+  const board = api.get<{ facets: Facets; aggregate: Aggregate; series: Series; configs: ConfigPage }>(`/sweeps/${sweepId}/board`);
+  preload({
+    [chartUrls.facets(sweepId)]: board.then((b) => b.facets),
+    [chartUrls.aggregate(sweepId, null, undefined)]: board.then((b) => b.aggregate),
+    [chartUrls.series(sweepId, '', undefined)]: board.then((b) => b.series),
+    [chartUrls.configs(sweepId, undefined, 0)]: board.then((b) => b.configs),
+  });
+}
 
 export interface ChartCardProps {
   sweepId: string;
@@ -47,7 +75,7 @@ export function ParetoCards({ sweepId, metric, metricParam, version, onReady }: 
         <Empty>No succeeded trial reports {key} parameters with {metric} yet.</Empty>
       ) : option ? (
         <>
-          <Chart option={option} label={`${metric} against ${key} parameters, log scale, with the Pareto front`} onPointClick={(d) => Array.isArray(d) && openTrial(d[2])} />
+          <Chart option={option} label={`${data!.metric} against ${key} parameters, log scale, with the Pareto front`} onPointClick={(d) => Array.isArray(d) && openTrial(d[2])} />
           <p class="muted small">{note(data![key])}. Scroll to zoom; click a front point to open its trial.</p>
         </>
       ) : (
@@ -68,8 +96,7 @@ export function HeatmapCard({ sweepId, metric, metricParam, version, facets, onR
   const options = groupable(facets);
   // Until the user picks axes the server picks them (layer selection × rank when varied).
   const [axes, setAxes] = useState<{ x: string; y: string } | null>(null);
-  const url = withQuery(`/sweeps/${sweepId}/aggregate`, { x: axes ? `params.${axes.x}` : undefined, y: axes?.y ? `params.${axes.y}` : undefined, metric: metricParam });
-  const { data, error, loading } = useFetch<Aggregate>(url, version);
+  const { data, error, loading } = useFetch<Aggregate>(chartUrls.aggregate(sweepId, axes, metricParam), version);
   useReport('heatmap', data !== undefined && !loading, onReady);
   const option = useMemo(() => (data && data.x !== null && data.cells.length > 0 ? aggregateOption(data) : null), [data]);
   const xPath = axes?.x ?? data?.x ?? '';
@@ -101,7 +128,7 @@ export function HeatmapCard({ sweepId, metric, metricParam, version, facets, onR
         <Empty>No succeeded trial has {metric} yet.</Empty>
       ) : option ? (
         <>
-          <Chart option={option} label={`mean ${metric} by ${data!.x}${data!.y ? ` and ${data!.y}` : ''}, pooled over seeds`} height={320} />
+          <Chart option={option} label={`mean ${data!.metric} by ${data!.x}${data!.y ? ` and ${data!.y}` : ''}, pooled over seeds`} height={320} />
           <p class="muted small">Each cell pools every succeeded trial with those values (all seeds); hover for mean ± 95% CI.</p>
         </>
       ) : (
@@ -145,8 +172,7 @@ export function CurvesCard({ sweepId, version, facets, onReady, selected }: Char
 export function PruningCard({ sweepId, metric, metricParam, version, facets, onReady }: ChartCardProps) {
   const options = groupable(facets);
   const [chosen, setChosen] = useState('');
-  const url = withQuery(`/sweeps/${sweepId}/series`, { x: chosen ? `params.${chosen}` : undefined, metric: metricParam, limit: 8 });
-  const { data, error, loading } = useFetch<Series>(url, version);
+  const { data, error, loading } = useFetch<Series>(chartUrls.series(sweepId, chosen, metricParam), version);
   useReport('pruning', data !== undefined && !loading, onReady);
   const option = useMemo(() => (data && data.lines.length > 0 ? seriesOption(data) : null), [data]);
   const xPath = chosen || data?.x || '';
@@ -164,7 +190,7 @@ export function PruningCard({ sweepId, metric, metricParam, version, facets, onR
         <Empty>No succeeded trial has {metric} yet.</Empty>
       ) : option ? (
         <>
-          <Chart option={option} label={`${metric} against ${data!.x}, one line per config`} height={320} />
+          <Chart option={option} label={`${data!.metric} against ${data!.x}, one line per config`} height={320} />
           <p class="muted small">
             {pruned ? '' : 'This sweep does not vary prune.threshold. '}The {data!.lines.length} best of {int(data!.configs)} configs (every other parameter fixed), seeds pooled; bars are 95% CIs.
           </p>
@@ -176,28 +202,28 @@ export function PruningCard({ sweepId, metric, metricParam, version, facets, onR
   );
 }
 
-const REPLICATE_PAGE = 15;
-
 /** Configs ranked by mean over seeds: mean ± 95% CI, each seed as a dot. */
 export function ReplicatesCard({ sweepId, metric, metricParam, version, onReady }: ChartCardProps) {
   const [offset, setOffset] = useState(0);
-  const { data, error, loading } = useFetch<Replicates>(withQuery(`/sweeps/${sweepId}/replicates`, { metric: metricParam, limit: REPLICATE_PAGE, offset }), version);
+  const { data, error, loading } = useFetch<ConfigPage>(chartUrls.configs(sweepId, metricParam, offset), version);
   useReport('replicates', data !== undefined && !loading, onReady);
-  const option = useMemo(() => (data && data.items.length > 0 ? replicatesOption(data, offset) : null), [data, offset]);
+  // Configs are ranked with those that have a result first: a page holds those, and maybe the first without.
+  const shown = data?.items.filter((g) => g.summary !== null) ?? [];
+  const option = useMemo(() => (data && data.items.some((g) => g.summary) ? replicatesOption(data, offset) : null), [data, offset]);
   return (
     <Card
       title="Replicate spread per config"
       id="replicates"
       actions={
-        data && data.total > REPLICATE_PAGE ? (
+        data && data.withResult > REPLICATE_PAGE ? (
           <div class="pager pager-small">
             <button type="button" class="btn" disabled={offset === 0} onClick={() => setOffset(Math.max(0, offset - REPLICATE_PAGE))} aria-label="Better configs">
               ←
             </button>
             <span class="small">
-              {offset + 1}–{Math.min(offset + REPLICATE_PAGE, data.total)} of {int(data.total)}
+              {offset + 1}–{Math.min(offset + REPLICATE_PAGE, data.withResult)} of {int(data.withResult)}
             </span>
-            <button type="button" class="btn" disabled={offset + REPLICATE_PAGE >= data.total} onClick={() => setOffset(offset + REPLICATE_PAGE)} aria-label="Worse configs">
+            <button type="button" class="btn" disabled={offset + REPLICATE_PAGE >= data.withResult} onClick={() => setOffset(offset + REPLICATE_PAGE)} aria-label="Worse configs">
               →
             </button>
           </div>
@@ -205,15 +231,15 @@ export function ReplicatesCard({ sweepId, metric, metricParam, version, onReady 
       }
     >
       <ErrorNote error={error} />
-      {data && data.items.length === 0 ? (
+      {data && shown.length === 0 ? (
         <Empty>No succeeded trial has {metric} yet.</Empty>
       ) : option ? (
         <>
-          <Chart option={option} label={`configs ranked by mean ${metric}, with 95% confidence intervals across seeds`} height={Math.max(220, 60 + data!.items.length * 22)} onPointClick={(d) => Array.isArray(d) && openTrial(d[2])} />
+          <Chart option={option} label={`configs ranked by mean ${data!.metric}, with 95% confidence intervals across seeds`} height={Math.max(220, 60 + shown.length * 22)} onPointClick={(d) => Array.isArray(d) && openTrial(d[2])} />
           <details class="small">
             <summary>Configs on this page</summary>
             <ol start={offset + 1} class="config-list">
-              {data!.items.map((g) => (
+              {shown.map((g) => (
                 <li key={g.groupHash}>{g.label}</li>
               ))}
             </ol>

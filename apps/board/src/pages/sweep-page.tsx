@@ -4,14 +4,14 @@ import { ErrorNote, Progress, StatusBadge } from '../components/bits';
 import { askForToken } from '../components/token-dialog';
 import { ago, dateTime, int, metric as fmt } from '../format';
 import { useFetch, useThrottledVersion } from '../hooks';
-import { useSweepEvents } from '../live';
+import { newerSweep, useSweepEvents } from '../live';
 import { Link, paths } from '../router';
-import type { Facets, Sweep, Trial } from '../types';
-import { CurvesCard, HeatmapCard, ParetoCards, PruningCard, ReplicatesCard } from './sweep-charts';
+import { TERMINAL_TRIAL_STATUSES, type Facets, type Sweep, type SweepRun, type Trial } from '../types';
+import { chartUrls, CurvesCard, HeatmapCard, ParetoCards, preloadSweepCharts, PruningCard, ReplicatesCard } from './sweep-charts';
 import { TrialsTable, tableStateFrom } from './trials-table';
+import { ReproductionFact, VerdictHistoryCard } from './verdict-history';
 
-const SECTIONS = ['sweep', 'facets', 'table', 'pareto', 'heatmap', 'curves', 'pruning', 'replicates'];
-const TERMINAL = new Set(['succeeded', 'failed', 'cancelled']);
+const SECTIONS = ['sweep', 'facets', 'table', 'pareto', 'heatmap', 'curves', 'pruning', 'replicates', 'verdicts'];
 
 /**
  * One sweep: summary, plots and the trials table, kept current by the sweep's event stream
@@ -21,10 +21,11 @@ export function SweepPage({ id }: { id: string }) {
   const [tableVersion, bumpTable] = useThrottledVersion(1000);
   const [chartVersion, bumpCharts] = useThrottledVersion(3000);
   const initial = useRef(tableStateFrom(new URLSearchParams(location.search)));
-  // Re-read with the table too: the stream's summary of a sweep's last trial can precede the
-  // sweep's own status change by a moment, and no later event would correct it.
-  const sweepRes = useFetch<Sweep>(`/sweeps/${id}`, tableVersion);
-  const facetsRes = useFetch<Facets>(`/sweeps/${id}/facets`, chartVersion);
+  // Before the cards mount and ask for them one by one (see preloadSweepCharts).
+  useState(() => preloadSweepCharts(id));
+  // Read once; the event stream keeps it current (its final summary always comes: see live.ts).
+  const sweepRes = useFetch<SweepRun>(`/sweeps/${id}`);
+  const facetsRes = useFetch<Facets>(chartUrls.facets(id), chartVersion);
   const [sweep, setSweep] = useState<Sweep | undefined>(undefined);
   const [live, setLive] = useState(() => new Map<string, Trial>());
   const [selected, setSelected] = useState(() => new Set<string>());
@@ -34,11 +35,11 @@ export function SweepPage({ id }: { id: string }) {
   const [actionError, setActionError] = useState<Error | undefined>(undefined);
 
   useEffect(() => {
-    if (sweepRes.data) setSweep(sweepRes.data);
+    if (sweepRes.data) setSweep((shown) => newerSweep(shown, sweepRes.data!));
   }, [sweepRes.data]);
 
   useSweepEvents(id, (e) => {
-    if (e.type === 'sweep') setSweep(e.sweep);
+    if (e.type === 'sweep') setSweep((shown) => newerSweep(shown, e.sweep));
     else if (e.type === 'trial') {
       setLive((m) => {
         // The latest pushed state of each trial wins over an older page; keep the most recent 2,000.
@@ -49,7 +50,7 @@ export function SweepPage({ id }: { id: string }) {
         return next;
       });
       bumpTable();
-      if (TERMINAL.has(e.trial.status)) bumpCharts();
+      if (TERMINAL_TRIAL_STATUSES.has(e.trial.status)) bumpCharts();
     }
   });
 
@@ -148,6 +149,7 @@ export function SweepPage({ id }: { id: string }) {
               <dt>Trials</dt>
               <dd>{int(s.trialCount)}</dd>
             </div>
+            <ReproductionFact sweep={sweepRes.data} />
             {facets && facets.metrics.length > 1 ? (
               <div>
                 <dt>Plots show</dt>
@@ -175,6 +177,8 @@ export function SweepPage({ id }: { id: string }) {
         </nav>
       </div>
       <div class="grid">
+        {/* A reproduction run shows its original's history, its own chips outlined. */}
+        <VerdictHistoryCard originId={sweepRes.data ? (sweepRes.data.originId ?? id) : null} currentRun={sweepRes.data?.originId ? id : undefined} version={chartVersion} onReady={report} />
         <ParetoCards {...chartProps} />
         <HeatmapCard {...chartProps} />
         <CurvesCard {...chartProps} selected={selected} />

@@ -8,7 +8,7 @@ import { adapterNumbers, dateTime, duration, flatten, int, metric as fmt, paramT
 import { useFetch, useThrottledVersion } from '../hooks';
 import { useSweepEvents } from '../live';
 import { Link, paths } from '../router';
-import type { Sweep, TrialDetail } from '../types';
+import { TERMINAL_TRIAL_STATUSES, type Sweep, type TrialDetail, type TryResult } from '../types';
 
 /** Copies text, with a fallback for pages that are not a secure context (plain http on a LAN). */
 async function copyText(text: string): Promise<void> {
@@ -64,7 +64,7 @@ export function TrialPage({ id }: { id: string }) {
     );
   }
 
-  const finished = t.status === 'succeeded' || t.status === 'failed' || t.status === 'cancelled';
+  const finished = TERMINAL_TRIAL_STATUSES.has(t.status);
   const retry = async () => {
     setActionError(undefined);
     try {
@@ -106,6 +106,14 @@ export function TrialPage({ id }: { id: string }) {
             <dt>Seed</dt>
             <dd>{t.seed}</dd>
           </div>
+          {t.reusedFromTrialId ? (
+            <div>
+              <dt>Result</dt>
+              <dd>
+                reused from <Link href={paths.trial(t.reusedFromTrialId)}>{t.reusedFromTrialId.slice(0, 8)}</Link> (same config, model, data and engine)
+              </dd>
+            </div>
+          ) : null}
           <div>
             <dt>Trainable / effective</dt>
             <dd>
@@ -201,7 +209,7 @@ export function TrialPage({ id }: { id: string }) {
         <Card title="Learning curve" id="curve" actions={curveNames.length > 1 ? <Select id="trial-curve-metric" label="metric" value={shownMetric} options={curveNames.map((n) => ({ value: n, label: n }))} onChange={setCurveMetric} /> : null}>
           {option ? <Chart option={option} label={`learning curve (${shownMetric}) of trial #${t.ordinal}`} /> : <Empty>No curve points {finished ? 'were reported' : 'yet'}.</Empty>}
         </Card>
-        <TryIt trialId={id} hasAdapter={numbers !== null} />
+        <TryIt trialId={id} canTry={t.status === 'succeeded' && numbers !== null} />
         <Card title="Log tail" id="log" wide>
           {t.logTail ? <pre class="log">{t.logTail}</pre> : <Empty>No log lines {finished ? 'were kept' : 'yet'}.</Empty>}
         </Card>
@@ -243,57 +251,68 @@ export function TrialPage({ id }: { id: string }) {
 }
 
 /**
- * Try it: the same prompt through the base model and through the base model with this adapter,
- * side by side. The API answers 501 until trainer nodes have a Generate RPC; the panel says so.
+ * Try it: the prompt through the base model and through the base model with this adapter, side by
+ * side, generated greedily by a live trainer node (POST /trials/:id/try). Only a succeeded tinylora
+ * trial has an adapter a trainer can run; the API says why otherwise, and the panel shows it.
  */
-function TryIt({ trialId, hasAdapter }: { trialId: string; hasAdapter: boolean }) {
+function TryIt({ trialId, canTry }: { trialId: string; canTry: boolean }) {
   const [prompt, setPrompt] = useState('');
   const [busy, setBusy] = useState(false);
-  const [result, setResult] = useState<{ base: string; adapted: string } | null>(null);
+  const [result, setResult] = useState<TryResult | null>(null);
   const [error, setError] = useState<Error | undefined>(undefined);
   const run = async (e: Event) => {
     e.preventDefault();
     setBusy(true);
     setError(undefined);
     try {
-      setResult(await api.post<{ base: string; adapted: string }>(`/trials/${trialId}/try`, { prompt }));
+      setResult(await api.post<TryResult>(`/trials/${trialId}/try`, { prompt }));
     } catch (err) {
       if (err instanceof ApiError && err.status === 401) askForToken('Generating needs the API token.');
+      setResult(null);
       setError(err as Error);
     } finally {
       setBusy(false);
     }
   };
+  const shown = result?.completions[0];
+  const state = busy ? 'busy' : error ? 'error' : result ? 'done' : 'idle';
   return (
     <Card title="Try it" id="try" wide>
-      <form class="try" onSubmit={run}>
+      <form class="try" onSubmit={run} data-state={state}>
         <label class="field field-wide" for="try-prompt">
           <span>Prompt</span>
-          <textarea id="try-prompt" rows={3} value={prompt} onInput={(e) => setPrompt((e.target as HTMLTextAreaElement).value)} placeholder="Q: 17 + 25 = ?" />
+          <textarea id="try-prompt" rows={3} value={prompt} onInput={(e) => setPrompt((e.target as HTMLTextAreaElement).value)} placeholder="One day, there was a little girl named" />
         </label>
-        <button type="submit" class="btn btn-primary" disabled={busy || !hasAdapter || prompt.trim() === ''}>
+        <button type="submit" class="btn btn-primary" disabled={busy || !canTry || prompt.trim() === ''}>
           {busy ? 'Generating…' : 'Generate with base and adapter'}
         </button>
       </form>
       <p class="muted small">
-        Runs the prompt on a trainer node that has the base model, without and with this adapter (many adapters can share one batch). Trainer nodes
-        cannot generate yet: until they have a Generate RPC the API answers 501, and this panel says so.
+        {canTry
+          ? "A trainer node that has the base model continues the prompt greedily, without and with this adapter, in one batch; the prompt is laid out and the output cut as in the trial's own evaluation."
+          : 'Only a succeeded tinylora trial has an adapter a trainer can run.'}
       </p>
       {error ? (
-        <p class={`note ${error instanceof ApiError && error.status === 501 ? 'note-info' : 'note-error'}`} role="status">
+        <p class="note note-error" role="alert">
           {error.message}
         </p>
       ) : null}
-      <div class="try-out">
+      <div class="try-out" aria-live="polite" aria-busy={busy}>
         <div>
           <h3>Base model</h3>
-          <pre class="log">{result?.base ?? ''}</pre>
+          <pre class="log" data-side="base">{shown?.base ?? ''}</pre>
         </div>
         <div>
           <h3>With this adapter</h3>
-          <pre class="log">{result?.adapted ?? ''}</pre>
+          <pre class="log" data-side="adapted">{shown?.adapted ?? ''}</pre>
         </div>
       </div>
+      {result ? (
+        <p class="muted small" data-try="meta">
+          {result.maxNewTokens} tokens at most · trainer {result.node.id}
+          {result.node.modelCacheHit ? ' (model cached)' : ' (model loaded for this)'} · {result.timing.generateSeconds.toFixed(2)} s generating, {result.timing.seconds.toFixed(2)} s in all
+        </p>
+      ) : null}
     </Card>
   );
 }

@@ -37,7 +37,7 @@ export async function configs(ctx: CommandContext, sweepId: string, signal?: Abo
         String(c.summary?.n ?? 0),
         c.summary ? formatMetric(c.summary.mean) : '—',
         c.summary?.std === null || c.summary === null ? '—' : formatMetric(c.summary.std),
-        c.summary ? `[${ci(c.summary.ci95[0])}, ${ci(c.summary.ci95[1])}]` : '—',
+        c.summary?.ci95 ? `[${ci(c.summary.ci95[0])}, ${ci(c.summary.ci95[1])}]` : '—',
         String(c.failed),
       ]),
     }),

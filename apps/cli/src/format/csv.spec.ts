@@ -74,7 +74,8 @@ describe('trialsToCsv', () => {
   it('has a header with fixed columns, then params.* and metrics.* (primary metric first)', () => {
     const [header] = parseCsv(trialsToCsv(trials, 'score'));
     expect(header!.slice(0, 4)).toEqual(['id', 'ordinal', 'status', 'seed']);
-    expect(header!.slice(14)).toEqual([
+    expect(header![14]).toBe('reusedFromTrialId');
+    expect(header!.slice(15)).toEqual([
       'params.adapter.rank',
       'params.adapter.modules',
       'params.note',

@@ -34,6 +34,7 @@ const TRIAL_COLUMNS = [
   'startedAt',
   'finishedAt',
   'error',
+  'reusedFromTrialId',
 ] as const satisfies readonly (keyof TrialView)[];
 
 /**

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { TrainerNodeView } from '../api-types.js';
 import { trial } from '../testing/trials.js';
 import { nodesTableData, renderNodesTable } from './nodes-table.js';
-import { metricNames, paramsCell, rankByMetric, renderTrialsTable, trialsTableData } from './trials-table.js';
+import { metricNames, paramsCell, rankByMetric, renderTrialsTable, statusCell, trialsTableData } from './trials-table.js';
 
 const base = { model: { path: '/models/demo' }, optimizer: { kind: 'es' } };
 const trials = [
@@ -105,5 +105,13 @@ describe('nodes table', () => {
       ['cpu-1', '10.0.0.6:50051', 'cpu', '0/2', 'tinylora', '2m05s ago', 'no'],
     ]);
     expect(renderNodesTable(nodes)).toMatch(/│ id +│ address +│ device +│ slots │ backends +│ heartbeat │ alive │/);
+  });
+});
+
+describe('statusCell', () => {
+  it('shows a reused result with its source, and ASHA stops apart from failures and cancellations', () => {
+    expect(statusCell(trial({ status: 'succeeded', reusedFromTrialId: '3fa2c1d0-0000-4000-8000-000000000000' }))).toBe('succeeded (reused 3fa2c1d0)');
+    expect(statusCell(trial({ status: 'stopped' }))).toBe('stopped early');
+    expect(statusCell(trial({ status: 'cancelled' }))).toBe('cancelled');
   });
 });

@@ -64,7 +64,7 @@ export function trialsTableData(trials: readonly TrialView[], opts: TrialsTableO
   const rows = trials.map((t, i) => [
     String(rankStart + i),
     shortId(t.id),
-    t.status,
+    statusCell(t),
     String(t.seed),
     ...(showParams ? [paramsCell(flat[i]!, paramKeys)] : []),
     ...metrics.map((m) => formatMetric(t.metrics?.[m])),
@@ -72,6 +72,12 @@ export function trialsTableData(trials: readonly TrialView[], opts: TrialsTableO
     formatCount(t.effectiveParams),
   ]);
   return { head, rows, align };
+}
+
+/** The status, and where a reused result came from: `succeeded (reused 3fa2c1d0)`; `stopped` reads as ASHA's. */
+export function statusCell(t: Pick<TrialView, 'status' | 'reusedFromTrialId'>): string {
+  if (t.reusedFromTrialId) return `${t.status} (reused ${shortId(t.reusedFromTrialId)})`;
+  return t.status === 'stopped' ? 'stopped early' : t.status;
 }
 
 export function renderTrialsTable(trials: readonly TrialView[], opts: TrialsTableOptions = {}): string {

@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parse as parseYaml } from 'yaml';
-import type { SweepDetail, SweepEvent, SweepStatus, TrainerNodeView, TrialStatus, TrialView } from '../api-types.js';
+import type { ConfigPageView, SweepDetail, SweepEvent, SweepStatus, TrainerNodeView, TrialStatus, TrialView } from '../api-types.js';
 
 export interface RecordedRequest {
   method: string;
@@ -30,6 +30,8 @@ export class FakeApi {
   readonly sweeps = new Map<string, SweepDetail>();
   readonly trials = new Map<string, TrialView[]>();
   nodes: TrainerNodeView[] = [];
+  /** What `GET /sweeps/:id/configs` answers, per sweep (the API ranks and summarises; the fake serves). */
+  readonly configPages = new Map<string, ConfigPageView>();
   readonly requests: RecordedRequest[] = [];
   private readonly subscribers = new Map<string, Set<ServerResponse>>();
   private server: Server | undefined;
@@ -190,6 +192,8 @@ export class FakeApi {
       }
       case 'GET /sweeps/:id/events':
         return this.subscribe(id, res, notFound);
+      case 'GET /sweeps/:id/configs':
+        return this.configPages.has(id) ? send(200, this.configPages.get(id)) : notFound('sweep');
       case 'POST /sweeps/:id/cancel': {
         const trials = this.trials.get(id);
         if (!trials) return notFound('sweep');

@@ -145,6 +145,7 @@ interface BarPayload {
   succeeded: number;
   failed: number;
   cancelled: number;
+  stopped: number;
   running: number;
   eta: string;
   status: string;
@@ -155,6 +156,7 @@ function formatMainBar(options: cliProgress.Options, params: cliProgress.Params,
   const bar = cliProgress.Format.BarFormat(params.progress, options);
   let counts = `${payload.succeeded} succeeded · ${payload.failed} failed`;
   if (payload.cancelled > 0) counts += ` · ${payload.cancelled} cancelled`;
+  if (payload.stopped > 0) counts += ` · ${payload.stopped} stopped early`;
   counts += ` · ${payload.running} running`;
   return `${bar} ${params.value}/${params.total} done │ ${counts} │ ${payload.status} │ ETA ${payload.eta}`;
 }
@@ -226,6 +228,7 @@ export class TtyRenderer implements WatchRenderer {
       succeeded: c.succeeded,
       failed: c.failed,
       cancelled: c.cancelled,
+      stopped: c.stopped ?? 0,
       running: c.running,
       status: tracker.summary.status,
       eta: tracker.terminal ? '0s' : eta === undefined ? '—' : formatDuration(eta),

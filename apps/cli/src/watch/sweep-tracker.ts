@@ -25,16 +25,16 @@ export class SweepTracker {
     return this.current.maximize;
   }
 
-  /** Trials that reached a final status: succeeded, failed or cancelled. */
+  /** Trials that reached a final status: succeeded, failed, cancelled or stopped (by ASHA). */
   get done(): number {
     const c = this.current.counts;
-    return c.succeeded + c.failed + c.cancelled;
+    return c.succeeded + c.failed + c.cancelled + (c.stopped ?? 0);
   }
 
   /** Trials in the sweep; never less than the counts add up to. */
   get total(): number {
     const c = this.current.counts;
-    return Math.max(this.current.trialCount, c.queued + c.running + c.succeeded + c.failed + c.cancelled);
+    return Math.max(this.current.trialCount, c.queued + c.running + c.succeeded + c.failed + c.cancelled + (c.stopped ?? 0));
   }
 
   get terminal(): boolean {

@@ -13,6 +13,13 @@ export interface BackendRequest {
   timeoutMs: number;
   /** Directory relative paths (a program's cwd, model paths) resolve against. */
   workdir: string;
+  /**
+   * What to run (TrainRequest.mode): `train` (the default); `evaluate`: prune `adapterJson` at the
+   * trial's params.prune and evaluate it, no training (backends that cannot refuse it as a bad request).
+   */
+  mode?: 'train' | 'evaluate';
+  /** `evaluate`: the stored adapter file to start from. */
+  adapterJson?: string;
 }
 
 /** Where a backend writes events while it runs; the server turns them into TrainEvents. */
@@ -21,6 +28,28 @@ export interface EventSink {
   progress(step: number, metrics: Record<string, number>): void;
   /** A line of output. `stream` is "stdout" | "stderr" | "engine". */
   log(stream: string, line: string): void;
+}
+
+/** One Generate call (Try it), as a backend sees it: checked against GENERATE_LIMITS, JSON parsed. */
+export interface GenerateBackendRequest {
+  /** The trial's parameters (params_json). */
+  params: Record<string, unknown>;
+  /** The trial's adapter file, as stored (adapter_json); each backend validates its own format. */
+  adapterJson: string;
+  prompts: string[];
+  /** Tokens per completion; undefined: the trial's own setting. */
+  maxNewTokens: number | undefined;
+  /** Directory relative paths (model paths) resolve against. */
+  workdir: string;
+}
+
+/** What a backend's generate resolves with; the server adds node id and total time. */
+export interface GenerateBackendResult {
+  completions: { prompt: string; base: string; adapted: string }[];
+  maxNewTokens: number;
+  generateSeconds: number;
+  modelCacheHit: boolean;
+  sessionCacheHit: boolean;
 }
 
 /**
@@ -33,6 +62,17 @@ export interface TrainerBackend {
   /** Lowercase name a TrainRequest's `backend` field selects, e.g. "command". */
   readonly name: string;
   run(req: BackendRequest, sink: EventSink, signal: AbortSignal): Promise<TrainResult>;
+  /**
+   * Greedy completions of the base model and of a trial's adapter, side by side (Try it). Only
+   * backends whose adapters the trainer can run offer it (tinylora); a request it cannot serve
+   * throws a GenerateRequestError (generate-request-error.ts) naming the field.
+   */
+  generate?(req: GenerateBackendRequest, signal: AbortSignal): Promise<GenerateBackendResult>;
+  /**
+   * What the trial would read, as hashes (`engine`, `model_hash`, `data_hash`, `code_hash`; see
+   * fingerprint.ts): result reuse keys on it. Cheap (file hashes are cached); runs nothing.
+   */
+  fingerprint?(req: BackendRequest): Promise<Record<string, string>>;
 }
 
 const NAME_RE = /^[a-z][a-z0-9-]*$/;

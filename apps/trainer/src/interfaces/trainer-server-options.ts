@@ -59,6 +59,12 @@ export interface TrainerServerOptions {
    */
   drainMs?: number;
   /**
+   * Generate calls (the board's Try it) served at once; one more gets RESOURCE_EXHAUSTED. They take
+   * no training slot, so this is what keeps them from crowding out trainings.
+   * @defaultValue 2
+   */
+  maxGenerations?: number;
+  /**
    * Backends it offers.
    * @defaultValue the process-wide registry (backends/index.ts: command)
    */

@@ -6,11 +6,12 @@
  *   // train[0] = { prompt: '47 * 12 =', target: '564', … }
  */
 import { withoutUndefined } from '../defaults.js';
+import { asObject, readJsonl } from './jsonl.js';
 import { NoiseDomain, createRng, streamSeed } from '../random.js';
 import type { ArithmeticOp, ArithmeticOptions } from './interfaces/arithmetic-options.js';
 import { checkSize, firstN, type Example, type Task, type TaskLoadOptions, type TaskSplits } from './task.js';
 
-type ResolvedOptions = Required<ArithmeticOptions>;
+type ResolvedOptions = Required<Omit<ArithmeticOptions, 'heldOut'>> & Pick<ArithmeticOptions, 'heldOut'>;
 
 const OPS: readonly ArithmeticOp[] = ['+', '-', '*', '/'];
 /** Draws tried per problem wanted before giving up on finding distinct problems. */
@@ -52,12 +53,37 @@ export class ArithmeticTask implements Task {
   }
 
   /** Train and eval problems; train and eval never share a problem. `opts` sizes take the first N. */
-  load(opts: TaskLoadOptions = {}): TaskSplits {
+  load(opts: TaskLoadOptions = {}): TaskSplits | Promise<TaskSplits> {
     const o = this.options;
+    const trainSize = checkSize('trainSize', opts.trainSize);
+    const evalSize = checkSize('evalSize', opts.evalSize);
+    if (o.heldOut !== undefined) return this.loadWithHeldOut(o.heldOut, trainSize, evalSize);
+    // A size asked for at load time may exceed the task's own: draw enough, then take the first N
+    // (so a smaller size is a prefix of the default draw).
     const seen = new Set<string>();
-    const train = this.draw('train', o.trainSize, streamSeed(NoiseDomain.Arithmetic, o.seed, 0), seen);
-    const evalSplit = this.draw('eval', o.evalSize, streamSeed(NoiseDomain.Arithmetic, o.seed, 1), seen);
-    return { train: firstN(train, checkSize('trainSize', opts.trainSize)), eval: firstN(evalSplit, checkSize('evalSize', opts.evalSize)) };
+    const train = this.draw('train', Math.max(o.trainSize, trainSize ?? 0), streamSeed(NoiseDomain.Arithmetic, o.seed, 0), seen);
+    const evalSplit = this.draw('eval', Math.max(o.evalSize, evalSize ?? 0), streamSeed(NoiseDomain.Arithmetic, o.seed, 1), seen);
+    return { train: firstN(train, trainSize ?? o.trainSize), eval: firstN(evalSplit, evalSize ?? o.evalSize) };
+  }
+
+  /** Eval from the held-out file (seeded shuffle), train generated around it. */
+  private async loadWithHeldOut(path: string, trainSize: number | undefined, evalSize: number | undefined): Promise<TaskSplits> {
+    const o = this.options;
+    const evalCount = evalSize ?? o.evalSize;
+    const records = (await readJsonl(path)).map(({ line, value }): Example => {
+      const rec = asObject(value, `${path}:${line}`);
+      if (typeof rec.prompt !== 'string' || typeof rec.target !== 'string') throw new Error(`${path}:${line}: expected string fields "prompt" and "target"`);
+      return { id: `arith:heldout:${line}`, prompt: rec.prompt, target: rec.target };
+    });
+    if (records.length < evalCount) throw new Error(`${path} holds ${records.length} problems; evalSize is ${evalCount}`);
+    const excluded = new Set(records.map((r) => r.prompt));
+    const train = this.draw('train', Math.max(o.trainSize, trainSize ?? 0), streamSeed(NoiseDomain.Arithmetic, o.seed, 0), new Set(), excluded);
+    const rng = createRng(streamSeed(NoiseDomain.Arithmetic, o.seed, 1));
+    for (let i = records.length - 1; i > 0; i--) {
+      const j = Math.floor(rng.next() * (i + 1));
+      [records[i], records[j]] = [records[j], records[i]];
+    }
+    return { train: firstN(train, trainSize ?? o.trainSize), eval: records.slice(0, evalCount) };
   }
 
   /** 1 when the first or last integer in the completion (commas allowed as thousands separators) equals the result. */
@@ -68,7 +94,7 @@ export class ArithmeticTask implements Task {
     return pick.replace(/,/g, '').replace(/^-0+$/, '0') === ex.target ? 1 : 0;
   }
 
-  private draw(split: 'train' | 'eval', count: number, seed: number, seen: Set<string>): Example[] {
+  private draw(split: 'train' | 'eval', count: number, seed: number, seen: Set<string>, excludedPrompts: ReadonlySet<string> = new Set()): Example[] {
     const o = this.options;
     const rng = createRng(seed);
     const int = (lo: number, hi: number) => lo + Math.floor(rng.next() * (hi - lo + 1));
@@ -95,6 +121,7 @@ export class ArithmeticTask implements Task {
       if (seen.has(key)) continue;
       seen.add(key);
       const prompt = o.template.replaceAll('{a}', String(a)).replaceAll('{op}', op).replaceAll('{b}', String(b));
+      if (excludedPrompts.has(prompt)) continue;
       out.push({ id: `arith:${split}:${out.length}`, prompt, target: String(result), meta: { a, b, op } });
     }
     return out;

@@ -48,8 +48,8 @@ const FACTORIES: Record<string, { keys: string[]; make: Factory }> = {
     make: (r, o) => new ArcTask({ train: r.path('train', o), eval: r.path('eval', o), trainSize: r.int('trainSize', 0), evalSize: r.int('evalSize', 0) }),
   },
   arithmetic: {
-    keys: ['seed', 'trainSize', 'evalSize', 'ops', 'min', 'max', 'template', 'answer', 'stopStrings'],
-    make: (r) =>
+    keys: ['seed', 'trainSize', 'evalSize', 'ops', 'min', 'max', 'template', 'answer', 'stopStrings', 'heldOut'],
+    make: (r, o) =>
       new ArithmeticTask({
         seed: r.int('seed', 0),
         trainSize: r.int('trainSize', 0),
@@ -60,6 +60,7 @@ const FACTORIES: Record<string, { keys: string[]; make: Factory }> = {
         template: r.string('template'),
         answer: r.oneOf<'first' | 'last'>('answer', ['first', 'last']),
         stopStrings: r.stringList('stopStrings'),
+        heldOut: r.path('heldOut', o),
       }),
   },
   regex: {

@@ -13,4 +13,5 @@ export * from './evaluate.js';
 export * from './model-cache.js';
 export * from './tinylora-trial.js';
 export * from './train-tinylora.js';
+export * from './side-by-side.js';
 export * from './errors/trial-config-error.js';

@@ -166,7 +166,8 @@ export function repeatCandidates(candidates: readonly Float32Array[], b: number,
 
 const defaultFormat = (ex: Example): string => ex.prompt;
 
-function encodePrompt(opts: ObjectiveOptions, ex: Example): number[] {
+/** The ids an objective feeds the model for `ex`: BOS (when given) and the laid-out prompt. */
+export function encodePrompt(opts: ObjectiveOptions, ex: Example): number[] {
   const ids = opts.codec.encode((opts.formatPrompt ?? defaultFormat)(ex));
   return opts.bosId === undefined ? ids : [opts.bosId, ...ids];
 }

@@ -15,22 +15,19 @@
  * Each generation is ONE batched model call: the population's adapters ride in `tinylora_v`
  * [P·B, groups, u] beside the batch's prompts, so a population of 32 on a batch of 16 is 512 rows.
  */
-import { basename, isAbsolute, resolve } from 'node:path';
-import { applyChatTemplate, type LoadedModel } from '@tinysweep/model';
+import { basename } from 'node:path';
 import { buildAdapterFile, countNonZero, pruneByMagnitude, resolveStructure, tinyLoraConfig, type AdapterFile } from '@tinysweep/tinylora';
 import { buildAdapterPlan } from '../adapters/adapter-plan.js';
 import { createOptimizer } from '../optimizers/create-optimizer.js';
 import type { Optimizer } from '../optimizers/optimizer.js';
-import type { Policy, TextCodec } from '../policy.js';
 import { mixSeed, permutation } from '../random.js';
-import { createTask } from '../tasks/create-task.js';
-import { buildPrompt, selectShots } from '../tasks/prompt.js';
-import type { Example, Task } from '../tasks/task.js';
 import { evaluateGeneration, evaluateMultipleChoice } from './evaluate.js';
 import { asTrialConfigError, TrialConfigError } from './errors/trial-config-error.js';
 import type { ModelCache } from './model-cache.js';
 import { nllObjective, rewardObjective, type Objective } from './objectives.js';
-import { resolveTrainConfig, type ObjectiveKind, type TinyLoraTrial, type TrainConfig } from './tinylora-trial.js';
+import { resolveTrainConfig, type ObjectiveKind, type TinyLoraTrial } from './tinylora-trial.js';
+import { storedV } from './stored-adapter.js';
+import { loadTrialTask, resolvePath, trialIo } from './trial-io.js';
 
 /** Where a run reports while it goes. */
 export interface TrainEvents {
@@ -49,6 +46,13 @@ export interface TrainContext {
   /** Checked between generations and evaluations; the run throws its reason when aborted. */
   signal?: AbortSignal;
   events?: TrainEvents;
+  /**
+   * Start from this trained adapter instead of training (a training shared by trials that differ only
+   * in prune): it must fit the trial's model and structure; the run skips "before", the training loop
+   * and "after", and goes straight to pruning, retraining where the training's batch order left off.
+   * The metrics then hold only the pruning's and `score`.
+   */
+  from?: AdapterFile;
 }
 
 /** The outcome of a run. */
@@ -61,6 +65,11 @@ export interface TinyLoraResult {
   effectiveParams: number;
   /** The trained adapter; pruned (and retrained) at the last threshold when the trial prunes. */
   adapter: AdapterFile;
+  /**
+   * Held-out greedy completions of the base model and of the trained (unpruned) adapter, in held-out
+   * order, for generation tasks: what changed, not just how much (e.g. the share of worked answers).
+   */
+  completions?: { before: string[]; after: string[] };
 }
 
 /** Held-out accuracy with its 95% interval (Wilson for 0/1 rewards). */
@@ -68,6 +77,8 @@ export interface HeldOut {
   acc: number;
   lo: number;
   hi: number;
+  /** The greedy completions, for generation tasks. */
+  completions?: string[];
 }
 
 // ---- helpers ----------------------------------------------------------------------------------------
@@ -97,33 +108,6 @@ export function scatter(keep: readonly number[], x: ArrayLike<number>, dim: numb
   return v;
 }
 
-/** The BOS id the tokenizer itself would add, or undefined when it adds none (Qwen). */
-function bosOf(model: LoadedModel): number | undefined {
-  const withBos = model.tokenizer.encode('a', { bos: true });
-  return withBos.length > model.tokenizer.encode('a', { bos: false }).length ? withBos[0] : undefined;
-}
-
-function resolvePath(baseDir: string | undefined, path: string): string {
-  return isAbsolute(path) ? path : resolve(baseDir ?? process.cwd(), path);
-}
-
-/** The task, its splits, and how its prompts are laid out (few-shot, chat template). */
-async function loadTask(cfg: TrainConfig, model: LoadedModel, baseDir: string | undefined) {
-  const task: Task = createTask(cfg.task, { baseDir });
-  const splits = await task.load({ trainSize: cfg.trainSize, evalSize: cfg.evalSize });
-  if (cfg.fewShot > splits.train.length) throw new Error(`task.fewShot: ${cfg.fewShot} shots need as many train examples (the task has ${splits.train.length})`);
-  const shots = selectShots(splits.train, cfg.fewShot);
-  if (cfg.chat && !model.chatTemplate) throw new Error(`task.chat: the model at ${model.source} has no chat template`);
-  const template = cfg.chat ? model.chatTemplate : undefined;
-  const chatTemplate = template === undefined ? undefined : (messages: Parameters<typeof applyChatTemplate>[1]) => applyChatTemplate(template, messages);
-  const formatPrompt = (ex: Example) => buildPrompt(ex, { shots, chatTemplate });
-  // Shots come from train: training on them would show the answer in the prompt.
-  const train = splits.train.filter((ex) => !shots.some((s) => s.id === ex.id));
-  if (train.length === 0) throw new Error('task: has no training examples (besides the few-shot ones)');
-  if (splits.eval.length === 0) throw new Error('task: has no held-out examples');
-  return { task, train, held: splits.eval, formatPrompt };
-}
-
 function fmt(x: number): string {
   return Number.isInteger(x) ? String(x) : x.toFixed(4);
 }
@@ -151,15 +135,10 @@ export async function trainTinyLora(trial: TinyLoraTrial, ctx: TrainContext): Pr
 
   try {
     // ---- task, policy, objective, evaluation
-    const { task, train, held, formatPrompt } = await asTrialConfigError('task', () => loadTask(cfg, model, ctx.baseDir));
+    const { task, train, held, formatPrompt } = await asTrialConfigError('task', () => loadTrialTask(cfg, model, ctx.baseDir));
     const objectiveKind: ObjectiveKind = cfg.objective ?? (task.outputType === 'multiple_choice' ? 'nll' : 'reward');
     if (objectiveKind === 'reward' && task.outputType === 'multiple_choice') throw new TrialConfigError('task.objective', `a ${task.name} task is multiple choice; train it with 'nll'`);
-    const session = lease.session;
-    const policy: Policy = { generate: (p, o) => session.greedy(p, o), logprobs: (c, x, v) => session.logprobs(c, x, v) };
-    const codec: TextCodec = { encode: (t) => model.tokenizer.encode(t, { bos: false }), decode: (ids) => model.tokenizer.decode(ids) };
-    // A chat template writes its own BOS text; otherwise prepend the id the tokenizer would.
-    const bosId = cfg.chat ? undefined : bosOf(model);
-    const io = { policy, codec, bosId, formatPrompt };
+    const io = trialIo(cfg, model, lease.session, formatPrompt);
     const objective: Objective =
       objectiveKind === 'reward' ? rewardObjective({ ...io, task, maxNewTokens: cfg.maxNewTokens }) : nllObjective({ ...io });
     const evaluate = async (v: Float32Array): Promise<HeldOut> => {
@@ -169,7 +148,7 @@ export async function trainTinyLora(trial: TinyLoraTrial, ctx: TrainContext): Pr
         return { acc: acc.estimate, lo: acc.lo, hi: acc.hi };
       }
       const r = await evaluateGeneration(v, held, { ...io, task, maxNewTokens: cfg.maxNewTokens });
-      return { acc: r.mean, lo: r.ci[0], hi: r.ci[1] };
+      return { acc: r.mean, lo: r.ci[0], hi: r.ci[1], completions: r.completions };
     };
     const { population, sigma, lr, kind, iterations, batch } = cfg.optimizer;
     const newOptimizer = (dims: number, seed: number, init?: ArrayLike<number>) => createOptimizer({ kind, dim: dims, seed, population, sigma, lr, init });
@@ -209,8 +188,40 @@ export async function trainTinyLora(trial: TinyLoraTrial, ctx: TrainContext): Pr
       return toV(opt.mean);
     };
 
-    // ---- before: the base model (v = 0 is the base model exactly)
+    /** Each prune threshold in turn on the trained v (retraining the survivors if asked); the last one's adapter is final. */
+    const prune = async (trained: Float32Array, unprunedAcc: number) => {
+      const out: Record<string, number> = {};
+      let final = { v: trained, acc: unprunedAcc, prune: undefined as { threshold: number } | undefined, metrics: out };
+      for (const [i, threshold] of cfg.pruneThresholds.entries()) {
+        let v = pruneByMagnitude(trained, threshold).v;
+        const keep = [...v.keys()].filter((j) => v[j] !== 0);
+        if (cfg.retrainIterations > 0 && keep.length > 0) {
+          const opt = newOptimizer(keep.length, mixSeed(cfg.seed, i + 1), keep.map((j) => v[j]));
+          v = await optimise(opt, (x) => scatter(keep, x, dim), cfg.retrainIterations, { prune_threshold: threshold });
+        }
+        const pruned = await evaluate(v);
+        out[`acc_pruned@${threshold}`] = pruned.acc;
+        out[`effective_params@${threshold}`] = countNonZero(v);
+        log(`pruned at ${threshold}: ${countNonZero(v)} of ${dim} left, held-out ${fmt(pruned.acc)} [${fmt(pruned.lo)}, ${fmt(pruned.hi)}]`);
+        final = { v, acc: pruned.acc, prune: { threshold }, metrics: out };
+      }
+      return final;
+    };
+
     const metrics: Record<string, number> = {};
+    if (ctx.from) {
+      // ---- a stored training: prune it, as the end of this run would have
+      const trained = storedV(ctx.from, structure, model.hash, dim);
+      step = iterations;
+      log(`starting from the stored adapter (${countNonZero(trained)} of ${dim} non-zero); no training`);
+      const pruned = await prune(trained, cfg.pruneThresholds.length > 0 ? Number.NaN : (await evaluate(trained)).acc);
+      metrics.score = pruned.acc;
+      Object.assign(metrics, pruned.metrics);
+      const adapter = buildAdapterFile({ baseModel: { hash: model.hash, name: basename(model.source) }, structure, v: pruned.v, prune: pruned.prune });
+      return { metrics, trainableParams: adapter.trainableParams, effectiveParams: adapter.effectiveParams, adapter };
+    }
+
+    // ---- before: the base model (v = 0 is the base model exactly)
     const before = await evaluate(new Float32Array(dim));
     Object.assign(metrics, { acc_before: before.acc, acc_before_lo: before.lo, acc_before_hi: before.hi });
     log(`held-out before: ${fmt(before.acc)} [${fmt(before.lo)}, ${fmt(before.hi)}] on ${held.length} examples; training on ${train.length} (${objectiveKind})`);
@@ -224,25 +235,14 @@ export async function trainTinyLora(trial: TinyLoraTrial, ctx: TrainContext): Pr
     log(`held-out after: ${fmt(after.acc)} [${fmt(after.lo)}, ${fmt(after.hi)}] in ${metrics.train_seconds.toFixed(1)} s`);
 
     // ---- prune (and retrain the survivors)
-    let final = { v: trained, acc: after.acc, prune: undefined as { threshold: number } | undefined };
-    for (const [i, threshold] of cfg.pruneThresholds.entries()) {
-      let v = pruneByMagnitude(trained, threshold).v;
-      const keep = [...v.keys()].filter((j) => v[j] !== 0);
-      if (cfg.retrainIterations > 0 && keep.length > 0) {
-        const opt = newOptimizer(keep.length, mixSeed(cfg.seed, i + 1), keep.map((j) => v[j]));
-        v = await optimise(opt, (x) => scatter(keep, x, dim), cfg.retrainIterations, { prune_threshold: threshold });
-      }
-      const pruned = await evaluate(v);
-      metrics[`acc_pruned@${threshold}`] = pruned.acc;
-      metrics[`effective_params@${threshold}`] = countNonZero(v);
-      log(`pruned at ${threshold}: ${countNonZero(v)} of ${dim} left, held-out ${fmt(pruned.acc)} [${fmt(pruned.lo)}, ${fmt(pruned.hi)}]`);
-      final = { v, acc: pruned.acc, prune: { threshold } };
-    }
+    const final = await prune(trained, after.acc);
+    Object.assign(metrics, final.metrics);
     metrics.score = final.acc;
 
     // ---- the adapter file: structure + v, everything needed to rebuild it from the base model
     const adapter = buildAdapterFile({ baseModel: { hash: model.hash, name: basename(model.source) }, structure, v: final.v, prune: final.prune });
-    return { metrics, trainableParams: adapter.trainableParams, effectiveParams: adapter.effectiveParams, adapter };
+    const completions = before.completions && after.completions ? { before: before.completions, after: after.completions } : undefined;
+    return { metrics, trainableParams: adapter.trainableParams, effectiveParams: adapter.effectiveParams, adapter, completions };
   } finally {
     lease.release();
   }

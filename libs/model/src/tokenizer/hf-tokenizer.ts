@@ -34,6 +34,8 @@ export class HfTokenizer implements Tokenizer {
   }
 
   decode(ids: number[]): string {
+    // @huggingface/tokenizers throws on an empty list; a model that stops at once generated ''.
+    if (ids.length === 0) return '';
     return this.impl.decode(ids, { skip_special_tokens: true });
   }
 

@@ -1,7 +1,10 @@
 import type * as grpc from '@grpc/grpc-js';
 import type { EnumTypeDefinition, MessageTypeDefinition } from '@grpc/proto-loader';
 
+import type { Completion as _tinysweep_trainer_v1_Completion, Completion__Output as _tinysweep_trainer_v1_Completion__Output } from './tinysweep/trainer/v1/Completion.js';
 import type { DescribeRequest as _tinysweep_trainer_v1_DescribeRequest, DescribeRequest__Output as _tinysweep_trainer_v1_DescribeRequest__Output } from './tinysweep/trainer/v1/DescribeRequest.js';
+import type { GenerateReply as _tinysweep_trainer_v1_GenerateReply, GenerateReply__Output as _tinysweep_trainer_v1_GenerateReply__Output } from './tinysweep/trainer/v1/GenerateReply.js';
+import type { GenerateRequest as _tinysweep_trainer_v1_GenerateRequest, GenerateRequest__Output as _tinysweep_trainer_v1_GenerateRequest__Output } from './tinysweep/trainer/v1/GenerateRequest.js';
 import type { LogLine as _tinysweep_trainer_v1_LogLine, LogLine__Output as _tinysweep_trainer_v1_LogLine__Output } from './tinysweep/trainer/v1/LogLine.js';
 import type { NodeInfo as _tinysweep_trainer_v1_NodeInfo, NodeInfo__Output as _tinysweep_trainer_v1_NodeInfo__Output } from './tinysweep/trainer/v1/NodeInfo.js';
 import type { Progress as _tinysweep_trainer_v1_Progress, Progress__Output as _tinysweep_trainer_v1_Progress__Output } from './tinysweep/trainer/v1/Progress.js';
@@ -18,12 +21,16 @@ export interface ProtoGrpcType {
   tinysweep: {
     trainer: {
       v1: {
+        Completion: MessageTypeDefinition<_tinysweep_trainer_v1_Completion, _tinysweep_trainer_v1_Completion__Output>
         DescribeRequest: MessageTypeDefinition<_tinysweep_trainer_v1_DescribeRequest, _tinysweep_trainer_v1_DescribeRequest__Output>
         FailureCode: EnumTypeDefinition
+        GenerateReply: MessageTypeDefinition<_tinysweep_trainer_v1_GenerateReply, _tinysweep_trainer_v1_GenerateReply__Output>
+        GenerateRequest: MessageTypeDefinition<_tinysweep_trainer_v1_GenerateRequest, _tinysweep_trainer_v1_GenerateRequest__Output>
         LogLine: MessageTypeDefinition<_tinysweep_trainer_v1_LogLine, _tinysweep_trainer_v1_LogLine__Output>
         NodeInfo: MessageTypeDefinition<_tinysweep_trainer_v1_NodeInfo, _tinysweep_trainer_v1_NodeInfo__Output>
         Progress: MessageTypeDefinition<_tinysweep_trainer_v1_Progress, _tinysweep_trainer_v1_Progress__Output>
         TrainEvent: MessageTypeDefinition<_tinysweep_trainer_v1_TrainEvent, _tinysweep_trainer_v1_TrainEvent__Output>
+        TrainMode: EnumTypeDefinition
         TrainRequest: MessageTypeDefinition<_tinysweep_trainer_v1_TrainRequest, _tinysweep_trainer_v1_TrainRequest__Output>
         TrainResult: MessageTypeDefinition<_tinysweep_trainer_v1_TrainResult, _tinysweep_trainer_v1_TrainResult__Output>
         Trainer: SubtypeConstructor<typeof grpc.Client, _tinysweep_trainer_v1_TrainerClient> & { service: _tinysweep_trainer_v1_TrainerDefinition }

@@ -1,6 +1,6 @@
 import { BadRequestException } from '@nestjs/common';
 import { describe, expect, it } from 'vitest';
-import { intParam, metricName, paramPath, trialIds } from './insight-queries.js';
+import { boolParam, intParam, metricName, paramPath, trialIds } from './insight-queries.js';
 
 describe('insight queries', () => {
   it('reads parameter paths with or without the params. prefix', () => {
@@ -22,5 +22,12 @@ describe('insight queries', () => {
     expect(trialIds({ trialIds: `${a},${a}` }, 5)).toEqual([a]);
     expect(() => trialIds({ trialIds: 'x' }, 5)).toThrow(/not a trial id/);
     expect(() => trialIds({ trialIds: Array(6).fill(a).join(',') }, 5)).toThrow(/at most 5/);
+  });
+
+  it('reads flags', () => {
+    expect(boolParam({}, 'values')).toBe(false);
+    expect(boolParam({ values: 'true' }, 'values')).toBe(true);
+    expect(boolParam({ values: '0' }, 'values', true)).toBe(false);
+    expect(() => boolParam({ values: 'yes' }, 'values')).toThrow(/true or false/);
   });
 });

@@ -45,3 +45,12 @@ export function trialIds(q: Record<string, unknown>, max: number): string[] {
   for (const p of parts) if (!UUID.test(p)) bad('trialIds', `'${p.slice(0, 40)}' is not a trial id`);
   return [...new Set(parts)];
 }
+
+/** A flag: `true`/`1` or `false`/`0` (absent: `fallback`). */
+export function boolParam(q: Record<string, unknown>, name: string, fallback = false): boolean {
+  const v = q[name];
+  if (v === undefined || v === '') return fallback;
+  if (v === 'true' || v === '1') return true;
+  if (v === 'false' || v === '0') return false;
+  bad(name, 'must be true or false');
+}

@@ -5,6 +5,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { BackendRequest, EventSink, TrainerBackend } from '../backend.js';
 import { abortedResult } from '../train-abort.js';
+import { FileHasher, filesNamedIn } from '../fingerprint.js';
+import { TRAINER_VERSION } from '../../version.js';
 import { commandArgv, parseCommandSpec, type CommandSpec } from './command-spec.js';
 import { LineSplitter, MAX_LINE_LENGTH } from './line-splitter.js';
 import { expandArgv } from './placeholders.js';
@@ -77,6 +79,7 @@ export class CommandBackend implements TrainerBackend {
   /** Created on first use; holds one params file per running attempt. */
   private scratch?: Promise<string>;
   private filesWritten = 0;
+  private readonly files = new FileHasher();
 
   constructor(opts: CommandBackendOptions = {}) {
     this.opts = { killGraceMs: 5000, drainMs: 1000, tmpDir: tmpdir(), ...opts };
@@ -131,10 +134,27 @@ export class CommandBackend implements TrainerBackend {
       if (seed !== undefined && seed !== null) env.TINYSWEEP_SEED = typeof seed === 'string' ? seed : JSON.stringify(seed);
       else delete env.TINYSWEEP_SEED;
       sink.log('engine', `$ ${argv.map(quoteArg).join(' ')}  (cwd ${cwd})`);
-      return await this.runProgram(argv, cwd, env, sink, signal, started);
+      const result = await this.runProgram(argv, cwd, env, sink, signal, started);
+      return result.ok ? { ...result, environmentJson: JSON.stringify(await this.fingerprint(req).catch(() => ({}))) } : result;
     } finally {
       await rm(paramsFile, { force: true });
     }
+  }
+
+  /**
+   * The program's files (arguments naming files, e.g. train.py) and the data files its params name,
+   * hashed, with the trainer version as the engine: result reuse keys on them. A program reading data
+   * its params do not name (a fixed path inside the script) should put a version in its params.
+   */
+  async fingerprint(req: BackendRequest): Promise<Record<string, string>> {
+    const spec = parseCommandSpec(req.spec);
+    const cwd = resolve(req.workdir, spec.cwd ?? '.');
+    const argv = expandArgv(commandArgv(spec), req.params, { trial_id: req.trialId, sweep_id: req.sweepId, attempt: req.attempt, params_file: '' });
+    return {
+      engine: `command/${TRAINER_VERSION}`,
+      code_hash: await this.files.hashAll(await filesNamedIn(argv, cwd, 'argv')),
+      data_hash: await this.files.hashAll(await filesNamedIn(req.params, cwd, 'params')),
+    };
   }
 
   private async runProgram(

@@ -9,15 +9,25 @@
  * One ModelCache per backend (so per node): loaded models, open sessions and SVD branches are kept
  * across trials, and a sweep's second trial on a node loads nothing. Trials run in this process, so
  * `slots` > 1 runs them concurrently on one ONNX Runtime thread pool per session.
+ *
+ * It also serves Generate (the board's Try it) from the same cache: a trial's prompts through the base
+ * model and through its stored adapter, in one batch (libs/engine generateSideBySide).
  */
-import { ModelCache, trainTinyLora, TrialConfigError, type ModelCacheOptions } from '@tinysweep/engine';
+import { ENGINE_VERSION, generateSideBySide, ModelCache, trainTinyLora, TrialConfigError, type ModelCacheOptions } from '@tinysweep/engine';
 import type { TrainResult } from '@tinysweep/proto';
-import { serializeAdapter } from '@tinysweep/tinylora';
+import { AdapterFileError, parseAdapter, serializeAdapter, type AdapterFile } from '@tinysweep/tinylora';
 import { existsSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
-import type { BackendRequest, EventSink, TrainerBackend } from '../backend.js';
+import type { BackendRequest, EventSink, GenerateBackendRequest, GenerateBackendResult, TrainerBackend } from '../backend.js';
+import { GenerateRequestError } from '../generate-request-error.js';
 import { abortedResult } from '../train-abort.js';
+import { FileHasher, filesNamedIn } from '../fingerprint.js';
 import { parseTinyLoraParams } from './tinylora-params.js';
+
+/** A field of generateSideBySide's request → the Generate request's: its `trial` is the params. */
+function wireField(field: string): string {
+  return field.startsWith('trial.') ? `params.${field.slice('trial.'.length)}` : field;
+}
 
 /** Options of {@link TinyLoraBackend}. */
 export interface TinyLoraBackendOptions {
@@ -65,6 +75,7 @@ export function executionProviderFor(device: string): 'cpu' | 'cuda' {
 export class TinyLoraBackend implements TrainerBackend {
   readonly name = 'tinylora';
   readonly models: ModelCache;
+  private readonly files = new FileHasher();
 
   constructor(opts: TinyLoraBackendOptions = {}) {
     const o = { device: 'cpu', threads: 0, maxBatch: 32, ...opts };
@@ -86,12 +97,22 @@ export class TinyLoraBackend implements TrainerBackend {
     if (!existsSync(modelPath)) {
       return { ok: false, failure: 'FAILURE_BAD_REQUEST', error: `params.model.path: ${modelPath} does not exist on trainer (workdir ${req.workdir})`, seconds: seconds() };
     }
+    // evaluate: prune and evaluate a stored (shared) training instead of training
+    let from: AdapterFile | undefined;
+    if (req.mode === 'evaluate') {
+      try {
+        from = parseAdapter(req.adapterJson ?? '');
+      } catch (err) {
+        return { ok: false, failure: 'FAILURE_BAD_REQUEST', error: `adapter_json: ${(err as Error).message}`, seconds: seconds() };
+      }
+    }
     try {
       const result = await trainTinyLora(trial, {
         models: this.models,
         baseDir: req.workdir,
         signal,
         events: { progress: (step, metrics) => sink.progress(step, metrics), log: (line) => sink.log('engine', line) },
+        from,
       });
       return {
         ok: true,
@@ -100,6 +121,7 @@ export class TinyLoraBackend implements TrainerBackend {
         effectiveParams: result.effectiveParams,
         adapterJson: serializeAdapter(result.adapter),
         seconds: seconds(),
+        environmentJson: JSON.stringify(await this.fingerprint(req).catch(() => ({}))),
       };
     } catch (err) {
       if (signal.aborted) return abortedResult(signal.reason, { seconds: seconds() });
@@ -108,6 +130,52 @@ export class TinyLoraBackend implements TrainerBackend {
       sink.log('engine', `training failed: ${err instanceof Error && err.stack ? err.stack : message}`);
       return { ok: false, failure: 'FAILURE_EXIT', error: `tinylora training failed: ${message}`, seconds: seconds() };
     }
+  }
+
+  /**
+   * Try it: the base model's and the adapter's greedy completions of the prompts, from this node's
+   * model cache (a trial of the same structure left its session open, so a warm node loads nothing).
+   */
+  async generate(req: GenerateBackendRequest, signal: AbortSignal): Promise<GenerateBackendResult> {
+    const parsed = parseTinyLoraParams(req.params);
+    if (!parsed.ok) {
+      const at = parsed.error.indexOf(': ');
+      throw new GenerateRequestError('invalid-argument', parsed.error.slice(0, at), parsed.error.slice(at + 2));
+    }
+    const trial = parsed.trial;
+    let adapter: AdapterFile;
+    try {
+      adapter = parseAdapter(req.adapterJson);
+    } catch (err) {
+      if (err instanceof AdapterFileError) throw new GenerateRequestError('invalid-argument', `adapter.${err.field}`, err.problem);
+      throw err;
+    }
+    const modelPath = isAbsolute(trial.model.path) ? trial.model.path : resolve(req.workdir, trial.model.path);
+    if (!existsSync(modelPath)) throw new GenerateRequestError('failed-precondition', 'params.model.path', `${modelPath} does not exist on this trainer (workdir ${req.workdir})`);
+    try {
+      const r = await generateSideBySide({ trial, adapter, prompts: req.prompts, maxNewTokens: req.maxNewTokens }, { models: this.models, baseDir: req.workdir, signal });
+      return { completions: r.completions, maxNewTokens: r.maxNewTokens, generateSeconds: r.generateSeconds, modelCacheHit: r.modelHit, sessionCacheHit: r.sessionHit };
+    } catch (err) {
+      if (!(err instanceof TrialConfigError)) throw err;
+      // Another node may hold the right model: a mismatch is this node's, not the request's.
+      const refusal = err.field === 'adapter.baseModel.hash' || err.field === 'trial.model.path' ? 'failed-precondition' : 'invalid-argument';
+      throw new GenerateRequestError(refusal, wireField(err.field), err.problem);
+    }
+  }
+
+  /**
+   * The engine version, the model's files and the data files the task names (result reuse keys on
+   * them); a task that generates its data (arithmetic without heldOut) has data_hash 'none', its
+   * config being in the trial's params already.
+   */
+  async fingerprint(req: BackendRequest): Promise<Record<string, string>> {
+    const parsed = parseTinyLoraParams(req.params);
+    if (!parsed.ok) throw new Error(parsed.error);
+    const { model, task } = parsed.trial;
+    const modelPath = isAbsolute(model.path) ? model.path : resolve(req.workdir, model.path);
+    const modelHash = await this.files.hashPath(modelPath);
+    if (modelHash === undefined) throw new Error(`params.model.path: ${modelPath} does not exist on trainer`);
+    return { engine: `tinylora/${ENGINE_VERSION}`, model_hash: modelHash, data_hash: await this.files.hashAll(await filesNamedIn(task, req.workdir, 'task')) };
   }
 
   /** Frees every open session (at shutdown). */

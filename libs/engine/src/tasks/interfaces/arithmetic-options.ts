@@ -48,4 +48,11 @@ export interface ArithmeticOptions {
    * @defaultValue `['\n']`
    */
   stopStrings?: string[];
+  /**
+   * A JSON Lines file of held-out problems (`{"prompt": "47 * 12 =", "target": "564"}` per line), such as
+   * the demo model's `heldout.jsonl`: eval problems are drawn from it (a seeded shuffle, the first
+   * `evalSize`), and train problems never use its prompts. Without it both splits are generated.
+   * @defaultValue none
+   */
+  heldOut?: string;
 }

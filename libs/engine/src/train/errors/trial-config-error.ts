@@ -2,6 +2,7 @@
  * What {@link trainTinyLora} throws when the trial itself cannot run — a bad value, a model or data
  * file that is not there, an adapter that does not fit the model — as opposed to a failure while
  * running. A trainer reports the first as a bad request (retrying elsewhere will not help).
+ * generateSideBySide throws it too, its `field` a path into its request (`prompts[1]`, `trial.model.path`).
  */
 
 /** Prefix of every {@link TrialConfigError} message. */

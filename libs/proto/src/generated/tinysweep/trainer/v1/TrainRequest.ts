@@ -1,5 +1,6 @@
 // Original file: trainer.proto
 
+import type { TrainMode as _tinysweep_trainer_v1_TrainMode, TrainMode__Output as _tinysweep_trainer_v1_TrainMode__Output } from '../../../tinysweep/trainer/v1/TrainMode.js';
 import type { Long } from '@grpc/proto-loader';
 
 export interface TrainRequest {
@@ -22,6 +23,14 @@ export interface TrainRequest {
    * 0 = none
    */
   'timeoutMs'?: (number | string | Long);
+  /**
+   * what to run; TRAIN when unset
+   */
+  'mode'?: (_tinysweep_trainer_v1_TrainMode);
+  /**
+   * EVALUATE: a stored adapter file (a TrainResult's adapter_json) to start from
+   */
+  'adapterJson'?: (string);
 }
 
 export interface TrainRequest__Output {
@@ -44,4 +53,12 @@ export interface TrainRequest__Output {
    * 0 = none
    */
   'timeoutMs': (number);
+  /**
+   * what to run; TRAIN when unset
+   */
+  'mode': (_tinysweep_trainer_v1_TrainMode__Output);
+  /**
+   * EVALUATE: a stored adapter file (a TrainResult's adapter_json) to start from
+   */
+  'adapterJson': (string);
 }

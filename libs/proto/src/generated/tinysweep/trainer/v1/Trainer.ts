@@ -3,6 +3,8 @@
 import type * as grpc from '@grpc/grpc-js'
 import type { MethodDefinition } from '@grpc/proto-loader'
 import type { DescribeRequest as _tinysweep_trainer_v1_DescribeRequest, DescribeRequest__Output as _tinysweep_trainer_v1_DescribeRequest__Output } from '../../../tinysweep/trainer/v1/DescribeRequest.js';
+import type { GenerateReply as _tinysweep_trainer_v1_GenerateReply, GenerateReply__Output as _tinysweep_trainer_v1_GenerateReply__Output } from '../../../tinysweep/trainer/v1/GenerateReply.js';
+import type { GenerateRequest as _tinysweep_trainer_v1_GenerateRequest, GenerateRequest__Output as _tinysweep_trainer_v1_GenerateRequest__Output } from '../../../tinysweep/trainer/v1/GenerateRequest.js';
 import type { NodeInfo as _tinysweep_trainer_v1_NodeInfo, NodeInfo__Output as _tinysweep_trainer_v1_NodeInfo__Output } from '../../../tinysweep/trainer/v1/NodeInfo.js';
 import type { TrainEvent as _tinysweep_trainer_v1_TrainEvent, TrainEvent__Output as _tinysweep_trainer_v1_TrainEvent__Output } from '../../../tinysweep/trainer/v1/TrainEvent.js';
 import type { TrainRequest as _tinysweep_trainer_v1_TrainRequest, TrainRequest__Output as _tinysweep_trainer_v1_TrainRequest__Output } from '../../../tinysweep/trainer/v1/TrainRequest.js';
@@ -24,6 +26,27 @@ export interface TrainerClient extends grpc.Client {
   describe(argument: _tinysweep_trainer_v1_DescribeRequest, callback: grpc.requestCallback<_tinysweep_trainer_v1_NodeInfo__Output>): grpc.ClientUnaryCall;
   
   /**
+   * Greedy generations of the base model and of one trained adapter, side by side (the board's
+   * "Try it"). Takes no training slot; bounded by GENERATE_LIMITS (generate-limits.ts): a request
+   * beyond them fails with INVALID_ARGUMENT naming the field, too many at once with RESOURCE_EXHAUSTED.
+   * FAILED_PRECONDITION: this node cannot serve it (model missing here, adapter from another model).
+   */
+  Generate(argument: _tinysweep_trainer_v1_GenerateRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tinysweep_trainer_v1_GenerateReply__Output>): grpc.ClientUnaryCall;
+  Generate(argument: _tinysweep_trainer_v1_GenerateRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tinysweep_trainer_v1_GenerateReply__Output>): grpc.ClientUnaryCall;
+  Generate(argument: _tinysweep_trainer_v1_GenerateRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tinysweep_trainer_v1_GenerateReply__Output>): grpc.ClientUnaryCall;
+  Generate(argument: _tinysweep_trainer_v1_GenerateRequest, callback: grpc.requestCallback<_tinysweep_trainer_v1_GenerateReply__Output>): grpc.ClientUnaryCall;
+  /**
+   * Greedy generations of the base model and of one trained adapter, side by side (the board's
+   * "Try it"). Takes no training slot; bounded by GENERATE_LIMITS (generate-limits.ts): a request
+   * beyond them fails with INVALID_ARGUMENT naming the field, too many at once with RESOURCE_EXHAUSTED.
+   * FAILED_PRECONDITION: this node cannot serve it (model missing here, adapter from another model).
+   */
+  generate(argument: _tinysweep_trainer_v1_GenerateRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tinysweep_trainer_v1_GenerateReply__Output>): grpc.ClientUnaryCall;
+  generate(argument: _tinysweep_trainer_v1_GenerateRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tinysweep_trainer_v1_GenerateReply__Output>): grpc.ClientUnaryCall;
+  generate(argument: _tinysweep_trainer_v1_GenerateRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tinysweep_trainer_v1_GenerateReply__Output>): grpc.ClientUnaryCall;
+  generate(argument: _tinysweep_trainer_v1_GenerateRequest, callback: grpc.requestCallback<_tinysweep_trainer_v1_GenerateReply__Output>): grpc.ClientUnaryCall;
+  
+  /**
    * Run one trial attempt. Events arrive in order; exactly one `result` ends a healthy stream.
    */
   Train(argument: _tinysweep_trainer_v1_TrainRequest, metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientReadableStream<_tinysweep_trainer_v1_TrainEvent__Output>;
@@ -43,6 +66,14 @@ export interface TrainerHandlers extends grpc.UntypedServiceImplementation {
   Describe: grpc.handleUnaryCall<_tinysweep_trainer_v1_DescribeRequest__Output, _tinysweep_trainer_v1_NodeInfo>;
   
   /**
+   * Greedy generations of the base model and of one trained adapter, side by side (the board's
+   * "Try it"). Takes no training slot; bounded by GENERATE_LIMITS (generate-limits.ts): a request
+   * beyond them fails with INVALID_ARGUMENT naming the field, too many at once with RESOURCE_EXHAUSTED.
+   * FAILED_PRECONDITION: this node cannot serve it (model missing here, adapter from another model).
+   */
+  Generate: grpc.handleUnaryCall<_tinysweep_trainer_v1_GenerateRequest__Output, _tinysweep_trainer_v1_GenerateReply>;
+  
+  /**
    * Run one trial attempt. Events arrive in order; exactly one `result` ends a healthy stream.
    */
   Train: grpc.handleServerStreamingCall<_tinysweep_trainer_v1_TrainRequest__Output, _tinysweep_trainer_v1_TrainEvent>;
@@ -51,5 +82,6 @@ export interface TrainerHandlers extends grpc.UntypedServiceImplementation {
 
 export interface TrainerDefinition extends grpc.ServiceDefinition {
   Describe: MethodDefinition<_tinysweep_trainer_v1_DescribeRequest, _tinysweep_trainer_v1_NodeInfo, _tinysweep_trainer_v1_DescribeRequest__Output, _tinysweep_trainer_v1_NodeInfo__Output>
+  Generate: MethodDefinition<_tinysweep_trainer_v1_GenerateRequest, _tinysweep_trainer_v1_GenerateReply, _tinysweep_trainer_v1_GenerateRequest__Output, _tinysweep_trainer_v1_GenerateReply__Output>
   Train: MethodDefinition<_tinysweep_trainer_v1_TrainRequest, _tinysweep_trainer_v1_TrainEvent, _tinysweep_trainer_v1_TrainRequest__Output, _tinysweep_trainer_v1_TrainEvent__Output>
 }

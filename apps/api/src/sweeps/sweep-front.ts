@@ -1,0 +1,53 @@
+import { ConflictException, Inject, Injectable } from '@nestjs/common';
+import { SearchRepository, type JsonObject } from '@tinysweep/db';
+import { configPoints, nondominatedSort, SearchSpace } from '@tinysweep/search';
+import { EFFECTIVE_PARAMS_OBJECTIVE, type ObjectiveSpec, type SweepSpec } from '@tinysweep/spec';
+
+/** One configuration on the Pareto front. */
+export interface FrontConfig {
+  groupHash: string;
+  params: JsonObject;
+  /** Objective → mean over the configuration's succeeded replicates. */
+  values: Record<string, number>;
+  replicates: number;
+}
+
+/** `GET /sweeps/:id/front`. */
+export interface SweepFront {
+  objectives: ObjectiveSpec[];
+  /** Finished configurations (at least one succeeded replicate) the front was taken over. */
+  configs: number;
+  front: FrontConfig[];
+}
+
+/**
+ * The Pareto front of a sweep's finished configurations, computed as the pareto search computes it
+ * (libs/search): over its `search.objectives`, or for other searches over the sweep's metric and
+ * effective parameters.
+ */
+@Injectable()
+export class SweepFrontService {
+  constructor(@Inject(SearchRepository) private readonly search: SearchRepository) {}
+
+  async front(id: string, spec: SweepSpec, metric: string, maximize: boolean): Promise<SweepFront> {
+    const objectives = spec.search.kind === 'pareto' ? spec.search.objectives : [{ metric, mode: maximize ? 'max' : 'min' } as const, EFFECTIVE_PARAMS_OBJECTIVE];
+    let space: SearchSpace;
+    try {
+      space = new SearchSpace(spec);
+    } catch (err) {
+      throw new ConflictException(`no front for this sweep: ${(err as Error).message}`);
+    }
+    const finished = configPoints(space, await this.search.trials(id), objectives).filter((c) => !c.open && c.succeeded > 0);
+    const front = nondominatedSort(finished, (c) => c.values, objectives.map((o) => o.mode))[0] ?? [];
+    return {
+      objectives,
+      configs: finished.length,
+      front: front.map((c) => ({
+        groupHash: c.groupHash,
+        params: c.params as JsonObject,
+        values: Object.fromEntries(objectives.map((o, i) => [o.metric, c.values[i]!])),
+        replicates: c.succeeded,
+      })),
+    };
+  }
+}

@@ -1,0 +1,179 @@
+import { status as GrpcStatus, type ServiceError } from '@grpc/grpc-js';
+import type { JsonObject, TrainingRepository, TrainingTrial, TrialRepository } from '@tinysweep/db';
+import type { TrainerFleet, TrainerLease } from '@tinysweep/fleet';
+import type { TrainRequest, TrainResult__Output } from '@tinysweep/proto';
+import type { SweepEvents, TrainingJobData, TrialQueue } from '@tinysweep/queue';
+import { resultKey, type Fingerprint } from '@tinysweep/search';
+import type { Logger } from 'pino';
+import { holdingLease, waitForLease } from './lease.js';
+import type { SearchDriver } from './search-driver.js';
+import type { StatusRefresher } from './status-refresher.js';
+import type { StepWriter } from './step-writer.js';
+import type { SweepRunSettings, SweepSpecs } from './sweep-specs.js';
+import { callTrain, fingerprint } from './train-call.js';
+import type { TrainerClients } from './trainer-clients.js';
+import { SHUTDOWN_REASON, TrainerBusyError, TrainerLostError, type JobAttempts, type RunResult } from './trial-runner.js';
+
+export interface TrainingRunnerDeps {
+  trials: TrialRepository;
+  trainings: TrainingRepository;
+  queue: TrialQueue;
+  specs: SweepSpecs;
+  fleet: TrainerFleet;
+  clients: TrainerClients;
+  steps: StepWriter;
+  events: SweepEvents;
+  refresher: StatusRefresher;
+  search: SearchDriver;
+  log: Logger;
+}
+
+/**
+ * The two jobs of a shared training's flow (see TrialQueue.enqueueTrainings):
+ *
+ * - {@link train}: trials that differ only in prune train once. Leases a trainer, links earlier
+ *   results where the trials' result keys match (result reuse), trains the rest's common params
+ *   (no prune) streaming the curve into every waiting trial, and stores the unpruned adapter.
+ * - {@link fanOut}: runs when the training job completed; enqueues each waiting trial's own job,
+ *   which prunes and evaluates the stored adapter at its threshold (TrialRunner, evaluate mode).
+ */
+export class TrainingRunner {
+  constructor(private readonly d: TrainingRunnerDeps) {}
+
+  async train(job: TrainingJobData, attempts: JobAttempts, signal: AbortSignal): Promise<RunResult> {
+    const settings = await this.d.specs.get(job.sweepId);
+    const training = await this.d.trainings.get(job.trainingId);
+    if (!settings || !training || (training.status !== 'queued' && training.status !== 'running')) return 'skipped';
+    if ((await this.d.trainings.openTrials(job.trainingId)).length === 0) {
+      await this.end(job, 'cancelled', 'no trial waits for it');
+      return 'skipped';
+    }
+    const lease = await waitForLease(this.d.fleet, `train-${job.trainingId}`, settings.backend.kind, signal, this.d.log);
+    if (!lease) return 'cancelled'; // the training is still open: the reconciler adds its flow again
+    return holdingLease(this.d.fleet, lease, async () => {
+      const request: TrainRequest = {
+        trialId: `train-${job.trainingId}`,
+        sweepId: job.sweepId,
+        attempt: training.attempts + 1,
+        backend: settings.backend.kind,
+        paramsJson: JSON.stringify(training.params),
+        backendJson: JSON.stringify(settings.backend),
+        timeoutMs: settings.trialTimeoutMs,
+      };
+      const fp = await fingerprint(this.d.clients.get(lease.address), request, signal).catch(() => undefined);
+      if (fp && settings.reuse) await this.reuse(job, lease, settings, fp);
+      const waiting = await this.d.trainings.openTrials(job.trainingId);
+      if (waiting.length === 0) {
+        await this.end(job, 'cancelled', 'every trial reused an earlier result');
+        return 'skipped';
+      }
+      const started = await this.d.trainings.start(job.trainingId, lease.nodeId);
+      if (!started) return 'skipped';
+      return this.run(job, { ...request, attempt: started.attempt }, started.attempt, waiting, lease, settings, attempts, signal);
+    });
+  }
+
+  /** Trials whose result key matches an earlier success link it instead of waiting for the training. */
+  private async reuse(job: TrainingJobData, lease: TrainerLease, settings: SweepRunSettings, fp: Fingerprint): Promise<void> {
+    for (const t of await this.d.trainings.openTrials(job.trainingId)) {
+      if (t.attempts > 0) continue; // retried by hand: run it
+      const key = resultKey(t.configHash, settings.backend, fp);
+      const source = await this.d.trials.findReusable(key, t.id);
+      if (!source) continue;
+      const started = await this.d.trials.startAttempt(t.id, lease.nodeId);
+      if (started && (await this.d.trials.recordReused(t.id, started.attempt, source.trialId, key))) {
+        this.d.log.info({ trialId: t.id, reusedFrom: source.trialId }, 'result reused');
+        this.d.events.publish({ sweepId: t.sweepId, trialId: t.id, kind: 'finished' });
+        this.d.refresher.touch(t.sweepId);
+      }
+    }
+  }
+
+  private async run(
+    job: TrainingJobData,
+    request: TrainRequest,
+    attempt: number,
+    waiting: TrainingTrial[],
+    lease: TrainerLease,
+    settings: SweepRunSettings,
+    attempts: JobAttempts,
+    signal: AbortSignal,
+  ): Promise<RunResult> {
+    for (const t of waiting) this.d.events.publish({ sweepId: t.sweepId, trialId: t.id, kind: 'progress' });
+    let result: TrainResult__Output;
+    try {
+      result = await callTrain(this.d.clients.get(lease.address), {
+        request,
+        deadline: settings.trialTimeoutMs > 0 ? new Date(Date.now() + settings.trialTimeoutMs + 30_000) : undefined,
+        signal,
+        // The shared curve is every waiting trial's curve, under the attempt that will evaluate it.
+        onProgress: (step, metrics) => {
+          for (const t of waiting) this.d.steps.add({ trialId: t.id, attempt: t.attempts + 1, step, metrics });
+        },
+      });
+    } catch (err) {
+      if (signal.aborted && signal.reason !== SHUTDOWN_REASON) {
+        await this.end(job, 'cancelled', 'cancelled');
+        return 'cancelled';
+      }
+      const code = (err as ServiceError).code;
+      if (code === GrpcStatus.UNAVAILABLE || code === GrpcStatus.DEADLINE_EXCEEDED) {
+        await this.d.fleet.markUnreachable(lease.nodeId).catch(() => undefined);
+        this.d.clients.forget(lease.address);
+      }
+      const busy = code === GrpcStatus.RESOURCE_EXHAUSTED;
+      const error = `trainer ${lease.nodeId} lost: ${(err as Error).message}`;
+      if (busy || attempts.made + 1 < attempts.allowed) await this.d.trainings.retrying(job.trainingId, error);
+      else await this.end(job, 'failed', error);
+      throw busy ? new TrainerBusyError(lease.nodeId) : new TrainerLostError((err as Error).message, lease.nodeId);
+    }
+    await this.d.steps.flush();
+    if (!result.ok) {
+      const cancelled = result.failure === 'FAILURE_CANCELLED';
+      await this.end(job, cancelled ? 'cancelled' : 'failed', result.error || result.failure);
+      return cancelled ? 'cancelled' : 'failed';
+    }
+    const adapter = parseObject(result.adapterJson);
+    if (!adapter) {
+      await this.end(job, 'failed', 'the training returned no adapter to prune');
+      return 'failed';
+    }
+    const stored = await this.d.trainings.succeed(job.trainingId, attempt, {
+      adapter,
+      metrics: result.metrics && Object.keys(result.metrics).length > 0 ? result.metrics : null,
+      trainableParams: result.trainableParams || null,
+      environment: parseObject(result.environmentJson),
+    });
+    this.d.log.info({ trainingId: job.trainingId, trials: waiting.length, seconds: result.seconds }, 'shared training done');
+    return stored ? 'succeeded' : 'superseded';
+  }
+
+  /** The flow's parent: the training is done; each waiting trial's own job prunes and evaluates it. */
+  async fanOut(job: TrainingJobData): Promise<RunResult> {
+    const [settings, training] = await Promise.all([this.d.specs.get(job.sweepId), this.d.trainings.get(job.trainingId)]);
+    // A failed or cancelled training already ended its trials.
+    if (!settings || training?.status !== 'succeeded') return 'skipped';
+    const waiting = await this.d.trainings.openTrials(job.trainingId);
+    await this.d.queue.enqueueFresh(waiting.map((t) => ({ trialId: t.id, sweepId: t.sweepId, maxAttempts: settings.maxAttempts })));
+    return 'succeeded';
+  }
+
+  /** The training failed for good or was cancelled: so do its waiting trials. */
+  async end(job: TrainingJobData, status: 'failed' | 'cancelled', error: string): Promise<void> {
+    const sweeps = await this.d.trainings.end(job.trainingId, status, error);
+    for (const sweepId of sweeps) {
+      await this.d.search.onFinished(sweepId).catch(() => undefined);
+      this.d.refresher.touch(sweepId);
+    }
+  }
+}
+
+function parseObject(text: string | undefined): JsonObject | null {
+  if (!text) return null;
+  try {
+    const v: unknown = JSON.parse(text);
+    return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as JsonObject) : null;
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,131 @@
+import type { Database } from './database.js';
+import type { JsonObject, Metrics, TrialStatus } from './domain.js';
+
+/** A training shared by the trials of a sweep that differ only in prune. */
+export interface Training {
+  id: string;
+  sweepId: string;
+  trainHash: string;
+  /** What is trained: the trials' params without prune. */
+  params: JsonObject;
+  status: TrialStatus;
+  attempts: number;
+  trainerId: string | null;
+  /** The trained, unpruned adapter file. */
+  adapter: JsonObject | null;
+  metrics: Metrics | null;
+  trainableParams: number | null;
+  environment: JsonObject | null;
+  error: string | null;
+}
+
+/** A trial waiting for a training, as the training job sees it. */
+export interface TrainingTrial {
+  id: string;
+  sweepId: string;
+  configHash: string;
+  attempts: number;
+}
+
+/** What a succeeded training stores. */
+export interface TrainingResult {
+  adapter: JsonObject;
+  metrics: Metrics | null;
+  trainableParams: number | null;
+  environment: JsonObject | null;
+}
+
+const COLUMNS = `id, sweep_id AS "sweepId", train_hash AS "trainHash", params, status, attempts, trainer_id AS "trainerId",
+  adapter, metrics, trainable_params AS "trainableParams", environment, error`;
+
+/**
+ * Shared trainings (trial_training): the training job starts, finishes or fails one; its trials wait
+ * in `queued` meanwhile. State changes are single guarded statements like TrialRepository's, so two
+ * dispatchers running the same training job record one result.
+ */
+export class TrainingRepository {
+  private readonly pool: Database['pool'];
+
+  constructor(db: Database) {
+    this.pool = db.pool;
+  }
+
+  async get(id: string): Promise<Training | null> {
+    const { rows } = await this.pool.query<Training>(`SELECT ${COLUMNS} FROM trial_training WHERE id = $1::uuid`, [id]);
+    return rows[0] ?? null;
+  }
+
+  /** The training's trials still queued or running. */
+  async openTrials(id: string): Promise<TrainingTrial[]> {
+    const { rows } = await this.pool.query<TrainingTrial>(
+      `SELECT id, sweep_id AS "sweepId", config_hash AS "configHash", attempts FROM trial
+        WHERE training_id = $1::uuid AND status IN ('queued', 'running') ORDER BY ordinal`,
+      [id],
+    );
+    return rows;
+  }
+
+  /** Starts the next attempt; null when the training is finished (succeeded, failed or cancelled). */
+  async start(id: string, trainerId: string): Promise<{ attempt: number; params: JsonObject } | null> {
+    const { rows } = await this.pool.query<{ attempt: number; params: JsonObject }>(
+      `UPDATE trial_training SET status = 'running', attempts = attempts + 1, trainer_id = $2, started_at = now()
+        WHERE id = $1::uuid AND status IN ('queued', 'running') RETURNING attempts AS attempt, params`,
+      [id, trainerId],
+    );
+    return rows[0] ?? null;
+  }
+
+  /** Stores the trained adapter; false when the training already ended (another attempt won). */
+  async succeed(id: string, attempt: number, r: TrainingResult): Promise<boolean> {
+    const n = await this.pool.query(
+      `UPDATE trial_training SET status = 'succeeded', adapter = $3::jsonb, metrics = $4::jsonb, trainable_params = $5,
+              environment = $6::jsonb, error = NULL, finished_at = now()
+        WHERE id = $1::uuid AND attempts = $2 AND status IN ('queued', 'running')`,
+      [id, attempt, JSON.stringify(r.adapter), r.metrics ? JSON.stringify(r.metrics) : null, r.trainableParams, r.environment ? JSON.stringify(r.environment) : null],
+    );
+    return (n.rowCount ?? 0) > 0;
+  }
+
+  /** An attempt that will be retried: back to queued, the error kept. */
+  async retrying(id: string, error: string): Promise<void> {
+    await this.pool.query(`UPDATE trial_training SET status = 'queued', error = $2 WHERE id = $1::uuid AND status = 'running'`, [id, error]);
+  }
+
+  /**
+   * The training failed for good (or was cancelled): so do its open trials, with the reason.
+   * Returns the sweeps whose trials changed.
+   */
+  async end(id: string, status: 'failed' | 'cancelled', error: string): Promise<string[]> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      await client.query(
+        `UPDATE trial_training SET status = $2::"TrialStatus", error = $3, finished_at = now() WHERE id = $1::uuid AND status IN ('queued', 'running')`,
+        [id, status, error],
+      );
+      const { rows } = await client.query<{ sweepId: string }>(
+        `UPDATE trial SET status = $2::"TrialStatus", error = $3, result_attempt = attempts, finished_at = now()
+          WHERE training_id = $1::uuid AND status IN ('queued', 'running') AND result_attempt IS NULL
+          RETURNING sweep_id AS "sweepId"`,
+        [id, status, `shared training: ${error}`],
+      );
+      await client.query('COMMIT');
+      return [...new Set(rows.map((r) => r.sweepId))];
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw err;
+    } finally {
+      client.release();
+    }
+  }
+
+  /** Queued and running trainings, for the reconciler (keyset on id). */
+  async open(afterId: string | null, limit = 5000): Promise<Array<{ id: string; sweepId: string; attempts: number }>> {
+    const { rows } = await this.pool.query<{ id: string; sweepId: string; attempts: number }>(
+      `SELECT id, sweep_id AS "sweepId", attempts FROM trial_training
+        WHERE status IN ('queued', 'running') ${afterId ? 'AND id > $2::uuid' : ''} ORDER BY id LIMIT $1`,
+      afterId ? [limit, afterId] : [limit],
+    );
+    return rows;
+  }
+}

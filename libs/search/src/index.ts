@@ -1,0 +1,17 @@
+/**
+ * @tinysweep/search — how a sweep picks its configurations: grid, random, asha (successive halving
+ * that stops weak trials at rungs) and pareto (proposals near the front of accuracy × parameters),
+ * one class per strategy, plus the result-reuse key. Pure: no I/O; the dispatcher's SearchDriver feeds
+ * results in and turns decisions into trials and stops.
+ */
+export * from './search-strategy.js';
+export * from './create-search.js';
+export * from './grid-search.js';
+export * from './random-search.js';
+export * from './asha-search.js';
+export * from './asha-pruner.js';
+export * from './pareto-search.js';
+export * from './config-points.js';
+export * from './nondominated-sort.js';
+export * from './search-space.js';
+export * from './result-key.js';

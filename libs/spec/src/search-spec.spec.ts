@@ -1,0 +1,112 @@
+import { describe, expect, it } from 'vitest';
+import { parseSweepSpec, planSweep, SpecError, type SpecIssue } from './index.js';
+
+const tiny = { name: 'tiny', model: { path: 'models/demo-arith' }, task: { kind: 'arithmetic' }, adapter: { rank: [1, 2, 4] } };
+const command = { name: 'cmd', backend: { kind: 'command', command: ['python3', 'train.py', '{x}'] }, params: { x: [1, 2, 3, 4] } };
+
+function issues(spec: unknown): SpecIssue[] {
+  try {
+    parseSweepSpec(spec);
+  } catch (err) {
+    if (err instanceof SpecError) return err.issues;
+    throw err;
+  }
+  throw new Error('expected a SpecError');
+}
+
+describe('search.kind: asha', () => {
+  it('takes maxIterations from optimizer.iterations, the metric from the backend and sets evalEvery for the rungs', () => {
+    const spec = parseSweepSpec({ ...tiny, optimizer: { iterations: 27 }, search: { kind: 'asha', minIterations: 3 } });
+    expect(spec.search).toEqual({ kind: 'asha', seed: 0, minIterations: 3, maxIterations: 27, eta: 3, metric: 'eval_acc', mode: 'max' });
+    expect(spec.params.evalEvery).toEqual([3]);
+    // a normalized spec parses to itself
+    expect(parseSweepSpec(JSON.parse(JSON.stringify(spec)))).toEqual(spec);
+    // every configuration of the grid starts, with the iterations of a trial that is never stopped
+    const plan = planSweep(spec);
+    expect(plan.trials).toHaveLength(3);
+    expect(plan.trials.map((t) => (t.params.optimizer as { iterations: number }).iterations)).toEqual([27, 27, 27]);
+    expect(plan.trials[0]!.params.evalEvery).toBe(3);
+  });
+
+  it('maxIterations overrides a single optimizer.iterations; n samples like random search', () => {
+    const spec = parseSweepSpec({ ...tiny, search: { kind: 'asha', n: 2, seed: 4, minIterations: 2, maxIterations: 18, eta: 2, metric: 'train_reward', mode: 'max' } });
+    expect(spec.optimizer?.iterations).toEqual([18]);
+    expect(spec.params.evalEvery).toBeUndefined();
+    expect(planSweep(spec).trials).toHaveLength(2);
+  });
+
+  it('uses the objective metric for the command backend and needs maxIterations there', () => {
+    const spec = parseSweepSpec({ ...command, objective: { metric: 'loss', mode: 'min' }, search: { kind: 'asha', minIterations: 1, maxIterations: 9 } });
+    expect(spec.search).toMatchObject({ metric: 'loss', mode: 'min' });
+    expect(issues({ ...command, search: { kind: 'asha', minIterations: 1 } })).toEqual([
+      { path: 'search.maxIterations', message: 'required for the command backend: the iterations a trial that is never stopped runs' },
+    ]);
+  });
+
+  it('refuses rules it cannot keep, naming the field', () => {
+    expect(issues({ ...tiny, optimizer: { iterations: [10, 20] }, search: { kind: 'asha', minIterations: 2 } })[0]).toMatchObject({ path: 'optimizer.iterations', message: expect.stringMatching(/give one value/) });
+    expect(issues({ ...tiny, optimizer: { iterations: 9 }, search: { kind: 'asha', minIterations: 9 } })[0]).toMatchObject({ path: 'search.minIterations', message: expect.stringMatching(/less than maxIterations \(9\)/) });
+    expect(issues({ ...tiny, params: { evalEvery: 2 }, search: { kind: 'asha', minIterations: 3 } })[0]).toMatchObject({ path: 'params.evalEvery', message: expect.stringMatching(/must divide search.minIterations \(3\)/) });
+    expect(issues({ ...tiny, search: { kind: 'asha', minIterations: 3, eta: 1 } })[0]).toMatchObject({ path: 'search.eta', message: expect.stringMatching(/from 2 to 1000/) });
+    expect(issues({ ...tiny, params: { lr: { uniform: [0, 1] } }, search: { kind: 'asha', minIterations: 3 } })[0]).toMatchObject({ path: 'params.lr', message: expect.stringMatching(/give search.n/) });
+    expect(issues({ ...tiny, search: { kind: 'asha', minIterations: 3, n: 4 } })[0]).toMatchObject({ path: 'search.n', message: expect.stringMatching(/more than the 3 configurations/) });
+    expect(issues({ ...tiny, search: { kind: 'asha', minIterations: 3, rungs: 4 } })[0]).toMatchObject({ path: 'search.rungs', message: expect.stringMatching(/unknown key/) });
+  });
+});
+
+describe('search.kind: pareto', () => {
+  const pareto = { ...tiny, budget: { maxTrials: 3 } };
+
+  it('defaults the objectives to the sweep objective and effective params, and parallel to n', () => {
+    const spec = parseSweepSpec({ ...pareto, search: { kind: 'pareto', n: 1 } });
+    expect(spec.search).toEqual({
+      kind: 'pareto',
+      n: 1,
+      seed: 0,
+      parallel: 1,
+      objectives: [
+        { metric: 'score', mode: 'max' },
+        { metric: 'effective_params', mode: 'min' },
+      ],
+    });
+    expect(parseSweepSpec(JSON.parse(JSON.stringify(spec)))).toEqual(spec);
+    // only the initial sample is planned; the dispatcher proposes the rest
+    expect(planSweep(spec).trials).toHaveLength(1);
+  });
+
+  it('needs budget.maxTrials spelled out, two distinct objectives and listed values', () => {
+    expect(issues({ ...tiny, search: { kind: 'pareto', n: 1 } })[0]).toMatchObject({ path: 'budget.maxTrials', message: expect.stringMatching(/^required for search.kind: pareto/) });
+    expect(issues({ ...pareto, search: { kind: 'pareto', n: 1, objectives: [{ metric: 'acc' }] } })[0]).toMatchObject({ path: 'search.objectives', message: expect.stringMatching(/at least two/) });
+    expect(issues({ ...pareto, search: { kind: 'pareto', n: 1, objectives: [{ metric: 'acc' }, { metric: 'acc', mode: 'min' }] } })[0]).toMatchObject({ path: 'search.objectives[1].metric', message: "metric 'acc' is listed twice" });
+    expect(issues({ ...pareto, params: { w: { uniform: [0, 1] } }, search: { kind: 'pareto', n: 1 } }).map((i) => i.path)).toContain('params.w');
+    expect(issues({ ...pareto, search: { kind: 'pareto', n: 2 }, seeds: [1, 2] })[0]).toMatchObject({ path: 'budget.maxTrials', message: expect.stringMatching(/spec expands to 4 trials/) });
+  });
+});
+
+describe('reuse', () => {
+  it('defaults to true and takes a boolean', () => {
+    expect(parseSweepSpec(tiny).reuse).toBe(true);
+    expect(parseSweepSpec({ ...tiny, reuse: false }).reuse).toBe(false);
+    expect(issues({ ...tiny, reuse: 'no' })[0]).toMatchObject({ path: 'reuse', message: 'must be true or false (got "no")' });
+  });
+});
+
+describe('shared training for pruning thresholds', () => {
+  it('gives trials that differ only in prune the same trainHash (tinylora grid)', () => {
+    const plan = planSweep(parseSweepSpec({ ...tiny, adapter: { rank: [1, 2] }, prune: { threshold: [0, 0.3, 0.6] }, seeds: [1, 2] }));
+    expect(plan.trials).toHaveLength(12);
+    const groups = new Map<string, number[]>();
+    for (const t of plan.trials) groups.set(t.trainHash!, [...(groups.get(t.trainHash!) ?? []), (t.params.prune as { threshold: number }).threshold]);
+    expect([...groups.values()]).toEqual([
+      [0, 0.3, 0.6],
+      [0, 0.3, 0.6],
+      [0, 0.3, 0.6],
+      [0, 0.3, 0.6],
+    ]);
+  });
+
+  it('leaves command sweeps and asha alone', () => {
+    expect(planSweep(parseSweepSpec({ ...command, prune: { threshold: [0, 0.5] } })).trials[0]!.trainHash).toBeUndefined();
+    expect(planSweep(parseSweepSpec({ ...tiny, prune: { threshold: [0, 0.5] }, optimizer: { iterations: 9 }, search: { kind: 'asha', minIterations: 3 } })).trials[0]!.trainHash).toBeUndefined();
+  });
+});

@@ -1,0 +1,139 @@
+/**
+ * Adaptive searches through the real stack (API → BullMQ → dispatcher → gRPC trainer → Postgres),
+ * with test/fixtures/curve-program.mjs, whose learning curves keep the configurations' order at
+ * every step: ASHA must stop the weak ones at its rungs and let the best finish; a pareto search
+ * must propose neighbours of its front until the budget, and report the right front.
+ *
+ * One trainer with one slot, so trials run one after another and ASHA's decisions can be replayed.
+ */
+import { AshaPruner, dominates, nondominatedSort } from '@tinysweep/search';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Cluster } from './cluster.js';
+
+const program = { kind: 'command', command: ['node', 'test/fixtures/curve-program.mjs'] };
+
+interface Row {
+  id: string;
+  ordinal: number;
+  status: string;
+  q: number;
+  size: number;
+  group_hash: string;
+  metrics: Record<string, number> | null;
+  effective_params: number | null;
+  error: string | null;
+  last_step: number | null;
+}
+
+describe('adaptive search: asha and pareto', () => {
+  let c: Cluster;
+  beforeAll(async () => {
+    c = await Cluster.start({ trainers: 1, slotsPerTrainer: 1 });
+  });
+  afterAll(async () => {
+    await c?.stop();
+  });
+
+  const rows = (sweepId: string) =>
+    c.query<Row>(
+      `SELECT t.id, t.ordinal, t.status, (t.params->>'q')::float8 AS q, coalesce((t.params->>'size')::int, 1) AS size, t.group_hash, t.metrics,
+              t.effective_params, t.error, (SELECT max(step) FROM trial_step s WHERE s.trial_id = t.id) AS last_step
+         FROM trial t WHERE t.sweep_id = $1 ORDER BY t.ordinal`,
+      sweepId,
+    );
+
+  it('asha stops the weak trials at the rungs and the best one trains to the end', async () => {
+    const id = await c.submit({
+      name: 'asha-e2e',
+      backend: program,
+      params: { q: [0.9, 0.1, 0.5, 0.2, 0.8, 0.3, 0.6, 0.4, 0.7], steps: 27, stepMs: 40 },
+      objective: { metric: 'score', mode: 'max' },
+      search: { kind: 'asha', minIterations: 3, maxIterations: 27, eta: 3, metric: 'acc' },
+      budget: { maxTrials: 100, trialTimeout: '2m', retries: 0 },
+      reuse: false,
+    });
+    const done = await c.waitForSweep(id, 120_000);
+    expect(done.status).toBe('completed');
+    expect(done.counts).toMatchObject({ succeeded: 1, stopped: 8, failed: 0, cancelled: 0 });
+
+    const trials = await rows(id);
+    // The best configuration (submitted first) is at the top of every rung: it trains to the end.
+    const best = trials.find((t) => t.q === 0.9)!;
+    expect(best).toMatchObject({ status: 'succeeded', last_step: 27 });
+    expect(best.metrics!.score).toBeCloseTo(0.9 * (1 - Math.exp(-9)), 6);
+
+    // Replaying the recorded rung values in order through the pure rule gives every trial's fate (one
+    // slot: trials ran one at a time, each judged against exactly what was recorded before it).
+    const recorded = await c.query<{ rung: number; trial_id: string; value: number }>(
+      `SELECT rung, trial_id, value FROM rung_result WHERE sweep_id = $1 ORDER BY recorded_at, rung`,
+      id,
+    );
+    const replay = new AshaPruner({ minIterations: 3, maxIterations: 27, eta: 3 });
+    const stoppedAt = new Map<string, number>();
+    for (const r of recorded) {
+      replay.record(r.trial_id, r.rung, r.value);
+      if (replay.decide(r.trial_id, r.rung) === 'stop') stoppedAt.set(r.trial_id, r.rung);
+    }
+    expect(stoppedAt.size).toBe(8);
+    for (const t of trials) {
+      const rung = stoppedAt.get(t.id);
+      if (rung === undefined) {
+        expect(t.id).toBe(best.id);
+        continue;
+      }
+      expect(t.status, `q=${t.q}`).toBe('stopped');
+      expect(t.metrics).toMatchObject({ asha_rung: rung, acc: expect.closeTo(t.q * (1 - Math.exp(-rung / 3)), 6) });
+      expect(t.error).toMatch(new RegExp(`^stopped by ASHA at rung ${rung}: acc 0\\.\\d+ is not in the top 1/3 of the \\d values recorded there`));
+      // stopped soon after its rung, far from the 27 iterations a finished trial runs
+      expect(t.last_step!).toBeLessThan(27);
+    }
+    // Every trial reached rung 3; the first trials there compete with fewer, so some also reached rung 9.
+    expect(recorded.filter((r) => r.rung === 3)).toHaveLength(9);
+    expect([...stoppedAt.values()].filter((r) => r === 3).length).toBeGreaterThanOrEqual(5);
+
+    // The API shows the stop as its own status, and the best trial as the sweep's best.
+    const sweep = await c.get<{ best: { trialId: string } }>(`/sweeps/${id}`);
+    expect(sweep.best.trialId).toBe(best.id);
+    const page = await c.get<{ total: number; items: { status: string }[] }>(`/sweeps/${id}/trials?status=stopped`);
+    expect(page.total).toBe(8);
+  }, 150_000);
+
+  it('pareto proposes neighbours of its front until the budget, and reports the right front', async () => {
+    const id = await c.submit({
+      name: 'pareto-e2e',
+      backend: program,
+      // score = (q + 0.05·log2 size)·(1 − e^(−2/3)): a bigger adapter scores better, so score and size trade off
+      params: { q: [0.1, 0.2, 0.3, 0.4, 0.5], size: [1, 2, 4, 8, 16], gain: 0.05, steps: 2, stepMs: 5 },
+      search: { kind: 'pareto', n: 3, seed: 4, parallel: 2 },
+      budget: { maxTrials: 12, trialTimeout: '1m', retries: 0 },
+      reuse: false,
+    });
+    const done = await c.waitForSweep(id, 120_000);
+    expect(done.status).toBe('completed');
+    const trials = await rows(id);
+    expect(trials).toHaveLength(12);
+    expect(trials.every((t) => t.status === 'succeeded')).toBe(true);
+    expect(new Set(trials.map((t) => t.group_hash)).size).toBe(12);
+    expect((await c.sweep(id)).trialCount).toBe(12);
+
+    // Every proposal (after the 3 random starts) is one step from a configuration that came before it.
+    const qs = [0.1, 0.2, 0.3, 0.4, 0.5];
+    const sizes = [1, 2, 4, 8, 16];
+    const at = (t: Row) => [qs.indexOf(t.q), sizes.indexOf(t.size)];
+    for (const t of trials.slice(3)) {
+      const [a, b] = at(t);
+      const near = trials.filter((u) => u.ordinal < t.ordinal).some((u) => Math.abs(at(u)[0]! - a!) + Math.abs(at(u)[1]! - b!) === 1);
+      expect(near, `trial ${t.ordinal} at q=${t.q} size=${t.size}`).toBe(true);
+    }
+    // The front the API reports is the nondominated set of what finished (max score, min params).
+    const points = trials.map((t) => ({ g: t.group_hash, v: [t.metrics!.score!, t.effective_params!] }));
+    const brute = points.filter((p) => !points.some((o) => dominates(o.v, p.v, ['max', 'min']))).map((p) => p.g);
+    const front = await c.get<{ configs: number; front: { groupHash: string; values: Record<string, number> }[] }>(`/sweeps/${id}/front`);
+    expect(front.configs).toBe(12);
+    expect(front.front.map((f) => f.groupHash).sort()).toEqual(brute.sort());
+    expect(nondominatedSort(points, (p) => p.v, ['max', 'min'])[0]!.map((p) => p.g).sort()).toEqual(brute.sort());
+    // The search moved: it found something better than its random start, or smaller at least as good.
+    const best = (ts: Row[]) => Math.max(...ts.map((t) => t.metrics!.score!));
+    expect(best(trials)).toBeGreaterThan(best(trials.slice(0, 3)));
+  }, 150_000);
+});

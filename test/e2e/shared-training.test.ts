@@ -1,0 +1,118 @@
+/**
+ * Pruning thresholds share training, through the real stack with the tinylora backend on the real
+ * stories260K: trials that differ only in prune.threshold train once (one training job, the child of a
+ * BullMQ flow whose parent fans out), and each threshold's own job prunes and evaluates the stored
+ * adapter — with the same numbers as a trial that trains and prunes by itself.
+ */
+import { join, relative } from 'node:path';
+import { STORIES260K_DIR } from '@tinysweep/model/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Cluster } from './cluster.js';
+
+const openers = ['Once upon a time, there was', 'One day, there was', 'There was once', 'Long ago, there lived'];
+const prompts = (subjects: string[]) => openers.flatMap((o) => subjects.map((s) => `${o} ${s} named`));
+
+function thresholds(name: string, threshold: number[], over: Record<string, unknown> = {}) {
+  return {
+    name,
+    backend: { kind: 'tinylora' },
+    model: { path: relative(process.cwd(), join(STORIES260K_DIR, 'stories260K.bin')) },
+    task: { kind: 'regex', pattern: '\\bTom\\b', prompts: prompts(['a little boy', 'a happy girl']), evalPrompts: prompts(['a kind boy', 'a small girl']), maxNewTokens: 8 },
+    adapter: { modules: 'all', layers: 'all', rank: 1, u: 13, tie: 'full' },
+    prune: { threshold, retrainIterations: 1 },
+    optimizer: { kind: 'es', population: 8, sigma: 0.5, lr: 0.1, iterations: 3, batch: 8 },
+    params: { evalEvery: 3 },
+    seeds: [1],
+    objective: { metric: 'score', mode: 'max' },
+    budget: { maxTrials: 10, trialTimeout: '2m', retries: 0 },
+    ...over,
+  };
+}
+
+interface Row {
+  id: string;
+  threshold: number;
+  status: string;
+  training_id: string | null;
+  reused_from_trial_id: string | null;
+  metrics: Record<string, number>;
+  effective_params: number;
+  adapter: { v: number[]; prune?: { threshold: number } };
+  log_tail: string;
+  attempts: string;
+  steps: number[];
+}
+
+describe('pruning thresholds share one training', () => {
+  let c: Cluster;
+  beforeAll(async () => {
+    c = await Cluster.start({ trainers: 1, slotsPerTrainer: 2 });
+  });
+  afterAll(async () => {
+    await c?.stop();
+  });
+
+  const rows = (sweepId: string) =>
+    c.query<Row>(
+      `SELECT t.id, (t.params->'prune'->>'threshold')::float8 AS threshold, t.status, t.training_id, t.reused_from_trial_id, t.metrics,
+              t.effective_params, t.adapter, t.log_tail, (SELECT count(*) FROM trial_attempt a WHERE a.trial_id = t.id) AS attempts,
+              array(SELECT step FROM trial_step s WHERE s.trial_id = t.id ORDER BY step) AS steps
+         FROM trial t WHERE t.sweep_id = $1 ORDER BY t.ordinal`,
+      sweepId,
+    );
+  const trainings = (sweepId: string) =>
+    c.query<{ id: string; status: string; attempts: number; error: string | null }>(`SELECT id, status, attempts, error FROM trial_training WHERE sweep_id = $1`, sweepId);
+
+  let shared: Row[] = [];
+
+  it('trains once and prunes and evaluates each threshold in its own job', async () => {
+    const id = await c.submit(thresholds('thresholds', [0, 0.3, 0.6]));
+    const done = await c.waitForSweep(id, 180_000);
+    expect(done.status).toBe('completed');
+    expect(done.counts).toMatchObject({ succeeded: 3 });
+
+    const [training, ...more] = await trainings(id);
+    expect(more).toHaveLength(0);
+    expect(training).toMatchObject({ status: 'succeeded', attempts: 1 }); // one training attempt
+    shared = await rows(id);
+    expect(shared.map((t) => t.threshold)).toEqual([0, 0.3, 0.6]);
+    for (const t of shared) {
+      expect(t).toMatchObject({ status: 'succeeded', training_id: training!.id, attempts: '1' }); // one evaluate job each
+      expect(t.log_tail).toMatch(/starting from the stored adapter/);
+      expect(t.log_tail).not.toMatch(/held-out before/); // no training in the evaluate job
+      // the training's metrics with the threshold's own
+      for (const key of ['acc_before', 'acc', 'train_seconds', `acc_pruned@${t.threshold}`, `effective_params@${t.threshold}`, 'score']) {
+        expect(typeof t.metrics[key], `${key} at ${t.threshold}`).toBe('number');
+      }
+      expect(t.adapter.prune).toEqual({ threshold: t.threshold });
+      expect(t.effective_params).toBe(t.metrics[`effective_params@${t.threshold}`]);
+      // the shared curve (3 training generations) and its own retraining generation
+      expect(t.steps).toEqual([1, 2, 3, 4]);
+    }
+    // the training's numbers are the same for every threshold
+    expect(new Set(shared.map((t) => t.metrics.acc)).size).toBe(1);
+    expect(shared[0]!.effective_params).toBeGreaterThanOrEqual(shared[1]!.effective_params);
+    expect(shared[1]!.effective_params).toBeGreaterThanOrEqual(shared[2]!.effective_params);
+  }, 240_000);
+
+  it('gives the numbers a trial that trains and prunes by itself gets', async () => {
+    const id = await c.submit(thresholds('alone', [0.3], { reuse: false }));
+    expect((await c.waitForSweep(id, 180_000)).status).toBe('completed');
+    const [alone] = await rows(id);
+    expect(alone!.training_id).toBeNull(); // a lone threshold trains itself
+    expect(await trainings(id)).toEqual([]);
+    const twin = shared.find((t) => t.threshold === 0.3)!;
+    expect(alone!.adapter.v).toEqual(twin.adapter.v);
+    const { train_seconds: _a, ...aloneMetrics } = alone!.metrics;
+    const { train_seconds: _b, ...twinMetrics } = twin.metrics;
+    expect(aloneMetrics).toEqual(twinMetrics);
+  }, 240_000);
+
+  it('a resubmitted sweep reuses every threshold and trains nothing', async () => {
+    const id = await c.submit(thresholds('thresholds-again', [0, 0.3, 0.6]));
+    expect((await c.waitForSweep(id, 120_000)).status).toBe('completed');
+    const again = await rows(id);
+    expect(again.map((t) => t.reused_from_trial_id)).toEqual(shared.map((t) => t.id));
+    expect(await trainings(id)).toEqual([expect.objectContaining({ status: 'cancelled', attempts: 0, error: 'every trial reused an earlier result' })]);
+  }, 180_000);
+});
