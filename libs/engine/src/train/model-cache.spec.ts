@@ -52,4 +52,15 @@ describe('ModelCache', () => {
     await cache.close();
     expect(() => new ModelCache({ maxModels: 0 })).toThrow(/maxModels must be a positive integer/);
   });
+
+  it('memo computes a value once per key and forgets a failed computation', async () => {
+    const cache = new ModelCache();
+    let calls = 0;
+    const make = async () => ++calls;
+    expect(await cache.memo('a', make)).toBe(1);
+    expect(await cache.memo('a', make)).toBe(1);
+    expect(await cache.memo('b', make)).toBe(2);
+    await expect(cache.memo('c', () => Promise.reject(new Error('cancelled')))).rejects.toThrow('cancelled');
+    expect(await cache.memo('c', make)).toBe(3);
+  });
 });

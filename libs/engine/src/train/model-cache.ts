@@ -74,6 +74,7 @@ export class ModelCache {
   // Maps iterate in insertion order; a hit is re-inserted, so the first key is the least recently used.
   private readonly models = new Map<string, Promise<LoadedModel>>();
   private readonly sessions = new Map<string, SessionEntry>();
+  private readonly memos = new Map<string, Promise<unknown>>();
   private counts = { modelLoads: 0, modelHits: 0, sessionOpens: 0, sessionHits: 0 };
 
   constructor(opts: ModelCacheOptions = {}) {
@@ -146,6 +147,27 @@ export class ModelCache {
     };
   }
 
+  /**
+   * A value computed once per key while it stays among the last 64 (e.g. the base model's held-out
+   * accuracy, the same for every trial of a sweep on this node); a failed computation is forgotten.
+   */
+  memo<T>(key: string, make: () => Promise<T>): Promise<T> {
+    const hit = this.memos.get(key) as Promise<T> | undefined;
+    if (hit) {
+      this.memos.delete(key);
+      this.memos.set(key, hit);
+      return hit;
+    }
+    const made = make();
+    this.memos.set(key, made);
+    made.catch(() => this.memos.delete(key));
+    for (const k of this.memos.keys()) {
+      if (this.memos.size <= 64) break;
+      this.memos.delete(k);
+    }
+    return made;
+  }
+
   stats(): ModelCacheStats {
     return { models: this.models.size, sessions: this.sessions.size, ...this.counts };
   }
@@ -155,6 +177,7 @@ export class ModelCache {
     const all = [...this.sessions.values()];
     this.sessions.clear();
     this.models.clear();
+    this.memos.clear();
     await Promise.all(all.map((e) => e.session.then((s) => s.release()).catch(() => undefined)));
   }
 

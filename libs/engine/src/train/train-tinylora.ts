@@ -141,8 +141,17 @@ export async function trainTinyLora(trial: TinyLoraTrial, ctx: TrainContext): Pr
     const io = trialIo(cfg, model, lease.session, formatPrompt);
     const objective: Objective =
       objectiveKind === 'reward' ? rewardObjective({ ...io, task, maxNewTokens: cfg.maxNewTokens }) : nllObjective({ ...io });
+    // The last evaluation, reused when asked again for the same v (the mean after the final generation
+    // was just evaluated when evalEvery divides the iterations; threshold 0 prunes nothing).
+    let lastEval: { v: Float32Array; result: HeldOut } | undefined;
     const evaluate = async (v: Float32Array): Promise<HeldOut> => {
       checkAbort();
+      if (lastEval && lastEval.v.length === v.length && lastEval.v.every((x, i) => x === v[i])) return lastEval.result;
+      const result = await evaluateOnce(v);
+      lastEval = { v: Float32Array.from(v), result };
+      return result;
+    };
+    const evaluateOnce = async (v: Float32Array): Promise<HeldOut> => {
       if (task.outputType === 'multiple_choice') {
         const { acc } = await evaluateMultipleChoice(v, held, io);
         return { acc: acc.estimate, lo: acc.lo, hi: acc.hi };
@@ -221,8 +230,14 @@ export async function trainTinyLora(trial: TinyLoraTrial, ctx: TrainContext): Pr
       return { metrics, trainableParams: adapter.trainableParams, effectiveParams: adapter.effectiveParams, adapter };
     }
 
-    // ---- before: the base model (v = 0 is the base model exactly)
-    const before = await evaluate(new Float32Array(dim));
+    // ---- before: the base model (v = 0 is the base model exactly, whatever the adapter's structure, so
+    // one evaluation per model and task serves every trial on this node)
+    const base = () => evaluateOnce(new Float32Array(dim));
+    // Another trial's evaluation may fail for its own reasons (cancelled): then this one evaluates itself.
+    const before = await ctx.models.memo(`held-out before|${model.hash}|${JSON.stringify(trial.task)}`, base).catch((err: unknown) => {
+      if (ctx.signal?.aborted) throw err;
+      return base();
+    });
     Object.assign(metrics, { acc_before: before.acc, acc_before_lo: before.lo, acc_before_hi: before.hi });
     log(`held-out before: ${fmt(before.acc)} [${fmt(before.lo)}, ${fmt(before.hi)}] on ${held.length} examples; training on ${train.length} (${objectiveKind})`);
 
