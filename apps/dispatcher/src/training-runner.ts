@@ -1,31 +1,17 @@
 import { status as GrpcStatus, type ServiceError } from '@grpc/grpc-js';
-import type { JsonObject, TrainingRepository, TrainingTrial, TrialRepository } from '@tinysweep/db';
-import type { TrainerFleet, TrainerLease } from '@tinysweep/fleet';
+import type { JsonObject, TrainingTrial } from '@tinysweep/db';
+import type { TrainerLease } from '@tinysweep/fleet';
 import type { TrainRequest, TrainResult__Output } from '@tinysweep/proto';
-import type { SweepEvents, TrainingJobData, TrialQueue } from '@tinysweep/queue';
+import type { TrainingJobData, TrialQueue } from '@tinysweep/queue';
 import { resultKey, type Fingerprint } from '@tinysweep/search';
-import type { Logger } from 'pino';
 import { holdingLease, waitForLease } from './lease.js';
-import type { SearchDriver } from './search-driver.js';
-import type { StatusRefresher } from './status-refresher.js';
-import type { StepWriter } from './step-writer.js';
-import type { SweepRunSettings, SweepSpecs } from './sweep-specs.js';
+import type { SweepRunSettings } from './sweep-specs.js';
 import { callTrain, fingerprint } from './train-call.js';
-import type { TrainerClients } from './trainer-clients.js';
-import { SHUTDOWN_REASON, TrainerBusyError, TrainerLostError, type JobAttempts, type RunResult } from './trial-runner.js';
+import { SHUTDOWN_REASON, TrainerBusyError, TrainerLostError, type JobAttempts, type RunResult, type TrialRunnerDeps } from './trial-runner.js';
 
-export interface TrainingRunnerDeps {
-  trials: TrialRepository;
-  trainings: TrainingRepository;
+/** A trial runner's parts, plus the queue the fan-out puts each threshold's evaluate job on. */
+export interface TrainingRunnerDeps extends TrialRunnerDeps {
   queue: TrialQueue;
-  specs: SweepSpecs;
-  fleet: TrainerFleet;
-  clients: TrainerClients;
-  steps: StepWriter;
-  events: SweepEvents;
-  refresher: StatusRefresher;
-  search: SearchDriver;
-  log: Logger;
 }
 
 /**
