@@ -12,8 +12,8 @@
  *
  *   grid   every configuration × seed, trained to the end;
  *   asha   the same trials, search { kind: asha, minIterations: BENCH_MIN_ITERATIONS (3), eta: 3 }:
- *          eval_acc measured every 3 iterations, rungs at 3 and 9, a trial continues past a rung only
- *          in the top 1/3 of what was recorded there.
+ *          rungs at 3 and 9, where the dispatcher asks the trainer for eval_acc (TrainRequest.eval_at);
+ *          a trial continues past a rung only in the top 1/3 of what was recorded there.
  *
  * Figures: grid_best = the best grid trial's held-out accuracy (acc, with its Wilson 95% interval
  * acc_lo … acc_hi over the held-out problems); asha_best = the best accuracy of an ASHA trial that
@@ -84,7 +84,8 @@ async function trials(db, sweepId) {
     `SELECT t.id, t.status, t.group_hash, (t.metrics->>'acc')::float8 AS acc, (t.metrics->>'acc_lo')::float8 AS lo,
             (t.metrics->>'acc_hi')::float8 AS hi, (t.metrics->>'asha_rung')::int AS rung,
             (SELECT coalesce(sum(extract(epoch FROM (coalesce(a.finished_at, now()) - a.started_at))), 0)
-               FROM trial_attempt a WHERE a.trial_id = t.id)::float8 AS seconds
+               FROM trial_attempt a WHERE a.trial_id = t.id)::float8 AS seconds,
+            (SELECT count(*) FROM trial_attempt a WHERE a.trial_id = t.id)::int AS attempts
        FROM trial t WHERE t.sweep_id = $1 ORDER BY t.ordinal`,
     [sweepId],
   );
@@ -123,9 +124,10 @@ try {
   const withinCi = ashaBest >= best.lo;
   const rungs = new Map();
   for (const t of a.filter((x) => x.status === 'stopped')) rungs.set(t.rung, (rungs.get(t.rung) ?? 0) + 1);
-  log(`grid: ${g.length} trials, best acc ${best.acc.toFixed(3)} [${best.lo.toFixed(3)}, ${best.hi.toFixed(3)}], ${gridSeconds.toFixed(0)} trainer-s (${grid.wall.toFixed(0)} s wall)`);
+  const attempts = (ts) => sum(ts.map((t) => t.attempts));
+  log(`grid: ${g.length} trials (${attempts(g)} attempts), best acc ${best.acc.toFixed(3)} [${best.lo.toFixed(3)}, ${best.hi.toFixed(3)}], ${gridSeconds.toFixed(0)} trainer-s (${grid.wall.toFixed(0)} s wall)`);
   log(
-    `asha: ${ashaDone.length} trained to the end, ${[...rungs].sort(([x], [y]) => x - y).map(([r, n]) => `${n} stopped at ${r}`).join(', ')}; ` +
+    `asha: ${a.length} trials (${attempts(a)} attempts), ${ashaDone.length} trained to the end, ${[...rungs].sort(([x], [y]) => x - y).map(([r, n]) => `${n} stopped at ${r}`).join(', ')}; ` +
       `best acc ${ashaBest.toFixed(3)}, ${ashaSeconds.toFixed(0)} trainer-s (${asha.wall.toFixed(0)} s wall)`,
   );
   const met = withinCi && ratio <= RATIO_TARGET;

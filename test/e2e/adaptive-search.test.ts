@@ -23,6 +23,7 @@ interface Row {
   effective_params: number | null;
   error: string | null;
   last_step: number | null;
+  steps: number[] | null;
 }
 
 describe('adaptive search: asha and pareto', () => {
@@ -37,7 +38,8 @@ describe('adaptive search: asha and pareto', () => {
   const rows = (sweepId: string) =>
     c.query<Row>(
       `SELECT t.id, t.ordinal, t.status, (t.params->>'q')::float8 AS q, coalesce((t.params->>'size')::int, 1) AS size, t.group_hash, t.metrics,
-              t.effective_params, t.error, (SELECT max(step) FROM trial_step s WHERE s.trial_id = t.id) AS last_step
+              t.effective_params, t.error, (SELECT max(step) FROM trial_step s WHERE s.trial_id = t.id) AS last_step,
+              (SELECT array_agg(DISTINCT s.step::int ORDER BY s.step::int) FROM trial_step s WHERE s.trial_id = t.id) AS steps
          FROM trial t WHERE t.sweep_id = $1 ORDER BY t.ordinal`,
       sweepId,
     );
@@ -59,7 +61,7 @@ describe('adaptive search: asha and pareto', () => {
     const trials = await rows(id);
     // The best configuration (submitted first) is at the top of every rung: it trains to the end.
     const best = trials.find((t) => t.q === 0.9)!;
-    expect(best).toMatchObject({ status: 'succeeded', last_step: 27 });
+    expect(best).toMatchObject({ status: 'succeeded', last_step: 27, steps: [3, 9, 27] });
     expect(best.metrics!.score).toBeCloseTo(0.9 * (1 - Math.exp(-9)), 6);
 
     // Replaying the recorded rung values in order through the pure rule gives every trial's fate (one
@@ -86,10 +88,17 @@ describe('adaptive search: asha and pareto', () => {
       expect(t.error).toMatch(new RegExp(`^stopped by ASHA at rung ${rung}: acc 0\\.\\d+ is not in the top 1/3 of the \\d values recorded there`));
       // stopped soon after its rung, far from the 27 iterations a finished trial runs
       expect(t.last_step!).toBeLessThan(27);
+      // the dispatcher sent the rungs (TINYSWEEP_EVAL_AT): the program measured acc there only
+      expect(t.steps!.every((s) => s === 3 || s === 9), `steps ${t.steps}`).toBe(true);
     }
     // Every trial reached rung 3; the first trials there compete with fewer, so some also reached rung 9.
     expect(recorded.filter((r) => r.rung === 3)).toHaveLength(9);
     expect([...stoppedAt.values()].filter((r) => r === 3).length).toBeGreaterThanOrEqual(5);
+
+    // One attempt each: the trial sent to the slot a stopped trial is still winding down waits for it
+    // instead of being refused and retried.
+    const attempts = await c.query<{ n: number }>(`SELECT count(*)::int AS n FROM trial_attempt a JOIN trial t ON t.id = a.trial_id WHERE t.sweep_id = $1`, id);
+    expect(attempts[0]!.n).toBe(9);
 
     // The API shows the stop as its own status, and the best trial as the sweep's best.
     const sweep = await c.get<{ best: { trialId: string } }>(`/sweeps/${id}`);

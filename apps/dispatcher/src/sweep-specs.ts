@@ -1,4 +1,5 @@
 import type { SweepRepository } from '@tinysweep/db';
+import { AshaSearch } from '@tinysweep/search';
 import { parseDuration, type SweepSpec } from '@tinysweep/spec';
 
 /** What the dispatcher needs from a sweep's spec to run its trials. */
@@ -8,6 +9,8 @@ export interface SweepRunSettings {
   maxAttempts: number;
   /** Whether a trial may link an earlier identical result instead of running (spec `reuse`; older specs: true). */
   reuse: boolean;
+  /** Steps whose intermediate metric the search judges (ASHA's rungs; else none): sent with each Train call. */
+  evalAt: number[];
   /** The whole normalized spec, for the adaptive searches. */
   spec: SweepSpec;
 }
@@ -28,6 +31,7 @@ export class SweepSpecs {
       trialTimeoutMs: parseDuration(spec.budget.trialTimeout, 'budget.trialTimeout'),
       maxAttempts: spec.budget.retries + 1,
       reuse: spec.reuse !== false,
+      evalAt: spec.search.kind === 'asha' ? [...new AshaSearch(spec).pruner().rungs] : [],
       spec,
     };
     if (this.cache.size >= this.capacity) this.cache.delete(this.cache.keys().next().value as string);

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { status as GrpcStatus } from '@grpc/grpc-js';
 import type { TrainerClient, TrainEvent__Output, TrainRequest, TrainResult__Output } from '@tinysweep/proto';
 import { fingerprintOf, type Fingerprint } from '@tinysweep/search';
@@ -11,14 +12,45 @@ export interface TrainCallOptions {
   signal: AbortSignal;
   onProgress?(step: number, metrics: Record<string, number>): void;
   onLog?(stream: string, line: string): void;
+  /**
+   * How long to keep asking a trainer that answers RESOURCE_EXHAUSTED before anything ran. A
+   * cancelled call frees the lease at once, but the trainer frees its slot only when the run notices
+   * (after the generation or evaluation in flight): the next trial sent there meets a busy slot for a
+   * moment. Waiting for it keeps that trial's attempt and its place in the queue. 0: fail at once.
+   * @defaultValue 0
+   */
+  busyWaitMs?: number;
 }
+
+/** How long a trial's Train call waits for a trainer slot that is winding down a cancelled run. */
+export const WIND_DOWN_WAIT_MS = 15_000;
+
+/** First and longest pause between asks of a busy trainer. */
+const BUSY_BACKOFF_MS = { first: 25, max: 400 };
 
 /**
  * Opens Train on a trainer and relays its events until the one `result` arrives. Rejects with the
  * gRPC error when the stream breaks first (a result that arrived before a late transport error
  * still counts), or with UNAVAILABLE when it ends without a result.
  */
-export function callTrain(client: TrainerClient, o: TrainCallOptions): Promise<TrainResult__Output> {
+export async function callTrain(client: TrainerClient, o: TrainCallOptions): Promise<TrainResult__Output> {
+  const until = Date.now() + (o.busyWaitMs ?? 0);
+  for (let pause = BUSY_BACKOFF_MS.first; ; pause = Math.min(2 * pause, BUSY_BACKOFF_MS.max)) {
+    const call = { started: false };
+    try {
+      return await callTrainOnce(client, o, call);
+    } catch (err) {
+      // refused before it ran (RESOURCE_EXHAUSTED mid-stream is a message over the size limit)
+      const refused = (err as { code?: number }).code === GrpcStatus.RESOURCE_EXHAUSTED && !call.started;
+      if (!refused || o.signal.aborted || Date.now() + pause > until) throw err;
+      await sleep(pause, undefined, { signal: o.signal }).catch(() => undefined);
+      if (o.signal.aborted) throw err;
+    }
+  }
+}
+
+/** One Train call; `state.started` turns true with its first event (the trainer took the call). */
+function callTrainOnce(client: TrainerClient, o: TrainCallOptions, state: { started: boolean }): Promise<TrainResult__Output> {
   return new Promise((resolve, reject) => {
     const call = client.train(o.request, o.deadline ? { deadline: o.deadline } : {});
     let result: TrainResult__Output | undefined;
@@ -27,6 +59,7 @@ export function callTrain(client: TrainerClient, o: TrainCallOptions): Promise<T
     o.signal.addEventListener('abort', onAbort, { once: true });
     const done = () => o.signal.removeEventListener('abort', onAbort);
     call.on('data', (e: TrainEvent__Output) => {
+      state.started = true;
       if (e.progress) o.onProgress?.(Number(e.progress.step), e.progress.metrics);
       else if (e.log) o.onLog?.(e.log.stream, e.log.line);
       else if (e.result) result = e.result;

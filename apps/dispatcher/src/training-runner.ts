@@ -6,7 +6,7 @@ import type { TrainingJobData, TrialQueue } from '@tinysweep/queue';
 import { resultKey, type Fingerprint } from '@tinysweep/search';
 import { holdingLease, waitForLease } from './lease.js';
 import type { SweepRunSettings } from './sweep-specs.js';
-import { callTrain, fingerprint } from './train-call.js';
+import { callTrain, fingerprint, WIND_DOWN_WAIT_MS } from './train-call.js';
 import { SHUTDOWN_REASON, TrainerBusyError, TrainerLostError, type JobAttempts, type RunResult, type TrialRunnerDeps } from './trial-runner.js';
 
 /** A trial runner's parts, plus the queue the fan-out puts each threshold's evaluate job on. */
@@ -91,6 +91,7 @@ export class TrainingRunner {
       result = await callTrain(this.d.clients.get(lease.address), {
         request,
         deadline: settings.trialTimeoutMs > 0 ? new Date(Date.now() + settings.trialTimeoutMs + 30_000) : undefined,
+        busyWaitMs: WIND_DOWN_WAIT_MS,
         signal,
         // The shared curve is every waiting trial's curve, under the attempt that will evaluate it.
         onProgress: (step, metrics) => {

@@ -11,7 +11,7 @@ import type { AshaStop, SearchDriver } from './search-driver.js';
 import type { StatusRefresher } from './status-refresher.js';
 import type { StepWriter } from './step-writer.js';
 import type { SweepRunSettings, SweepSpecs } from './sweep-specs.js';
-import { callTrain, fingerprint } from './train-call.js';
+import { callTrain, fingerprint, WIND_DOWN_WAIT_MS } from './train-call.js';
 import type { TrainerClients } from './trainer-clients.js';
 
 /** Abort reason used when the dispatcher stops: the attempt is lost and retried, not cancelled. */
@@ -109,6 +109,7 @@ export class TrialRunner {
         paramsJson: JSON.stringify(params),
         backendJson: JSON.stringify(settings.backend),
         timeoutMs: settings.trialTimeoutMs,
+        evalAt: settings.evalAt,
         ...(training ? { mode: 'TRAIN_MODE_EVALUATE' as const, adapterJson: JSON.stringify(training.adapter) } : {}),
       };
       const a: Attempt = { job, attempt, lease, settings, request, training, tail: new LogTail() };
@@ -171,6 +172,7 @@ export class TrialRunner {
         request: a.request,
         // The trainer enforces the trial timeout; the deadline only guards against a trainer that hangs.
         deadline: settings.trialTimeoutMs > 0 ? new Date(Date.now() + settings.trialTimeoutMs + 30_000) : undefined,
+        busyWaitMs: WIND_DOWN_WAIT_MS,
         signal: AbortSignal.any([signal, stopper.signal]),
         onProgress,
         onLog: (stream, line) => tail.push(stream, line),

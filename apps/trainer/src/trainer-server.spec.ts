@@ -184,6 +184,10 @@ describe('TrainerServer', () => {
     const second = await collect(c.train(commandRequest([NODE, '-e', '0'])));
     expect(second.error?.code).toBe(grpc.status.RESOURCE_EXHAUSTED);
     expect(second.events).toEqual([]);
+    // a fingerprint runs nothing: it is answered while every slot is busy (the dispatcher asks before each trial)
+    const fp = await collect(c.train({ ...commandRequest([NODE, '-e', '0']), mode: 'TRAIN_MODE_FINGERPRINT' }));
+    expect(fp.error).toBeFalsy();
+    expect(fp.events.at(-1)?.result).toMatchObject({ ok: true, environmentJson: expect.stringContaining('"backend":"command"') });
     first.cancel();
   });
 

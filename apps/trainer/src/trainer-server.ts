@@ -214,8 +214,12 @@ export class TrainerServer {
       call.emit('error', { code: grpc.status.UNAVAILABLE, details: 'trainer is shutting down' });
       return;
     }
-    if (this.trainings.size >= this.opts.slots) {
-      this.logger.info({ trialId: req.trialId, slots: this.opts.slots }, 'train refused: no free slot');
+    // A fingerprint runs nothing (it hashes files the trial would read): it needs no slot, and must
+    // not be refused while a slot winds down a cancelled run.
+    const needsSlot = runModeOf(req.mode) !== 'fingerprint';
+    if (needsSlot && this.trainings.size >= this.opts.slots) {
+      // debug: routine while a cancelled run winds down (the dispatcher asks again for a moment)
+      this.logger.debug({ trialId: req.trialId, slots: this.opts.slots }, 'train refused: no free slot');
       call.emit('error', {
         code: grpc.status.RESOURCE_EXHAUSTED,
         details: `all ${this.opts.slots} slot(s) of trainer ${this.nodeId} are busy`,
@@ -227,7 +231,7 @@ export class TrainerServer {
     const done = this.runTraining(call, controller)
       .catch((err: unknown) => this.logger.error({ err, trialId: req.trialId }, 'training crashed'))
       .finally(() => this.trainings.delete(id));
-    this.trainings.set(id, { trialId: req.trialId, controller, done });
+    if (needsSlot) this.trainings.set(id, { trialId: req.trialId, controller, done });
   }
 
   private async runTraining(call: TrainCall, controller: AbortController): Promise<void> {
@@ -319,6 +323,7 @@ export class TrainerServer {
         timeoutMs: Number(req.timeoutMs) || 0,
         workdir: this.opts.workdir,
         adapterJson: req.adapterJson,
+        evalAt: req.evalAt.map(Number).filter((s) => Number.isInteger(s) && s > 0),
       },
       sink,
       signal,

@@ -15,17 +15,19 @@ function issues(spec: unknown): SpecIssue[] {
 }
 
 describe('search.kind: asha', () => {
-  it('takes maxIterations from optimizer.iterations, the metric from the backend and sets evalEvery for the rungs', () => {
+  it('takes maxIterations from optimizer.iterations and the metric from the backend, leaving the trials as a grid would run them', () => {
     const spec = parseSweepSpec({ ...tiny, optimizer: { iterations: 27 }, search: { kind: 'asha', minIterations: 3 } });
     expect(spec.search).toEqual({ kind: 'asha', seed: 0, minIterations: 3, maxIterations: 27, eta: 3, metric: 'eval_acc', mode: 'max' });
-    expect(spec.params.evalEvery).toEqual([3]);
+    // the dispatcher asks for eval_acc at the rungs per call: the params (and result keys) are the grid's
+    expect(spec.params.evalEvery).toBeUndefined();
+    const grid = planSweep(parseSweepSpec({ ...tiny, optimizer: { iterations: 27 } }));
     // a normalized spec parses to itself
     expect(parseSweepSpec(JSON.parse(JSON.stringify(spec)))).toEqual(spec);
     // every configuration of the grid starts, with the iterations of a trial that is never stopped
     const plan = planSweep(spec);
     expect(plan.trials).toHaveLength(3);
     expect(plan.trials.map((t) => (t.params.optimizer as { iterations: number }).iterations)).toEqual([27, 27, 27]);
-    expect(plan.trials[0]!.params.evalEvery).toBe(3);
+    expect(plan.trials.map((t) => t.configHash)).toEqual(grid.trials.map((t) => t.configHash));
   });
 
   it('maxIterations overrides a single optimizer.iterations; n samples like random search', () => {
@@ -46,7 +48,6 @@ describe('search.kind: asha', () => {
   it('refuses rules it cannot keep, naming the field', () => {
     expect(issues({ ...tiny, optimizer: { iterations: [10, 20] }, search: { kind: 'asha', minIterations: 2 } })[0]).toMatchObject({ path: 'optimizer.iterations', message: expect.stringMatching(/give one value/) });
     expect(issues({ ...tiny, optimizer: { iterations: 9 }, search: { kind: 'asha', minIterations: 9 } })[0]).toMatchObject({ path: 'search.minIterations', message: expect.stringMatching(/less than maxIterations \(9\)/) });
-    expect(issues({ ...tiny, params: { evalEvery: 2 }, search: { kind: 'asha', minIterations: 3 } })[0]).toMatchObject({ path: 'params.evalEvery', message: expect.stringMatching(/must divide search.minIterations \(3\)/) });
     expect(issues({ ...tiny, search: { kind: 'asha', minIterations: 3, eta: 1 } })[0]).toMatchObject({ path: 'search.eta', message: expect.stringMatching(/from 2 to 1000/) });
     expect(issues({ ...tiny, params: { lr: { uniform: [0, 1] } }, search: { kind: 'asha', minIterations: 3 } })[0]).toMatchObject({ path: 'params.lr', message: expect.stringMatching(/give search.n/) });
     expect(issues({ ...tiny, search: { kind: 'asha', minIterations: 3, n: 4 } })[0]).toMatchObject({ path: 'search.n', message: expect.stringMatching(/more than the 3 configurations/) });

@@ -1,7 +1,7 @@
 /**
  * The `search` section: grid, random, asha and pareto. Field checks live in {@link SearchSchema};
- * the rules that need the rest of the spec (defaults taken from `optimizer` and `objective`, the
- * `params.evalEvery` ASHA needs at its rungs, what a search may sample) in {@link normalizeSearch}.
+ * the rules that need the rest of the spec (defaults taken from `optimizer` and `objective`, what a
+ * search may sample) in {@link normalizeSearch}.
  */
 import { z } from 'zod';
 import { isDistribution } from './params-spec.js';
@@ -15,7 +15,7 @@ const MAX_SAMPLER_SEED = 0xffff_ffff;
 /** ASHA's default reduction factor η (Ray Tune's and Optuna's default too). */
 export const ASHA_DEFAULT_ETA = 3;
 
-/** The metric the tinylora backend reports every `params.evalEvery` iterations. */
+/** The held-out metric the tinylora backend reports every `params.evalEvery` iterations and at the steps a Train call names (ASHA's rungs). */
 export const TINYLORA_EVAL_METRIC = 'eval_acc';
 
 /** The second default objective of a pareto search: the adapter's non-zero parameters. */
@@ -78,8 +78,9 @@ type Problem = (message: string, path: PropertyKey[]) => void;
 
 /**
  * Fills the defaults of `search` that come from other sections and checks the rules between them.
- * For asha it also fixes what the trials run: `optimizer.iterations` becomes `[maxIterations]`, and a
- * tinylora sweep comparing `eval_acc` gets `params.evalEvery: [minIterations]` unless it sets one.
+ * For asha it also fixes how long the trials run: `optimizer.iterations` becomes `[maxIterations]`.
+ * Where the metric is measured is not the spec's business: the dispatcher asks for it at the rungs
+ * (TrainRequest.eval_at), so an ASHA trial's config — and result key — is the grid trial's.
  *
  * @param budgetWritten whether the user wrote `budget.maxTrials` (a pareto search needs it).
  */
@@ -125,15 +126,7 @@ function normalizeAsha(raw: Extract<SearchInput, { kind: 'asha' }>, spec: Partia
     problem(`must be less than maxIterations (${maxIterations}), or there is no rung to stop trials at`, ['search', 'minIterations']);
   }
   if (spec.optimizer && iterations && iterations.length === 1) spec.optimizer = { ...spec.optimizer, iterations: [maxIterations] };
-  const tinylora = spec.backend.kind === 'tinylora';
-  const metric = raw.metric ?? (tinylora ? TINYLORA_EVAL_METRIC : spec.objective.metric);
-  if (tinylora && metric === TINYLORA_EVAL_METRIC) {
-    const every = spec.params.evalEvery;
-    if (every === undefined) spec.params = { ...spec.params, evalEvery: [raw.minIterations] };
-    else if (isDistribution(every) || every.some((e) => typeof e !== 'number' || !Number.isInteger(e) || e < 1 || raw.minIterations % e !== 0)) {
-      problem(`must divide search.minIterations (${raw.minIterations}), so eval_acc is measured at every rung`, ['params', 'evalEvery']);
-    }
-  }
+  const metric = raw.metric ?? (spec.backend.kind === 'tinylora' ? TINYLORA_EVAL_METRIC : spec.objective.metric);
   const out: AshaSearchSpec = { kind: 'asha', seed: raw.seed, minIterations: raw.minIterations, maxIterations, eta: raw.eta, metric, mode: raw.mode ?? spec.objective.mode };
   if (raw.n !== undefined) out.n = raw.n;
   return out;

@@ -188,9 +188,10 @@ export interface RandomSearchSpec {
  * the top 1/eta of the values recorded at that rung so far (the first ones reaching a rung compete with
  * fewer), else the dispatcher stops it (status `stopped`, the rung value kept in its metrics).
  *
- * The trials report the metric as intermediate metrics at their iteration (step): the tinylora backend
- * reports `eval_acc` every `params.evalEvery` iterations, which defaults to `minIterations` here;
- * a command program prints JSON lines with `step` and the metric.
+ * The trials report the metric as intermediate metrics at their iteration (step): the dispatcher names
+ * the rungs in each Train call, where the tinylora backend measures `eval_acc` (as well as every
+ * `params.evalEvery`); a command program prints JSON lines with `step` and the metric (the rungs are in
+ * its TINYSWEEP_EVAL_AT).
  */
 export interface AshaSearchSpec {
   kind: 'asha';

@@ -20,6 +20,8 @@ export interface BackendRequest {
   mode?: 'train' | 'evaluate';
   /** `evaluate`: the stored adapter file to start from. */
   adapterJson?: string;
+  /** Steps at which to report held-out metrics too (TrainRequest.eval_at: an ASHA sweep's rungs); backends that evaluate on demand honour it. */
+  evalAt?: number[];
 }
 
 /** Where a backend writes events while it runs; the server turns them into TrainEvents. */

@@ -109,6 +109,16 @@ describe('trainTinyLora on stories260K', () => {
     expect(c.adapter.v).not.toEqual(a.adapter.v);
   });
 
+  it('reports eval_acc at the steps a caller names (ASHA rungs) without changing what is trained', async () => {
+    const tiny = trial({ seed: 3, task: { kind: 'regex', pattern: '\\bTom\\b', prompts: TRAIN_PROMPTS.slice(0, 6), evalPrompts: HELD_OUT_PROMPTS.slice(0, 4), maxNewTokens: 4 }, optimizer: { kind: 'es', population: 4, sigma: 0.5, lr: 0.2, iterations: 4, batch: 3 } });
+    const plain = await trainTinyLora(tiny, { models });
+    const steps: number[] = [];
+    const rungs = await trainTinyLora(tiny, { models, evalAt: [1, 3, 9], events: { progress: (step, m) => 'eval_acc' in m && steps.push(step) } });
+    expect(steps).toEqual([1, 3]);
+    expect(rungs.adapter).toEqual(plain.adapter);
+    expect({ ...rungs.metrics, train_seconds: 0 }).toEqual({ ...plain.metrics, train_seconds: 0 });
+  });
+
   it('stops between generations with the abort reason', async () => {
     const controller = new AbortController();
     let steps = 0;

@@ -53,6 +53,12 @@ export interface TrainContext {
    * The metrics then hold only the pruning's and `score`.
    */
   from?: AdapterFile;
+  /**
+   * Steps at which to report `eval_acc` as well as every `evalEvery` (an ASHA sweep's rungs: the
+   * dispatcher needs the metric there and nowhere else). Scheduling, not configuration: it never
+   * changes what is trained, so it is not part of the trial.
+   */
+  evalAt?: readonly number[];
 }
 
 /** The outcome of a run. */
@@ -142,7 +148,7 @@ export async function trainTinyLora(trial: TinyLoraTrial, ctx: TrainContext): Pr
     const objective: Objective =
       objectiveKind === 'reward' ? rewardObjective({ ...io, task, maxNewTokens: cfg.maxNewTokens }) : nllObjective({ ...io });
     // The last evaluation, reused when asked again for the same v (the mean after the final generation
-    // was just evaluated when evalEvery divides the iterations; threshold 0 prunes nothing).
+    // was just evaluated when evalEvery divides the iterations or evalAt holds them; threshold 0 prunes nothing).
     let lastEval: { v: Float32Array; result: HeldOut } | undefined;
     const evaluate = async (v: Float32Array): Promise<HeldOut> => {
       checkAbort();
@@ -160,12 +166,13 @@ export async function trainTinyLora(trial: TinyLoraTrial, ctx: TrainContext): Pr
       return { acc: r.mean, lo: r.ci[0], hi: r.ci[1], completions: r.completions };
     };
     const { population, sigma, lr, kind, iterations, batch } = cfg.optimizer;
+    const evalAt = new Set(ctx.evalAt);
     const newOptimizer = (dims: number, seed: number, init?: ArrayLike<number>) => createOptimizer({ kind, dim: dims, seed, population, sigma, lr, init });
     let step = 0; // generations run so far, over training and every retraining
 
     /**
      * THE loop: `iterations` generations of ask → one batched objective → tell, streaming progress and
-     * evaluating on held-out data every `evalEvery`. `toV` maps the optimizer's vector to the full v
+     * evaluating on held-out data every `evalEvery` and at `evalAt`. `toV` maps the optimizer's vector to the full v
      * (identity for training, a scatter into the survivors for retraining after pruning).
      */
     const optimise = async (opt: Optimizer, toV: (x: Float32Array) => Float32Array, generations: number, extra: Record<string, number> = {}) => {
@@ -188,7 +195,7 @@ export async function trainTinyLora(trial: TinyLoraTrial, ctx: TrainContext): Pr
           objectiveKind === 'reward' ? { train_reward: mean, best_reward: best } : { train_nll: -mean, best_nll: -best };
         if ('currentSigma' in opt && typeof opt.currentSigma === 'number') metrics.sigma = opt.currentSigma;
         // eval: held-out accuracy of the current mean, now and then
-        if (cfg.evalEvery > 0 && g % cfg.evalEvery === 0) metrics.eval_acc = (await evaluate(toV(opt.mean))).acc;
+        if ((cfg.evalEvery > 0 && g % cfg.evalEvery === 0) || evalAt.has(step)) metrics.eval_acc = (await evaluate(toV(opt.mean))).acc;
         ctx.events?.progress?.(step, { ...metrics, ...extra });
         if (g === 1 || g % logEvery === 0 || g === generations) {
           log(`step ${step}: ${Object.entries(metrics).map(([k, x]) => `${k} ${fmt(x)}`).join(', ')} (${((performance.now() - t0) / 1000).toFixed(2)} s)`);

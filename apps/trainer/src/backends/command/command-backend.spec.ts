@@ -72,29 +72,33 @@ describe('CommandBackend', () => {
   it('fills placeholders, environment and the params file, and removes the file afterwards', async () => {
     process.env.TINYSWEEP_TRAINER_TOKEN = 'trainer-secret';
     process.env.TINYSWEEP_SEED = 'stale';
+    process.env.TINYSWEEP_EVAL_AT = 'stale';
     const sink = new RecordingSink();
     const params = { lr: 0.1, adapter: { rank: 2, modules: ['q', 'v'] }, seed: 1, name: 'two words' };
     const result = await backend.run(
-      request(
-        {
-          command: [
-            NODE,
-            join(FIXTURES, 'echo-env.mjs'),
-            '--lr={lr}',
-            '--rank',
-            '{adapter.rank}',
-            '{adapter.modules}',
-            '{adapter}',
-            '{seed}',
-            '{name}',
-            '{trial_id}/{sweep_id}/{attempt}',
-            '{params_file}',
-            '{"literal":true}',
-          ],
-          env: { FIXTURE_FLAG: 'on', FIXTURE_NUM: 7, TINYSWEEP_TRIAL_ID: 'must be overridden' },
-        },
-        params,
-      ),
+      {
+        ...request(
+          {
+            command: [
+              NODE,
+              join(FIXTURES, 'echo-env.mjs'),
+              '--lr={lr}',
+              '--rank',
+              '{adapter.rank}',
+              '{adapter.modules}',
+              '{adapter}',
+              '{seed}',
+              '{name}',
+              '{trial_id}/{sweep_id}/{attempt}',
+              '{params_file}',
+              '{"literal":true}',
+            ],
+            env: { FIXTURE_FLAG: 'on', FIXTURE_NUM: 7, TINYSWEEP_TRIAL_ID: 'must be overridden' },
+          },
+          params,
+        ),
+        evalAt: [3, 9], // an ASHA sweep's rungs
+      },
       sink,
       new AbortController().signal,
     );
@@ -123,6 +127,7 @@ describe('CommandBackend', () => {
       TINYSWEEP_SWEEP_ID: 'sweep-1',
       TINYSWEEP_ATTEMPT: '2',
       TINYSWEEP_SEED: '1',
+      TINYSWEEP_EVAL_AT: '3,9',
       FIXTURE_FLAG: 'on',
       FIXTURE_NUM: '7',
       PYTHONUNBUFFERED: '1',
@@ -130,6 +135,7 @@ describe('CommandBackend', () => {
     expect(env.TINYSWEEP_TRAINER_TOKEN).toBeUndefined(); // the trainer's secrets stay with the trainer
     delete process.env.TINYSWEEP_TRAINER_TOKEN;
     delete process.env.TINYSWEEP_SEED;
+    delete process.env.TINYSWEEP_EVAL_AT;
     expect(JSON.parse(stdout.find((l) => l.startsWith('FILE '))!.slice(5))).toEqual(params);
     expect(stdout.find((l) => l.startsWith('CWD '))).toBe(`CWD ${workdir}`);
     expect(existsSync(paramsFile)).toBe(false);

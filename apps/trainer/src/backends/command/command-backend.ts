@@ -69,7 +69,8 @@ function quoteArg(arg: string): string {
  *
  * Environment given to the program (on top of the trainer's and the spec's `env`):
  * TINYSWEEP_PARAMS (JSON), TINYSWEEP_PARAMS_FILE, TINYSWEEP_TRIAL_ID, TINYSWEEP_SWEEP_ID,
- * TINYSWEEP_ATTEMPT, TINYSWEEP_SEED (when params.seed is set), and PYTHONUNBUFFERED=1 unless the
+ * TINYSWEEP_ATTEMPT, TINYSWEEP_SEED (when params.seed is set), TINYSWEEP_EVAL_AT (an ASHA sweep's
+ * rungs, comma-separated: the steps whose metric decides whether the trial continues), and PYTHONUNBUFFERED=1 unless the
  * spec sets it (so Python's print() is not held back by pipe buffering). The trainer's own tokens
  * (WITHHELD_ENV) are not passed on.
  */
@@ -133,6 +134,8 @@ export class CommandBackend implements TrainerBackend {
       };
       if (seed !== undefined && seed !== null) env.TINYSWEEP_SEED = typeof seed === 'string' ? seed : JSON.stringify(seed);
       else delete env.TINYSWEEP_SEED;
+      if (req.evalAt?.length) env.TINYSWEEP_EVAL_AT = req.evalAt.join(',');
+      else delete env.TINYSWEEP_EVAL_AT;
       sink.log('engine', `$ ${argv.map(quoteArg).join(' ')}  (cwd ${cwd})`);
       const result = await this.runProgram(argv, cwd, env, sink, signal, started);
       return result.ok ? { ...result, environmentJson: JSON.stringify(await this.fingerprint(req).catch(() => ({}))) } : result;

@@ -113,6 +113,7 @@ export class TinyLoraBackend implements TrainerBackend {
         signal,
         events: { progress: (step, metrics) => sink.progress(step, metrics), log: (line) => sink.log('engine', line) },
         from,
+        evalAt: req.evalAt,
       });
       return {
         ok: true,

@@ -31,6 +31,10 @@ export interface TrainRequest {
    * EVALUATE: a stored adapter file (a TrainResult's adapter_json) to start from
    */
   'adapterJson'?: (string);
+  /**
+   * steps at which to report held-out metrics as well (an ASHA sweep's rungs),
+   */
+  'evalAt'?: (number | string | Long)[];
 }
 
 export interface TrainRequest__Output {
@@ -61,4 +65,8 @@ export interface TrainRequest__Output {
    * EVALUATE: a stored adapter file (a TrainResult's adapter_json) to start from
    */
   'adapterJson': (string);
+  /**
+   * steps at which to report held-out metrics as well (an ASHA sweep's rungs),
+   */
+  'evalAt': (number)[];
 }
