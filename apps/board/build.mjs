@@ -2,7 +2,7 @@
 /**
  * Builds the board to static files in apps/board/dist/site (the API serves them at /), with a
  * gzip and a brotli copy of each text file beside it. Skips the build when nothing it reads
- * changed since the last one (a stamp of the sources, this script and the versions of vite,
+ * changed since the last one (a stamp of the sources, libs/api-types, this script and the versions of vite,
  * preact and echarts), so scripts/setup.mjs can call it on every run.
  *
  *   node apps/board/build.mjs            # build if stale
@@ -20,7 +20,8 @@ const HERE = fileURLToPath(new URL('.', import.meta.url));
 const ROOT = join(HERE, '..', '..');
 export const SITE_DIR = join(HERE, 'dist', 'site');
 const STAMP = join(SITE_DIR, '.build-stamp');
-const INPUTS = ['index.html', 'build.mjs', 'src', 'public'];
+/** Workspace libs the board imports are bundled from their sources (the `@tinysweep/source` condition), so they are inputs too. */
+const INPUTS = ['index.html', 'build.mjs', 'src', 'public', '../../libs/api-types/package.json', '../../libs/api-types/src'];
 const PACKAGES = ['vite', 'preact', 'echarts', 'zrender'];
 const COMPRESSIBLE = /\.(js|css|html|svg|json|txt|map)$/;
 
@@ -57,12 +58,14 @@ export async function buildBoard({ force = false, log = () => {} } = {}) {
   const t0 = performance.now();
   const stamp = sourceStamp();
   if (!force && !isStale()) return { built: false, seconds: 0 };
-  const { build } = await import('vite');
+  const { build, defaultClientConditions } = await import('vite');
   await build({
     root: HERE,
     configFile: false,
     logLevel: 'warn',
     base: '/',
+    // @tinysweep/* packages resolve to their TypeScript sources, as under tsc and vitest (not to a dist/ tsc may not have built).
+    resolve: { conditions: ['@tinysweep/source', ...defaultClientConditions] },
     publicDir: join(HERE, 'public'),
     esbuild: { jsx: 'automatic', jsxImportSource: 'preact' },
     build: {

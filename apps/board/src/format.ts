@@ -1,5 +1,5 @@
 /** Formatting for people: numbers, durations, times, parameter values. */
-import type { Json, JsonObject } from './types';
+import type { Json, JsonObject } from '@tinysweep/api-types';
 
 const nf = new Intl.NumberFormat('en-US');
 

@@ -1,5 +1,5 @@
 import { useEffect, useRef } from 'preact/hooks';
-import type { Sweep, SweepEvent } from './types';
+import type { Sweep, SweepEvent } from '@tinysweep/api-types';
 
 /**
  * Follows GET /sweeps/:id/events (server-sent events) while mounted: one `trial` event per trial

@@ -2,7 +2,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ApiClient, ApiError } from './api-client.js';
-import type { SweepEvent } from './api-types.js';
+import type { SweepEvent } from '@tinysweep/api-types';
 import { FakeApi } from './testing/fake-api.js';
 
 /** A port nothing listens on: bind one, then close it. */

@@ -7,19 +7,19 @@
  */
 import { ApiError } from './api-error.js';
 import type {
-  ConfigPageView,
+  ConfigPage,
+  Schedule,
   ScheduleInput,
-  ScheduleView,
   SubmitSweepResult,
+  Sweep,
   SweepDetail,
   SweepEvent,
-  SweepSummary,
-  TrainerNodeView,
+  TrainerNode,
+  Trial,
   TrialDetail,
   TrialPage,
-  TrialQuery,
-  TrialView,
-} from './api-types.js';
+} from '@tinysweep/api-types';
+import type { TrialQuery } from './api-types.js';
 import { SseParser } from './sse.js';
 
 export { ApiError } from './api-error.js';
@@ -85,8 +85,8 @@ export class ApiClient {
     return this.request('POST', '/sweeps', { body: specText, contentType, signal });
   }
 
-  async listSweeps(limit = 50, signal?: AbortSignal): Promise<SweepSummary[]> {
-    const page = await this.request<{ items: SweepSummary[] }>('GET', '/sweeps', { query: { limit }, signal });
+  async listSweeps(limit = 50, signal?: AbortSignal): Promise<Sweep[]> {
+    const page = await this.request<{ items: Sweep[] }>('GET', '/sweeps', { query: { limit }, signal });
     return page.items;
   }
 
@@ -115,7 +115,7 @@ export class ApiClient {
     max = Number.POSITIVE_INFINITY,
     signal?: AbortSignal,
   ): Promise<TrialPage> {
-    const items: TrialView[] = [];
+    const items: Trial[] = [];
     let offset = query.offset ?? 0;
     let total = 0;
     while (items.length < max) {
@@ -135,25 +135,25 @@ export class ApiClient {
     return this.request('GET', `/trials/${encodeURIComponent(id)}`, { signal });
   }
 
-  retryTrial(id: string, signal?: AbortSignal): Promise<TrialView> {
+  retryTrial(id: string, signal?: AbortSignal): Promise<Trial> {
     return this.request('POST', `/trials/${encodeURIComponent(id)}/retry`, { signal });
   }
 
   /** Every config of a sweep, best mean first. */
-  async sweepConfigs(id: string, signal?: AbortSignal): Promise<ConfigPageView> {
+  async sweepConfigs(id: string, signal?: AbortSignal): Promise<ConfigPage> {
     return this.request('GET', `/sweeps/${encodeURIComponent(id)}/configs`, { signal });
   }
 
-  async createSchedule(body: ScheduleInput, signal?: AbortSignal): Promise<ScheduleView> {
+  async createSchedule(body: ScheduleInput, signal?: AbortSignal): Promise<Schedule> {
     return this.request('POST', '/schedules', { body: JSON.stringify(body), contentType: 'application/json', signal });
   }
 
-  async listSchedules(signal?: AbortSignal): Promise<ScheduleView[]> {
-    return (await this.request<{ items: ScheduleView[] }>('GET', '/schedules', { signal })).items;
+  async listSchedules(signal?: AbortSignal): Promise<Schedule[]> {
+    return (await this.request<{ items: Schedule[] }>('GET', '/schedules', { signal })).items;
   }
 
-  async scheduleRuns(id: string, signal?: AbortSignal): Promise<SweepSummary[]> {
-    return (await this.request<{ items: SweepSummary[] }>('GET', `/schedules/${encodeURIComponent(id)}/runs`, { signal })).items;
+  async scheduleRuns(id: string, signal?: AbortSignal): Promise<Sweep[]> {
+    return (await this.request<{ items: Sweep[] }>('GET', `/schedules/${encodeURIComponent(id)}/runs`, { signal })).items;
   }
 
   async scheduleAction(id: string, action: 'pause' | 'resume' | 'run', signal?: AbortSignal): Promise<unknown> {
@@ -164,8 +164,8 @@ export class ApiClient {
     await this.request('DELETE', `/schedules/${encodeURIComponent(id)}`, { signal });
   }
 
-  async listNodes(signal?: AbortSignal): Promise<TrainerNodeView[]> {
-    const page = await this.request<{ items: TrainerNodeView[] }>('GET', '/nodes', { signal });
+  async listNodes(signal?: AbortSignal): Promise<TrainerNode[]> {
+    const page = await this.request<{ items: TrainerNode[] }>('GET', '/nodes', { signal });
     return page.items;
   }
 

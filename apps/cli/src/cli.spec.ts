@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ConfigPageView, TrainerNodeView } from './api-types.js';
+import type { ConfigPage, TrainerNode } from '@tinysweep/api-types';
 import { runCli } from './cli.js';
 import { watchSweep } from './commands/watch.js';
 import { createContext } from './context.js';
@@ -248,7 +248,7 @@ describe('tinysweep watch', () => {
 describe('tinysweep configs', () => {
   function withConfigs() {
     const sweep = fake.addSweep({ name: 'replicated', n: 0 });
-    const item = (x: number, seeds: number[], summary: ConfigPageView['items'][number]['summary'], failed = 0) => ({
+    const item = (x: number, seeds: number[], summary: ConfigPage['items'][number]['summary'], failed = 0) => ({
       groupHash: `g${x}`,
       params: { x, task: 'arith' },
       label: `x=${x}`,
@@ -258,7 +258,7 @@ describe('tinysweep configs', () => {
       failed,
       summary,
     });
-    const page: ConfigPageView = {
+    const page: ConfigPage = {
       metric: 'score',
       maximize: true,
       total: 3,
@@ -371,16 +371,17 @@ describe('tinysweep results', () => {
 });
 
 describe('tinysweep nodes', () => {
-  const node = (id: string, alive: boolean): TrainerNodeView => ({
+  const node = (id: string, alive: boolean): TrainerNode => ({
     id,
     address: `${id}:50051`,
     device: 'cpu',
     slots: 2,
+    running: 1,
     busy: 1,
     backends: ['tinylora'],
     models: [],
     version: '0.1.0',
-    lastHeartbeatAt: new Date().toISOString(),
+    lastHeartbeatAt: Date.now(),
     heartbeatAgeMs: alive ? 900 : 95_000,
     alive,
   });

@@ -1,22 +1,8 @@
-import type { TrainerNodeStatus } from '@tinysweep/fleet';
 import { describe, expect, it } from 'vitest';
+import { trainerNode } from '../testing/trainer-node.js';
 import { tryItNodes } from './try-it-nodes.js';
 
-const node = (id: string, over: Partial<TrainerNodeStatus> = {}): TrainerNodeStatus => ({
-  id,
-  address: `${id}:50051`,
-  device: 'cpu',
-  slots: 2,
-  running: 0,
-  backends: ['command', 'tinylora'],
-  models: [],
-  version: '0.1.0',
-  lastHeartbeatAt: 0,
-  busy: 0,
-  alive: true,
-  heartbeatAgeMs: 100,
-  ...over,
-});
+const node = trainerNode;
 
 describe('tryItNodes', () => {
   it('keeps live nodes with the backend, the one that trained the trial first, then the least busy', () => {

@@ -9,6 +9,7 @@ import type { TrainerFleet, TrainerNodeStatus } from '@tinysweep/fleet';
 import { loadTrainerProto, type GenerateReply, type GenerateRequest__Output } from '@tinysweep/proto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadApiConfig } from '../config/api.config.js';
+import { trainerNode } from '../testing/trainer-node.js';
 import { TryItService } from './try-it.service.js';
 
 type Answer = (req: GenerateRequest__Output) => GenerateReply | { code: grpc.status; details: string } | 'hang';
@@ -52,21 +53,7 @@ const echo: Answer = (req) => ({
   sessionCacheHit: false,
 });
 
-const node = (id: string, address: string, over: Partial<TrainerNodeStatus> = {}): TrainerNodeStatus => ({
-  id,
-  address,
-  device: 'cpu',
-  slots: 2,
-  running: 0,
-  backends: ['command', 'tinylora'],
-  models: [],
-  version: '0.1.0',
-  lastHeartbeatAt: 0,
-  busy: 0,
-  alive: true,
-  heartbeatAgeMs: 100,
-  ...over,
-});
+const node = (id: string, address: string, over: Partial<TrainerNodeStatus> = {}): TrainerNodeStatus => trainerNode(id, { address, ...over });
 
 const TRIAL_ID = '00000000-0000-4000-8000-000000000001';
 const ADAPTER = { format: 'tinysweep.tinylora/1', v: [0.5] };

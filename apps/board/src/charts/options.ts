@@ -5,7 +5,7 @@
 import type { EChartsCoreOption } from 'echarts/core';
 import { esc, int, meanCi, metric as fmt } from '../format';
 import type { ChartColors } from '../theme';
-import type { Aggregate, ConfigPage, Curves, Scatter, Series } from '../types';
+import type { Aggregate, ConfigPage, Curves, Scatter, Series } from '@tinysweep/api-types';
 
 type Obj = Record<string, unknown>;
 

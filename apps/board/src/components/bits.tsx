@@ -1,6 +1,6 @@
 import type { ComponentChildren } from 'preact';
 import { int } from '../format';
-import type { SweepStatus, TrialCounts, TrialStatus } from '../types';
+import type { SweepStatus, TrialCounts, TrialStatus } from '@tinysweep/api-types';
 
 export function StatusBadge({ status }: { status: SweepStatus | TrialStatus | string }) {
   return <span class={`badge badge-${status}`}>{status}</span>;

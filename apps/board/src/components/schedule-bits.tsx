@@ -2,7 +2,7 @@
 import { useState } from 'preact/hooks';
 import { api, ApiError } from '../api';
 import { dateTime, duration, metric } from '../format';
-import type { Schedule, SweepRun, Verdict } from '../types';
+import type { Schedule, Sweep, Verdict } from '@tinysweep/api-types';
 import { StatusBadge } from './bits';
 import { askForToken } from './token-dialog';
 
@@ -18,7 +18,7 @@ export function VerdictBadge({ verdict }: { verdict: Verdict }) {
 }
 
 /** A run's verdict, or where it stands until it has one (running, then judging). */
-export function RunVerdict({ run }: { run: SweepRun }) {
+export function RunVerdict({ run }: { run: Sweep }) {
   if (run.verdict) return <VerdictBadge verdict={run.verdict} />;
   if (run.status === 'queued' || run.status === 'running') return <StatusBadge status={run.status} />;
   return (

@@ -2,7 +2,7 @@ import { useState } from 'preact/hooks';
 import { Empty, ErrorNote } from '../components/bits';
 import { duration } from '../format';
 import { useFetch, useInterval } from '../hooks';
-import type { TrainerNode } from '../types';
+import type { TrainerNode } from '@tinysweep/api-types';
 
 /** Trainer nodes: device, slots busy and free, heartbeat age. Polled every 2 s. */
 export function NodesPage() {

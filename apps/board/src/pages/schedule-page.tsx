@@ -4,14 +4,14 @@ import { modeText, NextFire, RunVerdict, ScheduleActions, ScheduleState, toleran
 import { ago, dateTime, metric } from '../format';
 import { useFetch, useInterval } from '../hooks';
 import { Link, paths } from '../router';
-import type { Schedule, SweepRun } from '../types';
+import type { Schedule, Sweep } from '@tinysweep/api-types';
 import { VerdictHistoryCard } from './verdict-history';
 
 /** One schedule: its settings, pause/resume/run now, its runs newest first, and its configs' verdicts. */
 export function SchedulePage({ id }: { id: string }) {
   const [version, setVersion] = useState(0);
   const scheduleRes = useFetch<Schedule>(`/schedules/${id}`, version);
-  const runsRes = useFetch<{ items: SweepRun[] }>(`/schedules/${id}/runs`, version);
+  const runsRes = useFetch<{ items: Sweep[] }>(`/schedules/${id}/runs`, version);
   useInterval(() => setVersion((v) => v + 1), 5000);
   const s = scheduleRes.data;
   const runs = runsRes.data?.items ?? [];

@@ -4,7 +4,7 @@ import { modeText, NextFire, RunVerdict, ScheduleActions, ScheduleState, toleran
 import { ago, dateTime } from '../format';
 import { useFetch, useInterval } from '../hooks';
 import { Link, paths } from '../router';
-import type { Schedule } from '../types';
+import type { Schedule } from '@tinysweep/api-types';
 
 /**
  * Every schedule: what it re-runs, when, how strictly, and how its newest run came out. Polled

@@ -6,7 +6,7 @@ import { Chart } from '../components/chart';
 import { int } from '../format';
 import { preload, useFetch } from '../hooks';
 import { navigate, paths } from '../router';
-import type { Aggregate, ConfigPage, Curves, Facets, Pareto, Series } from '../types';
+import type { Aggregate, ConfigPage, Curves, Facets, Pareto, Series } from '@tinysweep/api-types';
 
 const PRUNING_LINES = 8;
 const REPLICATE_PAGE = 15;

@@ -6,7 +6,7 @@ import { ago, dateTime, int, metric as fmt } from '../format';
 import { useFetch, useThrottledVersion } from '../hooks';
 import { newerSweep, useSweepEvents } from '../live';
 import { Link, paths } from '../router';
-import { TERMINAL_TRIAL_STATUSES, type Facets, type Sweep, type SweepRun, type Trial } from '../types';
+import { TERMINAL_TRIAL_STATUSES, type Facets, type Sweep, type Trial } from '@tinysweep/api-types';
 import { chartUrls, CurvesCard, HeatmapCard, ParetoCards, preloadSweepCharts, PruningCard, ReplicatesCard } from './sweep-charts';
 import { TrialsTable, tableStateFrom } from './trials-table';
 import { ReproductionFact, VerdictHistoryCard } from './verdict-history';
@@ -24,7 +24,7 @@ export function SweepPage({ id }: { id: string }) {
   // Before the cards mount and ask for them one by one (see preloadSweepCharts).
   useState(() => preloadSweepCharts(id));
   // Read once; the event stream keeps it current (its final summary always comes: see live.ts).
-  const sweepRes = useFetch<SweepRun>(`/sweeps/${id}`);
+  const sweepRes = useFetch<Sweep>(`/sweeps/${id}`);
   const facetsRes = useFetch<Facets>(chartUrls.facets(id), chartVersion);
   const [sweep, setSweep] = useState<Sweep | undefined>(undefined);
   const [live, setLive] = useState(() => new Map<string, Trial>());
@@ -50,7 +50,7 @@ export function SweepPage({ id }: { id: string }) {
         return next;
       });
       bumpTable();
-      if (TERMINAL_TRIAL_STATUSES.has(e.trial.status)) bumpCharts();
+      if (TERMINAL_TRIAL_STATUSES.includes(e.trial.status)) bumpCharts();
     }
   });
 

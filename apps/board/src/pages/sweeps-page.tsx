@@ -4,7 +4,7 @@ import { Empty, ErrorNote, Progress, StatusBadge } from '../components/bits';
 import { ago, dateTime, metric } from '../format';
 import { useFetch, useInterval } from '../hooks';
 import { Link, paths } from '../router';
-import type { OverviewSweep } from '../types';
+import type { OverviewSweep } from '@tinysweep/api-types';
 
 const PAGE = 50;
 

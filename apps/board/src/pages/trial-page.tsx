@@ -8,7 +8,7 @@ import { adapterNumbers, dateTime, duration, flatten, int, metric as fmt, paramT
 import { useFetch, useThrottledVersion } from '../hooks';
 import { useSweepEvents } from '../live';
 import { Link, paths } from '../router';
-import { TERMINAL_TRIAL_STATUSES, type Sweep, type TrialDetail, type TryResult } from '../types';
+import { TERMINAL_TRIAL_STATUSES, type Sweep, type TrialDetail, type TryResult } from '@tinysweep/api-types';
 
 /** Copies text, with a fallback for pages that are not a secure context (plain http on a LAN). */
 async function copyText(text: string): Promise<void> {
@@ -64,7 +64,7 @@ export function TrialPage({ id }: { id: string }) {
     );
   }
 
-  const finished = TERMINAL_TRIAL_STATUSES.has(t.status);
+  const finished = TERMINAL_TRIAL_STATUSES.includes(t.status);
   const retry = async () => {
     setActionError(undefined);
     try {

@@ -5,7 +5,7 @@ import { ErrorNote, StatusBadge } from '../components/bits';
 import { at, duration, int, metric, paramText, short } from '../format';
 import { useFetch } from '../hooks';
 import { Link, paths, setSearch } from '../router';
-import { TRIAL_STATUSES, type Facets, type Trial, type TrialPage } from '../types';
+import { TRIAL_STATUSES, type Facets, type Trial, type TrialPage } from '@tinysweep/api-types';
 
 export interface TableState {
   sort: string;

@@ -10,7 +10,7 @@ import { RunVerdict, toleranceText, VERDICT_MARK, VerdictBadge } from '../compon
 import { dateTime, flatten, meanCi, metric, paramText, short } from '../format';
 import { useFetch, useInterval } from '../hooks';
 import { Link, paths } from '../router';
-import type { ConfigVerdict, Json, ReplicateSide, Schedule, SweepRun, Verdict } from '../types';
+import type { ConfigVerdict, Json, ReplicateSide, Schedule, Sweep, Verdict } from '@tinysweep/api-types';
 
 /** Chips shown per config; older ones are counted, not drawn. */
 const SHOWN = 24;
@@ -69,7 +69,7 @@ export function VerdictHistoryCard(props: { originId: string | null; scheduleId?
   const history = useFetch<{ items: ConfigVerdict[] }>(originId ? withQuery(`/sweeps/${originId}/verdicts`, { as: 'origin' }) : null, version);
   const reproduced = (history.data?.items.length ?? 0) > 0;
   // Which schedule fired each run, for its tolerance (a verdict row does not carry it).
-  const runs = useFetch<{ items: SweepRun[] }>(reproduced ? withQuery('/sweeps', { reproduces: originId, limit: 500 }) : null, version);
+  const runs = useFetch<{ items: Sweep[] }>(reproduced ? withQuery('/sweeps', { reproduces: originId, limit: 500 }) : null, version);
   const schedules = useFetch<{ items: Schedule[] }>(reproduced ? '/schedules' : null, version);
   const ready = history.error !== undefined || (history.data !== undefined && (!reproduced || (runs.data !== undefined && schedules.data !== undefined)));
   useEffect(() => onReady?.('verdicts', ready), [ready]);
@@ -163,7 +163,7 @@ export function VerdictHistoryCard(props: { originId: string | null; scheduleId?
 }
 
 /** For a reproduction run's header: what it reproduces, which schedule fired it, and its verdict. */
-export function ReproductionFact({ sweep }: { sweep: SweepRun | undefined }) {
+export function ReproductionFact({ sweep }: { sweep: Sweep | undefined }) {
   if (!sweep?.originId) return null;
   return (
     <div>

@@ -5,20 +5,11 @@
  * - table: rank, short trial id, status, seed, the parameters that vary (`adapter.rank=2`), metrics,
  *   trainable/effective parameter counts; the first 20 trials unless `--limit`/`--all`.
  * - csv: RFC 4180 with a header row; every trial (paged through with offset/limit) unless `--limit`.
- * - json: an array of TrialView; every trial unless `--limit`.
+ * - json: an array of Trial; every trial unless `--limit`.
  */
 import { Option, type Command } from 'commander';
-import {
-  isTrialSortKey,
-  TRIAL_SORT_KEYS,
-  TRIAL_STATUSES,
-  type SortOrder,
-  type SweepDetail,
-  type TrialPage,
-  type TrialSortKey,
-  type TrialStatus,
-  type TrialView,
-} from '../api-types.js';
+import { TRIAL_STATUSES, type SweepDetail, type Trial, type TrialPage, type TrialStatus } from '@tinysweep/api-types';
+import { isTrialSortKey, TRIAL_SORT_KEYS, type SortOrder, type TrialSortKey } from '../api-types.js';
 import { println, type CommandContext } from '../context.js';
 import { trialsToCsv } from '../format/csv.js';
 import { flattenParams, formatParamValue, unionKeys, varyingKeys } from '../format/flatten.js';
@@ -119,7 +110,7 @@ function printTable(ctx: CommandContext, sweep: SweepDetail, page: TrialPage, so
 }
 
 /** `key=value` for each parameter that has one value across several trials (the columns the table omits). */
-export function fixedParams(trials: readonly TrialView[]): string[] {
+export function fixedParams(trials: readonly Trial[]): string[] {
   if (trials.length < 2) return [];
   const flat = trials.map((t) => flattenParams(t.params));
   const varying = new Set(varyingKeys(flat));

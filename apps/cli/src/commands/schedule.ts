@@ -1,6 +1,6 @@
 /** `tinysweep schedule add|ls|rm|run|pause|resume|runs`: re-run sweeps on a cron and see their verdicts. */
 import type { Command } from 'commander';
-import type { ScheduleInput } from '../api-types.js';
+import type { ScheduleInput } from '@tinysweep/api-types';
 import { println, type CommandContext } from '../context.js';
 import { ExitCode } from '../exit-code.js';
 import { renderTable } from '../format/table.js';

@@ -9,7 +9,7 @@ import { extname } from 'node:path';
 import type { Command } from 'commander';
 import { parseDocument } from 'yaml';
 import type { SpecContentType } from '../api-client.js';
-import type { SubmitSweepResult } from '../api-types.js';
+import type { SubmitSweepResult } from '@tinysweep/api-types';
 import { println, type CommandContext } from '../context.js';
 import { ExitCode } from '../exit-code.js';
 import { UsageError } from '../usage-error.js';

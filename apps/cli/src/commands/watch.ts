@@ -7,7 +7,8 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Command } from 'commander';
-import type { SweepEvent, TrialQuery } from '../api-types.js';
+import type { SweepEvent } from '@tinysweep/api-types';
+import type { TrialQuery } from '../api-types.js';
 import { println, type CommandContext } from '../context.js';
 import { ExitCode } from '../exit-code.js';
 import { PlainRenderer, SilentRenderer, TtyRenderer, type WatchRenderer } from '../watch/renderers.js';

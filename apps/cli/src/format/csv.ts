@@ -2,7 +2,7 @@
  * RFC 4180 CSV: fields containing a comma, a double quote, CR or LF are wrapped in double quotes, with
  * inner quotes doubled; records end with CRLF.
  */
-import type { TrialView } from '../api-types.js';
+import type { Trial } from '@tinysweep/api-types';
 import { flattenParams, formatParamValue, unionKeys } from './flatten.js';
 import { metricNames } from './trials-table.js';
 
@@ -18,7 +18,7 @@ export function csvRecord(fields: readonly (string | number | boolean | null | u
   return fields.map(csvField).join(',') + CSV_EOL;
 }
 
-/** Fixed leading columns of the trials CSV, straight from {@link TrialView}. */
+/** Fixed leading columns of the trials CSV, straight from {@link Trial}. */
 const TRIAL_COLUMNS = [
   'id',
   'ordinal',
@@ -35,14 +35,14 @@ const TRIAL_COLUMNS = [
   'finishedAt',
   'error',
   'reusedFromTrialId',
-] as const satisfies readonly (keyof TrialView)[];
+] as const satisfies readonly (keyof Trial)[];
 
 /**
  * The trials as CSV with a header row: the fixed trial fields, then one `params.<dotted key>` column per
  * flattened parameter and one `metrics.<name>` column per metric seen in any trial (the prefixes keep a
  * parameter named like a fixed column apart from it). Metric values keep full precision.
  */
-export function trialsToCsv(trials: readonly TrialView[], primaryMetric?: string): string {
+export function trialsToCsv(trials: readonly Trial[], primaryMetric?: string): string {
   const flat = trials.map((t) => flattenParams(t.params));
   const paramKeys = unionKeys(flat);
   const metrics = metricNames(trials, primaryMetric);

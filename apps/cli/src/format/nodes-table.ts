@@ -1,9 +1,9 @@
 /** The `tinysweep nodes` table: one row per registered trainer node. */
-import type { TrainerNodeView } from '../api-types.js';
+import type { TrainerNode } from '@tinysweep/api-types';
 import { formatDuration } from './numbers.js';
 import { renderTable, type TableData } from './table.js';
 
-export function nodesTableData(nodes: readonly TrainerNodeView[]): TableData {
+export function nodesTableData(nodes: readonly TrainerNode[]): TableData {
   return {
     head: ['id', 'address', 'device', 'slots', 'backends', 'heartbeat', 'alive'],
     align: ['left', 'left', 'left', 'right', 'left', 'right', 'left'],
@@ -19,6 +19,6 @@ export function nodesTableData(nodes: readonly TrainerNodeView[]): TableData {
   };
 }
 
-export function renderNodesTable(nodes: readonly TrainerNodeView[]): string {
+export function renderNodesTable(nodes: readonly TrainerNode[]): string {
   return renderTable(nodesTableData(nodes));
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { TrainerNodeView } from '../api-types.js';
+import type { TrainerNode } from '@tinysweep/api-types';
 import { trial } from '../testing/trials.js';
 import { nodesTableData, renderNodesTable } from './nodes-table.js';
 import { metricNames, paramsCell, rankByMetric, renderTrialsTable, statusCell, trialsTableData } from './trials-table.js';
@@ -94,9 +94,9 @@ describe('rankByMetric', () => {
 });
 
 describe('nodes table', () => {
-  const nodes: TrainerNodeView[] = [
-    { id: 'gpu-1', address: '10.0.0.5:50051', device: 'cuda:0', slots: 4, busy: 3, backends: ['tinylora', 'command'], models: ['demo'], version: '0.1.0', lastHeartbeatAt: '2026-01-01T00:00:00Z', heartbeatAgeMs: 1500, alive: true },
-    { id: 'cpu-1', address: '10.0.0.6:50051', device: 'cpu', slots: 2, busy: 0, backends: ['tinylora'], models: [], version: '0.1.0', lastHeartbeatAt: '2026-01-01T00:00:00Z', heartbeatAgeMs: 125_000, alive: false },
+  const nodes: TrainerNode[] = [
+    { id: 'gpu-1', address: '10.0.0.5:50051', device: 'cuda:0', slots: 4, running: 3, busy: 3, backends: ['tinylora', 'command'], models: ['demo'], version: '0.1.0', lastHeartbeatAt: Date.parse('2026-01-01T00:00:00Z'), heartbeatAgeMs: 1500, alive: true },
+    { id: 'cpu-1', address: '10.0.0.6:50051', device: 'cpu', slots: 2, running: 0, busy: 0, backends: ['tinylora'], models: [], version: '0.1.0', lastHeartbeatAt: Date.parse('2026-01-01T00:00:00Z'), heartbeatAgeMs: 125_000, alive: false },
   ];
 
   it('shows slots as busy/total, heartbeat age and liveness', () => {

@@ -8,7 +8,7 @@
  *
  * Only parameters that vary across the listed trials are shown (all of them for a single trial).
  */
-import type { TrialView } from '../api-types.js';
+import type { Trial } from '@tinysweep/api-types';
 import { flattenParams, formatParamValue, unionKeys, varyingKeys, type FlatValue } from './flatten.js';
 import { formatCount, formatMetric, shortId } from './numbers.js';
 import { renderTable, type Align, type TableData } from './table.js';
@@ -25,7 +25,7 @@ export interface TrialsTableOptions {
 }
 
 /** Metric names reported by any of the trials: `primary` first (even if no trial has it yet), the rest sorted. */
-export function metricNames(trials: readonly TrialView[], primary?: string): string[] {
+export function metricNames(trials: readonly Trial[], primary?: string): string[] {
   const names = new Set<string>();
   for (const t of trials) for (const name of Object.keys(t.metrics ?? {})) names.add(name);
   if (primary !== undefined) names.delete(primary);
@@ -38,7 +38,7 @@ export function metricNames(trials: readonly TrialView[], primary?: string): str
  * trial. A top-level `seed` parameter that repeats each trial's seed is left out (the table has a seed
  * column).
  */
-export function tableParamKeys(trials: readonly TrialView[], flat = trials.map((t) => flattenParams(t.params))): string[] {
+export function tableParamKeys(trials: readonly Trial[], flat = trials.map((t) => flattenParams(t.params))): string[] {
   const keys = flat.length === 1 ? unionKeys(flat) : varyingKeys(flat);
   const seedRepeated = trials.every((t, i) => flat[i]!.seed === undefined || flat[i]!.seed === t.seed);
   return seedRepeated ? keys.filter((k) => k !== 'seed') : keys;
@@ -52,7 +52,7 @@ export function paramsCell(flat: Record<string, FlatValue>, keys: readonly strin
     .join(' ');
 }
 
-export function trialsTableData(trials: readonly TrialView[], opts: TrialsTableOptions = {}): TableData {
+export function trialsTableData(trials: readonly Trial[], opts: TrialsTableOptions = {}): TableData {
   const flat = trials.map((t) => flattenParams(t.params));
   const paramKeys = opts.paramKeys ?? tableParamKeys(trials, flat);
   const metrics = opts.metrics ?? metricNames(trials, opts.metric);
@@ -75,12 +75,12 @@ export function trialsTableData(trials: readonly TrialView[], opts: TrialsTableO
 }
 
 /** The status, and where a reused result came from: `succeeded (reused 3fa2c1d0)`; `stopped` reads as ASHA's. */
-export function statusCell(t: Pick<TrialView, 'status' | 'reusedFromTrialId'>): string {
+export function statusCell(t: Pick<Trial, 'status' | 'reusedFromTrialId'>): string {
   if (t.reusedFromTrialId) return `${t.status} (reused ${shortId(t.reusedFromTrialId)})`;
   return t.status === 'stopped' ? 'stopped early' : t.status;
 }
 
-export function renderTrialsTable(trials: readonly TrialView[], opts: TrialsTableOptions = {}): string {
+export function renderTrialsTable(trials: readonly Trial[], opts: TrialsTableOptions = {}): string {
   return renderTable(trialsTableData(trials, opts));
 }
 
@@ -88,7 +88,7 @@ export function renderTrialsTable(trials: readonly TrialView[], opts: TrialsTabl
  * Trials ranked by `metric` (best first: descending when `maximize`), keeping only succeeded trials that
  * report it. Ties keep ordinal order.
  */
-export function rankByMetric(trials: Iterable<TrialView>, metric: string, maximize: boolean): TrialView[] {
+export function rankByMetric(trials: Iterable<Trial>, metric: string, maximize: boolean): Trial[] {
   const scored = [...trials].filter((t) => t.status === 'succeeded' && typeof t.metrics?.[metric] === 'number');
   return scored.sort((a, b) => {
     const va = a.metrics![metric]!;

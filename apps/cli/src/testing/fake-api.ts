@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parse as parseYaml } from 'yaml';
-import type { ConfigPageView, SweepDetail, SweepEvent, SweepStatus, TrainerNodeView, TrialStatus, TrialView } from '../api-types.js';
+import type { ConfigPage, JsonObject, SweepDetail, SweepEvent, SweepStatus, TrainerNode, Trial, TrialStatus } from '@tinysweep/api-types';
 
 export interface RecordedRequest {
   method: string;
@@ -28,10 +28,10 @@ export interface FakeApiOptions {
 
 export class FakeApi {
   readonly sweeps = new Map<string, SweepDetail>();
-  readonly trials = new Map<string, TrialView[]>();
-  nodes: TrainerNodeView[] = [];
+  readonly trials = new Map<string, Trial[]>();
+  nodes: TrainerNode[] = [];
   /** What `GET /sweeps/:id/configs` answers, per sweep (the API ranks and summarises; the fake serves). */
-  readonly configPages = new Map<string, ConfigPageView>();
+  readonly configPages = new Map<string, ConfigPage>();
   readonly requests: RecordedRequest[] = [];
   private readonly subscribers = new Map<string, Set<ServerResponse>>();
   private server: Server | undefined;
@@ -53,7 +53,7 @@ export class FakeApi {
   }
 
   /** Adds a sweep with `n` queued trials whose params come from `params(i)`. */
-  addSweep(opts: { name?: string; metric?: string; maximize?: boolean; n: number; params?: (i: number) => Record<string, unknown> }): SweepDetail {
+  addSweep(opts: { name?: string; metric?: string; maximize?: boolean; n: number; params?: (i: number) => JsonObject }): SweepDetail {
     const id = randomUUID();
     const sweep: SweepDetail = {
       id,
@@ -61,18 +61,26 @@ export class FakeApi {
       status: 'queued',
       createdAt: new Date().toISOString(),
       finishedAt: null,
+      updatedAt: new Date().toISOString(),
       trialCount: opts.n,
-      counts: { queued: opts.n, running: 0, succeeded: 0, failed: 0, cancelled: 0 },
+      counts: { queued: opts.n, running: 0, succeeded: 0, failed: 0, cancelled: 0, stopped: 0 },
       metric: opts.metric ?? 'score',
       maximize: opts.maximize ?? true,
       best: null,
+      originId: null,
+      scheduleId: null,
+      verdict: null,
       spec: { name: opts.name ?? 'x' },
+      environment: null,
+      verdictAt: null,
+      firedAt: null,
     };
     this.sweeps.set(id, sweep);
-    const trials: TrialView[] = [];
+    const trials: Trial[] = [];
     for (let i = 0; i < opts.n; i++) {
       trials.push({
         id: randomUUID(),
+        sweepId: id,
         ordinal: i,
         status: 'queued',
         params: opts.params?.(i) ?? { adapter: { rank: 1 + (i % 2) } },
@@ -88,6 +96,8 @@ export class FakeApi {
         queuedAt: sweep.createdAt,
         startedAt: null,
         finishedAt: null,
+        reusedFromTrialId: null,
+        trainingId: null,
       });
     }
     this.trials.set(id, trials);
@@ -95,7 +105,7 @@ export class FakeApi {
   }
 
   /** Moves trial `ordinal` to `status` (with metrics when succeeded), updates the sweep and emits events. */
-  setTrial(sweepId: string, ordinal: number, status: TrialStatus, metrics?: Record<string, number>): TrialView {
+  setTrial(sweepId: string, ordinal: number, status: TrialStatus, metrics?: Record<string, number>): Trial {
     const trial = this.trials.get(sweepId)![ordinal]!;
     trial.status = status;
     if (status === 'running') trial.startedAt = new Date().toISOString();
@@ -115,7 +125,7 @@ export class FakeApi {
   recompute(sweepId: string, forceStatus?: SweepStatus): void {
     const sweep = this.sweeps.get(sweepId)!;
     const trials = this.trials.get(sweepId)!;
-    const counts = { queued: 0, running: 0, succeeded: 0, failed: 0, cancelled: 0 };
+    const counts = { queued: 0, running: 0, succeeded: 0, failed: 0, cancelled: 0, stopped: 0 };
     for (const t of trials) counts[t.status]++;
     sweep.counts = counts;
     const done = counts.succeeded + counts.failed + counts.cancelled;
@@ -255,10 +265,10 @@ export class FakeApi {
     res.on('close', () => subs.delete(res));
   }
 
-  private sorted(trials: TrialView[], sort: string, order: 'asc' | 'desc'): TrialView[] {
-    const key = (t: TrialView): number | string | null => {
+  private sorted(trials: Trial[], sort: string, order: 'asc' | 'desc'): Trial[] {
+    const key = (t: Trial): number | string | null => {
       if (sort.startsWith('metrics.')) return t.metrics?.[sort.slice(8)] ?? null;
-      const v = t[sort as keyof TrialView];
+      const v = t[sort as keyof Trial];
       return typeof v === 'number' || typeof v === 'string' ? v : null;
     };
     return [...trials].sort((a, b) => {

@@ -1,13 +1,14 @@
-/** TrialView fixtures for unit tests. */
-import type { TrialView } from '../api-types.js';
+/** Trial fixtures for unit tests. */
+import type { Trial } from '@tinysweep/api-types';
 
 let counter = 0;
 
-export function trial(overrides: Partial<TrialView> = {}): TrialView {
+export function trial(overrides: Partial<Trial> = {}): Trial {
   const n = counter++;
   const hex = n.toString(16).padStart(8, '0');
   return {
     id: `${hex}-0000-4000-8000-000000000000`,
+    sweepId: '5eed0000-0000-4000-8000-000000000000',
     ordinal: n,
     status: 'succeeded',
     params: {},
@@ -23,6 +24,8 @@ export function trial(overrides: Partial<TrialView> = {}): TrialView {
     queuedAt: '2026-01-01T00:00:00.000Z',
     startedAt: '2026-01-01T00:00:01.000Z',
     finishedAt: '2026-01-01T00:00:02.000Z',
+    reusedFromTrialId: null,
+    trainingId: null,
     ...overrides,
   };
 }

@@ -8,7 +8,7 @@ export function progressLine(tracker: SweepTracker, etaMs: number | undefined): 
   const c = s.counts;
   const parts = [`${s.status} ${tracker.done}/${tracker.total} done`, `${c.succeeded} succeeded`, `${c.failed} failed`];
   if (c.cancelled > 0) parts.push(`${c.cancelled} cancelled`);
-  if ((c.stopped ?? 0) > 0) parts.push(`${c.stopped} stopped early`);
+  if (c.stopped > 0) parts.push(`${c.stopped} stopped early`);
   parts.push(`${c.running} running`, `${c.queued} queued`);
   if (!tracker.terminal) parts.push(`ETA ${etaMs === undefined ? '—' : formatDuration(etaMs)}`);
   const best = bestText(tracker);
@@ -36,7 +36,7 @@ export function finalLine(tracker: SweepTracker): string {
   }
   const parts = [head, `${c.succeeded} succeeded`, `${c.failed} failed`];
   if (c.cancelled > 0) parts.push(`${c.cancelled} cancelled`);
-  if ((c.stopped ?? 0) > 0) parts.push(`${c.stopped} stopped early`);
+  if (c.stopped > 0) parts.push(`${c.stopped} stopped early`);
   const best = bestText(tracker);
   if (best !== undefined) parts.push(best);
   return parts.join(' · ');

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { SweepSummary, TrialCounts } from '../api-types.js';
+import type { Sweep, TrialCounts } from '@tinysweep/api-types';
 import { CaptureStream, renderScreen } from '../testing/capture.js';
 import { trial } from '../testing/trials.js';
 import { PlainRenderer, topTrialsTable, TtyRenderer } from './renderers.js';
@@ -7,18 +7,22 @@ import { SweepTracker } from './sweep-tracker.js';
 
 const T0 = Date.parse('2026-01-01T00:00:00.000Z');
 
-function summary(counts: Partial<TrialCounts>, status: SweepSummary['status'] = 'running'): SweepSummary {
+function summary(counts: Partial<TrialCounts>, status: Sweep['status'] = 'running'): Sweep {
   return {
     id: '5eed0000-0000-4000-8000-000000000000',
     name: 'tiny',
     status,
     createdAt: new Date(T0).toISOString(),
     finishedAt: status === 'completed' ? new Date(T0 + 60_000).toISOString() : null,
+    updatedAt: new Date(T0).toISOString(),
     trialCount: 4,
-    counts: { queued: 0, running: 0, succeeded: 0, failed: 0, cancelled: 0, ...counts },
+    counts: { queued: 0, running: 0, succeeded: 0, failed: 0, cancelled: 0, stopped: 0, ...counts },
     metric: 'score',
     maximize: true,
     best: null,
+    originId: null,
+    scheduleId: null,
+    verdict: null,
   };
 }
 

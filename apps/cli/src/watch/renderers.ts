@@ -228,7 +228,7 @@ export class TtyRenderer implements WatchRenderer {
       succeeded: c.succeeded,
       failed: c.failed,
       cancelled: c.cancelled,
-      stopped: c.stopped ?? 0,
+      stopped: c.stopped,
       running: c.running,
       status: tracker.summary.status,
       eta: tracker.terminal ? '0s' : eta === undefined ? '—' : formatDuration(eta),

@@ -1,21 +1,25 @@
 import { describe, expect, it } from 'vitest';
-import type { SweepSummary } from '../api-types.js';
+import type { Sweep } from '@tinysweep/api-types';
 import { trial } from '../testing/trials.js';
 import { finalLine, progressLine } from './progress-line.js';
 import { SweepTracker } from './sweep-tracker.js';
 
-function summary(overrides: Partial<SweepSummary> = {}): SweepSummary {
+function summary(overrides: Partial<Sweep> = {}): Sweep {
   return {
     id: 's1',
     name: 'tiny',
     status: 'running',
     createdAt: '2026-01-01T00:00:00.000Z',
     finishedAt: null,
+    updatedAt: '2026-01-01T00:00:00.000Z',
     trialCount: 10,
-    counts: { queued: 4, running: 2, succeeded: 3, failed: 1, cancelled: 0 },
+    counts: { queued: 4, running: 2, succeeded: 3, failed: 1, cancelled: 0, stopped: 0 },
     metric: 'score',
     maximize: true,
     best: null,
+    originId: null,
+    scheduleId: null,
+    verdict: null,
     ...overrides,
   };
 }
@@ -26,7 +30,7 @@ describe('SweepTracker', () => {
     expect(t.done).toBe(4);
     expect(t.total).toBe(10);
     expect(t.terminal).toBe(false);
-    t.applySummary(summary({ status: 'completed', counts: { queued: 0, running: 0, succeeded: 9, failed: 1, cancelled: 0 } }));
+    t.applySummary(summary({ status: 'completed', counts: { queued: 0, running: 0, succeeded: 9, failed: 1, cancelled: 0, stopped: 0 } }));
     expect(t.done).toBe(10);
     expect(t.terminal).toBe(true);
   });
@@ -60,14 +64,14 @@ describe('progress lines', () => {
   });
 
   it('falls back to the best trial seen when the summary has none, and shows cancellations', () => {
-    const t = new SweepTracker(summary({ counts: { queued: 0, running: 0, succeeded: 1, failed: 0, cancelled: 9 }, status: 'cancelled' }));
+    const t = new SweepTracker(summary({ counts: { queued: 0, running: 0, succeeded: 1, failed: 0, cancelled: 9, stopped: 0 }, status: 'cancelled' }));
     t.applyTrial(trial({ id: 'abcdef01-x', metrics: { score: 0.5 } }));
     expect(progressLine(t, undefined)).toBe('cancelled 10/10 done · 1 succeeded · 0 failed · 9 cancelled · 0 running · 0 queued · best score=0.5 (abcdef01)');
   });
 
   it('ends with the duration of a finished sweep', () => {
     const t = new SweepTracker(
-      summary({ status: 'completed', finishedAt: '2026-01-01T00:03:05.000Z', counts: { queued: 0, running: 0, succeeded: 10, failed: 0, cancelled: 0 } }),
+      summary({ status: 'completed', finishedAt: '2026-01-01T00:03:05.000Z', counts: { queued: 0, running: 0, succeeded: 10, failed: 0, cancelled: 0, stopped: 0 } }),
     );
     expect(finalLine(t)).toBe('sweep tiny completed in 3m05s · 10 succeeded · 0 failed');
   });

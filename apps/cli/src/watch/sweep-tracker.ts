@@ -2,18 +2,19 @@
  * What `tinysweep watch` knows about one sweep: the latest summary (counts, status, best) and every trial
  * it has seen, from the first snapshot, the event stream or polling. Pure state; no I/O.
  */
-import { isTerminalSweepStatus, type SweepEvent, type SweepSummary, type TrialView } from '../api-types.js';
+import type { Sweep, SweepEvent, Trial } from '@tinysweep/api-types';
+import { isTerminalSweepStatus } from '../api-types.js';
 import { rankByMetric } from '../format/trials-table.js';
 
 export class SweepTracker {
-  private current: SweepSummary;
-  private readonly trials = new Map<string, TrialView>();
+  private current: Sweep;
+  private readonly trials = new Map<string, Trial>();
 
-  constructor(summary: SweepSummary) {
+  constructor(summary: Sweep) {
     this.current = summary;
   }
 
-  get summary(): SweepSummary {
+  get summary(): Sweep {
     return this.current;
   }
 
@@ -28,40 +29,40 @@ export class SweepTracker {
   /** Trials that reached a final status: succeeded, failed, cancelled or stopped (by ASHA). */
   get done(): number {
     const c = this.current.counts;
-    return c.succeeded + c.failed + c.cancelled + (c.stopped ?? 0);
+    return c.succeeded + c.failed + c.cancelled + c.stopped;
   }
 
   /** Trials in the sweep; never less than the counts add up to. */
   get total(): number {
     const c = this.current.counts;
-    return Math.max(this.current.trialCount, c.queued + c.running + c.succeeded + c.failed + c.cancelled + (c.stopped ?? 0));
+    return Math.max(this.current.trialCount, c.queued + c.running + c.succeeded + c.failed + c.cancelled + c.stopped);
   }
 
   get terminal(): boolean {
     return isTerminalSweepStatus(this.current.status);
   }
 
-  applySummary(summary: SweepSummary): void {
+  applySummary(summary: Sweep): void {
     if (summary.id !== this.current.id) return;
     this.current = summary;
   }
 
-  applyTrial(trial: TrialView): void {
+  applyTrial(trial: Trial): void {
     this.trials.set(trial.id, trial);
   }
 
   apply(event: SweepEvent): void {
     if (event.type === 'sweep') this.applySummary(event.sweep);
-    else this.applyTrial(event.trial);
+    else if (event.type === 'trial') this.applyTrial(event.trial);
   }
 
   /** Every trial seen so far. */
-  knownTrials(): TrialView[] {
+  knownTrials(): Trial[] {
     return [...this.trials.values()];
   }
 
   /** The best `n` succeeded trials by the sweep's metric. */
-  top(n: number): TrialView[] {
+  top(n: number): Trial[] {
     return rankByMetric(this.trials.values(), this.metric, this.maximize).slice(0, n);
   }
 }
