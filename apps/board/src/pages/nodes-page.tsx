@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
-import { Empty, ErrorNote } from '../components/bits';
+import { ErrorNote } from '../components/bits';
+import { DataTable } from '../components/data-table';
 import { duration } from '../format';
 import { useFetch, useInterval } from '../hooks';
 import type { TrainerNode } from '@tinysweep/api-types';
@@ -22,56 +23,41 @@ export function NodesPage() {
         </p>
       </div>
       <ErrorNote error={error} />
-      {data && items.length === 0 ? <Empty>No trainer has registered. Start one with <code>node apps/trainer/dist/main.js</code>.</Empty> : null}
-      {items.length > 0 ? (
-        <div class="table-wrap">
-          <table class="table" aria-label="Trainer nodes">
-            <thead>
-              <tr>
-                <th scope="col">Node</th>
-                <th scope="col">State</th>
-                <th scope="col">Device</th>
-                <th scope="col">Slots</th>
-                <th scope="col">Heartbeat</th>
-                <th scope="col">Backends</th>
-                <th scope="col">Models</th>
-                <th scope="col">Version</th>
-              </tr>
-            </thead>
-            <tbody>
-              {items.map((n) => {
-                const used = Math.min(n.busy, n.slots);
-                return (
-                  <tr key={n.id}>
-                    <td>
-                      <strong>{n.id}</strong>
-                      <div class="muted mono small">{n.address}</div>
-                    </td>
-                    <td>
-                      <span class={`badge ${n.alive ? 'badge-succeeded' : 'badge-failed'}`}>{n.alive ? 'live' : 'gone'}</span>
-                    </td>
-                    <td class="mono">{n.device}</td>
-                    <td>
-                      <div class="slots" role="img" aria-label={`${used} of ${n.slots} slots busy`}>
-                        {Array.from({ length: Math.min(n.slots, 32) }, (_, i) => (
-                          <span key={i} class={`slot${i < used ? ' slot-busy' : ''}`} />
-                        ))}
-                      </div>
-                      <span class="small">
-                        {used} busy · {n.slots - used} free
-                      </span>
-                    </td>
-                    <td class={n.heartbeatAgeMs > 10_000 ? 'text-bad' : ''}>{duration(n.heartbeatAgeMs)} ago</td>
-                    <td>{n.backends.join(', ') || '—'}</td>
-                    <td class="small">{n.models.join(', ') || '—'}</td>
-                    <td class="mono small">{n.version || '—'}</td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </div>
-      ) : null}
+      <DataTable
+        label="Trainer nodes"
+        columns={['Node', 'State', 'Device', 'Slots', 'Heartbeat', 'Backends', 'Models', 'Version']}
+        rows={items}
+        empty={data ? <>No trainer has registered. Start one with <code>node apps/trainer/dist/main.js</code>.</> : null}
+        row={(n) => {
+          const used = Math.min(n.busy, n.slots);
+          return (
+            <tr key={n.id}>
+              <td>
+                <strong>{n.id}</strong>
+                <div class="muted mono small">{n.address}</div>
+              </td>
+              <td>
+                <span class={`badge ${n.alive ? 'badge-succeeded' : 'badge-failed'}`}>{n.alive ? 'live' : 'gone'}</span>
+              </td>
+              <td class="mono">{n.device}</td>
+              <td>
+                <div class="slots" role="img" aria-label={`${used} of ${n.slots} slots busy`}>
+                  {Array.from({ length: Math.min(n.slots, 32) }, (_, i) => (
+                    <span key={i} class={`slot${i < used ? ' slot-busy' : ''}`} />
+                  ))}
+                </div>
+                <span class="small">
+                  {used} busy · {n.slots - used} free
+                </span>
+              </td>
+              <td class={n.heartbeatAgeMs > 10_000 ? 'text-bad' : ''}>{duration(n.heartbeatAgeMs)} ago</td>
+              <td>{n.backends.join(', ') || '—'}</td>
+              <td class="small">{n.models.join(', ') || '—'}</td>
+              <td class="mono small">{n.version || '—'}</td>
+            </tr>
+          );
+        }}
+      />
     </div>
   );
 }

@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
-import { Card, Empty, ErrorNote, Progress } from '../components/bits';
+import { Card, ErrorNote, Progress } from '../components/bits';
+import { DataTable } from '../components/data-table';
 import { modeText, NextFire, RunVerdict, ScheduleActions, ScheduleState, toleranceText } from '../components/schedule-bits';
 import { ago, dateTime, metric } from '../format';
 import { useFetch, useInterval } from '../hooks';
@@ -74,40 +75,30 @@ export function SchedulePage({ id }: { id: string }) {
       <div class="grid">
         <Card title={`Runs (${runs.length})`} id="runs" wide>
           <ErrorNote error={runsRes.error} />
-          {runsRes.data && runs.length === 0 ? <Empty>Not fired yet{s?.nextRunAt ? `; next ${dateTime(s.nextRunAt)}` : ''}.</Empty> : null}
-          {runs.length > 0 ? (
-            <div class="table-wrap">
-              <table class="table table-stack" aria-label="Runs of this schedule, newest first">
-                <thead>
-                  <tr>
-                    <th scope="col">Fired</th>
-                    <th scope="col">Verdict</th>
-                    <th scope="col" class="col-progress">Progress</th>
-                    <th scope="col">Best</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {runs.map((r) => (
-                    <tr key={r.id} data-run={r.id} data-verdict={r.verdict ?? ''} class={r.verdict === 'drifted' ? 'row-drifted' : undefined}>
-                      <td>
-                        <Link href={paths.sweep(r.id)}>{dateTime(r.createdAt)}</Link>
-                        <div class="muted small">{ago(r.createdAt)}</div>
-                      </td>
-                      <td data-label="Verdict">
-                        <RunVerdict run={r} />
-                      </td>
-                      <td data-label="Progress">
-                        <Progress counts={r.counts} total={r.trialCount} />
-                      </td>
-                      <td class="mono" data-label="Best">
-                        {r.best ? metric(r.best.value) : '—'}
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          ) : null}
+          <DataTable
+            label="Runs of this schedule, newest first"
+            stack
+            columns={['Fired', 'Verdict', { label: 'Progress', class: 'col-progress' }, 'Best']}
+            rows={runs}
+            empty={runsRes.data ? `Not fired yet${s?.nextRunAt ? `; next ${dateTime(s.nextRunAt)}` : ''}.` : null}
+            row={(r) => (
+              <tr key={r.id} data-run={r.id} data-verdict={r.verdict ?? ''} class={r.verdict === 'drifted' ? 'row-drifted' : undefined}>
+                <td>
+                  <Link href={paths.sweep(r.id)}>{dateTime(r.createdAt)}</Link>
+                  <div class="muted small">{ago(r.createdAt)}</div>
+                </td>
+                <td data-label="Verdict">
+                  <RunVerdict run={r} />
+                </td>
+                <td data-label="Progress">
+                  <Progress counts={r.counts} total={r.trialCount} />
+                </td>
+                <td class="mono" data-label="Best">
+                  {r.best ? metric(r.best.value) : '—'}
+                </td>
+              </tr>
+            )}
+          />
         </Card>
         {/* Reloads when another run has been judged, not on every poll. */}
         <VerdictHistoryCard originId={s?.origin?.id ?? null} scheduleId={id} version={runs.filter((r) => r.verdict).length} />

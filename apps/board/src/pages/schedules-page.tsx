@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
-import { Empty, ErrorNote } from '../components/bits';
+import { ErrorNote } from '../components/bits';
+import { DataTable } from '../components/data-table';
 import { modeText, NextFire, RunVerdict, ScheduleActions, ScheduleState, toleranceText } from '../components/schedule-bits';
 import { ago, dateTime } from '../format';
 import { useFetch, useInterval } from '../hooks';
@@ -26,78 +27,66 @@ export function SchedulesPage() {
         </p>
       </div>
       <ErrorNote error={error} />
-      {data && items.length === 0 ? (
-        <Empty>
-          No schedules yet. Add one with <code>tinysweep schedule add &lt;sweep&gt; --cron '0 3 * * *'</code> or <code>POST /schedules</code>.
-        </Empty>
-      ) : null}
-      {items.length > 0 ? (
-        <div class="table-wrap">
-          <table class="table table-stack" aria-label="Schedules">
-            <thead>
-              <tr>
-                <th scope="col">Schedule</th>
-                <th scope="col">When</th>
-                <th scope="col">Re-runs</th>
-                <th scope="col" class="num">Tolerance</th>
-                <th scope="col">State</th>
-                <th scope="col">Next fire</th>
-                <th scope="col">Last run</th>
-                <th scope="col">Actions</th>
-              </tr>
-            </thead>
-            <tbody>
-              {items.map((s) => (
-                <tr key={s.id} data-schedule={s.id} data-paused={String(s.paused)} class={s.lastRun?.verdict === 'drifted' ? 'row-drifted' : undefined}>
-                  <td>
-                    <Link href={paths.schedule(s.id)} class="strong">
-                      {s.name}
-                    </Link>
-                    <div class="small">
-                      {s.origin ? (
-                        <>
-                          of <Link href={paths.sweep(s.origin.id)}>{s.origin.name}</Link>
-                        </>
-                      ) : (
-                        <span class="muted">its own spec, not fired yet</span>
-                      )}
-                    </div>
-                  </td>
-                  <td data-label="When">
-                    <code>{s.cron}</code>
-                    <div class="muted small">{s.timeZone}</div>
-                  </td>
-                  <td data-label="Re-runs">{modeText(s)}</td>
-                  <td class="num mono" data-label="Tolerance">
-                    {toleranceText(s.tolerance)}
-                  </td>
-                  <td data-label="State">
-                    <ScheduleState schedule={s} />
-                  </td>
-                  <td data-label="Next fire">
-                    <NextFire schedule={s} />
-                  </td>
-                  <td data-cell="last-run" data-label="Last run">
-                    {s.lastRun ? (
-                      <>
-                        <RunVerdict run={s.lastRun} />{' '}
-                        <Link href={paths.sweep(s.lastRun.id)} title={`${s.lastRun.name} · ${dateTime(s.lastRun.createdAt)}`}>
-                          {ago(s.lastRun.createdAt)}
-                        </Link>
-                      </>
-                    ) : (
-                      <span class="muted">never fired</span>
-                    )}
-                  </td>
-                  <td>
-                    <ScheduleActions schedule={s} onChange={reload} />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      ) : null}
+      <DataTable
+        label="Schedules"
+        stack
+        columns={['Schedule', 'When', 'Re-runs', { label: 'Tolerance', class: 'num' }, 'State', 'Next fire', 'Last run', 'Actions']}
+        rows={items}
+        empty={
+          data ? (
+            <>
+              No schedules yet. Add one with <code>tinysweep schedule add &lt;sweep&gt; --cron '0 3 * * *'</code> or <code>POST /schedules</code>.
+            </>
+          ) : null
+        }
+        row={(s) => (
+          <tr key={s.id} data-schedule={s.id} data-paused={String(s.paused)} class={s.lastRun?.verdict === 'drifted' ? 'row-drifted' : undefined}>
+            <td>
+              <Link href={paths.schedule(s.id)} class="strong">
+                {s.name}
+              </Link>
+              <div class="small">
+                {s.origin ? (
+                  <>
+                    of <Link href={paths.sweep(s.origin.id)}>{s.origin.name}</Link>
+                  </>
+                ) : (
+                  <span class="muted">its own spec, not fired yet</span>
+                )}
+              </div>
+            </td>
+            <td data-label="When">
+              <code>{s.cron}</code>
+              <div class="muted small">{s.timeZone}</div>
+            </td>
+            <td data-label="Re-runs">{modeText(s)}</td>
+            <td class="num mono" data-label="Tolerance">
+              {toleranceText(s.tolerance)}
+            </td>
+            <td data-label="State">
+              <ScheduleState schedule={s} />
+            </td>
+            <td data-label="Next fire">
+              <NextFire schedule={s} />
+            </td>
+            <td data-cell="last-run" data-label="Last run">
+              {s.lastRun ? (
+                <>
+                  <RunVerdict run={s.lastRun} />{' '}
+                  <Link href={paths.sweep(s.lastRun.id)} title={`${s.lastRun.name} · ${dateTime(s.lastRun.createdAt)}`}>
+                    {ago(s.lastRun.createdAt)}
+                  </Link>
+                </>
+              ) : (
+                <span class="muted">never fired</span>
+              )}
+            </td>
+            <td>
+              <ScheduleActions schedule={s} onChange={reload} />
+            </td>
+          </tr>
+        )}
+      />
     </div>
   );
 }

@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import { withQuery } from '../api';
-import { Empty, ErrorNote, Progress, StatusBadge } from '../components/bits';
+import { ErrorNote, Progress, StatusBadge } from '../components/bits';
+import { DataTable } from '../components/data-table';
 import { ago, dateTime, metric } from '../format';
 import { useFetch, useInterval } from '../hooks';
 import { Link, paths } from '../router';
@@ -22,64 +23,51 @@ export function SweepsPage() {
         <p class="muted">Submit with <code>tinysweep submit spec.yaml</code> or <code>POST /sweeps</code>; this list refreshes itself.</p>
       </div>
       <ErrorNote error={error} />
-      {data && items.length === 0 ? <Empty>No sweeps yet.</Empty> : null}
-      {items.length > 0 ? (
-        <div class="table-wrap">
-          <table class="table" aria-label="Sweeps">
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Status</th>
-                <th scope="col" class="col-progress">Progress</th>
-                <th scope="col">Best</th>
-                <th scope="col">Created</th>
-                <th scope="col">Schedule</th>
-              </tr>
-            </thead>
-            <tbody>
-              {items.map((s) => (
-                <tr key={s.id}>
-                  <td>
-                    <Link href={paths.sweep(s.id)} class="strong">
-                      {s.name}
-                    </Link>
-                    <div class="muted mono small">{s.id.slice(0, 8)}</div>
-                  </td>
-                  <td>
-                    <StatusBadge status={s.status} />
-                  </td>
-                  <td>
-                    <Progress counts={s.counts} total={s.trialCount} />
-                  </td>
-                  <td>
-                    {s.best ? (
-                      <Link href={paths.trial(s.best.trialId)} title={`best trial by ${s.metric}`}>
-                        <span class="mono">{metric(s.best.value)}</span> <span class="muted small">{s.metric} {s.maximize ? '↑' : '↓'}</span>
-                      </Link>
-                    ) : (
-                      <span class="muted">—</span>
-                    )}
-                  </td>
-                  <td title={dateTime(s.createdAt)}>{ago(s.createdAt)}</td>
-                  <td>
-                    {s.schedules.length === 0 ? (
-                      <span class="muted">—</span>
-                    ) : (
-                      s.schedules.map((sc) => (
-                        <div key={`${sc.id}-${sc.role}`} class="small" title={sc.role === 'run' ? 'fired by this schedule' : 're-run by this schedule'}>
-                          {sc.role === 'run' ? '⟳ run of ' : '⟳ '}
-                          <strong>{sc.name}</strong> <code>{sc.cron}</code> {sc.timeZone}
-                          {sc.paused ? ' (paused)' : ''}
-                        </div>
-                      ))
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      ) : null}
+      <DataTable
+        label="Sweeps"
+        columns={['Name', 'Status', { label: 'Progress', class: 'col-progress' }, 'Best', 'Created', 'Schedule']}
+        rows={items}
+        empty={data ? 'No sweeps yet.' : null}
+        row={(s) => (
+          <tr key={s.id}>
+            <td>
+              <Link href={paths.sweep(s.id)} class="strong">
+                {s.name}
+              </Link>
+              <div class="muted mono small">{s.id.slice(0, 8)}</div>
+            </td>
+            <td>
+              <StatusBadge status={s.status} />
+            </td>
+            <td>
+              <Progress counts={s.counts} total={s.trialCount} />
+            </td>
+            <td>
+              {s.best ? (
+                <Link href={paths.trial(s.best.trialId)} title={`best trial by ${s.metric}`}>
+                  <span class="mono">{metric(s.best.value)}</span> <span class="muted small">{s.metric} {s.maximize ? '↑' : '↓'}</span>
+                </Link>
+              ) : (
+                <span class="muted">—</span>
+              )}
+            </td>
+            <td title={dateTime(s.createdAt)}>{ago(s.createdAt)}</td>
+            <td>
+              {s.schedules.length === 0 ? (
+                <span class="muted">—</span>
+              ) : (
+                s.schedules.map((sc) => (
+                  <div key={`${sc.id}-${sc.role}`} class="small" title={sc.role === 'run' ? 'fired by this schedule' : 're-run by this schedule'}>
+                    {sc.role === 'run' ? '⟳ run of ' : '⟳ '}
+                    <strong>{sc.name}</strong> <code>{sc.cron}</code> {sc.timeZone}
+                    {sc.paused ? ' (paused)' : ''}
+                  </div>
+                ))
+              )}
+            </td>
+          </tr>
+        )}
+      />
       {offset > 0 || items.length === PAGE ? (
         <div class="pager">
           <button type="button" class="btn" disabled={offset === 0} onClick={() => setOffset(Math.max(0, offset - PAGE))}>

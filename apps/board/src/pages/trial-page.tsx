@@ -3,6 +3,7 @@ import { api, ApiError } from '../api';
 import { curvesOption } from '../charts/options';
 import { Card, Empty, ErrorNote, Select, StatusBadge } from '../components/bits';
 import { Chart } from '../components/chart';
+import { DataTable } from '../components/data-table';
 import { askForToken } from '../components/token-dialog';
 import { adapterNumbers, dateTime, duration, flatten, int, metric as fmt, paramText } from '../format';
 import { useFetch, useThrottledVersion } from '../hooks';
@@ -214,36 +215,22 @@ export function TrialPage({ id }: { id: string }) {
           {t.logTail ? <pre class="log">{t.logTail}</pre> : <Empty>No log lines {finished ? 'were kept' : 'yet'}.</Empty>}
         </Card>
         <Card title="Attempts" id="attempts" wide>
-          {t.attemptHistory.length === 0 ? (
-            <Empty>Not started yet.</Empty>
-          ) : (
-            <div class="table-wrap">
-              <table class="table" aria-label="Attempts">
-                <thead>
-                  <tr>
-                    <th scope="col">#</th>
-                    <th scope="col">Trainer</th>
-                    <th scope="col">Started</th>
-                    <th scope="col">Took</th>
-                    <th scope="col">Outcome</th>
-                    <th scope="col">Error</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {t.attemptHistory.map((a) => (
-                    <tr key={a.attempt}>
-                      <td>{a.attempt}</td>
-                      <td>{a.trainerId ?? '—'}</td>
-                      <td>{dateTime(a.startedAt)}</td>
-                      <td>{a.finishedAt ? duration(new Date(a.finishedAt).getTime() - new Date(a.startedAt).getTime()) : '—'}</td>
-                      <td>{a.outcome ? <StatusBadge status={a.outcome} /> : 'running'}</td>
-                      <td class="small">{a.error ?? ''}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          )}
+          <DataTable
+            label="Attempts"
+            columns={['#', 'Trainer', 'Started', 'Took', 'Outcome', 'Error']}
+            rows={t.attemptHistory}
+            empty="Not started yet."
+            row={(a) => (
+              <tr key={a.attempt}>
+                <td>{a.attempt}</td>
+                <td>{a.trainerId ?? '—'}</td>
+                <td>{dateTime(a.startedAt)}</td>
+                <td>{a.finishedAt ? duration(new Date(a.finishedAt).getTime() - new Date(a.startedAt).getTime()) : '—'}</td>
+                <td>{a.outcome ? <StatusBadge status={a.outcome} /> : 'running'}</td>
+                <td class="small">{a.error ?? ''}</td>
+              </tr>
+            )}
+          />
         </Card>
       </div>
     </div>

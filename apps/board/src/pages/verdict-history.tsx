@@ -6,6 +6,7 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { withQuery } from '../api';
 import { Card, ErrorNote } from '../components/bits';
+import { DataTable } from '../components/data-table';
 import { RunVerdict, toleranceText, VERDICT_MARK, VerdictBadge } from '../components/schedule-bits';
 import { dateTime, flatten, meanCi, metric, paramText, short } from '../format';
 import { useFetch, useInterval } from '../hooks';
@@ -97,67 +98,56 @@ export function VerdictHistoryCard(props: { originId: string | null; scheduleId?
         {runCount} reproduction run{runCount === 1 ? '' : 's'} of {rows.length} config{rows.length === 1 ? '' : 's'} on {metricName}, oldest to newest ·{' '}
         {drifted > 0 ? <strong class="text-bad">{drifted} drifted in the latest run</strong> : 'none drifted in the latest run'}
       </p>
-      <div class="table-wrap">
-        <table class="table table-stack" aria-label="Verdict history per config">
-          <thead>
-            <tr>
-              <th scope="col">Config</th>
-              <th scope="col">Verdicts over time</th>
-              <th scope="col">Latest</th>
-              <th scope="col" class="num">Δ vs original</th>
-              <th scope="col" class="num">Tolerance</th>
-              <th scope="col">Original</th>
-              <th scope="col">Latest run</th>
+      <DataTable
+        label="Verdict history per config"
+        stack
+        columns={['Config', 'Verdicts over time', 'Latest', { label: 'Δ vs original', class: 'num' }, { label: 'Tolerance', class: 'num' }, 'Original', 'Latest run']}
+        rows={rows}
+        row={(c) => {
+          const tol = toleranceOf(c.latest.runId);
+          const shown = c.verdicts.slice(-SHOWN);
+          const latestRun = runById.get(c.latest.runId);
+          return (
+            <tr key={c.groupHash} data-config={c.groupHash} data-latest={c.latest.verdict} class={c.latest.verdict === 'drifted' ? 'row-drifted' : undefined}>
+              <th scope="row" title={c.params}>
+                {c.label}
+              </th>
+              <td class="chips-cell" data-label="Verdicts over time">
+                <ol class="chips" aria-label={`${c.verdicts.length} verdicts, oldest first`}>
+                  {c.verdicts.length > SHOWN ? <li class="muted small">+{c.verdicts.length - SHOWN}</li> : null}
+                  {shown.map((v) => {
+                    const what = `${v.verdict} on ${dateTime(v.createdAt)}: Δ ${signed(v.delta)} (tolerance ${toleranceText(toleranceOf(v.runId))})`;
+                    // Mouse shortcuts to each run; keyboards reach runs through the Latest run column and the schedule page.
+                    return (
+                      <li key={v.runId}>
+                        <Link href={paths.sweep(v.runId)} tabIndex={-1} class={`chip chip-${v.verdict}${v.runId === currentRun ? ' chip-current' : ''}`} data-verdict={v.verdict} title={what} aria-label={what}>
+                          {VERDICT_MARK[v.verdict]}
+                        </Link>
+                      </li>
+                    );
+                  })}
+                </ol>
+              </td>
+              <td data-label="Latest">
+                <VerdictBadge verdict={c.latest.verdict} />
+              </td>
+              <td class={`num mono${c.latest.verdict === 'drifted' ? ' text-bad strong' : ''}`} data-label="Δ vs original">{signed(c.latest.delta)}</td>
+              <td class="num mono" data-label="Tolerance">
+                {toleranceText(tol)}
+              </td>
+              <td class="mono small" data-label="Original">
+                {sideText(c.latest.original)}
+              </td>
+              <td data-label="Latest run">
+                <Link href={paths.sweep(c.latest.runId)} title={latestRun?.name} aria-current={c.latest.runId === currentRun ? 'page' : undefined}>
+                  {dateTime(c.latest.createdAt)}
+                </Link>{' '}
+                <span class="mono small">{sideText(c.latest.reproduced)}</span>
+              </td>
             </tr>
-          </thead>
-          <tbody>
-            {rows.map((c) => {
-              const tol = toleranceOf(c.latest.runId);
-              const shown = c.verdicts.slice(-SHOWN);
-              const latestRun = runById.get(c.latest.runId);
-              return (
-                <tr key={c.groupHash} data-config={c.groupHash} data-latest={c.latest.verdict} class={c.latest.verdict === 'drifted' ? 'row-drifted' : undefined}>
-                  <th scope="row" title={c.params}>
-                    {c.label}
-                  </th>
-                  <td class="chips-cell" data-label="Verdicts over time">
-                    <ol class="chips" aria-label={`${c.verdicts.length} verdicts, oldest first`}>
-                      {c.verdicts.length > SHOWN ? <li class="muted small">+{c.verdicts.length - SHOWN}</li> : null}
-                      {shown.map((v) => {
-                        const what = `${v.verdict} on ${dateTime(v.createdAt)}: Δ ${signed(v.delta)} (tolerance ${toleranceText(toleranceOf(v.runId))})`;
-                        // Mouse shortcuts to each run; keyboards reach runs through the Latest run column and the schedule page.
-                        return (
-                          <li key={v.runId}>
-                            <Link href={paths.sweep(v.runId)} tabIndex={-1} class={`chip chip-${v.verdict}${v.runId === currentRun ? ' chip-current' : ''}`} data-verdict={v.verdict} title={what} aria-label={what}>
-                              {VERDICT_MARK[v.verdict]}
-                            </Link>
-                          </li>
-                        );
-                      })}
-                    </ol>
-                  </td>
-                  <td data-label="Latest">
-                    <VerdictBadge verdict={c.latest.verdict} />
-                  </td>
-                  <td class={`num mono${c.latest.verdict === 'drifted' ? ' text-bad strong' : ''}`} data-label="Δ vs original">{signed(c.latest.delta)}</td>
-                  <td class="num mono" data-label="Tolerance">
-                    {toleranceText(tol)}
-                  </td>
-                  <td class="mono small" data-label="Original">
-                    {sideText(c.latest.original)}
-                  </td>
-                  <td data-label="Latest run">
-                    <Link href={paths.sweep(c.latest.runId)} title={latestRun?.name} aria-current={c.latest.runId === currentRun ? 'page' : undefined}>
-                      {dateTime(c.latest.createdAt)}
-                    </Link>{' '}
-                    <span class="mono small">{sideText(c.latest.reproduced)}</span>
-                  </td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
-      </div>
+          );
+        }}
+      />
     </Card>
   );
 }
