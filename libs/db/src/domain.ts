@@ -1,10 +1,9 @@
 /** Domain shapes that leave libs/db; they are also the JSON the API serves. */
 
-export type SweepStatus = 'queued' | 'running' | 'completed' | 'failed' | 'cancelled';
-/** `stopped`: ended by the search (ASHA at a rung), neither failed nor cancelled; metrics hold the rung value. */
-export type TrialStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled' | 'stopped';
-export const TRIAL_STATUSES: readonly TrialStatus[] = ['queued', 'running', 'succeeded', 'failed', 'cancelled', 'stopped'];
-export const TERMINAL_TRIAL_STATUSES: readonly TrialStatus[] = ['succeeded', 'failed', 'cancelled', 'stopped'];
+import type { SweepStatus, TrialStatus, Verdict } from '@tinysweep/api-types';
+
+// The statuses are the words the API serves and its clients read: one list, in libs/api-types.
+export { TERMINAL_TRIAL_STATUSES, TRIAL_STATUSES, type SweepStatus, type TrialStatus, type Verdict } from '@tinysweep/api-types';
 
 export type JsonObject = { [key: string]: unknown };
 export type Metrics = Record<string, number>;
@@ -31,7 +30,7 @@ export interface Sweep {
   /** Set on reproduction runs. */
   originId: string | null;
   scheduleId: string | null;
-  verdict: string | null;
+  verdict: Verdict | null;
   createdAt: Date;
   finishedAt: Date | null;
   /** Moves whenever the sweep or one of its trials changes state: of two reads, the later one. */

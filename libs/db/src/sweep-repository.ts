@@ -1,5 +1,5 @@
 import type { Database, Prisma } from './database.js';
-import type { BestTrial, JsonObject, NewSweep, Sweep, SweepStatus, SweepWithSpec, TrialCounts } from './domain.js';
+import type { BestTrial, JsonObject, NewSweep, Sweep, SweepStatus, SweepWithSpec, TrialCounts, Verdict } from './domain.js';
 
 /** Sweep versions whose best trials are kept (see `leaders`), and how many are kept of each. */
 const BEST_CACHE_SIZE = 256;
@@ -273,7 +273,7 @@ export class SweepRepository {
       status: r.status,
       originId: r.originId,
       scheduleId: r.scheduleId,
-      verdict: r.verdict,
+      verdict: r.verdict as Verdict | null, // a text column only the reproduction judge writes, with a Verdict
       createdAt: r.createdAt,
       finishedAt: r.finishedAt,
       updatedAt: r.updatedAt,
