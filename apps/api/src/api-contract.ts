@@ -2,7 +2,8 @@
  * What the API serves, checked against what its clients read (libs/api-types) when tsc runs: each
  * server shape, as JSON.stringify turns it into JSON (a Date becomes an ISO string), must be
  * assignable to the client's shape. Renaming, dropping or retyping a field the CLI or the board reads
- * fails the build here instead of in a user's terminal. Types only: nothing here runs.
+ * fails the build here instead of in a user's terminal. Types only: nothing here runs. (Responses
+ * with no Date or free-form JSON in them — POST /sweeps, Try it — are typed with the client's shape.)
  */
 import type * as Client from '@tinysweep/api-types';
 import type * as Db from '@tinysweep/db';
@@ -10,8 +11,6 @@ import type { TrainerNodeStatus } from '@tinysweep/fleet';
 import type { InsightsService, OverviewSweep } from './board/insights.service.js';
 import type { ConfigSummary } from './replicates/config-summary.js';
 import type { ScheduleView } from './schedules/schedules.service.js';
-import type { SubmittedSweep } from './sweeps/sweeps.service.js';
-import type { TryItResult } from './trials/try-it.service.js';
 
 /** T as it arrives after JSON.stringify and JSON.parse (`unknown` fields arrive as some JSON). */
 type AsJson<T> = unknown extends T
@@ -34,14 +33,12 @@ export type ApiContract = [
   Serves<AsJson<Db.Sweep>, Client.Sweep>,
   Serves<AsJson<Db.SweepWithSpec>, Client.SweepDetail>,
   Serves<AsJson<OverviewSweep>, Client.OverviewSweep>,
-  Serves<AsJson<SubmittedSweep>, Client.SubmitSweepResult>,
   Serves<AsJson<Db.Trial>, Client.Trial>,
   Serves<AsJson<Db.TrialDetail>, Client.TrialDetail>,
   Serves<AsJson<Db.TrialPage>, Client.TrialPage>,
   Serves<AsJson<TrainerNodeStatus>, Client.TrainerNode>,
   Serves<AsJson<ScheduleView>, Client.Schedule>,
   Serves<AsJson<ConfigSummary>, Client.ConfigSummary>,
-  Serves<AsJson<TryItResult>, Client.TryResult>,
   Serves<AsJson<Board<'facets'>>, Client.Facets>,
   Serves<AsJson<Board<'configs'>>, Client.ConfigPage>,
   Serves<AsJson<Board<'grid'>>, Client.Aggregate>,

@@ -1,5 +1,5 @@
 import { status as GrpcStatus, type ServiceError } from '@grpc/grpc-js';
-import type { JsonObject, TrainingTrial } from '@tinysweep/db';
+import type { TrainingTrial } from '@tinysweep/db';
 import type { TrainerLease } from '@tinysweep/fleet';
 import type { TrainRequest, TrainResult__Output } from '@tinysweep/proto';
 import type { TrainingJobData, TrialQueue } from '@tinysweep/queue';
@@ -7,7 +7,7 @@ import { resultKey, type Fingerprint } from '@tinysweep/search';
 import { holdingLease, waitForLease } from './lease.js';
 import type { SweepRunSettings } from './sweep-specs.js';
 import { callTrain, fingerprint, WIND_DOWN_WAIT_MS } from './train-call.js';
-import { SHUTDOWN_REASON, TrainerBusyError, TrainerLostError, type JobAttempts, type RunResult, type TrialRunnerDeps } from './trial-runner.js';
+import { parseJsonObject, SHUTDOWN_REASON, TrainerBusyError, TrainerLostError, type JobAttempts, type RunResult, type TrialRunnerDeps } from './trial-runner.js';
 
 /** A trial runner's parts, plus the queue the fan-out puts each threshold's evaluate job on. */
 export interface TrainingRunnerDeps extends TrialRunnerDeps {
@@ -120,7 +120,7 @@ export class TrainingRunner {
       await this.end(job, cancelled ? 'cancelled' : 'failed', result.error || result.failure);
       return cancelled ? 'cancelled' : 'failed';
     }
-    const adapter = parseObject(result.adapterJson);
+    const adapter = parseJsonObject(result.adapterJson);
     if (!adapter) {
       await this.end(job, 'failed', 'the training returned no adapter to prune');
       return 'failed';
@@ -129,7 +129,7 @@ export class TrainingRunner {
       adapter,
       metrics: result.metrics && Object.keys(result.metrics).length > 0 ? result.metrics : null,
       trainableParams: result.trainableParams || null,
-      environment: parseObject(result.environmentJson),
+      environment: parseJsonObject(result.environmentJson),
     });
     this.d.log.info({ trainingId: job.trainingId, trials: waiting.length, seconds: result.seconds }, 'shared training done');
     return stored ? 'succeeded' : 'superseded';
@@ -152,15 +152,5 @@ export class TrainingRunner {
       await this.d.search.onFinished(sweepId).catch(() => undefined);
       this.d.refresher.touch(sweepId);
     }
-  }
-}
-
-function parseObject(text: string | undefined): JsonObject | null {
-  if (!text) return null;
-  try {
-    const v: unknown = JSON.parse(text);
-    return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as JsonObject) : null;
-  } catch {
-    return null;
   }
 }

@@ -247,7 +247,8 @@ function stoppedOutcome(s: AshaStop, latest: Metrics, tail: LogTail): TrialOutco
   };
 }
 
-function parseJsonObject(text: string): JsonObject | null {
+/** A JSON object from a TrainResult text field; null when empty or not an object. */
+export function parseJsonObject(text: string | undefined): JsonObject | null {
   if (!text) return null;
   try {
     const v: unknown = JSON.parse(text);

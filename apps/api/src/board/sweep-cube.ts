@@ -6,7 +6,8 @@
  * ../replicates/config-summary.ts, as a single config's replicates are.
  */
 import type { FacetValue, GroupKeys, GroupMetric } from '@tinysweep/db';
-import { summarise, type ReplicateSummary } from '../replicates/config-summary.js';
+import type { ReplicateSummary } from '@tinysweep/api-types';
+import { summarise } from '../replicates/config-summary.js';
 
 /** A metric pooled over trials (of one or more configs). */
 export interface Pooled extends ReplicateSummary {

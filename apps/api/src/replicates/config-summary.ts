@@ -9,11 +9,9 @@
  * config in the same pass as everything else the board draws, so 100,000 trials never leave the
  * database; `momentsOf` makes the same moments from raw values.
  */
+import type { Ci95, ReplicateSummary } from '@tinysweep/api-types';
 import type { ConfigValues, JsonObject } from '@tinysweep/db';
 import { studentTQuantile } from '@tinysweep/stats';
-
-/** Mean ± 95% Student-t interval of a mean; null when fewer than two values. */
-export type Ci95 = [number, number] | null;
 
 /** n, mean, m2 = Σ(v − mean)², min and max of some replicate values (n > 0). */
 export interface ReplicateMoments {
@@ -22,17 +20,6 @@ export interface ReplicateMoments {
   m2: number;
   min: number;
   max: number;
-}
-
-/** A metric over seed replicates (or any set of values). */
-export interface ReplicateSummary {
-  n: number;
-  mean: number;
-  /** Sample standard deviation (n − 1); null when n = 1. */
-  std: number | null;
-  min: number;
-  max: number;
-  ci95: Ci95;
 }
 
 /** One replicate: a succeeded trial's value. */

@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, NotFoundException } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
+import type { SubmitSweepResult } from '@tinysweep/api-types';
 import { ReproductionRepository, SweepRepository, TrialRepository, type JsonObject, type NewSweep, type Sweep, type SweepWithSpec, type TrialPage, type TrialPageQuery } from '@tinysweep/db';
 import { CancelBus, SweepEvents, TrialQueue, trainJobId } from '@tinysweep/queue';
 import { createSearch } from '@tinysweep/search';
@@ -7,18 +8,6 @@ import { parseSweepSpec, type SweepPlan, type SweepSpec } from '@tinysweep/spec'
 import { API_CONFIG, type ApiConfig } from '../config/api.config.js';
 import { ApiMetrics } from '../health/api-metrics.js';
 import { sharedTrainings } from './shared-trainings.js';
-
-export interface SubmittedSweep {
-  id: string;
-  name: string;
-  status: 'queued';
-  trialCount: number;
-  duplicatesCollapsed: number;
-  /** Trainings shared by trials that differ only in prune (each trains once). */
-  sharedTrainings: number;
-  /** False when Redis was unreachable: the trials are stored and the reconciler enqueues them. */
-  enqueued: boolean;
-}
 
 @Injectable()
 export class SweepsService {
@@ -36,7 +25,7 @@ export class SweepsService {
   ) {}
 
   /** Validate → store sweep and trials in one transaction → one job per trial (a flow per shared training), in bulk. */
-  async submit(body: unknown): Promise<SubmittedSweep> {
+  async submit(body: unknown): Promise<SubmitSweepResult> {
     // parseSweepSpec and the search's plan throw SpecError (→ 400) before anything is stored.
     const spec = parseSweepSpec(body, { maxBytes: this.config.TINYSWEEP_MAX_SPEC_BYTES });
     const launched = await this.launch(spec, createSearch(spec).plan(), typeof body === 'string' ? body : JSON.stringify(body));
@@ -49,7 +38,7 @@ export class SweepsService {
    * null means that schedule tick already created its run (a tick fires once). A reproduction never
    * reuses results (it exists to measure again): its stored spec says `reuse: false`.
    */
-  async launch(spec: SweepSpec, plan: SweepPlan, source: string, reproduces?: NewSweep['reproduces']): Promise<SubmittedSweep | null> {
+  async launch(spec: SweepSpec, plan: SweepPlan, source: string, reproduces?: NewSweep['reproduces']): Promise<SubmitSweepResult | null> {
     const id = randomUUID();
     if (reproduces) spec = { ...spec, reuse: false };
     const shared = sharedTrainings(plan.trials);

@@ -10,6 +10,7 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import { status as GrpcStatus, type ServiceError } from '@grpc/grpc-js';
+import type { TryResult } from '@tinysweep/api-types';
 import { SweepRepository, TrialRepository, type JsonObject, type TrialDetail } from '@tinysweep/db';
 import { TrainerFleet } from '@tinysweep/fleet';
 import { generateCompletions, trainerChannelCredentials, TrainerClients, type GenerateReply__Output } from '@tinysweep/proto';
@@ -22,18 +23,6 @@ import { tryItNodes } from './try-it-nodes.js';
 const GENERATING_BACKEND = 'tinylora';
 /** Trainers asked in turn before giving up (each refusal is quick; a slow one has its own deadline). */
 const MAX_NODES = 3;
-
-/** What POST /trials/:id/try answers. */
-export interface TryItResult {
-  trialId: string;
-  /** One per prompt, in order: the base model's and the adapted model's greedy continuation. */
-  completions: { prompt: string; base: string; adapted: string }[];
-  maxNewTokens: number;
-  /** The trainer that generated, and what it had cached. */
-  node: { id: string; modelCacheHit: boolean; sessionCacheHit: boolean };
-  /** Seconds: the whole request, the trainer's share, and the batched decoding alone. */
-  timing: { seconds: number; trainerSeconds: number; generateSeconds: number };
-}
 
 /** Nest's exceptions with the API's one error shape: `{ statusCode, error, message, issues? }`. */
 function badRequest(path: string, message: string): BadRequestException {
@@ -67,7 +56,7 @@ export class TryItService implements OnApplicationShutdown {
     }
   }
 
-  async tryIt(trialId: string, body: unknown): Promise<TryItResult> {
+  async tryIt(trialId: string, body: unknown): Promise<TryResult> {
     const started = performance.now();
     const parsed = TryTrialBody.safeParse(body ?? {});
     if (!parsed.success) {
