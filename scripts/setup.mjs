@@ -3,13 +3,16 @@
  * Idempotent set-up, run first by `npm test`, `npm run demo` and the benchmarks:
  *
  *   1. npm dependencies (npm ci on a fresh clone; npm install when a package.json or the lock changed)
- *   2. redis-server (apt-get as root on Debian/Ubuntu; otherwise prints the command and exits 1)
+ *   2. system packages from Debian: redis-server; with --tests also what the tests need (chromium,
+ *      yamllint, python3-torch, libopenblas0-pthread). apt-get as root; otherwise it prints the
+ *      command and exits 1
  *   3. the Prisma client (prisma generate, offline) when prisma/schema.prisma changed
  *   4. tsc -b tsconfig.json: dist/ of every project, and the typecheck
  *   5. the results board's static files (apps/board/build.mjs; skipped when its sources are unchanged)
  *
  *   node scripts/setup.mjs            # all of it; a no-op run takes about a second
  *   node scripts/setup.mjs --no-build # skip step 4
+ *   node scripts/setup.mjs --tests    # also the system packages the tests need
  *
  * Plain Node with no dependencies: it must run before node_modules exists. scripts/test.mjs
  * imports `setup()` to get the typecheck result without stopping on it.
@@ -26,7 +29,6 @@ const INSTALL_STAMP = join(NODE_MODULES, '.tinysweep-install-stamp');
 const GENERATED = join(ROOT, 'libs', 'db', 'src', 'generated', 'prisma');
 const GENERATE_STAMP = join(GENERATED, '.tinysweep-stamp');
 const SCHEMA = join(ROOT, 'prisma', 'schema.prisma');
-export const REDIS_INSTALL_COMMAND = 'apt-get update && apt-get install -y redis-server';
 
 /** An error that ends set-up with a message and no stack. */
 export class SetupError extends Error {}
@@ -127,20 +129,68 @@ function onPath(name) {
   return undefined;
 }
 
-/** 2. redis-server (the local stack and the tests start their own). */
-function ensureRedis(log) {
-  const found = onPath('redis-server');
-  if (found) return log(`redis-server: ${found}`);
+/**
+ * System packages from Debian. redis-server is needed by everything (the local stack and the tests
+ * start their own); the rest only by the tests: Chromium for the board's browser tests, yamllint for
+ * the infra manifests, PyTorch (with a threaded OpenBLAS: ~30× faster than the reference BLAS) for
+ * the torch device. They are installed here, once, before any test starts: test files running in
+ * parallel must not race each other through apt.
+ */
+const SYSTEM_PACKAGES = [
+  { name: 'redis-server', forTests: false, present: () => onPath('redis-server') !== undefined },
+  { name: 'chromium', forTests: true, present: () => existsSync('/usr/bin/chromium') },
+  { name: 'yamllint', forTests: true, present: () => onPath('yamllint') !== undefined },
+  { name: 'python3-torch', forTests: true, present: () => debianHas('python3-torch') },
+  { name: 'libopenblas0-pthread', forTests: true, present: () => debianHas('libopenblas0-pthread') },
+];
+
+/** Whether dpkg says a package is installed (false without dpkg). */
+function debianHas(pkg) {
+  const r = spawnSync('dpkg-query', ['-W', '-f=${Status}', pkg], { encoding: 'utf8' });
+  return r.status === 0 && r.stdout.includes('install ok installed');
+}
+
+/** The apt-get command that installs `names`. */
+export const aptInstallCommand = (names) => `apt-get update && apt-get install -y ${names.join(' ')}`;
+
+/**
+ * 2. System packages: installs what is missing in one apt-get run (as root), or names the command.
+ * Throws when redis-server is missing after that; returns the problem when only test packages are.
+ */
+function ensureSystemPackages(log, { tests }) {
+  const wanted = SYSTEM_PACKAGES.filter((p) => tests || !p.forTests);
+  const missing = wanted.filter((p) => !p.present()).map((p) => p.name);
+  if (missing.length === 0) {
+    log(`system packages: ${wanted.map((p) => p.name).join(', ')}`);
+    return { ok: true, output: '' };
+  }
+  const problem = (message) => {
+    if (SYSTEM_PACKAGES.some((p) => !p.forTests && !p.present())) throw new SetupError(message);
+    log(message);
+    return { ok: false, output: message };
+  };
   const isRoot = process.getuid?.() === 0;
   if (isRoot && onPath('apt-get')) {
-    log(`redis-server: missing; running ${REDIS_INSTALL_COMMAND}`);
+    log(`system packages: missing ${missing.join(', ')}; running apt-get install`);
     const t0 = performance.now();
-    const result = run('sh', ['-c', REDIS_INSTALL_COMMAND], { capture: true, env: { DEBIAN_FRONTEND: 'noninteractive' } });
-    if (!result.ok) throw new SetupError(`installing redis-server failed:\n${result.output.trim().split('\n').slice(-10).join('\n')}`);
-    if (onPath('redis-server')) return log(`redis-server: installed (${seconds(t0)})`);
+    const env = { DEBIAN_FRONTEND: 'noninteractive' };
+    // The package lists may be fresh enough already; update only when the install needs it.
+    let result = run('apt-get', ['install', '-y', ...missing], { capture: true, env });
+    if (!result.ok) {
+      run('apt-get', ['update'], { capture: true, env });
+      result = run('apt-get', ['install', '-y', ...missing], { capture: true, env });
+    }
+    const still = wanted.filter((p) => !p.present()).map((p) => p.name);
+    if (still.length === 0) {
+      log(`system packages: installed ${missing.join(', ')} (${seconds(t0)})`);
+      return { ok: true, output: '' };
+    }
+    return problem(
+      `installing ${still.join(', ')} failed:\n${result.output.trim().split('\n').slice(-10).join('\n')}\nInstall with:\n  ${aptInstallCommand(still)}`,
+    );
   }
-  const command = isRoot ? REDIS_INSTALL_COMMAND : `sudo sh -c '${REDIS_INSTALL_COMMAND}'`;
-  throw new SetupError(`redis-server is not installed. Install it with:\n  ${command}`);
+  const command = aptInstallCommand(missing);
+  return problem(`${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} not installed. Install with:\n  ${isRoot ? command : `sudo sh -c '${command}'`}`);
 }
 
 /** 3. The Prisma client (libs/db/src/generated/prisma), offline. */
@@ -187,29 +237,30 @@ function buildBoard(log) {
 }
 
 /**
- * Runs the set-up. Throws SetupError when something needed is missing; a failing typecheck is
- * returned (`typecheck.ok === false`) so callers decide.
+ * Runs the set-up. Throws SetupError when something needed is missing; a failing typecheck, and
+ * test packages that could not be installed, are returned (`ok: false`) so callers decide.
  */
-export function setup({ build: doBuild = true, log = (m) => console.log(`setup: ${m}`) } = {}) {
+export function setup({ build: doBuild = true, tests = false, log = (m) => console.log(`setup: ${m}`) } = {}) {
   const [major, minor] = process.versions.node.split('.').map(Number);
   if (major < 20 || (major === 20 && minor < 19)) throw new SetupError(`Node ${process.versions.node} is too old; tinysweep needs Node >= 20.19`);
   ensureDependencies(log);
-  ensureRedis(log);
+  const systemPackages = ensureSystemPackages(log, { tests });
   ensurePrismaClient(log);
-  if (!doBuild) return { typecheck: { ok: true, output: '' } };
+  if (!doBuild) return { typecheck: { ok: true, output: '' }, systemPackages };
   const ts = build(log);
   const board = buildBoard(log);
-  return { typecheck: { ok: ts.ok && board.ok, output: [ts.output, board.output].filter(Boolean).join('\n') } };
+  return { typecheck: { ok: ts.ok && board.ok, output: [ts.output, board.output].filter(Boolean).join('\n') }, systemPackages };
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const t0 = performance.now();
   try {
-    const { typecheck } = setup({ build: !process.argv.includes('--no-build') });
+    const { typecheck, systemPackages } = setup({ build: !process.argv.includes('--no-build'), tests: process.argv.includes('--tests') });
+    if (!systemPackages.ok) process.exitCode = 1;
     if (!typecheck.ok) {
       console.error(typecheck.output);
       process.exitCode = 1;
-    } else {
+    } else if (systemPackages.ok) {
       console.log(`setup: done (${seconds(t0)})`);
     }
   } catch (err) {

@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 /**
  * `npm test`: set-up (scripts/setup.mjs, which also typechecks with tsc -b), lint, then vitest.
- * Lint and typecheck count as one test each. The very last line is the tally:
+ * Lint and typecheck count as one test each; so does each system package the tests need that could
+ * not be installed, and each file or suite whose set-up failed (its tests are listed as skipped,
+ * with the reason). The very last line is the tally:
  *
  *   N passed, N failed[, N skipped]
  *
@@ -45,7 +47,8 @@ const node = (script, scriptArgs) =>
 
 // 1. Set-up and typecheck.
 try {
-  const { typecheck } = setup();
+  const { typecheck, systemPackages } = setup({ tests: true });
+  if (!systemPackages.ok) record(`system packages the tests need: ${systemPackages.output}`, false);
   if (!typecheck.ok) console.log(typecheck.output);
   record('typecheck', typecheck.ok);
 } catch (err) {
@@ -63,19 +66,19 @@ record('lint', lint.status === 0);
 // 3. Tests.
 console.log(`\n== vitest${smoke ? ' (smoke: unit specs only)' : ''}`);
 const reportDir = mkdtempSync(join(tmpdir(), 'tinysweep-vitest-'));
-const reportFile = join(reportDir, 'report.json');
+const tallyFile = join(reportDir, 'tally.json');
+process.env.TINYSWEEP_TALLY_FILE = tallyFile;
 const vitest = node('vitest/vitest.mjs', [
   'run',
   '--reporter=default',
-  '--reporter=json',
-  `--outputFile.json=${reportFile}`,
+  '--reporter=./scripts/tally-reporter.mjs',
   ...(smoke ? ['--exclude', 'test/**'] : []),
   ...vitestArgs,
 ]);
 
 let report;
 try {
-  report = existsSync(reportFile) ? JSON.parse(readFileSync(reportFile, 'utf8')) : undefined;
+  report = existsSync(tallyFile) ? JSON.parse(readFileSync(tallyFile, 'utf8')) : undefined;
 } catch {
   report = undefined;
 } finally {
@@ -87,16 +90,27 @@ if (report === undefined) {
   record('vitest', false);
 } else {
   const failedBefore = tally.failed;
-  tally.passed += report.numPassedTests ?? 0;
-  tally.skipped += (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0);
-  for (const file of report.testResults ?? []) {
-    const name = file.name.startsWith(ROOT) ? file.name.slice(ROOT.length) : file.name;
-    const failedTests = (file.assertionResults ?? []).filter((t) => t.status === 'failed');
-    for (const t of failedTests) record(`${name} > ${t.fullName ?? t.title}`, false);
-    // A file that failed to load (syntax error, failing beforeAll) has no failed tests of its own.
-    if (file.status === 'failed' && failedTests.length === 0) record(`${name} (file)`, false);
+  const skipped = [];
+  for (const t of report.tests) {
+    if (t.state === 'passed') tally.passed++;
+    else if (t.state === 'failed') record(`${t.file} > ${t.name}`, false);
+    else if (t.state === 'skipped') skipped.push(t);
   }
-  // Unhandled errors, or no test files matched: vitest fails the run though no test failed.
+  // A file or suite that failed outside its tests (import error, failing beforeAll) fails loudly.
+  for (const e of report.setupErrors) record(`${e.file} (set-up: ${e.error})`, false);
+  for (const e of report.unhandledErrors) record(`unhandled error: ${e}`, false);
+  tally.skipped = skipped.length;
+  if (skipped.length > 0) {
+    const byReason = new Map();
+    for (const t of skipped) byReason.set(t.reason, [...(byReason.get(t.reason) ?? []), t]);
+    console.log(`\nskipped: ${skipped.length}`);
+    for (const [reason, tests] of byReason) {
+      console.log(`  ${tests.length} × ${reason}`);
+      for (const t of tests.slice(0, 5)) console.log(`      ${t.file} > ${t.name}`);
+      if (tests.length > 5) console.log(`      … and ${tests.length - 5} more`);
+    }
+  }
+  // No test files matched, or vitest failed for another reason though no test failed.
   if (vitest.status !== 0 && tally.failed === failedBefore) {
     record(`vitest (exit code ${vitest.status ?? vitest.signal})`, false);
   }

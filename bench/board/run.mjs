@@ -50,7 +50,7 @@ const PAGES = Number(process.env.BENCH_PAGES ?? 5);
 const BUDGET_MS = 1500;
 const log = (m) => process.stdout.write(`bench: ${m}\n`);
 
-ensureChromium(log);
+ensureChromium();
 await buildBoard({ log });
 const dir = mkdtempSync(join(tmpdir(), 'tinysweep-bench-board-'));
 chmodSync(dir, 0o755); // Postgres runs as the postgres user when we are root

@@ -150,8 +150,17 @@ export class Cluster {
   async stop(): Promise<void> {
     await this.db?.end().catch(() => undefined);
     await this.group.stopAll();
+    let cluster: string | undefined;
+    try {
+      cluster = this.stack.postgres?.dataDir;
+    } catch {
+      // Postgres never started
+    }
     await this.stack.stop();
-    if (!process.env.KEEP_E2E_DATA) rmSync(this.dir, { recursive: true, force: true });
+    if (process.env.KEEP_E2E_DATA) return;
+    rmSync(this.dir, { recursive: true, force: true });
+    // a cluster kept outside the data dir (TMPDIR under a mode-700 folder, as root)
+    if (cluster !== undefined && !cluster.startsWith(this.dir)) rmSync(cluster, { recursive: true, force: true });
   }
 }
 

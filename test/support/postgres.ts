@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { rmSync } from 'node:fs';
 import { freePort, LocalPostgres } from '@tinysweep/stack';
 import { makeTempDir } from './temp-dir.js';
 
@@ -28,6 +29,8 @@ export async function startTestPostgres(): Promise<TestPostgres> {
       stop: async () => {
         await pg.stop();
         dir.remove();
+        // a cluster kept outside `dir` (TMPDIR under a mode-700 folder, as root)
+        if (!pg.dataDir.startsWith(dir.path)) rmSync(pg.dataDir, { recursive: true, force: true });
       },
     };
   } catch (err) {

@@ -3,8 +3,8 @@ import type { Sweep, SweepEvent } from '@tinysweep/api-types';
 
 /**
  * Follows GET /sweeps/:id/events (server-sent events) while mounted: one `trial` event per trial
- * change, `sweep` summaries (the first when the stream opens; the server re-reads a sweep whose
- * status lags its trials until they agree, so the final state always arrives). EventSource
+ * change, `sweep` summaries (the first when the stream opens; a sweep's status changes with its
+ * trials in one transaction, so the summary read after the last trial is the final state). EventSource
  * reconnects by itself after a dropped connection, and the server sends the current summary again.
  */
 export function useSweepEvents(sweepId: string | null, onEvent: (e: SweepEvent) => void): void {

@@ -8,7 +8,6 @@ import type { Logger } from 'pino';
 import type { DispatcherConfig } from './config.js';
 import { Reconciler } from './reconciler.js';
 import { SearchDriver } from './search-driver.js';
-import { StatusRefresher } from './status-refresher.js';
 import { StepWriter } from './step-writer.js';
 import { SweepSpecs } from './sweep-specs.js';
 import { TrainerClients } from './trainer-clients.js';
@@ -34,7 +33,6 @@ export class Dispatcher {
   private readonly events: SweepEvents;
   private readonly clients: TrainerClients;
   private readonly steps: StepWriter;
-  private readonly refresher: StatusRefresher;
   private readonly reconciler: Reconciler;
   private readonly runner: TrialRunner;
   private readonly trainingRunner: TrainingRunner;
@@ -61,11 +59,11 @@ export class Dispatcher {
     this.steps = new StepWriter(trials, config.TINYSWEEP_STEP_FLUSH_MS, 500, (err) =>
       log.warn({ err: (err as Error).message }, 'could not store curve points'),
     );
-    this.refresher = new StatusRefresher(sweeps);
     const trainings = (this.trainings = new TrainingRepository(this.db));
-    this.reconciler = new Reconciler(trials, trainings, this.queue, specs, log);
-    this.search = new SearchDriver({ search: new SearchRepository(this.db), specs, queue: this.queue, refresher: this.refresher, events: this.events, log });
-    const deps = { trials, trainings, specs, fleet: this.fleet, clients: this.clients, steps: this.steps, events: this.events, refresher: this.refresher, search: this.search, log };
+    const searches = new SearchRepository(this.db);
+    this.search = new SearchDriver({ search: searches, specs, queue: this.queue, events: this.events, log });
+    this.reconciler = new Reconciler(trials, trainings, this.queue, specs, log, { searches, driver: this.search });
+    const deps = { trials, trainings, specs, fleet: this.fleet, clients: this.clients, steps: this.steps, events: this.events, search: this.search, log };
     this.runner = new TrialRunner(deps);
     this.trainingRunner = new TrainingRunner({ ...deps, queue: this.queue });
   }
@@ -105,7 +103,6 @@ export class Dispatcher {
     if (data.kind === 'fanout') return;
     if (await this.trials.failOpen(data.trialId, error)) {
       await this.search.onFinished(data.sweepId, data.trialId);
-      this.refresher.touch(data.sweepId);
     }
   }
 
@@ -163,7 +160,6 @@ export class Dispatcher {
     for (const w of this.workers) w.cancelAllJobs(SHUTDOWN_REASON);
     await Promise.all([...this.workers].map((w) => w.close()));
     await this.steps.flush();
-    await this.refresher.flush();
     this.clients.close();
     await Promise.allSettled([this.cancels.close(), this.events.close(), this.queue.close(), this.fleet.close()]);
     await this.db.close();

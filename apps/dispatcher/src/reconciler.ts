@@ -1,6 +1,7 @@
-import type { TrainingRepository, TrialRepository } from '@tinysweep/db';
+import type { SearchRepository, TrainingRepository, TrialRepository } from '@tinysweep/db';
 import { trainJobId, type TrialQueue } from '@tinysweep/queue';
 import type { Logger } from 'pino';
+import type { SearchDriver } from './search-driver.js';
 import type { SweepSpecs } from './sweep-specs.js';
 
 /**
@@ -8,7 +9,8 @@ import type { SweepSpecs } from './sweep-specs.js';
  * the two disagree — Redis restarted empty, a job evicted, the API crashed between commit and
  * enqueue — this puts the missing jobs back. Job id = trial id, so racing the API or another
  * dispatcher's reconciler adds nothing twice. A trial of a shared training waits for its training:
- * the training's flow is what gets restored until the training succeeded.
+ * the training's flow is what gets restored until the training succeeded. A pareto search left open
+ * with no trial running (a dispatcher died between a trial's result and its proposals) is asked again.
  */
 export class Reconciler {
   private timer?: NodeJS.Timeout;
@@ -20,6 +22,7 @@ export class Reconciler {
     private readonly queue: TrialQueue,
     private readonly specs: SweepSpecs,
     private readonly log: Logger,
+    private readonly search: { searches: SearchRepository; driver: SearchDriver },
   ) {}
 
   start(everyMs: number): void {
@@ -60,6 +63,7 @@ export class Reconciler {
       }
     }
     restored += await this.reconcileTrainings();
+    for (const sweepId of await this.search.searches.idleOpenSearches()) await this.search.driver.onFinished(sweepId);
     if (restored > 0) this.log.warn({ restored }, 're-enqueued trials whose jobs were missing from Redis');
     return restored;
   }

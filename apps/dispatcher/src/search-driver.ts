@@ -3,7 +3,6 @@ import type { Metrics, NewTrial, SearchRepository, SearchTrial } from '@tinyswee
 import type { SweepEvents, TrialQueue } from '@tinysweep/queue';
 import { AshaSearch, configPoints, ParetoSearch } from '@tinysweep/search';
 import type { Logger } from 'pino';
-import type { StatusRefresher } from './status-refresher.js';
 import type { SweepSpecs } from './sweep-specs.js';
 
 /** ASHA's verdict on a running trial: stop it here. */
@@ -22,7 +21,6 @@ export interface SearchDriverDeps {
   search: SearchRepository;
   specs: SweepSpecs;
   queue: TrialQueue;
-  refresher: StatusRefresher;
   events: SweepEvents;
   log: Logger;
 }
@@ -76,7 +74,6 @@ export class SearchDriver {
     if (added.length === 0) return;
     await this.d.queue.enqueue(added.map((t) => ({ trialId: t.id, sweepId, maxAttempts: settings.maxAttempts })));
     for (const t of added) this.d.events.publish({ sweepId, trialId: t.id, kind: 'started' });
-    this.d.refresher.touch(sweepId);
     this.d.log.info({ sweepId, proposed: added.length / Math.max(1, spec.seeds.length) }, 'pareto search proposed configurations');
   }
 

@@ -70,7 +70,6 @@ export class TrainingRunner {
       if (started && (await this.d.trials.recordReused(t.id, started.attempt, source.trialId, key))) {
         this.d.log.info({ trialId: t.id, reusedFrom: source.trialId }, 'result reused');
         this.d.events.publish({ sweepId: t.sweepId, trialId: t.id, kind: 'finished' });
-        this.d.refresher.touch(t.sweepId);
       }
     }
   }
@@ -150,7 +149,6 @@ export class TrainingRunner {
     const sweeps = await this.d.trainings.end(job.trainingId, status, error);
     for (const sweepId of sweeps) {
       await this.d.search.onFinished(sweepId).catch(() => undefined);
-      this.d.refresher.touch(sweepId);
     }
   }
 }

@@ -8,7 +8,6 @@ import type { Logger } from 'pino';
 import { holdingLease, waitForLease } from './lease.js';
 import { LogTail } from './log-tail.js';
 import type { AshaStop, SearchDriver } from './search-driver.js';
-import type { StatusRefresher } from './status-refresher.js';
 import type { StepWriter } from './step-writer.js';
 import type { SweepRunSettings, SweepSpecs } from './sweep-specs.js';
 import { callTrain, fingerprint, WIND_DOWN_WAIT_MS } from './train-call.js';
@@ -47,7 +46,6 @@ export interface TrialRunnerDeps {
   clients: TrainerClients;
   steps: StepWriter;
   events: SweepEvents;
-  refresher: StatusRefresher;
   search: SearchDriver;
   log: Logger;
 }
@@ -99,7 +97,6 @@ export class TrialRunner {
       const started = await this.d.trials.startAttempt(job.trialId, lease.nodeId);
       if (started === null) return 'skipped';
       const { attempt, params, configHash } = started;
-      this.d.refresher.touch(job.sweepId);
       this.d.events.publish({ sweepId: job.sweepId, trialId: job.trialId, kind: 'started' });
       const request: TrainRequest = {
         trialId: job.trialId,
@@ -206,7 +203,6 @@ export class TrialRunner {
     await this.d.steps.flush();
     await this.d.trials.recordLostAttempt(a.job.trialId, a.attempt, error, retrying, a.tail.toString() || null);
     if (!retrying) await this.finished(a.job);
-    else this.d.refresher.touch(a.job.sweepId);
     this.d.events.publish({ sweepId: a.job.sweepId, trialId: a.job.trialId, kind: 'finished' });
     this.d.log.warn({ trialId: a.job.trialId, attempt: a.attempt, retrying, err: error }, 'attempt lost');
   }
@@ -218,10 +214,9 @@ export class TrialRunner {
     return recorded ? outcome.status : 'superseded';
   }
 
-  /** After a trial ended: the search may add trials (pareto), then the sweep's status and live views follow. */
+  /** After a trial ended: the search may add trials (pareto), then live views follow (the sweep's status followed in Postgres). */
   private async finished(job: TrialJobData): Promise<void> {
     await this.d.search.onFinished(job.sweepId, job.trialId).catch((err: unknown) => this.d.log.warn({ sweepId: job.sweepId, err: (err as Error).message }, 'search could not propose'));
-    this.d.refresher.touch(job.sweepId);
     this.d.events.publish({ sweepId: job.sweepId, trialId: job.trialId, kind: 'finished' });
   }
 }

@@ -127,6 +127,12 @@ export interface NewSweep {
   trainings?: NewTraining[];
   /** A reproduction run: the sweep it reproduces, and the schedule tick that fired it. */
   reproduces?: { originId: string | null; scheduleId: string | null; firedAt: Date };
+  /**
+   * Its search adds trials as they finish (pareto): the sweep stays running with no trial open
+   * until the search says it has nothing more to propose (SearchRepository.extend).
+   * @defaultValue false
+   */
+  searchOpen?: boolean;
 }
 
 /** What a finished attempt reports. */

@@ -57,6 +57,12 @@ export class SearchRepository {
     return rows;
   }
 
+  /** Sweeps whose search is open (pareto) with no trial queued or running: nothing will ask it again. */
+  async idleOpenSearches(): Promise<string[]> {
+    const { rows } = await this.pool.query<{ id: string }>(`SELECT id FROM sweep WHERE search_open AND queued_count + running_count = 0`);
+    return rows.map((r) => r.id);
+  }
+
   /** Every rung value of a sweep. */
   async rungValues(sweepId: string): Promise<RungValue[]> {
     const { rows } = await this.pool.query<RungValue>(`SELECT rung, trial_id AS "trialId", value FROM rung_result WHERE sweep_id = $1::uuid`, [sweepId]);
@@ -67,7 +73,8 @@ export class SearchRepository {
    * Adds trials to a running sweep, under a per-sweep lock so two dispatchers finishing trials at
    * once do not both propose: `propose` sees every trial of the sweep and returns the new ones
    * (ordinals after the last). Configurations already present are skipped; the sweep's trial count
-   * and status follow. Returns the trials inserted.
+   * and status follow. When it proposes nothing while no trial is open, the sweep's search is closed
+   * (`search_open`) and the sweep finishes. Returns the trials inserted.
    */
   async extend(sweepId: string, propose: (trials: SearchTrial[]) => NewTrial[]): Promise<NewTrial[]> {
     const client = await this.pool.connect();
@@ -100,9 +107,15 @@ export class SearchRepository {
         );
         const ids = new Set(rows.map((r) => r.id));
         inserted = wanted.filter((t) => ids.has(t.id));
+        // (a trigger on trial has set the status and counts)
+        await client.query(`UPDATE sweep SET trial_count = (SELECT count(*) FROM trial WHERE sweep_id = $1::uuid) WHERE id = $1::uuid`, [sweepId]);
+      } else {
+        // Nothing to propose and nothing in flight: the search is over, and the sweep ends with its trials.
         await client.query(
-          `UPDATE sweep SET trial_count = (SELECT count(*) FROM trial WHERE sweep_id = $1::uuid), status = 'running', finished_at = NULL, updated_at = now()
-            WHERE id = $1::uuid`,
+          `UPDATE sweep SET search_open = false,
+                  status = sweep_status(status, queued_count, running_count, succeeded_count, failed_count, cancelled_count, stopped_count, false),
+                  finished_at = coalesce(finished_at, now()), updated_at = now()
+            WHERE id = $1::uuid AND search_open AND queued_count + running_count = 0`,
           [sweepId],
         );
       }

@@ -1,5 +1,5 @@
 import type { Database, Prisma } from './database.js';
-import type { BestTrial, JsonObject, NewSweep, Sweep, SweepStatus, SweepWithSpec, TrialCounts, Verdict } from './domain.js';
+import type { BestTrial, JsonObject, NewSweep, Sweep, SweepStatus, SweepWithSpec, Verdict } from './domain.js';
 
 /** Sweep versions whose best trials are kept (see `leaders`), and how many are kept of each. */
 const BEST_CACHE_SIZE = 256;
@@ -24,8 +24,6 @@ export interface LeaderTrial {
   params: JsonObject;
 }
 
-const EMPTY_COUNTS = (): TrialCounts => ({ queued: 0, running: 0, succeeded: 0, failed: 0, cancelled: 0, stopped: 0 });
-
 interface SweepRow {
   id: string;
   name: string;
@@ -37,6 +35,12 @@ interface SweepRow {
   finishedAt: Date | null;
   updatedAt: Date;
   trialCount: number;
+  queuedCount: number;
+  runningCount: number;
+  succeededCount: number;
+  failedCount: number;
+  cancelledCount: number;
+  stoppedCount: number;
   metric: string;
   maximize: boolean;
 }
@@ -64,8 +68,8 @@ export class SweepRepository {
       await client.query('BEGIN');
       // A schedule tick creates at most one run: (schedule_id, fired_at) is unique.
       const inserted = await client.query(
-        `INSERT INTO sweep (id, name, spec, spec_source, trial_count, metric, maximize, updated_at, origin_sweep_id, schedule_id, fired_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, now(), $8, $9, $10) ON CONFLICT (schedule_id, fired_at) DO NOTHING`,
+        `INSERT INTO sweep (id, name, spec, spec_source, trial_count, metric, maximize, updated_at, origin_sweep_id, schedule_id, fired_at, search_open)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, now(), $8, $9, $10, $11) ON CONFLICT (schedule_id, fired_at) DO NOTHING`,
         [
           s.id,
           s.name,
@@ -77,6 +81,7 @@ export class SweepRepository {
           s.reproduces?.originId ?? null,
           s.reproduces?.scheduleId ?? null,
           s.reproduces?.firedAt ?? null,
+          s.searchOpen ?? false,
         ],
       );
       if (inserted.rowCount === 0) {
@@ -125,9 +130,8 @@ export class SweepRepository {
   async get(id: string): Promise<SweepWithSpec | null> {
     const row = await this.prisma.sweep.findUnique({ where: { id } });
     if (!row) return null;
-    const [counts, best] = await Promise.all([this.counts([id]), this.best(row)]);
     return {
-      ...this.toSweep(row, counts.get(id), best),
+      ...this.toSweep(row, await this.best(row)),
       spec: row.spec as JsonObject,
       environment: (row.environment as JsonObject | null) ?? null,
       verdictAt: row.verdictAt,
@@ -137,9 +141,8 @@ export class SweepRepository {
 
   async list(limit = 50, offset = 0, where: { scheduleId?: string; originId?: string } = {}): Promise<Sweep[]> {
     const rows = await this.prisma.sweep.findMany({ where, orderBy: { createdAt: 'desc' }, take: limit, skip: offset });
-    const counts = await this.counts(rows.map((r) => r.id));
     const bests = await Promise.all(rows.map((r) => this.best(r)));
-    return rows.map((r, i) => this.toSweep(r, counts.get(r.id), bests[i] ?? null));
+    return rows.map((r, i) => this.toSweep(r, bests[i] ?? null));
   }
 
   /** The spec a sweep was created with (dispatchers cache it per sweep). */
@@ -189,49 +192,6 @@ export class SweepRepository {
     });
   }
 
-  /** Sweep status follows from its trials; call after any trial changes state. */
-  async refreshStatus(id: string): Promise<SweepStatus | null> {
-    const rows = await this.prisma.$queryRawUnsafe<{ status: SweepStatus }[]>(
-      `WITH c AS (
-         SELECT count(*) FILTER (WHERE status = 'queued')    AS q,
-                count(*) FILTER (WHERE status = 'running')   AS r,
-                count(*) FILTER (WHERE status = 'succeeded') AS s,
-                count(*) FILTER (WHERE status = 'failed')    AS f,
-                count(*) FILTER (WHERE status = 'cancelled') AS x,
-                count(*) FILTER (WHERE status = 'stopped')   AS p
-           FROM trial WHERE sweep_id = $1::uuid)
-       UPDATE sweep w SET
-         status = (CASE
-           WHEN c.q + c.r > 0 THEN (CASE WHEN c.r + c.s + c.f + c.p > 0 THEN 'running' ELSE 'queued' END)
-           WHEN w.status = 'cancelled' THEN 'cancelled'
-           WHEN c.s + c.p = 0 AND c.f > 0 THEN 'failed'
-           WHEN c.s + c.p = 0 AND c.f = 0 AND c.x > 0 THEN 'cancelled'
-           ELSE 'completed' END)::"SweepStatus",
-         finished_at = CASE WHEN c.q + c.r = 0 THEN coalesce(w.finished_at, now()) ELSE NULL END,
-         updated_at = now()
-       FROM c WHERE w.id = $1::uuid
-       RETURNING w.status`,
-      id,
-    );
-    return rows[0]?.status ?? null;
-  }
-
-  /** Trials by status: one GROUP BY over the (sweep_id, status) index. */
-  private async counts(ids: string[]): Promise<Map<string, TrialCounts>> {
-    const out = new Map<string, TrialCounts>();
-    if (ids.length === 0) return out;
-    const { rows } = await this.pool.query<{ sweep_id: string; status: keyof TrialCounts; n: number }>(
-      `SELECT sweep_id, status::text AS status, count(*)::int AS n FROM trial WHERE sweep_id = ANY($1::uuid[]) GROUP BY sweep_id, status`,
-      [ids],
-    );
-    for (const r of rows) {
-      const c = out.get(r.sweep_id) ?? EMPTY_COUNTS();
-      c[r.status] = Number(r.n);
-      out.set(r.sweep_id, c);
-    }
-    return out;
-  }
-
   /**
    * The best succeeded trials by the sweep's metric, best first (at most 50; ties by ordinal):
    * a pass over the sweep's results (a metric inside JSON has no index), so they are kept under
@@ -266,7 +226,7 @@ export class SweepRepository {
     return top ? { trialId: top.trialId, value: top.value, params: top.params } : null;
   }
 
-  private toSweep(r: SweepRow, counts: TrialCounts | undefined, best: BestTrial | null): Sweep {
+  private toSweep(r: SweepRow, best: BestTrial | null): Sweep {
     return {
       id: r.id,
       name: r.name,
@@ -278,7 +238,15 @@ export class SweepRepository {
       finishedAt: r.finishedAt,
       updatedAt: r.updatedAt,
       trialCount: r.trialCount,
-      counts: counts ?? EMPTY_COUNTS(),
+      // kept by a trigger on trial in the same transaction as each change (see the sweep_trial_counts migration)
+      counts: {
+        queued: r.queuedCount,
+        running: r.runningCount,
+        succeeded: r.succeededCount,
+        failed: r.failedCount,
+        cancelled: r.cancelledCount,
+        stopped: r.stoppedCount,
+      },
       metric: r.metric,
       maximize: r.maximize,
       best,

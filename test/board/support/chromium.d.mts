@@ -1,8 +1,7 @@
 import type { BrowserContext, Page } from 'playwright-core';
 export declare const CHROMIUM: string;
-export declare const INSTALL_COMMAND: string;
 export declare const CHROMIUM_FLAGS: string[];
-export declare function ensureChromium(log?: (m: string) => void): string;
+export declare function ensureChromium(): string;
 export declare function launchBoardBrowser(opts?: {
   viewport?: { width: number; height: number };
   colorScheme?: 'light' | 'dark';

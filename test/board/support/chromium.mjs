@@ -1,18 +1,16 @@
 /**
  * Debian's Chromium driven by playwright-core, for the board's browser tests and benchmark.
  *
- *   ensureChromium()            installs it with apt-get when missing (as root), else throws the command
+ *   ensureChromium()            its path, or an error naming the command that installs it
  *   launchBoardBrowser(opts)    a fresh headless browser context with its own --user-data-dir
  */
 /* global window */
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 
 export const CHROMIUM = '/usr/bin/chromium';
-export const INSTALL_COMMAND = 'apt-get install -y chromium';
 export const CHROMIUM_FLAGS = [
   '--headless',
   '--no-sandbox',
@@ -24,20 +22,13 @@ export const CHROMIUM_FLAGS = [
   '--disable-sync',
 ];
 
-/** Installs Debian's chromium when it is missing; returns its path. */
-export function ensureChromium(log = (m) => console.log(m)) {
+/**
+ * Debian's chromium, which `npm test`'s set-up installs before any test starts (scripts/setup.mjs);
+ * throws the command when it is missing (a test never installs it: parallel files would race apt).
+ */
+export function ensureChromium() {
   if (existsSync(CHROMIUM)) return CHROMIUM;
-  if (process.getuid?.() !== 0) throw new Error(`chromium is not installed; run: sudo ${INSTALL_COMMAND}`);
-  const apt = (args) => spawnSync('apt-get', args, { encoding: 'utf8', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' }, maxBuffer: 64 * 1024 * 1024 });
-  log(`chromium: missing; running ${INSTALL_COMMAND}`);
-  let r = apt(['install', '-y', 'chromium']);
-  if (r.status !== 0) {
-    log('chromium: install failed; running apt-get update first');
-    apt(['update']);
-    r = apt(['install', '-y', 'chromium']);
-  }
-  if (r.status !== 0 || !existsSync(CHROMIUM)) throw new Error(`installing chromium failed:\n${`${r.stdout}${r.stderr}`.trim().split('\n').slice(-10).join('\n')}`);
-  return CHROMIUM;
+  throw new Error(`chromium is not installed (${CHROMIUM}); run: node scripts/setup.mjs --tests, or: apt-get install -y chromium`);
 }
 
 /**

@@ -2,7 +2,7 @@ import type { MessageEvent } from '@nestjs/common';
 import type { SweepRepository, SweepStatus, SweepWithSpec, TrialCounts, TrialRepository } from '@tinysweep/db';
 import type { SweepEvent, SweepEvents } from '@tinysweep/queue';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { LiveSweeps, SETTLE_DELAYS_MS, unsettled } from './live-sweeps.js';
+import { LiveSweeps } from './live-sweeps.js';
 
 const SWEEP = '6a1640f0-37b9-457a-a6f4-5cffce290a27';
 const counts = (c: Partial<TrialCounts>): TrialCounts => ({ queued: 0, running: 0, succeeded: 0, failed: 0, cancelled: 0, stopped: 0, ...c });
@@ -40,42 +40,18 @@ describe('LiveSweeps', () => {
   beforeEach(() => vi.useFakeTimers());
   afterEach(() => vi.useRealTimers());
 
-  it('delivers the completed status when the last notice came before the sweep was recounted', async () => {
+  it('reads the sweep once when the stream opens and once per notice, the last notice included', async () => {
     const s = setup();
     await vi.advanceTimersByTimeAsync(0);
     expect(s.statuses()).toEqual(['running']);
-    // The last trial finishes: its notice arrives, the stream reads the sweep (still 'running',
-    // nothing left to run) — and only then does the dispatcher's recount mark it completed.
-    s.store.set('running', { succeeded: 2 });
+    s.store.set('completed', { succeeded: 2 });
     s.push();
     await vi.advanceTimersByTimeAsync(0);
-    expect(s.statuses().at(-1)).toBe('running');
-    s.store.set('completed', { succeeded: 2 });
-    // No further notice comes; the stream reads again by itself.
-    await vi.advanceTimersByTimeAsync(SETTLE_DELAYS_MS[0]!);
-    expect(s.statuses().at(-1)).toBe('completed');
+    expect(s.statuses()).toEqual(['running', 'completed']);
     expect(s.got.filter((g) => g.type === 'trial')).toHaveLength(1);
-    // Settled: no more reads.
     const reads = s.store.reads;
     await vi.advanceTimersByTimeAsync(10_000);
-    expect(s.store.reads).toBe(reads);
-    s.stop();
-  });
-
-  it('keeps re-reading with growing delays while the status lags, and stops after the last delay', async () => {
-    // Opened in the gap between the last result and the recount.
-    const s = setup((store) => store.set('running', { succeeded: 2 }));
-    await vi.advanceTimersByTimeAsync(0);
-    const total = SETTLE_DELAYS_MS.reduce((a, b) => a + b, 0);
-    await vi.advanceTimersByTimeAsync(total);
-    expect(s.store.reads).toBe(1 + SETTLE_DELAYS_MS.length);
-    await vi.advanceTimersByTimeAsync(60_000);
-    expect(s.store.reads).toBe(1 + SETTLE_DELAYS_MS.length);
-    // A later notice starts over, and the recount it finds settles the stream.
-    s.store.set('completed', { succeeded: 2 });
-    s.push();
-    await vi.advanceTimersByTimeAsync(0);
-    expect(s.statuses().at(-1)).toBe('completed');
+    expect(s.store.reads).toBe(reads); // nothing more happened: nothing more is read
     s.stop();
   });
 
@@ -95,16 +71,5 @@ describe('LiveSweeps', () => {
     const times = sweeps.map((w) => w.updatedAt.getTime());
     expect(times).toEqual([...times].sort((a, b) => a - b));
     s.stop();
-  });
-});
-
-describe('unsettled', () => {
-  it('is when the status disagrees with what is left to run', () => {
-    expect(unsettled({ status: 'running', counts: counts({ running: 1 }) })).toBe(false);
-    expect(unsettled({ status: 'running', counts: counts({ succeeded: 3 }) })).toBe(true);
-    expect(unsettled({ status: 'queued', counts: counts({ cancelled: 3 }) })).toBe(true);
-    expect(unsettled({ status: 'completed', counts: counts({ succeeded: 3 }) })).toBe(false);
-    expect(unsettled({ status: 'completed', counts: counts({ queued: 1, succeeded: 2 }) })).toBe(true);
-    expect(unsettled({ status: 'cancelled', counts: counts({ cancelled: 2 }) })).toBe(false);
   });
 });

@@ -61,6 +61,7 @@ export class SweepsService {
       trials,
       trainings: [...shared.values()],
       reproduces,
+      searchOpen: spec.search.kind === 'pareto', // the dispatcher adds its trials as others finish
     });
     if (!created) return null;
     let enqueued = true;
@@ -114,7 +115,6 @@ export class SweepsService {
     if (r.running.length + r.queued.length + r.trainings.length > 0) {
       await this.cancels.publish({ trialIds: [...r.running, ...r.queued, ...r.trainings.map(trainJobId)], reason: 'cancelled by user' });
     }
-    await this.sweeps.refreshStatus(id);
     for (const t of [...r.running, ...r.queued].slice(0, 1000)) {
       this.events.publish({ sweepId: id, trialId: t, kind: 'cancelled' });
     }

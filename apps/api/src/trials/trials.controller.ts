@@ -35,7 +35,6 @@ export class TrialsController {
     const spec = (await this.sweeps.spec(t.sweepId)) as unknown as SweepSpec;
     // The finished job may still be kept in Redis under the same id; requeue replaces it.
     await this.queue.requeue({ trialId: t.id, sweepId: t.sweepId, maxAttempts: spec.budget.retries + 1 });
-    await this.sweeps.refreshStatus(t.sweepId);
     this.events.publish({ sweepId: t.sweepId, trialId: t.id, kind: 'started' });
     return t;
   }
