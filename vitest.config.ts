@@ -9,6 +9,7 @@ export default defineConfig({
     include: ['libs/**/src/**/*.spec.ts', 'apps/**/src/**/*.spec.ts', 'test/**/*.test.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
+    globalSetup: ['test/support/global-setup.ts'],
     pool: 'forks',
     fileParallelism: false,
   },

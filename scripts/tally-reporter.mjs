@@ -20,8 +20,11 @@ function setupErrorAbove(test) {
 }
 
 export default class TallyReporter {
+  // Read before the suite's global set-up clears TINYSWEEP_* from the environment.
+  file = process.env.TINYSWEEP_TALLY_FILE;
+
   onTestRunEnd(testModules, unhandledErrors) {
-    const file = process.env.TINYSWEEP_TALLY_FILE;
+    const file = this.file;
     if (!file) return;
     const tally = { tests: [], setupErrors: [], unhandledErrors: unhandledErrors.map((e) => firstLines(e.message)) };
     for (const mod of testModules) {
