@@ -59,13 +59,14 @@ describe('TrainerFleet on a real Redis', () => {
 
   it('drops a node that stops heartbeating, and one marked unreachable until it beats again', async () => {
     await redis.flushAll();
-    const f = new TrainerFleet(url, { heartbeatTimeoutMs: 300 });
+    // Timeouts long enough that a stalled, loaded machine does not expire what the test just made.
+    const f = new TrainerFleet(url, { heartbeatTimeoutMs: 1500 });
     await f.heartbeat(node('n', 2));
     await f.markUnreachable('n');
     expect(await f.acquire('t')).toBeNull();
     await f.heartbeat(node('n', 2));
     expect(await f.acquire('t')).not.toBeNull();
-    await new Promise((r) => setTimeout(r, 400));
+    await new Promise((r) => setTimeout(r, 1700));
     expect(await f.acquire('u')).toBeNull();
     expect((await f.nodes())[0]?.alive).toBe(false);
     await f.close();
@@ -73,13 +74,13 @@ describe('TrainerFleet on a real Redis', () => {
 
   it('frees a lease its holder stopped renewing', async () => {
     await redis.flushAll();
-    const f = new TrainerFleet(url, { leaseTtlMs: 200 });
+    const f = new TrainerFleet(url, { leaseTtlMs: 1500 });
     await f.heartbeat(node('n', 1));
     const lease = await f.acquire('t1');
     expect(lease).not.toBeNull();
     expect(await f.acquire('t2')).toBeNull();
     expect(await f.renew(lease!)).toBe(true);
-    await new Promise((r) => setTimeout(r, 300));
+    await new Promise((r) => setTimeout(r, 1700));
     expect(await f.renew(lease!)).toBe(false); // expired, even before anyone swept it
     expect(await f.acquire('t2')).not.toBeNull();
     await f.close();

@@ -83,23 +83,21 @@ describe('parseSweepSpec: the DESIGN.md example', () => {
 });
 
 describe('parseSweepSpec: hostile input', () => {
-  it('refuses a YAML alias bomb ("billion laughs") quickly', () => {
+  // The time limits below are vitest's per-test timeouts: each guards against a parser that expands,
+  // copies or recurses without bound (minutes or a crash), not a speed target.
+  it('refuses a YAML alias bomb ("billion laughs") without expanding it', { timeout: 15_000 }, () => {
     const bomb = [
       'name: lol',
       'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]',
       ...'bcdefghi'.split('').map((c, i) => `${c}: &${c} [${new Array(9).fill(`*${'abcdefghi'[i]}`).join(',')}]`),
     ].join('\n');
-    const t = performance.now();
     const issues = issuesOf(() => parseSweepSpec(bomb));
-    expect(performance.now() - t).toBeLessThan(1000);
     expect(issues).toEqual([{ path: '', message: expect.stringMatching(/aliases expand too much/) }]);
   });
 
-  it('refuses a 1 MB body before parsing it', () => {
+  it('refuses a 1 MB body before parsing it', { timeout: 15_000 }, () => {
     const body = `name: big\npad: "${'x'.repeat(1024 * 1024)}"\n`;
-    const t = performance.now();
     expect(messageAt(issuesOf(() => parseSweepSpec(body)), '')).toMatch(/over the 262,144-byte limit/);
-    expect(performance.now() - t).toBeLessThan(200);
     // Multi-byte characters count as bytes, not characters.
     expect(messageAt(issuesOf(() => parseSweepSpec(`name: "${'é'.repeat(140_000)}"`)), '')).toMatch(/280,0\d\d bytes/);
     expect(messageAt(issuesOf(() => parseSweepSpec({ ...minimal, task: { kind: 'x', blob: 'x'.repeat(300_000) } })), '')).toMatch(/larger than 262,144 bytes/);
@@ -120,11 +118,9 @@ describe('parseSweepSpec: hostile input', () => {
     expect(issues[0].path).toMatch(/^task\.x\.x\.x/);
   });
 
-  it('refuses 200,000-deep YAML nesting without overflowing the stack', () => {
-    const t = performance.now();
+  it('refuses 200,000-deep YAML nesting without overflowing the stack', { timeout: 15_000 }, () => {
     const text = `name: d\nx: ${'['.repeat(120_000)}${']'.repeat(120_000)}`;
     expect(messageAt(issuesOf(() => parseSweepSpec(text)), '')).toMatch(/nested deeper/);
-    expect(performance.now() - t).toBeLessThan(3000);
   });
 
   it('refuses cycles, class instances, non-finite numbers and __proto__ keys in objects', () => {

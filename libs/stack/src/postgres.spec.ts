@@ -119,7 +119,8 @@ describe('LocalPostgres', () => {
     expect(reachableBinaries(hidden, owner, systemDir)).toEqual(bins); // copied once
     const version = spawnSync(bins.postgres, ['--version'], { encoding: 'utf8', uid: owner.uid, gid: owner.gid });
     expect(version.stdout).toMatch(/postgres \(PostgreSQL\) \d+/);
-    expect(reachableBinaries(real, owner, systemDir)).toEqual(real); // reachable ones are used where they are
+    // Reachable ones are used where they are (this checkout's are not when it sits under a mode-700 folder).
+    if (canTraverse(dirname(real.postgres), owner.uid, owner.gid)) expect(reachableBinaries(real, owner, systemDir)).toEqual(real);
   });
 
   it('creates and drops extra databases', async () => {
