@@ -253,7 +253,7 @@ export class LocalPostgres {
     if (owner !== undefined) {
       bins = reachableBinaries(bins, owner, this.opts.systemDir);
       const cluster = clusterDirFor(dataDir, owner, this.opts.systemDir);
-      if (cluster.relocated) this.opts.log?.(`postgres: OS user ${POSTGRES_OS_USER} cannot enter ${dataDir}'s folders; its cluster lives in ${cluster.dir}`);
+      if (cluster.relocated) this.opts.log?.(`postgres: a folder above ${dataDir} is closed to OS user ${POSTGRES_OS_USER}; its cluster lives in ${cluster.dir}`);
       dataDir = cluster.dir;
     }
     if (existsSync(join(dataDir, 'PG_VERSION'))) {
