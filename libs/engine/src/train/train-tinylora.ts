@@ -18,6 +18,7 @@
 import { basename } from 'node:path';
 import { buildAdapterFile, countNonZero, pruneByMagnitude, resolveStructure, tinyLoraConfig, type AdapterFile } from '@tinysweep/tinylora';
 import { buildAdapterPlan } from '../adapters/adapter-plan.js';
+import type { PolicyDevice } from '../device.js';
 import { createOptimizer } from '../optimizers/create-optimizer.js';
 import type { Optimizer } from '../optimizers/optimizer.js';
 import { mixSeed, permutation } from '../random.js';
@@ -41,6 +42,11 @@ export interface TrainEvents {
 export interface TrainContext {
   /** Loaded models, sessions and SVD branches, kept across trials. */
   models: ModelCache;
+  /**
+   * Where this run's forward passes go (a trainer slot's torch worker, pinned to its GPU).
+   * @defaultValue the cache's device
+   */
+  device?: PolicyDevice;
   /** Relative model and data paths resolve against this. @defaultValue the working directory */
   baseDir?: string;
   /** Checked between generations and evaluations; the run throws its reason when aborted. */
@@ -135,7 +141,7 @@ export async function trainTinyLora(trial: TinyLoraTrial, ctx: TrainContext): Pr
     return { structure, plan: buildAdapterPlan(model, structure, { factors: ctx.models.factors }) };
   });
   const dim = plan.groups * plan.u; // length of v: groups × u
-  const lease = await ctx.models.session(model, plan);
+  const lease = await ctx.models.session(model, plan, ctx.device);
   log(`adapter: ${plan.sites.length} modules, ${plan.groups} groups × u ${u} = ${dim} trainable; session ${lease.hit ? 'cache hit' : 'opened'}`);
   checkAbort();
 
