@@ -1,3 +1,11 @@
+/** One GPU of a node, as nvidia-smi names it. */
+export interface GpuInfo {
+  index: number;
+  name: string;
+  /** Total memory, MiB. */
+  memoryMiB: number;
+}
+
 /** A trainer process as the control plane sees it (what it said in its last heartbeat). */
 export interface TrainerNode {
   id: string;
@@ -12,6 +20,10 @@ export interface TrainerNode {
   backends: string[];
   models: string[];
   version: string;
+  /** The GPUs its slots run on, on a GPU node. */
+  gpus?: GpuInfo[];
+  /** Model paths (as trials name them) it holds in memory now: leases prefer a node holding the trial's. */
+  loadedModels?: string[];
   /** ms since epoch of the last heartbeat. */
   lastHeartbeatAt: number;
 }

@@ -180,6 +180,11 @@ export class ModelCache {
     return made;
   }
 
+  /** Absolute paths of the models held (loaded or loading). */
+  modelPaths(): string[] {
+    return [...this.models.keys()];
+  }
+
   stats(): ModelCacheStats {
     return { models: this.models.size, sessions: this.sessions.size, ...this.counts };
   }
