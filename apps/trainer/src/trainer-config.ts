@@ -73,7 +73,7 @@ export const TRAINER_USAGE = `usage: tinysweep-trainer [--flag value ...]
   --api-url       TINYSWEEP_API_URL            control plane; unset = no heartbeat
   --heartbeat-ms  TINYSWEEP_HEARTBEAT_MS       heartbeat interval (2000)
   --log-level     TINYSWEEP_LOG_LEVEL          pino level (info)
-  --threads       TINYSWEEP_TRAINER_THREADS    tinylora: ONNX Runtime threads per session, 0 = per core (0)
+  --threads       TINYSWEEP_TRAINER_THREADS    tinylora: threads per ONNX Runtime session or torch worker, 0 = runtime's choice (0)
   --max-batch     TINYSWEEP_TRAINER_MAX_BATCH  tinylora: rows per forward pass (32; a GPU wants 256+)
                   TINYSWEEP_TRAINER_TOKEN      require "authorization: Bearer <token>" on gRPC
                   TINYSWEEP_API_TOKEN          bearer token for the control plane API

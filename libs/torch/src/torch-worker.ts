@@ -68,7 +68,8 @@ export class TorchWorker {
   private closed = false;
 
   constructor(opts: TorchWorkerOptions = {}) {
-    this.options = { device: 'cpu', dtype: 'float32', python: process.env.TINYSWEEP_PYTHON || 'python3', threads: 0, stderrTailBytes: 4096, ...opts };
+    const given = Object.fromEntries(Object.entries(opts).filter(([, v]) => v !== undefined)); // { python: undefined } keeps the default
+    this.options = { device: 'cpu', dtype: 'float32', python: process.env.TINYSWEEP_PYTHON || 'python3', threads: 0, stderrTailBytes: 4096, ...given };
     if (!/^(cpu|cuda(:\d+)?)$/.test(this.options.device)) throw new Error(`device must be cpu, cuda or cuda:N (got "${this.options.device}")`);
     if (!['float32', 'bfloat16', 'float16'].includes(this.options.dtype)) throw new Error(`dtype must be float32, bfloat16 or float16 (got "${this.options.dtype}")`);
     if (!Number.isInteger(this.options.threads) || this.options.threads < 0) throw new Error(`threads must be a non-negative integer (got ${this.options.threads})`);

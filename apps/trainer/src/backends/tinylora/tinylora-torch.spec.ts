@@ -56,7 +56,22 @@ describe.skipIf(!torch.available)(`TinyLoraBackend on --device torch${torch.avai
     expect(result.error ?? '').toBe('');
     expect(parseAdapter(result.adapterJson ?? '').trainableParams).toBe(2);
     expect(JSON.parse(result.environmentJson ?? '{}')).toMatchObject({ engine: `tinylora/${ENGINE_VERSION}+torch` });
-    expect(backend.loadedModels()).toEqual([params().model && (params().model as { path: string }).path]);
+    expect(backend.loadedModels()).toEqual([(params().model as { path: string }).path]);
+
+    // evaluate + prune a stored adapter, and Try it, on the same worker (the model and session cached)
+    const evaluated = await backend.run(
+      { ...request(params({ prune: { threshold: 0.5 } }), 'trial-eval'), mode: 'evaluate', adapterJson: result.adapterJson },
+      new RecordingSink(),
+      new AbortController().signal,
+    );
+    expect(evaluated).toMatchObject({ ok: true, metrics: { 'acc_pruned@0.5': expect.any(Number), score: expect.any(Number) } });
+    const tried = await backend.generate(
+      { params: params(), adapterJson: result.adapterJson ?? '', prompts: ['Once upon a time, there was a little boy named'], maxNewTokens: 6, workdir },
+      new AbortController().signal,
+    );
+    expect(tried.completions).toHaveLength(1);
+    expect(tried).toMatchObject({ modelCacheHit: true, sessionCacheHit: true });
+    expect(backend.models.stats()).toMatchObject({ modelLoads: 1 });
   });
 
   it('a killed worker fails only the trial it was running; the next trial gets a fresh worker', async () => {
