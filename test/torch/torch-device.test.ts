@@ -180,4 +180,33 @@ describe.skipIf(!torch.available)(`the torch device equals the ONNX Runtime devi
     }
     expect(a.adapter.v.some((x) => x !== 0)).toBe(true);
   }, 240_000);
+
+  it('GRPO trains v by autograd in the worker: seeded sampling makes a run repeatable; SFT takes the same path', async () => {
+    const trial = (over: Partial<TinyLoraTrial> = {}): TinyLoraTrial => ({
+      model: { path: 'models/demo-arith' },
+      task: { kind: 'arithmetic', ops: ['*'], min: 10, max: 99, heldOut: 'models/demo-arith/heldout.jsonl', evalSize: 20, maxNewTokens: 24 },
+      adapter: { modules: ['q', 'k', 'v', 'o', 'gate', 'up', 'down'], layers: 'last:1', rank: 2, u: 13, tie: { mode: 'full' } },
+      optimizer: { kind: 'grpo', lr: 0.05, iterations: 4, batch: 4, group: 4, temperature: 1 },
+      seed: 2,
+      ...over,
+    });
+    const models = new ModelCache({ device });
+    const steps: Record<string, number>[] = [];
+    const a = await trainTinyLora(trial(), { models, baseDir: ROOT, events: { progress: (_, m) => steps.push(m) } });
+    const b = await trainTinyLora(trial(), { models, baseDir: ROOT });
+    expect(a.adapter.v.some((x) => x !== 0)).toBe(true);
+    expect(b.adapter.v).toEqual(a.adapter.v);
+    expect(steps).toHaveLength(4);
+    expect(steps[0]).toMatchObject({ train_reward: expect.any(Number), best_reward: expect.any(Number), grad_norm: expect.any(Number) });
+    // objective nll: SFT on the direct answers by autograd, Adam on the same v
+    const nll: number[] = [];
+    const sft = await trainTinyLora(trial({ task: { ...trial().task, objective: 'nll' }, optimizer: { kind: 'grpo', lr: 0.1, iterations: 6, batch: 8 } }), {
+      models,
+      baseDir: ROOT,
+      events: { progress: (_, m) => nll.push(m.train_nll!) },
+    });
+    expect(sft.adapter.v.some((x) => x !== 0)).toBe(true);
+    expect(nll).toHaveLength(6);
+    expect(nll.at(-1)!).toBeLessThan(nll[0]!);
+  }, 240_000);
 });

@@ -37,6 +37,31 @@ export interface TrainerNodeStatus extends TrainerNode {
   heartbeatAgeMs: number;
 }
 
+/** What a trial asks of the slot it leases. */
+export interface LeaseWants {
+  /** Backend name the node must serve. */
+  backend?: string;
+  /** Device class of the node's slots (see {@link deviceClassOf}). */
+  device?: DeviceClass;
+  /** Runtime of the node's tinylora device (see {@link runtimeOf}). */
+  runtime?: Runtime;
+  /** Prefer a node that holds this model path in memory (its heartbeat's loadedModels). */
+  model?: string;
+}
+
+export type DeviceClass = 'cpu' | 'cuda';
+export type Runtime = 'torch' | 'onnxruntime';
+
+/** `cuda`, `cuda:1`, `torch:cuda` → 'cuda'; `cpu`, `torch` → 'cpu' (the lease script reads it the same way). */
+export function deviceClassOf(device: string): DeviceClass {
+  return device.includes('cuda') ? 'cuda' : 'cpu';
+}
+
+/** `torch…` → 'torch'; anything else is ONNX Runtime in the trainer process. */
+export function runtimeOf(device: string): Runtime {
+  return device.startsWith('torch') ? 'torch' : 'onnxruntime';
+}
+
 /** A slot on a trainer, held by one trial attempt until released or expired. */
 export interface TrainerLease {
   nodeId: string;
