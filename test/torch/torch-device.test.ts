@@ -181,6 +181,38 @@ describe.skipIf(!torch.available)(`the torch device equals the ONNX Runtime devi
     expect(a.adapter.v.some((x) => x !== 0)).toBe(true);
   }, 240_000);
 
+  it('the gradient with respect to v is the finite-difference gradient of the weighted log-likelihood', async () => {
+    const p = plan(demo, ['q', 'k', 'v', 'o', 'gate', 'up', 'down'], 'last:2', 2, 3, { mode: 'tiled', n: 7 });
+    const dim = p.groups * p.u;
+    const contexts = golden.slice(0, 6).map((g) => demo.tokenizer.encode(g.prompt, { bos: true }));
+    const continuations = golden.slice(0, 6).map((g) => demo.tokenizer.encode(g.completion, { bos: false }));
+    const weights = [0.5, -1, 0.25, 2, -0.3, 1];
+    const v = randomV(1, dim, 3, 0.3);
+    const session = await device.open(demo, p);
+    try {
+      const { grad, logprobs } = await session.gradient!({ contexts, continuations, weights, v });
+      const J = async (x: Float32Array) => {
+        const rows = new Float32Array(contexts.length * dim);
+        for (let r = 0; r < contexts.length; r++) rows.set(x, r * dim);
+        return (await session.logprobs(contexts, continuations, rows)).reduce((s, lp, i) => s + weights[i]! * lp, 0);
+      };
+      const eps = 1e-2;
+      for (let i = 0; i < dim; i++) {
+        const plus = Float32Array.from(v);
+        const minus = Float32Array.from(v);
+        plus[i]! += eps;
+        minus[i]! -= eps;
+        const fd = ((await J(plus)) - (await J(minus))) / (2 * eps);
+        expect(Math.abs(grad[i]! - fd)).toBeLessThanOrEqual(0.02 * Math.max(1, Math.abs(fd)));
+      }
+      const rows = new Float32Array(contexts.length * dim);
+      for (let r = 0; r < contexts.length; r++) rows.set(v, r * dim);
+      (await session.logprobs(contexts, continuations, rows)).forEach((lp, i) => expect(Math.abs(logprobs[i]! - lp)).toBeLessThan(1e-3));
+    } finally {
+      await session.release();
+    }
+  });
+
   it('GRPO trains v by autograd in the worker: seeded sampling makes a run repeatable; SFT takes the same path', async () => {
     const trial = (over: Partial<TinyLoraTrial> = {}): TinyLoraTrial => ({
       model: { path: 'models/demo-arith' },

@@ -410,7 +410,8 @@ class Decoder:
         positions = (mask.long().cumsum(-1) - 1)[:, -T:].clamp_min(0) * mask[:, -T:].long()  # HF: cumsum(mask) − 1, padding 0
         if int(positions.max()) >= cfg.max_seq_len:
             raise ValueError(f'position {int(positions.max())} is outside [0, maxSeqLen = {cfg.max_seq_len})')
-        cos, sin = self.cos[positions][:, None], self.sin[positions][:, None]  # (B, 1, T, hd/2)
+        # (B, 1, T, hd/2), in the model dtype as HF does (float32 tables: exact for float32)
+        cos, sin = self.cos[positions][:, None].to(self.dtype), self.sin[positions][:, None].to(self.dtype)
         bias = self.attention_bias(mask, T)
         x = F.embedding(ids, self.w['model.embed_tokens.weight'])
         for layer in range(cfg.n_layers):
