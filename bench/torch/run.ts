@@ -10,7 +10,9 @@
  *                          the same v bit for bit on both devices; if not, the first divergence is printed
  *                          (greedy call, row, token and both devices' logits there)
  *   es_acc_delta           |held-out accuracy (200 problems) torch − ort| of those two runs
- *   torch_cpu_vs_ort_cpu_speed   ORT seconds / torch seconds of the same ES run (> 1: torch is faster)
+ *   torch_cpu_vs_ort_cpu_speed   ORT ms / torch ms of one ES generation's batched greedy call (128 rows = population 16 ×
+ *                          batch 8, 24 new tokens, a 13-number adapter per row), median of 7 rounds taken alternately
+ *                          (this machine is shared: alternating puts both under the same load); > 1: torch is faster
  *   gpu_checked            false: no GPU here (bench/torch/gpu_check.py is the GPU check, run on a GPU machine)
  *
  *   node scripts/setup.mjs && node bench/tsx.mjs bench/torch/run.ts      (= npm run bench:torch)
@@ -31,6 +33,8 @@ import { firstDivergence, RecordingDevice, TORCH_PYTHON, torchAvailability } fro
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const DEMO = join(ROOT, 'models', 'demo-arith');
 const MAX_BATCH = 32;
+/** ONNX Runtime's intra-op threads (as bench:engine). torch keeps its own default: its OpenMP threads on top of
+ *  OpenBLAS's oversubscribe a busy 2-core machine (measured: 12.4 s instead of 1.0 s per call at 2 threads). */
 const THREADS = 2;
 
 const torch = torchAvailability();
@@ -38,9 +42,9 @@ if (!torch.available) {
   console.error(torch.reason);
   process.exit(2);
 }
-const device = new TorchDevice({ python: TORCH_PYTHON, maxBatch: MAX_BATCH, threads: THREADS });
+const device = new TorchDevice({ python: TORCH_PYTHON, maxBatch: MAX_BATCH });
 const info = await device.hello();
-console.log(`torch ${info.torch} on ${info.device} (${info.dtype}, ${info.threads} threads); ONNX Runtime CPU, ${THREADS} threads`);
+console.log(`torch ${info.torch} on ${info.device} (${info.dtype}, ${info.threads} intra-op threads); ONNX Runtime CPU, ${THREADS} threads`);
 
 // ---- golden completions ----------------------------------------------------------------------------
 const demo = await loadModel(DEMO);
@@ -112,6 +116,35 @@ for (const [modules, layers, rank, u, tie] of STRUCTURES) {
 }
 console.log(`per-row adapter logits: max |err| ${maxLogitErr.toExponential(2)} over ${STRUCTURES.length} structures; greedy with adapters equal: ${greedyEqual}`);
 
+// ---- speed: one ES generation's greedy call, alternately on each device ---------------------------------
+async function speed(): Promise<{ ortMs: number; torchMs: number }> {
+  const plan = planOf(demo, ['q', 'k', 'v', 'o', 'gate', 'up', 'down'], 'last:1', 2, 13, { mode: 'full' });
+  const rows = Array.from({ length: 128 }, (_, i) => prompts[i % prompts.length]!);
+  const v = Float32Array.from({ length: rows.length * 13 }, (_, i) => Math.sin(i) * 0.2);
+  const ort = await DecoderSession.create(demo, { adapter: plan, maxBatch: MAX_BATCH, threads: THREADS });
+  const session = await device.open(demo, plan);
+  const time = async (run: () => Promise<unknown>) => {
+    const t0 = performance.now();
+    await run();
+    return performance.now() - t0;
+  };
+  const ortMs: number[] = [];
+  const torchMs: number[] = [];
+  for (let round = 0; round < 8; round++) {
+    const a = await time(() => ort.greedy(rows, { maxNewTokens: 24, adapterV: v }));
+    const b = await time(() => session.greedy(rows, { maxNewTokens: 24, adapterV: v }));
+    if (round === 0) continue; // round 0 warms both up
+    ortMs.push(a);
+    torchMs.push(b);
+  }
+  await ort.release();
+  await session.release();
+  const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)]!;
+  return { ortMs: median(ortMs), torchMs: median(torchMs) };
+}
+const timing = await speed();
+console.log(`one ES generation (128 rows × 24 tokens): ORT ${timing.ortMs.toFixed(0)} ms, torch ${timing.torchMs.toFixed(0)} ms (medians of 7, alternating)`);
+
 // ---- the same ES trial on both devices ---------------------------------------------------------------
 const trial: TinyLoraTrial = {
   model: { path: 'models/demo-arith' },
@@ -145,7 +178,8 @@ console.log(
     es_same_v: sameV,
     es_acc_delta: Number(Math.abs(torchRun.metrics.acc! - ortRun.metrics.acc!).toFixed(4)),
     ...(divergence ? { es_first_divergence: divergence.text } : {}),
-    torch_cpu_vs_ort_cpu_speed: Number((ortRun.metrics.train_seconds! / torchRun.metrics.train_seconds!).toFixed(2)),
+    es_seconds: { ort: Number(ortRun.metrics.train_seconds!.toFixed(1)), torch: Number(torchRun.metrics.train_seconds!.toFixed(1)) },
+    torch_cpu_vs_ort_cpu_speed: Number((timing.ortMs / timing.torchMs).toFixed(2)),
     gpu_checked: false,
   }),
 );
