@@ -18,6 +18,8 @@ describe('invalid specs are refused with field paths and store nothing', () => {
     ['an unknown key', 'name: x\nbackend: {kind: command, command: ["true"]}\nbudjet: {}\n', 'budjet'],
     ['a bad layer selector', 'name: x\nmodel: {path: m}\ntask: {kind: gsm8k}\nadapter: {layers: ["last:0"], rank: 2, u: 1}\n', 'adapter.layers[0]'],
     ['a placeholder that names no param', 'name: x\nbackend: {kind: command, command: [echo, "{nope}"]}\n', 'backend.command[1]'],
+    ['grpo where only ONNX Runtime may run it', 'name: x\nmodel: {path: m}\ntask: {kind: gsm8k}\nadapter: {}\noptimizer: {kind: grpo}\nresources: {runtime: onnxruntime}\n', 'optimizer.kind'],
+    ['a grpo setting on ES', 'name: x\nmodel: {path: m}\ntask: {kind: gsm8k}\nadapter: {}\noptimizer: {kind: es, temperature: 0.7}\n', 'optimizer.temperature'],
     ['more trials than the budget', 'name: x\nbackend: {kind: command, command: ["true"]}\nparams: {a: [1,2,3,4,5,6,7,8,9,10], b: [1,2,3,4,5,6,7,8,9,10]}\nbudget: {maxTrials: 50}\n', 'budget.maxTrials'],
   ])('%s → 400 naming %s', async (_what, yaml, path) => {
     const before = await sweeps();

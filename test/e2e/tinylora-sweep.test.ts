@@ -159,3 +159,17 @@ describe('examples/tinylora-stories.yaml', () => {
     expect(task.evalPrompts.filter((p) => task.prompts.includes(p))).toEqual([]);
   });
 });
+
+describe('examples/qwen05-gsm8k.yaml', () => {
+  it('is a valid GRPO spec for GPU slots whose every trial passes the tinylora backend’s checks', () => {
+    const spec = parseSweepSpec(readFileSync('examples/qwen05-gsm8k.yaml', 'utf8'));
+    expect(spec.resources).toEqual({ device: 'cuda' });
+    const plan = planSweep(spec);
+    expect(plan.trials).toHaveLength(24); // u 2 × tie 2 × prune 2 × seeds 3
+    for (const t of plan.trials) {
+      const parsed = parseTinyLoraParams(t.params);
+      expect(parsed.ok, parsed.ok ? '' : parsed.error).toBe(true);
+      expect(t.params.optimizer).toMatchObject({ kind: 'grpo', group: 8, temperature: 1 });
+    }
+  });
+});

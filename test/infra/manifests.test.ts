@@ -46,12 +46,32 @@ describe('infra manifests', () => {
     }
   });
 
-  it('the trainer Deployment asks for a GPU and serves with TLS', () => {
+  it('the trainer Deployment runs the torch image with one slot per GPU it requests, and serves with TLS', () => {
     const trainer = docs(join(infra, 'k8s', 'trainer.yaml')).find((o) => o.kind === 'Deployment')!;
     const c = (get(trainer, 'spec.template.spec.containers') as Obj[])[0]!;
-    expect(get(c, 'resources.limits')).toMatchObject({ 'nvidia.com/gpu': 1 });
-    const env = (c.env as { name: string }[]).map((e) => e.name);
-    expect(env).toEqual(expect.arrayContaining(['TINYSWEEP_TLS_CA', 'TINYSWEEP_TLS_CERT', 'TINYSWEEP_TLS_KEY', 'TINYSWEEP_API_URL']));
+    expect(c.image).toMatch(/\/trainer-torch:/);
+    const gpus = get(c, 'resources.limits') as Obj;
+    expect(gpus['nvidia.com/gpu']).toBeGreaterThanOrEqual(1);
+    expect(get(c, 'resources.requests')).toMatchObject({ 'nvidia.com/gpu': gpus['nvidia.com/gpu'] }); // extended resources: requests = limits
+    const env = Object.fromEntries((c.env as { name: string; value?: string }[]).map((e) => [e.name, e.value]));
+    expect(env).toMatchObject({ TINYSWEEP_TRAINER_DEVICE: 'torch:cuda', TINYSWEEP_TRAINER_GPUS: 'all' });
+    expect(env).not.toHaveProperty('TINYSWEEP_TRAINER_SLOTS'); // slots = the GPUs the pod was given
+    expect(Object.keys(env)).toEqual(expect.arrayContaining(['TINYSWEEP_TLS_CA', 'TINYSWEEP_TLS_CERT', 'TINYSWEEP_TLS_KEY', 'TINYSWEEP_API_URL']));
+  });
+
+  it('compose reserves a GPU per slot for its GPU trainer, and the torch image carries Python, torch and the worker', () => {
+    const compose = docs(join(infra, 'compose.yaml'))[0]!;
+    const gpu = get(compose, 'services.trainer-gpu') as Obj;
+    expect(get(gpu, 'build.target')).toBe('trainer-torch');
+    expect(get(gpu, 'environment')).toMatchObject({ TINYSWEEP_TRAINER_DEVICE: 'torch:cuda', TINYSWEEP_TRAINER_GPUS: 'all' });
+    expect(get(gpu, 'deploy.resources.reservations.devices')).toEqual([{ driver: 'nvidia', count: 1, capabilities: ['gpu'] }]);
+    const dockerfile = readFileSync(join(infra, 'docker', 'Dockerfile'), 'utf8');
+    const stage = dockerfile.slice(dockerfile.indexOf('AS trainer-torch'));
+    expect(dockerfile).toMatch(/^FROM pytorch\/pytorch:\S*cuda\S* AS trainer-torch$/m);
+    expect(stage).toMatch(/python -c "import torch/); // the build fails on an image without torch
+    expect(stage).toMatch(/COPY --from=build \/app \/app/); // libs/torch/python (the worker) comes with libs/
+    expect(existsSync(join(REPO_ROOT, 'libs', 'torch', 'python', 'worker.py'))).toBe(true);
+    expect(stage).toMatch(/TINYSWEEP_TRAINER_DEVICE=torch:cuda/);
   });
 
   it('sets only settings the apps read', () => {
@@ -68,7 +88,7 @@ describe('infra manifests', () => {
   it('every Dockerfile target starts an app entry point the build produces', () => {
     const dockerfile = readFileSync(join(infra, 'docker', 'Dockerfile'), 'utf8');
     const targets = [...dockerfile.matchAll(/^FROM \S+ AS ([\w-]+)$/gm)].map((m) => m[1]);
-    expect(targets).toEqual(expect.arrayContaining(['api', 'dispatcher', 'trainer', 'trainer-cuda']));
+    expect(targets).toEqual(expect.arrayContaining(['api', 'dispatcher', 'trainer', 'trainer-torch', 'trainer-cuda']));
     for (const [, app] of dockerfile.matchAll(/CMD \["node", "apps\/(\w+)\/dist\/main\.js"\]/g)) {
       expect(existsSync(join(REPO_ROOT, 'apps', app!, 'src', 'main.ts')), `apps/${app}/src/main.ts`).toBe(true);
     }

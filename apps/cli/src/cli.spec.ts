@@ -387,11 +387,13 @@ describe('tinysweep nodes', () => {
   });
 
   it('prints a table of nodes and a total', async () => {
-    fake.nodes = [node('a', true), node('b', false)];
+    const gpu = (index: number) => ({ index, name: 'NVIDIA H100 80GB HBM3', memoryMiB: 81559 });
+    fake.nodes = [node('a', true), node('b', false), { ...node('g', true), device: 'torch:cuda', gpus: [gpu(0), gpu(1)] }];
     expect(await cli(['nodes'])).toBe(0);
-    expect(io.stdout.text).toMatch(/│ a +│ a:50051 +│ cpu +│ +1\/2 │ tinylora +│ +900ms ago │ yes +│/);
-    expect(io.stdout.text).toMatch(/│ b +│ b:50051 +│ cpu +│ +1\/2 │ tinylora +│ +1m35s ago │ no +│/);
-    expect(io.stdout.text.trimEnd().split('\n').at(-1)).toBe('2 nodes · 1 alive · 1/2 slots busy on live nodes');
+    expect(io.stdout.text).toMatch(/│ a +│ a:50051 +│ cpu +│ - +│ +1\/2 │ tinylora +│ +900ms ago │ yes +│/);
+    expect(io.stdout.text).toMatch(/│ b +│ b:50051 +│ cpu +│ - +│ +1\/2 │ tinylora +│ +1m35s ago │ no +│/);
+    expect(io.stdout.text).toMatch(/│ g +│ g:50051 +│ torch:cuda +│ 2× NVIDIA H100 80GB HBM3 \(79\.6 GiB\) +│ +1\/2 │/);
+    expect(io.stdout.text.trimEnd().split('\n').at(-1)).toBe('3 nodes · 2 alive · 2/4 slots busy on live nodes');
   });
 
   it('prints JSON with --json and says when there are none', async () => {

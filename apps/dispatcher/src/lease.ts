@@ -1,16 +1,33 @@
-import type { TrainerFleet, TrainerLease } from '@tinysweep/fleet';
+import type { LeaseWants, TrainerFleet, TrainerLease } from '@tinysweep/fleet';
+import type { SweepSpec } from '@tinysweep/spec';
 import type { Logger } from 'pino';
 
 const LEASE_POLL_MS = 100;
 
-/** Polls the fleet for a free slot of a backend until one is leased (or the signal aborts: null). */
-export async function waitForLease(fleet: TrainerFleet, key: string, backend: string, signal: AbortSignal, log: Logger): Promise<TrainerLease | null> {
+/**
+ * What a trial of `spec` with `params` asks of its slot: the backend, the spec's `resources`
+ * (grpo implies the torch runtime: only it has gradients), and its model, which a node that holds it
+ * in memory serves first.
+ */
+export function leaseWants(spec: SweepSpec, params: unknown): LeaseWants {
+  const model = (params as { model?: { path?: unknown } } | null)?.model?.path;
+  const runtime = spec.resources?.runtime ?? (spec.optimizer?.kind === 'grpo' ? 'torch' : undefined);
+  return {
+    backend: spec.backend.kind,
+    ...(spec.resources?.device ? { device: spec.resources.device } : {}),
+    ...(runtime ? { runtime } : {}),
+    ...(typeof model === 'string' ? { model } : {}),
+  };
+}
+
+/** Polls the fleet for a free slot that has what the trial wants until one is leased (or the signal aborts: null). */
+export async function waitForLease(fleet: TrainerFleet, key: string, wants: LeaseWants, signal: AbortSignal, log: Logger): Promise<TrainerLease | null> {
   let waited = 0;
   for (;;) {
     if (signal.aborted) return null;
-    const lease = await fleet.acquire(key, { backend });
+    const lease = await fleet.acquire(key, wants);
     if (lease) return lease;
-    if (waited % 30_000 < LEASE_POLL_MS) log.info({ key, backend }, 'waiting for a free trainer slot');
+    if (waited % 30_000 < LEASE_POLL_MS) log.info({ key, ...wants }, 'waiting for a free trainer slot');
     await new Promise((r) => setTimeout(r, LEASE_POLL_MS));
     waited += LEASE_POLL_MS;
   }

@@ -4,7 +4,7 @@ import type { TrainerLease } from '@tinysweep/fleet';
 import type { TrainRequest, TrainResult__Output } from '@tinysweep/proto';
 import type { TrainingJobData, TrialQueue } from '@tinysweep/queue';
 import { resultKey, type Fingerprint } from '@tinysweep/search';
-import { holdingLease, waitForLease } from './lease.js';
+import { holdingLease, leaseWants, waitForLease } from './lease.js';
 import type { SweepRunSettings } from './sweep-specs.js';
 import { callTrain, fingerprint, WIND_DOWN_WAIT_MS } from './train-call.js';
 import { parseJsonObject, SHUTDOWN_REASON, TrainerBusyError, TrainerLostError, type JobAttempts, type RunResult, type TrialRunnerDeps } from './trial-runner.js';
@@ -34,7 +34,7 @@ export class TrainingRunner {
       await this.end(job, 'cancelled', 'no trial waits for it');
       return 'skipped';
     }
-    const lease = await waitForLease(this.d.fleet, `train-${job.trainingId}`, settings.backend.kind, signal, this.d.log);
+    const lease = await waitForLease(this.d.fleet, `train-${job.trainingId}`, leaseWants(settings.spec, training.params), signal, this.d.log);
     if (!lease) return 'cancelled'; // the training is still open: the reconciler adds its flow again
     return holdingLease(this.d.fleet, lease, async () => {
       const request: TrainRequest = {

@@ -5,7 +5,7 @@ import type { TrainRequest, TrainResult__Output } from '@tinysweep/proto';
 import type { SweepEvents, TrialJobData } from '@tinysweep/queue';
 import { resultKey } from '@tinysweep/search';
 import type { Logger } from 'pino';
-import { holdingLease, waitForLease } from './lease.js';
+import { holdingLease, leaseWants, waitForLease } from './lease.js';
 import { LogTail } from './log-tail.js';
 import type { AshaStop, SearchDriver } from './search-driver.js';
 import type { StepWriter } from './step-writer.js';
@@ -91,7 +91,7 @@ export class TrialRunner {
       if (training?.status !== 'succeeded') return 'waiting'; // the fan-out job enqueues it again
     }
 
-    const lease = await waitForLease(this.d.fleet, job.trialId, settings.backend.kind, signal, this.d.log);
+    const lease = await waitForLease(this.d.fleet, job.trialId, leaseWants(settings.spec, trial?.params), signal, this.d.log);
     if (!lease) return 'cancelled';
     return holdingLease(this.d.fleet, lease, async () => {
       const started = await this.d.trials.startAttempt(job.trialId, lease.nodeId);

@@ -12,7 +12,10 @@
  *                                                 host:port (the hostname when bound to 0.0.0.0 / ::)
  *   TINYSWEEP_TRAINER_ID        (--id)            hostname-port
  *   TINYSWEEP_TRAINER_SLOTS     (--slots)         1; trainings at once, more get RESOURCE_EXHAUSTED
- *   TINYSWEEP_TRAINER_DEVICE    (--device)        cpu; "cuda:0", ...
+ *   TINYSWEEP_TRAINER_DEVICE    (--device)        cpu; "cuda:0" (ONNX Runtime), "torch", "torch:cuda", "torch:cuda:1"
+ *   TINYSWEEP_TRAINER_GPUS      (--gpus)          none; torch:cuda: "all" or "0,1": one slot (and worker) per GPU
+ *   TINYSWEEP_TRAINER_DTYPE     (--dtype)         float32; torch: bfloat16 | float16 weights
+ *   TINYSWEEP_PYTHON            (--python)        python3; torch: the Python that has torch
  *   TINYSWEEP_TRAINER_MODELS    (--models)        none; comma-separated models this node serves
  *   TINYSWEEP_WORKDIR           (--workdir)       the current directory; base of a command's cwd
  *   TINYSWEEP_TRAINER_DRAIN_MS  (--drain-ms)      0; on SIGTERM/SIGINT, how long running trainings
@@ -21,8 +24,8 @@
  *                                                 Unset: no heartbeat (a standalone trainer)
  *   TINYSWEEP_HEARTBEAT_MS      (--heartbeat-ms)  2000
  *   TINYSWEEP_LOG_LEVEL         (--log-level)     info
- *   TINYSWEEP_TRAINER_THREADS   (--threads)       0; tinylora: ONNX Runtime intra-op threads per session
- *                                                 (0 = one per core)
+ *   TINYSWEEP_TRAINER_THREADS   (--threads)       0; tinylora: intra-op threads per ONNX Runtime session or
+ *                                                 torch worker (0 = the runtime's choice)
  *   TINYSWEEP_TRAINER_MAX_BATCH (--max-batch)     32; tinylora: rows per forward pass
  *   TINYSWEEP_CACHE_DIR         (env only)        ~/.cache/tinysweep/graphs; tinylora's ONNX graph cache
  *   TINYSWEEP_TRAINER_TOKEN     (env only)        shared token; when set, every gRPC call without
@@ -41,7 +44,8 @@
 import { trainerServerCredentials } from '@tinysweep/proto';
 import { loadTlsMaterial } from '@tinysweep/tls';
 import { pino } from 'pino';
-import { builtInBackends, type BackendRegistry } from './backends/index.js';
+import { builtInBackends, parseDevice, TinyLoraBackend, type BackendRegistry } from './backends/index.js';
+import { discoverGpus, selectGpus, type GpuInfo } from './gpus.js';
 import { Heartbeat } from './heartbeat.js';
 import { loadTrainerConfig, TRAINER_USAGE, type TrainerConfig } from './trainer-config.js';
 import { TrainerServer } from './trainer-server.js';
@@ -49,10 +53,41 @@ import { TrainerServer } from './trainer-server.js';
 async function main(): Promise<void> {
   let loaded: ReturnType<typeof loadTrainerConfig>;
   let backends: BackendRegistry | undefined;
+  let gpus: GpuInfo[] | undefined;
   try {
     loaded = loadTrainerConfig(process.env, process.argv.slice(2));
-    // The node's device and threads configure the tinylora backend (a device it cannot use is a config error).
-    if (!('help' in loaded)) backends = builtInBackends({ tinylora: { device: loaded.device, threads: loaded.threads, maxBatch: loaded.maxBatch } });
+    if (!('help' in loaded)) {
+      const spec = parseDevice(loaded.device);
+      if (loaded.gpus !== undefined) {
+        // one slot per GPU listed, each slot's torch worker pinned to its GPU
+        if (!(spec.runtime === 'torch' && spec.kind === 'cuda')) throw new Error(`--gpus needs --device torch:cuda (got --device ${loaded.device})`);
+        gpus = selectGpus(loaded.gpus, discoverGpus());
+        if (loaded.slotsGiven && loaded.slots !== gpus.length) throw new Error(`--slots ${loaded.slots} disagrees with --gpus ${loaded.gpus} (${gpus.length} GPUs: one slot per GPU)`);
+        loaded.slots = gpus.length;
+      } else if (spec.runtime === 'torch' && spec.kind === 'cuda') {
+        // reported only: a node without nvidia-smi still runs
+        gpus = (() => {
+          try {
+            return discoverGpus().filter((g) => g.index === spec.gpu);
+          } catch {
+            return undefined;
+          }
+        })();
+      }
+      // The node's device and threads configure the tinylora backend (a device it cannot use is a config error).
+      backends = builtInBackends({
+        tinylora: {
+          device: loaded.device,
+          threads: loaded.threads,
+          maxBatch: loaded.maxBatch,
+          slots: loaded.slots,
+          gpus: gpus && loaded.gpus !== undefined ? gpus.map((g) => g.index) : undefined,
+          dtype: loaded.dtype,
+          python: loaded.python,
+          onWorkerStderr: (slot, line) => process.stderr.write(`[torch worker ${slot}] ${line}\n`),
+        },
+      });
+    }
   } catch (err) {
     process.stderr.write(`tinysweep-trainer: ${(err as Error).message}\n\n${TRAINER_USAGE}`);
     process.exit(2);
@@ -63,6 +98,19 @@ async function main(): Promise<void> {
   }
   const config: TrainerConfig = loaded;
   const logger = pino({ name: 'trainer', level: config.logLevel });
+  const tinylora = backends?.get('tinylora');
+  if (tinylora instanceof TinyLoraBackend && tinylora.slotDevices.length > 0) {
+    // torch: start every slot's worker now, so a node without torch (or its GPU) refuses to start
+    try {
+      for (const [slot, info] of (await tinylora.describeDevices()).entries()) {
+        logger.info({ slot, torch: info.torch, device: info.device, dtype: info.dtype, gpu: info.name, pid: info.pid }, 'torch worker ready');
+      }
+    } catch (err) {
+      process.stderr.write(`tinysweep-trainer: --device ${config.device}: ${(err as Error).message}\n(is torch installed for that Python? set --python or TINYSWEEP_PYTHON)\n`);
+      await tinylora.close();
+      process.exit(2);
+    }
+  }
 
   let credentials;
   try {
@@ -111,6 +159,8 @@ async function main(): Promise<void> {
           backends: node.backends ?? [],
           models: node.models ?? [],
           version: node.version ?? '',
+          ...(gpus && gpus.length > 0 ? { gpus } : {}),
+          ...(tinylora instanceof TinyLoraBackend ? { loadedModels: tinylora.loadedModels() } : {}),
         };
       },
     });

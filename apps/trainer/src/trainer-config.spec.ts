@@ -48,6 +48,18 @@ describe('loadTrainerConfig', () => {
     });
   });
 
+  it('reads the torch device settings: GPUs, dtype, Python', () => {
+    expect(loadTrainerConfig({}, [])).toMatchObject({ dtype: 'float32', gpus: undefined, python: undefined, slotsGiven: false });
+    expect(loadTrainerConfig({ TINYSWEEP_PYTHON: '/usr/bin/python3' }, ['--device', 'torch:cuda', '--gpus', 'all', '--dtype', 'bfloat16'])).toMatchObject({
+      device: 'torch:cuda',
+      gpus: 'all',
+      dtype: 'bfloat16',
+      python: '/usr/bin/python3',
+    });
+    expect(loadTrainerConfig({ TINYSWEEP_TRAINER_SLOTS: '2' }, []).slotsGiven).toBe(true);
+    expect(() => loadTrainerConfig({}, ['--dtype', 'fp8'])).toThrow(/--dtype must be float32, bfloat16 or float16, got "fp8"/);
+  });
+
   it('names the bad variable or flag', () => {
     expect(() => loadTrainerConfig({ TINYSWEEP_TRAINER_SLOTS: '0' }, [])).toThrow(/TINYSWEEP_TRAINER_SLOTS/);
     expect(() => loadTrainerConfig({}, ['--port', '70000'])).toThrow(/--port/);

@@ -25,6 +25,14 @@ export interface TrainerConfig {
   threads: number;
   /** tinylora backend: rows per forward pass. */
   maxBatch: number;
+  /** tinylora on torch:cuda: `all` or GPU indices, one slot per GPU (`--gpus`); undefined = not given. */
+  gpus?: string;
+  /** tinylora on torch: the weights' dtype. */
+  dtype: 'float32' | 'bfloat16' | 'float16';
+  /** tinylora on torch: the Python that has torch (undefined: $TINYSWEEP_PYTHON, else python3). */
+  python?: string;
+  /** True when --slots / TINYSWEEP_TRAINER_SLOTS was given (--gpus then must agree with it). */
+  slotsGiven: boolean;
 }
 
 /** flag → environment variable; secrets (tokens) are environment-only so they stay out of `ps`. */
@@ -43,6 +51,9 @@ const FLAGS = {
   'log-level': 'TINYSWEEP_LOG_LEVEL',
   threads: 'TINYSWEEP_TRAINER_THREADS',
   'max-batch': 'TINYSWEEP_TRAINER_MAX_BATCH',
+  gpus: 'TINYSWEEP_TRAINER_GPUS',
+  dtype: 'TINYSWEEP_TRAINER_DTYPE',
+  python: 'TINYSWEEP_PYTHON',
 } as const;
 
 export const TRAINER_USAGE = `usage: tinysweep-trainer [--flag value ...]
@@ -52,15 +63,18 @@ export const TRAINER_USAGE = `usage: tinysweep-trainer [--flag value ...]
   --advertise     TINYSWEEP_TRAINER_ADVERTISE  address the dispatcher dials (host:port)
   --id            TINYSWEEP_TRAINER_ID         node id (hostname-port)
   --slots         TINYSWEEP_TRAINER_SLOTS      trainings at once (1)
-  --device        TINYSWEEP_TRAINER_DEVICE     cpu | cuda | cuda:0 | ... (cpu)
+  --device        TINYSWEEP_TRAINER_DEVICE     cpu | cuda | cuda:N (ONNX Runtime) | torch | torch:cuda | torch:cuda:N (cpu)
+  --gpus          TINYSWEEP_TRAINER_GPUS       torch:cuda: all | 0,1,... one slot per GPU (none)
+  --dtype         TINYSWEEP_TRAINER_DTYPE      torch: float32 | bfloat16 | float16 (float32)
+  --python        TINYSWEEP_PYTHON             torch: the Python that has torch (python3)
   --models        TINYSWEEP_TRAINER_MODELS     comma-separated models it serves ()
   --workdir       TINYSWEEP_WORKDIR            base of relative paths in specs (cwd)
   --drain-ms      TINYSWEEP_TRAINER_DRAIN_MS   on SIGTERM, let trainings finish this long (0)
   --api-url       TINYSWEEP_API_URL            control plane; unset = no heartbeat
   --heartbeat-ms  TINYSWEEP_HEARTBEAT_MS       heartbeat interval (2000)
   --log-level     TINYSWEEP_LOG_LEVEL          pino level (info)
-  --threads       TINYSWEEP_TRAINER_THREADS    tinylora: ONNX Runtime threads per session, 0 = per core (0)
-  --max-batch     TINYSWEEP_TRAINER_MAX_BATCH  tinylora: rows per forward pass (32)
+  --threads       TINYSWEEP_TRAINER_THREADS    tinylora: threads per ONNX Runtime session or torch worker, 0 = runtime's choice (0)
+  --max-batch     TINYSWEEP_TRAINER_MAX_BATCH  tinylora: rows per forward pass (32; a GPU wants 256+)
                   TINYSWEEP_TRAINER_TOKEN      require "authorization: Bearer <token>" on gRPC
                   TINYSWEEP_API_TOKEN          bearer token for the control plane API
 `;
@@ -71,6 +85,12 @@ function int(name: string, text: string, min: number, max = Number.MAX_SAFE_INTE
     throw new Error(`${name} must be an integer from ${min} to ${max}, got "${text}"`);
   }
   return value;
+}
+
+function dtypeOf({ name, value }: { name: string; value: string | undefined }): TrainerConfig['dtype'] {
+  if (value === undefined) return 'float32';
+  if (value === 'float32' || value === 'bfloat16' || value === 'float16') return value;
+  throw new Error(`${name} must be float32, bfloat16 or float16, got "${value}"`);
 }
 
 /**
@@ -130,5 +150,9 @@ export function loadTrainerConfig(env: NodeJS.ProcessEnv, argv: string[]): Train
     logLevel: get('log-level').value ?? 'info',
     threads: num('threads', 0, 0, 1024),
     maxBatch: num('max-batch', 32, 1, 65536),
+    gpus: get('gpus').value,
+    dtype: dtypeOf(get('dtype')),
+    python: get('python').value,
+    slotsGiven: get('slots').value !== undefined,
   };
 }

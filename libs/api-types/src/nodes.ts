@@ -3,8 +3,12 @@ export interface TrainerNode {
   id: string;
   /** host:port the dispatcher dials. */
   address: string;
-  /** "cpu", "cuda:0", ... */
+  /** "cpu", "cuda:0" (ONNX Runtime), "torch", "torch:cuda", ... */
   device: string;
+  /** The GPUs its slots run on (one slot per GPU with --gpus). */
+  gpus?: { index: number; name: string; memoryMiB: number }[];
+  /** Model paths it holds in memory now. */
+  loadedModels?: string[];
   /** Trainings it runs at once. */
   slots: number;
   /** Trainings in flight, as the trainer reported. */

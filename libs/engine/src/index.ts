@@ -12,6 +12,7 @@
  */
 export * from './random.js';
 export * from './policy.js';
+export * from './device.js';
 export * from './optimizers/index.js';
 export * from './tasks/index.js';
 export * from './stats/index.js';

@@ -24,6 +24,8 @@ export enum NoiseDomain {
   CmaEs = 0x434d0003,
   Shots = 0x53480004,
   Arithmetic = 0x41520005,
+  /** GRPO's sampling seeds, per (seed, step). */
+  Grpo = 0x47520007,
 }
 
 // The generator itself (sfc32 seeded by splitmix32) is libs/tinylora's: one implementation for

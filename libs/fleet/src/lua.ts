@@ -5,13 +5,18 @@
 /**
  * acquireLease
  *   ARGV[1] key prefix, ARGV[2] trial id, ARGV[3] now (ms), ARGV[4] lease ttl (ms),
- *   ARGV[5] backend name ('' = any), ARGV[6] node id to avoid ('' = none)
- * Returns { nodeId, address } of the node with most free slots, or nil when none is free.
+ *   ARGV[5] backend name ('' = any), ARGV[6] node id to avoid ('' = none),
+ *   ARGV[7] device class 'cpu' | 'cuda' ('' = any), ARGV[8] runtime 'torch' | 'onnxruntime' ('' = any),
+ *   ARGV[9] model path to prefer ('' = none)
+ * Returns { nodeId, address } of a matching node with a free slot — one that holds the model in memory
+ * if any does, else the one with most free slots — or nil when none is free. The device class and
+ * runtime are read from the node's device string as deviceClassOf / runtimeOf (trainer-node.ts) do.
  */
 export const ACQUIRE_LEASE = `
 local prefix, trial, now, ttl, backend, avoid = ARGV[1], ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4]), ARGV[5], ARGV[6]
+local wantDevice, wantRuntime, model = ARGV[7] or '', ARGV[8] or '', ARGV[9] or ''
 local nodes = redis.call('HGETALL', prefix .. 'nodes')
-local best, bestFree, bestAddr = nil, 0, nil
+local best, bestFree, bestHolds, bestAddr = nil, 0, false, nil
 for i = 1, #nodes, 2 do
   local id = nodes[i]
   if id ~= avoid and redis.call('EXISTS', prefix .. 'alive:' .. id) == 1
@@ -21,12 +26,23 @@ for i = 1, #nodes, 2 do
     if not ok then
       for _, b in ipairs(info.backends) do if b == backend then ok = true end end
     end
+    local device = info.device or ''
+    local class = string.find(device, 'cuda', 1, true) and 'cuda' or 'cpu'
+    local runtime = string.sub(device, 1, 5) == 'torch' and 'torch' or 'onnxruntime'
+    if wantDevice ~= '' and class ~= wantDevice then ok = false end
+    if wantRuntime ~= '' and runtime ~= wantRuntime then ok = false end
     if ok then
       local lk = prefix .. 'leases:' .. id
       redis.call('ZREMRANGEBYSCORE', lk, '-inf', now)
       local free = info.slots - redis.call('ZCARD', lk)
       if redis.call('ZSCORE', lk, trial) then free = free + 1 end
-      if free > bestFree then best, bestFree, bestAddr = id, free, info.address end
+      local holds = false
+      if model ~= '' and type(info.loadedModels) == 'table' then
+        for _, m in ipairs(info.loadedModels) do if m == model then holds = true end end
+      end
+      if free > 0 and ((holds and not bestHolds) or (holds == bestHolds and free > bestFree)) then
+        best, bestFree, bestHolds, bestAddr = id, free, holds, info.address
+      end
     end
   end
 end

@@ -57,6 +57,23 @@ describe('TrainerFleet on a real Redis', () => {
     await f.close();
   });
 
+  it('leases only slots of the device class and runtime asked for, preferring a node that holds the model', async () => {
+    await redis.flushAll();
+    const f = new TrainerFleet(url);
+    await f.heartbeat({ ...node('cpu-ort', 4, ['tinylora']), device: 'cpu' });
+    await f.heartbeat({ ...node('gpu-torch', 2, ['tinylora']), device: 'torch:cuda', gpus: [{ index: 0, name: 'H100', memoryMiB: 81559 }, { index: 1, name: 'H100', memoryMiB: 81559 }] });
+    await f.heartbeat({ ...node('cpu-torch', 1, ['tinylora']), device: 'torch', loadedModels: ['models/demo-arith'] });
+    expect((await f.acquire('a', { device: 'cuda' }))?.nodeId).toBe('gpu-torch');
+    expect((await f.acquire('b', { runtime: 'onnxruntime' }))?.nodeId).toBe('cpu-ort');
+    // the node holding the model wins over the one with more free slots
+    expect((await f.acquire('c', { runtime: 'torch', model: 'models/demo-arith' }))?.nodeId).toBe('cpu-torch');
+    // ... while it has a slot free; then the most free slots again
+    expect((await f.acquire('d', { runtime: 'torch', model: 'models/demo-arith' }))?.nodeId).toBe('gpu-torch');
+    expect(await f.acquire('e', { device: 'cuda' })).toBeNull(); // both GPU slots are taken
+    expect((await f.nodes()).find((n) => n.id === 'gpu-torch')?.gpus).toHaveLength(2);
+    await f.close();
+  });
+
   it('drops a node that stops heartbeating, and one marked unreachable until it beats again', async () => {
     await redis.flushAll();
     // Timeouts long enough that a stalled, loaded machine does not expire what the test just made.

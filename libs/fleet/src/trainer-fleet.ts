@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
 import { FleetKeys } from './fleet-keys.js';
 import { ACQUIRE_LEASE, RENEW_LEASE } from './lua.js';
-import type { TrainerLease, TrainerNode, TrainerNodeStatus } from './trainer-node.js';
+import type { LeaseWants, TrainerLease, TrainerNode, TrainerNodeStatus } from './trainer-node.js';
 
 export interface TrainerFleetOptions {
   /**
@@ -90,8 +90,11 @@ export class TrainerFleet {
     return (await this.nodes()).filter((n) => n.alive).reduce((s, n) => s + n.slots, 0);
   }
 
-  /** Takes a slot on the live node with most free slots, or null when all are busy. */
-  async acquire(trialId: string, opts: { backend?: string; avoidNodeId?: string } = {}): Promise<TrainerLease | null> {
+  /**
+   * Takes a slot on a live node that has the backend, device class and runtime asked for: one holding
+   * `model` in memory if any has a free slot, else the one with most free slots; null when all are busy.
+   */
+  async acquire(trialId: string, opts: LeaseWants & { avoidNodeId?: string } = {}): Promise<TrainerLease | null> {
     const got = await this.redis.acquireLease(
       this.keys.prefix,
       trialId,
@@ -99,6 +102,9 @@ export class TrainerFleet {
       String(this.leaseTtlMs),
       opts.backend ?? '',
       opts.avoidNodeId ?? '',
+      opts.device ?? '',
+      opts.runtime ?? '',
+      opts.model ?? '',
     );
     return got ? { nodeId: got[0], address: got[1], trialId } : null;
   }

@@ -121,8 +121,11 @@ export interface PruneAxes {
   retrainIterations: number[];
 }
 
-/** Forward-only optimizer for v. */
-export type OptimizerKind = 'es' | 'spsa' | 'cmaes';
+/**
+ * Optimizer for v: forward-only (`es`, `spsa`, `cmaes`, on any device), or `grpo`, gradients by autograd
+ * (group-relative policy optimisation for a reward, SFT for `task.objective: nll`; the torch device only).
+ */
+export type OptimizerKind = 'es' | 'spsa' | 'cmaes' | 'grpo';
 
 /**
  * Optimizer settings. Every numeric field is a sweep axis. Present by default for the tinylora backend;
@@ -141,6 +144,26 @@ export interface OptimizerAxes {
   iterations: number[];
   /** Prompts per evaluation batch. @defaultValue `[16]` */
   batch: number[];
+  /** grpo only: samples per prompt (integers ≥ 2). @defaultValue `[8]` for grpo, absent otherwise */
+  group?: number[];
+  /** grpo only: sampling temperature, > 0. @defaultValue `[1]` for grpo, absent otherwise */
+  temperature?: number[];
+  /** grpo only: KL coefficient against the base model, ≥ 0. @defaultValue `[0]` for grpo, absent otherwise */
+  kl?: number[];
+}
+
+/**
+ * What a trial's trainer slot must offer; the dispatcher leases only matching slots. Not part of a
+ * trial's params (where a trial ran does not change its config).
+ */
+export interface ResourcesSpec {
+  /** `cuda`: a GPU slot; `cpu`: a CPU slot. Absent: any. */
+  device?: 'cpu' | 'cuda';
+  /**
+   * `torch` or `onnxruntime`. Absent: any, except that `optimizer.kind: grpo` implies `torch`
+   * (the only runtime that computes gradients).
+   */
+  runtime?: 'torch' | 'onnxruntime';
 }
 
 /** A scalar a free-form param can take. */
@@ -280,6 +303,8 @@ export interface NormalizedSweepSpec {
   prune?: PruneAxes;
   /** Optimizer axes; defaulted for tinylora, absent for command unless written. */
   optimizer?: OptimizerAxes;
+  /** Where trials may run (device class, runtime); absent = anywhere the backend is. */
+  resources?: ResourcesSpec;
   /**
    * Free-form extra axes, passed to trials at the top level of their params (`{lr}` in a command).
    * Names: letters, digits, `_` and `-`, starting with a letter or `_`; not `seed`, `trial_id`,

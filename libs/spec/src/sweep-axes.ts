@@ -50,6 +50,9 @@ export function configSpace(spec: Omit<SpaceSpec, 'search' | 'seeds' | 'reuse'>)
     lr: slot('optimizer.lr', optimizer.lr),
     iterations: slot('optimizer.iterations', optimizer.iterations),
     batch: slot('optimizer.batch', optimizer.batch),
+    group: optimizer.group && slot('optimizer.group', optimizer.group),
+    temperature: optimizer.temperature && slot('optimizer.temperature', optimizer.temperature),
+    kl: optimizer.kl && slot('optimizer.kl', optimizer.kl),
   };
   const names = Object.keys(spec.params).sort();
   const listParams: Array<[string, number]> = [];
@@ -73,6 +76,9 @@ export function configSpace(spec: Omit<SpaceSpec, 'search' | 'seeds' | 'reuse'>)
         lr: chosen[o.lr],
         iterations: chosen[o.iterations],
         batch: chosen[o.batch],
+        ...(o.group !== undefined ? { group: chosen[o.group] } : {}),
+        ...(o.temperature !== undefined ? { temperature: chosen[o.temperature] } : {}),
+        ...(o.kl !== undefined ? { kl: chosen[o.kl] } : {}),
       };
     }
     if (spec.model) out.model = spec.model;

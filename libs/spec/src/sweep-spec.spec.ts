@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseSweepSpec, SpecError, SweepSpecSchema, type SweepSpec } from './index.js';
+import { parseSweepSpec, planSweep, SpecError, SweepSpecSchema, type SweepSpec } from './index.js';
 
 const tiny = { name: 'tiny', model: { path: 'models/demo-arith' }, task: { kind: 'arithmetic' }, adapter: {} };
 
@@ -33,6 +33,33 @@ describe('SweepSpecSchema: defaults', () => {
     expect(spec.prune).toEqual({ threshold: [0.2], retrainIterations: [0] });
     expect(spec.objective).toEqual({ metric: 'acc', mode: 'max' });
     expect(spec.budget).toEqual({ maxTrials: 1000, trialTimeout: 1_800_000, retries: 0 });
+  });
+
+  it('grpo gets its own axes (group, temperature, kl), which only grpo may have; resources stay out of the trials', () => {
+    const spec = parseSweepSpec({ ...tiny, optimizer: { kind: 'grpo', lr: 0.05, temperature: [0.7, 1] }, resources: { device: 'cuda' } });
+    expect(spec.optimizer).toEqual({ kind: 'grpo', population: [32], sigma: [0.02], lr: [0.05], iterations: [200], batch: [16], group: [8], temperature: [0.7, 1], kl: [0] });
+    expect(spec.resources).toEqual({ device: 'cuda' });
+    const plan = planSweep(spec);
+    expect(plan.trials.map((t) => t.params.optimizer)).toEqual([
+      { kind: 'grpo', population: 32, sigma: 0.02, lr: 0.05, iterations: 200, batch: 16, group: 8, temperature: 0.7, kl: 0 },
+      { kind: 'grpo', population: 32, sigma: 0.02, lr: 0.05, iterations: 200, batch: 16, group: 8, temperature: 1, kl: 0 },
+    ]);
+    expect(plan.trials[0]!.params).not.toHaveProperty('resources');
+    // a forward-only sweep's trials are what they were before grpo existed
+    expect(planSweep(parseSweepSpec(tiny)).trials[0]!.params.optimizer).toEqual({ kind: 'es', population: 32, sigma: 0.02, lr: 0.05, iterations: 200, batch: 16 });
+  });
+
+  it('refuses grpo where it cannot run, and grpo-only fields on other optimizers, naming the field', () => {
+    const issue = (over: Record<string, unknown>) => {
+      const r = SweepSpecSchema.safeParse({ ...tiny, ...over });
+      return r.error?.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
+    };
+    expect(issue({ optimizer: { kind: 'grpo' }, resources: { runtime: 'onnxruntime' } })).toEqual([
+      { path: 'optimizer.kind', message: expect.stringMatching(/^grpo needs sampling and gradients, which the onnxruntime runtime cannot compute/) },
+    ]);
+    expect(issue({ optimizer: { kind: 'es', temperature: 0.7 } })).toEqual([{ path: 'optimizer.temperature', message: "only for kind 'grpo' (this optimizer is 'es')" }]);
+    expect(issue({ optimizer: { kind: 'grpo', group: 1 } })?.[0]).toMatchObject({ path: 'optimizer.group' });
+    expect(issue({ resources: { device: 'tpu' } })?.[0]).toMatchObject({ path: 'resources.device' });
   });
 
   it('can be used as a plain zod schema', () => {

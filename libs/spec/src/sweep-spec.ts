@@ -4,6 +4,7 @@
  * {@link NormalizedSweepSpec} and the package README; cross-field rules are checked last:
  *
  * - the tinylora backend needs `model`, `task` and `adapter`, and gets a default `optimizer`;
+ * - `optimizer.kind: grpo` needs the tinylora backend and a runtime that has gradients (torch);
  * - the search's own rules (search-spec.ts): distributions in `params` need a sampling search, a
  *   sample cannot exceed the grid, asha's iterations and rung metric, pareto's objectives;
  * - every `{placeholder}` in a command names a param, a field of the trial's params, or a trainer value;
@@ -39,6 +40,7 @@ import type {
   ObjectiveSpec,
   OptimizerAxes,
   PruneAxes,
+  ResourcesSpec,
   TaskSpec,
 } from './spec-types.js';
 import { normalizeSearch, SearchSchema } from './search-spec.js';
@@ -55,6 +57,7 @@ export const MAX_SEED = 0x7fff_ffff;
 export const SPEC_DEFAULTS = {
   backend: { kind: 'tinylora' },
   optimizer: { kind: 'es', population: [32], sigma: [0.02], lr: [0.05], iterations: [200], batch: [16] },
+  grpo: { group: [8], temperature: [1], kl: [0] },
   prune: { retrainIterations: [0] },
   seeds: [0],
   search: { kind: 'grid' },
@@ -157,23 +160,44 @@ const TaskSchema: z.ZodType<TaskSpec> = z
 
 // ---- optimizer, prune ----------------------------------------------------------------------------------
 
+const GRPO_ONLY = ['group', 'temperature', 'kl'] as const;
+const nonNegativeNumber = z.number({ error: expects('a number ≥ 0') }).min(0, { error: expects('a number ≥ 0') });
+
 const OptimizerSchema: z.ZodType<OptimizerAxes> = strictObject({
-  kind: oneOf(['es', 'spsa', 'cmaes']).optional(),
+  kind: oneOf(['es', 'spsa', 'cmaes', 'grpo']).optional(),
   population: axis(positiveInt()).optional(),
   sigma: axis(positiveNumber()).optional(),
   lr: axis(positiveNumber()).optional(),
   iterations: axis(positiveInt()).optional(),
   batch: axis(positiveInt()).optional(),
-}).transform(
-  (o): OptimizerAxes => ({
-    kind: o.kind ?? SPEC_DEFAULTS.optimizer.kind,
+  group: axis(intIn(2, 4096, 'an integer from 2 to 4096 (samples per prompt)')).optional(),
+  temperature: axis(positiveNumber()).optional(),
+  kl: axis(nonNegativeNumber).optional(),
+}).transform((o, ctx): OptimizerAxes => {
+  const kind = o.kind ?? SPEC_DEFAULTS.optimizer.kind;
+  const out: OptimizerAxes = {
+    kind,
     population: o.population ?? [...SPEC_DEFAULTS.optimizer.population],
     sigma: o.sigma ?? [...SPEC_DEFAULTS.optimizer.sigma],
     lr: o.lr ?? [...SPEC_DEFAULTS.optimizer.lr],
     iterations: o.iterations ?? [...SPEC_DEFAULTS.optimizer.iterations],
     batch: o.batch ?? [...SPEC_DEFAULTS.optimizer.batch],
-  }),
-);
+  };
+  if (kind === 'grpo') {
+    // present only for grpo, so the configs (and reuse keys) of forward-only sweeps are unchanged
+    out.group = o.group ?? [...SPEC_DEFAULTS.grpo.group];
+    out.temperature = o.temperature ?? [...SPEC_DEFAULTS.grpo.temperature];
+    out.kl = o.kl ?? [...SPEC_DEFAULTS.grpo.kl];
+  } else {
+    for (const key of GRPO_ONLY) if (o[key] !== undefined) report(ctx, `only for kind 'grpo' (this optimizer is '${kind}')`, [key]);
+  }
+  return out;
+});
+
+const ResourcesSchema: z.ZodType<ResourcesSpec> = strictObject({
+  device: oneOf(['cpu', 'cuda']).optional(),
+  runtime: oneOf(['torch', 'onnxruntime']).optional(),
+}).transform((r): ResourcesSpec => ({ ...(r.device ? { device: r.device } : {}), ...(r.runtime ? { runtime: r.runtime } : {}) }));
 
 const thresholdError = expects('a threshold in [0, 1), relative to max |v|');
 const threshold = z.number({ error: thresholdError }).min(0, { error: thresholdError }).lt(1, { error: thresholdError });
@@ -252,6 +276,7 @@ const RootSchema = strictObject({
   adapter: AdapterSchema.optional(),
   prune: PruneSchema.optional(),
   optimizer: OptimizerSchema.optional(),
+  resources: ResourcesSchema.optional(),
   params: ParamsSchema.optional(),
   seeds: SeedsSchema.optional(),
   search: SearchSchema.optional(),
@@ -275,6 +300,7 @@ export const SweepSpecSchema: z.ZodType<NormalizedSweepSpec> = RootSchema.transf
   if (raw.prune) spec.prune = raw.prune;
   const optimizer = raw.optimizer ?? (backend.kind === 'tinylora' ? OptimizerSchema.parse({}) : undefined);
   if (optimizer) spec.optimizer = optimizer;
+  if (raw.resources && Object.keys(raw.resources).length > 0) spec.resources = raw.resources;
   spec.params = raw.params ?? {};
   spec.seeds = raw.seeds ?? [...SPEC_DEFAULTS.seeds];
   spec.objective = raw.objective ?? { ...SPEC_DEFAULTS.objective };
@@ -292,6 +318,12 @@ export const SweepSpecSchema: z.ZodType<NormalizedSweepSpec> = RootSchema.transf
         const example = { model: 'e.g. model: { path: models/demo-arith }', task: 'e.g. task: { kind: gsm8k, … }', adapter: 'adapter: {} takes the defaults' }[section];
         problem(`required when backend.kind is 'tinylora' (${example})`, [section]);
       }
+    }
+  }
+  if (spec.optimizer?.kind === 'grpo') {
+    if (backend.kind !== 'tinylora') problem(`grpo is the tinylora backend's (a command program trains itself)`, ['optimizer', 'kind']);
+    else if (spec.resources?.runtime === 'onnxruntime') {
+      problem(`grpo needs sampling and gradients, which the onnxruntime runtime cannot compute (resources.runtime is 'onnxruntime'); use 'torch' or a forward-only optimizer (es, spsa, cmaes)`, ['optimizer', 'kind']);
     }
   }
   // Search last: its defaults come from optimizer and objective, and it may adjust them (asha).

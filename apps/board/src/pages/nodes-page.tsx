@@ -5,7 +5,12 @@ import { duration } from '../format';
 import { useFetch, useInterval } from '../hooks';
 import type { TrainerNode } from '@tinysweep/api-types';
 
-/** Trainer nodes: device, slots busy and free, heartbeat age. Polled every 2 s. */
+/** "GPU 0 · NVIDIA H100 80GB HBM3 · 79.6 GiB" */
+function gpuLine(g: NonNullable<TrainerNode['gpus']>[number]): string {
+  return `GPU ${g.index} · ${g.name || 'unnamed'} · ${(g.memoryMiB / 1024).toFixed(1)} GiB`;
+}
+
+/** Trainer nodes: device (and GPUs), slots busy and free, heartbeat age, models. Polled every 2 s. */
 export function NodesPage() {
   const [version, setVersion] = useState(0);
   const { data, error } = useFetch<{ items: TrainerNode[] }>('/nodes', version);
@@ -39,7 +44,14 @@ export function NodesPage() {
               <td>
                 <span class={`badge ${n.alive ? 'badge-succeeded' : 'badge-failed'}`}>{n.alive ? 'live' : 'gone'}</span>
               </td>
-              <td class="mono">{n.device}</td>
+              <td class="mono">
+                {n.device}
+                {(n.gpus ?? []).map((g) => (
+                  <div key={g.index} class="muted small" data-gpu={g.index}>
+                    {gpuLine(g)}
+                  </div>
+                ))}
+              </td>
               <td>
                 <div class="slots" role="img" aria-label={`${used} of ${n.slots} slots busy`}>
                   {Array.from({ length: Math.min(n.slots, 32) }, (_, i) => (
@@ -52,7 +64,10 @@ export function NodesPage() {
               </td>
               <td class={n.heartbeatAgeMs > 10_000 ? 'text-bad' : ''}>{duration(n.heartbeatAgeMs)} ago</td>
               <td>{n.backends.join(', ') || '—'}</td>
-              <td class="small">{n.models.join(', ') || '—'}</td>
+              <td class="small">
+                {n.models.join(', ') || (n.loadedModels?.length ? '' : '—')}
+                {n.loadedModels?.length ? <div class="muted">in memory: {n.loadedModels.join(', ')}</div> : null}
+              </td>
               <td class="mono small">{n.version || '—'}</td>
             </tr>
           );

@@ -1,4 +1,7 @@
-/** `tinysweep trainer --api … --device cuda --slots N`: run a trainer node that joins a control plane. */
+/**
+ * `tinysweep trainer --api … --device torch:cuda --gpus all`: run a trainer node that joins a control
+ * plane (one slot per GPU, each with its own PyTorch worker), or `--device cpu --slots N` (ONNX Runtime).
+ */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -10,7 +13,11 @@ import type { CommandHost } from './command-host.js';
 
 interface TrainerOptions {
   device: string;
-  slots: string;
+  slots?: string;
+  gpus?: string;
+  dtype?: string;
+  python?: string;
+  maxBatch?: string;
   port: string;
   host: string;
   advertise?: string;
@@ -25,8 +32,12 @@ export function registerTrainer(program: Command, host: CommandHost): void {
   program
     .command('trainer')
     .description('run a trainer node that registers with the control plane at --api')
-    .option('--device <device>', 'cpu, cuda, cuda:1 …', 'cpu')
-    .option('--slots <n>', 'trainings at once', '1')
+    .option('--device <device>', 'cpu, cuda, cuda:1 (ONNX Runtime); torch, torch:cuda, torch:cuda:1 (a PyTorch worker per slot)', 'cpu')
+    .option('--slots <n>', 'trainings at once (default 1, or one per GPU with --gpus)')
+    .option('--gpus <list>', 'torch:cuda: all, or GPU indices like 0,1 — one slot per GPU')
+    .option('--dtype <dtype>', 'torch: float32 (default), bfloat16 or float16')
+    .option('--python <path>', 'torch: the Python that has torch (default python3, or TINYSWEEP_PYTHON)')
+    .option('--max-batch <n>', 'rows per forward pass (default 32; a GPU wants 256 or more)')
     .option('--port <port>', 'gRPC port', '50051')
     .option('--host <addr>', 'interface to bind', '0.0.0.0')
     .option('--advertise <host:port>', 'address dispatchers dial (default: this host name and the port)')
@@ -45,7 +56,11 @@ export function registerTrainer(program: Command, host: CommandHost): void {
         TINYSWEEP_API_URL: ctx.apiUrl,
         ...(ctx.token ? { TINYSWEEP_API_TOKEN: ctx.token } : {}),
         TINYSWEEP_TRAINER_DEVICE: o.device,
-        TINYSWEEP_TRAINER_SLOTS: o.slots,
+        ...(o.slots ? { TINYSWEEP_TRAINER_SLOTS: o.slots } : {}),
+        ...(o.gpus ? { TINYSWEEP_TRAINER_GPUS: o.gpus } : {}),
+        ...(o.dtype ? { TINYSWEEP_TRAINER_DTYPE: o.dtype } : {}),
+        ...(o.python ? { TINYSWEEP_PYTHON: o.python } : {}),
+        ...(o.maxBatch ? { TINYSWEEP_TRAINER_MAX_BATCH: o.maxBatch } : {}),
         TINYSWEEP_TRAINER_PORT: o.port,
         TINYSWEEP_TRAINER_HOST: o.host,
         ...(o.advertise ? { TINYSWEEP_TRAINER_ADVERTISE: o.advertise } : {}),

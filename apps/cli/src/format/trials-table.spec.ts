@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { TrainerNode } from '@tinysweep/api-types';
 import { trial } from '../testing/trials.js';
-import { nodesTableData, renderNodesTable } from './nodes-table.js';
+import { describeGpus, nodesTableData, renderNodesTable } from './nodes-table.js';
 import { metricNames, paramsCell, rankByMetric, renderTrialsTable, statusCell, trialsTableData } from './trials-table.js';
 
 const base = { model: { path: '/models/demo' }, optimizer: { kind: 'es' } };
@@ -101,10 +101,12 @@ describe('nodes table', () => {
 
   it('shows slots as busy/total, heartbeat age and liveness', () => {
     expect(nodesTableData(nodes).rows).toEqual([
-      ['gpu-1', '10.0.0.5:50051', 'cuda:0', '3/4', 'tinylora,command', '2s ago', 'yes'],
-      ['cpu-1', '10.0.0.6:50051', 'cpu', '0/2', 'tinylora', '2m05s ago', 'no'],
+      ['gpu-1', '10.0.0.5:50051', 'cuda:0', '-', '3/4', 'tinylora,command', '2s ago', 'yes'],
+      ['cpu-1', '10.0.0.6:50051', 'cpu', '-', '0/2', 'tinylora', '2m05s ago', 'no'],
     ]);
-    expect(renderNodesTable(nodes)).toMatch(/│ id +│ address +│ device +│ slots │ backends +│ heartbeat │ alive │/);
+    expect(renderNodesTable(nodes)).toMatch(/│ id +│ address +│ device +│ gpus +│ slots │ backends +│ heartbeat │ alive │/);
+    const gpus = [0, 1, 2].map((index) => ({ index, name: index < 2 ? 'NVIDIA H100 80GB HBM3' : 'NVIDIA A100-SXM4-40GB', memoryMiB: index < 2 ? 81559 : 40960 }));
+    expect(describeGpus(gpus)).toBe('2× NVIDIA H100 80GB HBM3 (79.6 GiB), 1× NVIDIA A100-SXM4-40GB (40.0 GiB)');
   });
 });
 

@@ -10,6 +10,10 @@ export interface HeartbeatBody {
   backends: string[];
   models: string[];
   version: string;
+  /** The GPUs its slots run on (index, name, total memory in MiB), on a GPU node. */
+  gpus?: { index: number; name: string; memoryMiB: number }[];
+  /** Model paths (as trials name them) it holds in memory now: leases prefer a node that has the trial's. */
+  loadedModels?: string[];
 }
 
 export interface HeartbeatOptions {

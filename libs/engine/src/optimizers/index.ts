@@ -9,6 +9,7 @@ export * from './antithetic-es.js';
 export * from './spsa.js';
 export * from './cma-es.js';
 export * from './create-optimizer.js';
+export * from './adam.js';
 export { centeredRanks, zScores, shapeFitness, FITNESS_SHAPINGS, type FitnessShaping } from './fitness-shaping.js';
 export { symmetricEigen, type SymmetricEigen } from './symmetric-eigen.js';
 export type { StepRule } from './gradient-step.js';

@@ -10,6 +10,7 @@ export {
   type NllObjectiveOptions,
 } from './objectives.js';
 export * from './evaluate.js';
+export { grpoStep, sftStep, groupAdvantages, type GradientStep, type GrpoStepOptions } from './gradient-steps.js';
 export * from './model-cache.js';
 export * from './tinylora-trial.js';
 export * from './train-tinylora.js';

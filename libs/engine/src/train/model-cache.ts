@@ -1,6 +1,6 @@
 /**
- * What a trainer node keeps between trials: loaded base models (by path) and ONNX Runtime sessions
- * (by adapter-plan key), each under a small LRU cap. A sweep's trials mostly share one model and a
+ * What a trainer node keeps between trials: loaded base models (by path) and device sessions
+ * (by device and adapter-plan key), each under a small LRU cap. A sweep's trials mostly share one model and a
  * handful of structures, and loading + hashing a 7B checkpoint or opening its session costs far more
  * than a short trial, so the second trial on a node should pay for neither.
  *
@@ -9,15 +9,18 @@
  *   const lease = await models.session(model, plan);
  *   try { await lease.session.greedy(prompts, { maxNewTokens: 16 }); } finally { lease.release(); }
  *
- * A session is released (ORT memory freed) only when it is over the cap and no trial holds a lease on
- * it, so concurrent trials on one node never lose their session mid-run.
+ * A session is released (ORT memory or the worker's adapter freed) only when it is over the cap and
+ * no trial holds a lease on it, so concurrent trials on one node never lose their session mid-run.
+ * Sessions run on `device` (ONNX Runtime in this process by default; a torch worker per slot when a
+ * trainer runs `--device torch`): `session(model, plan, slotDevice)` picks another one per call.
  */
 import { resolve } from 'node:path';
-import { DecoderSession, loadModel, type AdapterPlan, type DecoderSessionOptions, type LoadedModel } from '@tinysweep/model';
+import { loadModel, type AdapterPlan, type LoadedModel } from '@tinysweep/model';
 import { FactorCache } from '../adapters/factor-cache.js';
+import { OnnxDevice, type DeviceSession, type OnnxDeviceOptions, type PolicyDevice } from '../device.js';
 
-/** Session settings every session of one cache shares (so the plan key alone identifies a session). */
-export type ModelCacheSessionOptions = Pick<DecoderSessionOptions, 'cacheDir' | 'executionProvider' | 'threads' | 'maxBatch'>;
+/** Session settings of the default ONNX Runtime device (so the plan key alone identifies a session on it). */
+export type ModelCacheSessionOptions = OnnxDeviceOptions;
 
 /** Options of {@link ModelCache}. */
 export interface ModelCacheOptions {
@@ -37,6 +40,12 @@ export interface ModelCacheOptions {
    */
   session?: ModelCacheSessionOptions;
   /**
+   * Where sessions run unless a call names another device. Not closed by {@link ModelCache.close}
+   * when given (its owner closes it).
+   * @defaultValue an {@link OnnxDevice} with `session`'s options
+   */
+  device?: PolicyDevice;
+  /**
    * SVD branches shared by the adapter plans built for these models.
    * @defaultValue a new FactorCache
    */
@@ -45,7 +54,7 @@ export interface ModelCacheOptions {
 
 /** A session handed to one trial; call `release()` when the trial is done with it. */
 export interface SessionLease {
-  session: DecoderSession;
+  session: DeviceSession;
   /** True when the session was already open (no graph build, no ORT session creation). */
   hit: boolean;
   release(): void;
@@ -62,7 +71,7 @@ export interface ModelCacheStats {
 }
 
 interface SessionEntry {
-  session: Promise<DecoderSession>;
+  session: Promise<DeviceSession>;
   leases: number;
 }
 
@@ -71,6 +80,8 @@ export class ModelCache {
   readonly maxSessions: number;
   readonly sessionOptions: ModelCacheSessionOptions;
   readonly factors: FactorCache;
+  /** Where sessions run unless a call names another device. */
+  readonly device: PolicyDevice;
   // Maps iterate in insertion order; a hit is re-inserted, so the first key is the least recently used.
   private readonly models = new Map<string, Promise<LoadedModel>>();
   private readonly sessions = new Map<string, SessionEntry>();
@@ -82,6 +93,7 @@ export class ModelCache {
     this.maxSessions = opts.maxSessions ?? 4;
     this.sessionOptions = { maxBatch: 32, ...opts.session };
     this.factors = opts.factors ?? new FactorCache();
+    this.device = opts.device ?? new OnnxDevice(this.sessionOptions);
     if (!Number.isInteger(this.maxModels) || this.maxModels < 1) throw new Error(`maxModels must be a positive integer (got ${this.maxModels})`);
     if (!Number.isInteger(this.maxSessions) || this.maxSessions < 1) throw new Error(`maxSessions must be a positive integer (got ${this.maxSessions})`);
   }
@@ -107,9 +119,9 @@ export class ModelCache {
     return { model: await loading, hit: false };
   }
 
-  /** An open session of `model` with `plan`'s adapter, shared by every trial whose plan has its key. */
-  async session(model: LoadedModel, plan: AdapterPlan): Promise<SessionLease> {
-    const key = plan.key;
+  /** An open session of `model` with `plan`'s adapter on `device`, shared by every trial whose plan has its key there. */
+  async session(model: LoadedModel, plan: AdapterPlan, device: PolicyDevice = this.device): Promise<SessionLease> {
+    const key = `${device.name}|${plan.key}`;
     let entry = this.sessions.get(key);
     const hit = entry !== undefined;
     if (entry) {
@@ -117,7 +129,7 @@ export class ModelCache {
       this.sessions.delete(key);
     } else {
       this.counts.sessionOpens++;
-      const opening = DecoderSession.create(model, { ...this.sessionOptions, adapter: plan });
+      const opening = device.open(model, plan);
       entry = { session: opening, leases: 0 };
       opening.catch(() => {
         if (this.sessions.get(key)?.session === opening) this.sessions.delete(key);
@@ -126,7 +138,7 @@ export class ModelCache {
     this.sessions.set(key, entry);
     entry.leases++;
     const held = entry;
-    let session: DecoderSession;
+    let session: DeviceSession;
     try {
       session = await held.session;
     } catch (err) {
@@ -168,11 +180,16 @@ export class ModelCache {
     return made;
   }
 
+  /** Absolute paths of the models held (loaded or loading). */
+  modelPaths(): string[] {
+    return [...this.models.keys()];
+  }
+
   stats(): ModelCacheStats {
     return { models: this.models.size, sessions: this.sessions.size, ...this.counts };
   }
 
-  /** Releases every session (leases still held keep working until ORT frees the memory; call this at shutdown). */
+  /** Releases every session (leases still held keep working until the device frees the memory; call this at shutdown). */
   async close(): Promise<void> {
     const all = [...this.sessions.values()];
     this.sessions.clear();

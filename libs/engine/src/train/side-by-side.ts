@@ -21,6 +21,7 @@
  */
 import type { AdapterFile } from '@tinysweep/tinylora';
 import { buildAdapterPlan } from '../adapters/adapter-plan.js';
+import type { PolicyDevice } from '../device.js';
 import type { Example } from '../tasks/task.js';
 import { asTrialConfigError, TrialConfigError } from './errors/trial-config-error.js';
 import type { ModelCache } from './model-cache.js';
@@ -46,6 +47,8 @@ export interface SideBySideContext {
   models: ModelCache;
   /** Relative model and data paths resolve against this. @defaultValue the working directory */
   baseDir?: string;
+  /** Where to run. @defaultValue the cache's device */
+  device?: PolicyDevice;
   /** Checked before the model call; the call throws its reason when aborted. */
   signal?: AbortSignal;
 }
@@ -99,7 +102,7 @@ export async function generateSideBySide(req: SideBySideRequest, ctx: SideBySide
     );
   }
   const plan = await asTrialConfigError('adapter.structure', () => buildAdapterPlan(model, req.adapter.structure, { factors: ctx.models.factors }));
-  const lease = await ctx.models.session(model, plan);
+  const lease = await ctx.models.session(model, plan, ctx.device);
   try {
     // ---- prompts laid out as the trial's, each checked against the model's context
     const { task, formatPrompt } = await under('trial', () => asTrialConfigError('task', () => loadTrialTask(cfg, model, ctx.baseDir)));

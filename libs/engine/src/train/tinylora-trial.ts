@@ -71,7 +71,8 @@ export interface TinyLoraTrial {
    */
   prune?: { threshold: number | number[]; retrainIterations?: number };
   optimizer: {
-    kind: OptimizerKind;
+    /** A forward-only optimizer, or `grpo`: gradients by autograd (the torch device only; see gradient-steps.ts). */
+    kind: OptimizerKind | 'grpo';
     /** Candidates per generation (es: even). @defaultValue 32 */
     population?: number;
     /** Perturbation scale. @defaultValue 0.02 */
@@ -82,6 +83,12 @@ export interface TinyLoraTrial {
     iterations?: number;
     /** Training examples per generation (every candidate sees the same batch). @defaultValue 16 */
     batch?: number;
+    /** grpo: samples per prompt (the group advantages are relative to). @defaultValue 8 */
+    group?: number;
+    /** grpo: sampling temperature. @defaultValue 1 */
+    temperature?: number;
+    /** grpo: KL coefficient against the base model (v = 0). @defaultValue 0 (as TRL's GRPOTrainer) */
+    kl?: number;
   };
   /** Replicate seed: optimizer noise and batch order. */
   seed: number;
@@ -113,7 +120,7 @@ export interface TrainConfig {
 }
 
 /** The spec's optimizer defaults (libs/spec README), repeated so library callers get the same run. */
-export const OPTIMIZER_DEFAULTS = { kind: 'es' as OptimizerKind, population: 32, sigma: 0.02, lr: 0.05, iterations: 200, batch: 16 } as const;
+export const OPTIMIZER_DEFAULTS = { kind: 'es' as OptimizerKind | 'grpo', population: 32, sigma: 0.02, lr: 0.05, iterations: 200, batch: 16, group: 8, temperature: 1, kl: 0 } as const;
 
 /** Defaults applied once; throws a {@link TrialConfigError} naming the field on a value the loop cannot use. */
 export function resolveTrainConfig(trial: TinyLoraTrial): TrainConfig {
@@ -141,6 +148,11 @@ export function resolveTrainConfig(trial: TinyLoraTrial): TrainConfig {
   nonNegativeInt('task.fewShot', config.fewShot);
   positiveInt('optimizer.iterations', config.optimizer.iterations);
   positiveInt('optimizer.batch', config.optimizer.batch);
+  if (config.optimizer.kind === 'grpo') {
+    if (!Number.isInteger(config.optimizer.group) || config.optimizer.group < 2) throw new TrialConfigError('optimizer.group', `must be an integer ≥ 2: advantages are relative to the group (got ${config.optimizer.group})`);
+    if (!(config.optimizer.temperature > 0)) throw new TrialConfigError('optimizer.temperature', `must be greater than 0 (got ${config.optimizer.temperature})`);
+    if (!(config.optimizer.kl >= 0)) throw new TrialConfigError('optimizer.kl', `must be at least 0 (got ${config.optimizer.kl})`);
+  }
   nonNegativeInt('prune.retrainIterations', config.retrainIterations);
   nonNegativeInt('evalEvery', config.evalEvery);
   if (!Number.isInteger(config.seed) || config.seed < 0 || config.seed > 0xffffffff) throw new TrialConfigError('seed', `must be an integer in [0, 2^32) (got ${config.seed})`);

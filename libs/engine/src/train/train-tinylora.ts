@@ -18,10 +18,13 @@
 import { basename } from 'node:path';
 import { buildAdapterFile, countNonZero, pruneByMagnitude, resolveStructure, tinyLoraConfig, type AdapterFile } from '@tinysweep/tinylora';
 import { buildAdapterPlan } from '../adapters/adapter-plan.js';
+import type { PolicyDevice } from '../device.js';
+import { Adam } from '../optimizers/adam.js';
 import { createOptimizer } from '../optimizers/create-optimizer.js';
 import type { Optimizer } from '../optimizers/optimizer.js';
-import { mixSeed, permutation } from '../random.js';
+import { mixSeed, NoiseDomain, permutation, streamSeed } from '../random.js';
 import { evaluateGeneration, evaluateMultipleChoice } from './evaluate.js';
+import { grpoStep, sftStep, type GradientStep } from './gradient-steps.js';
 import { asTrialConfigError, TrialConfigError } from './errors/trial-config-error.js';
 import type { ModelCache } from './model-cache.js';
 import { nllObjective, rewardObjective, type Objective } from './objectives.js';
@@ -41,6 +44,11 @@ export interface TrainEvents {
 export interface TrainContext {
   /** Loaded models, sessions and SVD branches, kept across trials. */
   models: ModelCache;
+  /**
+   * Where this run's forward passes go (a trainer slot's torch worker, pinned to its GPU).
+   * @defaultValue the cache's device
+   */
+  device?: PolicyDevice;
   /** Relative model and data paths resolve against this. @defaultValue the working directory */
   baseDir?: string;
   /** Checked between generations and evaluations; the run throws its reason when aborted. */
@@ -59,6 +67,12 @@ export interface TrainContext {
    * changes what is trained, so it is not part of the trial.
    */
   evalAt?: readonly number[];
+  /**
+   * Stop the training loop (not retraining) once it has run this many seconds, even before
+   * `optimizer.iterations`: an equal wall-clock budget for comparing optimizers (bench:demo). A run
+   * that stops on it is no longer a function of its params alone.
+   */
+  trainSeconds?: number;
 }
 
 /** The outcome of a run. */
@@ -135,7 +149,7 @@ export async function trainTinyLora(trial: TinyLoraTrial, ctx: TrainContext): Pr
     return { structure, plan: buildAdapterPlan(model, structure, { factors: ctx.models.factors }) };
   });
   const dim = plan.groups * plan.u; // length of v: groups × u
-  const lease = await ctx.models.session(model, plan);
+  const lease = await ctx.models.session(model, plan, ctx.device);
   log(`adapter: ${plan.sites.length} modules, ${plan.groups} groups × u ${u} = ${dim} trainable; session ${lease.hit ? 'cache hit' : 'opened'}`);
   checkAbort();
 
@@ -167,17 +181,25 @@ export async function trainTinyLora(trial: TinyLoraTrial, ctx: TrainContext): Pr
     };
     const { population, sigma, lr, kind, iterations, batch } = cfg.optimizer;
     const evalAt = new Set(ctx.evalAt);
-    const newOptimizer = (dims: number, seed: number, init?: ArrayLike<number>) => createOptimizer({ kind, dim: dims, seed, population, sigma, lr, init });
+    if (kind === 'grpo' && !(io.policy.sample && io.policy.gradient)) {
+      const on = (ctx.device ?? ctx.models.device).name;
+      throw new TrialConfigError('optimizer.kind', `grpo needs sampling and gradients, which the ${on} device cannot compute; run it on a trainer started with --device torch (or torch:cuda)`);
+    }
+    const newOptimizer = (dims: number, seed: number, init?: ArrayLike<number>) => {
+      if (kind === 'grpo') throw new Error('grpo is not an ask/tell optimizer');
+      return createOptimizer({ kind, dim: dims, seed, population, sigma, lr, init });
+    };
     let step = 0; // generations run so far, over training and every retraining
+    const wantsEval = (g: number) => (cfg.evalEvery > 0 && g % cfg.evalEvery === 0) || evalAt.has(step);
 
     /**
      * THE loop: `iterations` generations of ask → one batched objective → tell, streaming progress and
      * evaluating on held-out data every `evalEvery` and at `evalAt`. `toV` maps the optimizer's vector to the full v
      * (identity for training, a scatter into the survivors for retraining after pruning).
      */
-    const optimise = async (opt: Optimizer, toV: (x: Float32Array) => Float32Array, generations: number, extra: Record<string, number> = {}) => {
+    const optimise = async (opt: Optimizer, toV: (x: Float32Array) => Float32Array, generations: number, extra: Record<string, number> = {}, deadline = Infinity) => {
       const logEvery = Math.max(1, Math.round(generations / 10));
-      for (let g = 1; g <= generations; g++) {
+      for (let g = 1; g <= generations && performance.now() < deadline; g++) {
         checkAbort();
         step++;
         const t0 = performance.now();
@@ -195,13 +217,50 @@ export async function trainTinyLora(trial: TinyLoraTrial, ctx: TrainContext): Pr
           objectiveKind === 'reward' ? { train_reward: mean, best_reward: best } : { train_nll: -mean, best_nll: -best };
         if ('currentSigma' in opt && typeof opt.currentSigma === 'number') metrics.sigma = opt.currentSigma;
         // eval: held-out accuracy of the current mean, now and then
-        if ((cfg.evalEvery > 0 && g % cfg.evalEvery === 0) || evalAt.has(step)) metrics.eval_acc = (await evaluate(toV(opt.mean))).acc;
+        if (wantsEval(g)) metrics.eval_acc = (await evaluate(toV(opt.mean))).acc;
         ctx.events?.progress?.(step, { ...metrics, ...extra });
         if (g === 1 || g % logEvery === 0 || g === generations) {
           log(`step ${step}: ${Object.entries(metrics).map(([k, x]) => `${k} ${fmt(x)}`).join(', ')} (${((performance.now() - t0) / 1000).toFixed(2)} s)`);
         }
       }
       return toV(opt.mean);
+    };
+
+    /**
+     * The gradient loop (`kind: grpo`): the same phases with one sampled batch and one autograd
+     * gradient per step, Adam over the entries `keep` (all of v for training, the survivors when
+     * retraining), started at `init`. GRPO for a reward, SFT for the NLL objective.
+     */
+    const gradientStep = (v: Float32Array, examples: typeof train): Promise<GradientStep> =>
+      objectiveKind === 'reward'
+        ? grpoStep(v, examples, {
+            ...io,
+            task,
+            maxNewTokens: cfg.maxNewTokens,
+            stopIds: model.tokenizer.eosIds,
+            group: cfg.optimizer.group,
+            temperature: cfg.optimizer.temperature,
+            kl: cfg.optimizer.kl,
+            seed: streamSeed(NoiseDomain.Grpo, cfg.seed, step),
+          })
+        : sftStep(v, examples, io);
+    const optimiseByGradient = async (init: Float32Array, keep: readonly number[] | undefined, generations: number, extra: Record<string, number> = {}, deadline = Infinity) => {
+      const toV = (x: Float32Array) => (keep ? scatter(keep, x, dim) : x);
+      const adam = new Adam({ dim: keep ? keep.length : dim, lr, init: keep ? keep.map((j) => init[j]) : init });
+      const logEvery = Math.max(1, Math.round(generations / 10));
+      for (let g = 1; g <= generations && performance.now() < deadline; g++) {
+        checkAbort();
+        step++;
+        const t0 = performance.now();
+        const { grad, metrics } = await gradientStep(toV(adam.mean), sampleBatch(train, batch, cfg.seed, step));
+        if (grad) adam.step(keep ? keep.map((j) => grad[j]) : grad);
+        if (wantsEval(g)) metrics.eval_acc = (await evaluate(toV(adam.mean))).acc;
+        ctx.events?.progress?.(step, { ...metrics, ...extra });
+        if (g === 1 || g % logEvery === 0 || g === generations) {
+          log(`step ${step}: ${Object.entries(metrics).map(([k, x]) => `${k} ${fmt(x)}`).join(', ')} (${((performance.now() - t0) / 1000).toFixed(2)} s)`);
+        }
+      }
+      return toV(adam.mean);
     };
 
     /** Each prune threshold in turn on the trained v (retraining the survivors if asked); the last one's adapter is final. */
@@ -212,8 +271,11 @@ export async function trainTinyLora(trial: TinyLoraTrial, ctx: TrainContext): Pr
         let v = pruneByMagnitude(trained, threshold).v;
         const keep = [...v.keys()].filter((j) => v[j] !== 0);
         if (cfg.retrainIterations > 0 && keep.length > 0) {
-          const opt = newOptimizer(keep.length, mixSeed(cfg.seed, i + 1), keep.map((j) => v[j]));
-          v = await optimise(opt, (x) => scatter(keep, x, dim), cfg.retrainIterations, { prune_threshold: threshold });
+          if (kind === 'grpo') v = await optimiseByGradient(v, keep, cfg.retrainIterations, { prune_threshold: threshold });
+          else {
+            const opt = newOptimizer(keep.length, mixSeed(cfg.seed, i + 1), keep.map((j) => v[j]));
+            v = await optimise(opt, (x) => scatter(keep, x, dim), cfg.retrainIterations, { prune_threshold: threshold });
+          }
         }
         const pruned = await evaluate(v);
         out[`acc_pruned@${threshold}`] = pruned.acc;
@@ -250,8 +312,13 @@ export async function trainTinyLora(trial: TinyLoraTrial, ctx: TrainContext): Pr
 
     // ---- train
     const started = performance.now();
-    const trained = await optimise(newOptimizer(dim, cfg.seed), (x) => x, iterations);
+    const deadline = ctx.trainSeconds === undefined ? Infinity : started + ctx.trainSeconds * 1000;
+    const trained =
+      kind === 'grpo'
+        ? await optimiseByGradient(new Float32Array(dim), undefined, iterations, {}, deadline)
+        : await optimise(newOptimizer(dim, cfg.seed), (x) => x, iterations, {}, deadline);
     metrics.train_seconds = (performance.now() - started) / 1000;
+    if (ctx.trainSeconds !== undefined) metrics.train_steps = step; // where the budget stopped it
     const after = await evaluate(trained);
     Object.assign(metrics, { acc: after.acc, acc_lo: after.lo, acc_hi: after.hi });
     log(`held-out after: ${fmt(after.acc)} [${fmt(after.lo)}, ${fmt(after.hi)}] in ${metrics.train_seconds.toFixed(1)} s`);

@@ -5,7 +5,8 @@
  * held-out evaluation did. Internal to the engine (not in the barrel).
  */
 import { isAbsolute, resolve } from 'node:path';
-import { applyChatTemplate, type DecoderSession, type LoadedModel } from '@tinysweep/model';
+import { applyChatTemplate, type LoadedModel } from '@tinysweep/model';
+import type { DeviceSession } from '../device.js';
 import type { Policy, TextCodec } from '../policy.js';
 import { createTask } from '../tasks/create-task.js';
 import { buildPrompt, selectShots } from '../tasks/prompt.js';
@@ -50,8 +51,11 @@ export async function loadTrialTask(cfg: TrainConfig, model: LoadedModel, baseDi
 }
 
 /** The objective options of a trial on an open session: policy, codec, BOS and prompt layout. */
-export function trialIo(cfg: TrainConfig, model: LoadedModel, session: DecoderSession, formatPrompt: (ex: Example) => string): ObjectiveOptions {
+export function trialIo(cfg: TrainConfig, model: LoadedModel, session: DeviceSession, formatPrompt: (ex: Example) => string): ObjectiveOptions {
   const policy: Policy = { generate: (p, o) => session.greedy(p, o), logprobs: (c, x, v) => session.logprobs(c, x, v) };
+  const { sample, gradient } = session;
+  if (sample) policy.sample = (p, o) => sample.call(session, p, o);
+  if (gradient) policy.gradient = (r) => gradient.call(session, r);
   const codec: TextCodec = { encode: (t) => model.tokenizer.encode(t, { bos: false }), decode: (ids) => model.tokenizer.decode(ids) };
   // A chat template writes its own BOS text; otherwise prepend the id the tokenizer would.
   const bosId = cfg.chat ? undefined : bosOf(model);

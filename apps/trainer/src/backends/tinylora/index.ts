@@ -1,2 +1,3 @@
 export * from './tinylora-backend.js';
 export * from './tinylora-params.js';
+export * from './device-spec.js';

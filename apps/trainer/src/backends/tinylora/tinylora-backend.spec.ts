@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RecordingSink } from '../../testing/recording-sink.js';
 import type { BackendRequest } from '../backend.js';
 import { TrainAbort } from '../train-abort.js';
-import { executionProviderFor, TinyLoraBackend } from './tinylora-backend.js';
+import { executionProviderFor, parseDevice, slotTorchDevices } from './device-spec.js';
+import { TinyLoraBackend } from './tinylora-backend.js';
 
 let workdir: string;
 let backend: TinyLoraBackend;
@@ -69,7 +70,9 @@ describe('TinyLoraBackend', () => {
     [{ adapter: { modules: ['q'], layers: 'all', rank: 0, u: 1, tie: { mode: 'none' } } }, /^params\.adapter\.rank: must be at least 1$/],
     [{ adapter: { modules: ['qq'], layers: 'all', rank: 1, u: 1, tie: { mode: 'none' } } }, /^params\.adapter\.modules\[0\]: must be one of q, k/],
     [{ adapter: { modules: ['q'], layers: 'last:0', rank: 1, u: 1, tie: { mode: 'none' } } }, /^params\.adapter\.layers: layer selector "last:0"/],
-    [{ optimizer: { kind: 'adam', iterations: 1 } }, /^params\.optimizer\.kind: must be es, spsa or cmaes$/],
+    [{ optimizer: { kind: 'adam', iterations: 1 } }, /^params\.optimizer\.kind: must be es, spsa, cmaes or grpo$/],
+    [{ optimizer: { kind: 'grpo', iterations: 1 } }, /^params\.optimizer\.kind: grpo needs sampling and gradients, which the onnxruntime:cpu device cannot compute; run it on a trainer started with --device torch/],
+    [{ optimizer: { kind: 'grpo', group: 1 } }, /^params\.optimizer\.group: must be at least 2$/],
     [{ lr: 0.1 }, /^params\.lr: unknown parameter for the tinylora backend/],
     [{ task: { kind: 'regex', prompts: ['a'] } }, /^params\.task\.pattern: required$/],
     [{ task: { kind: 'regex', pattern: 'x', prompts: ['a'], maxNewTokens: 0 } }, /^params\.task\.maxNewTokens: must be at least 1$/],
@@ -96,11 +99,21 @@ describe('TinyLoraBackend', () => {
     expect(sink.steps).toHaveLength(1);
   });
 
-  it('maps the node device to an execution provider', () => {
+  it('maps the node device to an execution provider or torch workers, one per slot', () => {
     expect(executionProviderFor('cpu')).toBe('cpu');
     expect(executionProviderFor('cuda')).toBe('cuda');
     expect(executionProviderFor('cuda:1')).toBe('cuda');
-    expect(() => executionProviderFor('mps')).toThrow(/device must be cpu, cuda or cuda:N/);
+    expect(() => executionProviderFor('mps')).toThrow(/device must be cpu, cuda, cuda:N, torch, torch:cpu, torch:cuda or torch:cuda:N/);
     expect(() => new TinyLoraBackend({ device: 'tpu' })).toThrow(/got "tpu"/);
+    expect(parseDevice('torch')).toEqual({ runtime: 'torch', kind: 'cpu' });
+    expect(parseDevice('torch:cuda:3')).toEqual({ runtime: 'torch', kind: 'cuda', gpu: 3 });
+    expect(slotTorchDevices(parseDevice('torch:cuda'), 2, [4, 7])).toEqual(['cuda:4', 'cuda:7']);
+    expect(slotTorchDevices(parseDevice('torch:cuda:1'), 2, undefined)).toEqual(['cuda:1', 'cuda:1']);
+    expect(() => slotTorchDevices(parseDevice('torch:cuda'), 3, [0, 1])).toThrow(/--gpus lists 2 GPUs but the trainer has 3 slots/);
+    expect(() => slotTorchDevices(parseDevice('torch'), 1, [0])).toThrow(/--gpus needs --device torch:cuda/);
+    // a torch node's workers start lazily: making the backend spawns nothing
+    const torch = new TinyLoraBackend({ device: 'torch:cuda', gpus: [0, 1] });
+    expect(torch.slotDevices.map((d) => d.name)).toEqual(['torch:cuda:0', 'torch:cuda:1']);
+    expect(torch.slotDevices.every((d) => d.worker.pid === undefined)).toBe(true);
   });
 });
