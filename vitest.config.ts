@@ -7,8 +7,10 @@ export default defineConfig({
   ssr: { resolve: { conditions: ['@tinysweep/source'] } },
   test: {
     include: ['libs/**/src/**/*.spec.ts', 'apps/**/src/**/*.spec.ts', 'test/**/*.test.ts'],
-    testTimeout: 60_000,
-    hookTimeout: 120_000,
+    // Hang guards, not speed targets: cross-process tests wait for states with deadlines of their
+    // own (which fail saying what they waited for), and a loaded 2-core machine is slow.
+    testTimeout: 180_000,
+    hookTimeout: 300_000,
     globalSetup: ['test/support/global-setup.ts'],
     pool: 'forks',
     fileParallelism: false,

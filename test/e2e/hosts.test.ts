@@ -53,7 +53,7 @@ describe.skipIf(!canMakeHosts())('trainers on separate hosts survive partitions'
     await startRemoteTrainer('remote-1', h1);
     await startRemoteTrainer('remote-2', h2);
     await c.waitFor(async () => (await nodes()).filter((n) => n.alive).length === 2, 15_000, 'both remote trainers registered');
-    expect((await nodes()).map((n) => n.address).sort()).toEqual([`${h1.address}:50051`, `${h2.address}:50051`]);
+    expect((await nodes()).map((n) => n.address).sort()).toEqual([`${h1.address}:50051`, `${h2.address}:50051`].sort());
 
     const id = await c.submit(slowSpec('partition', { xs: [1, 2], steps: 30, stepMs: 100 }));
     await c.waitFor(async () => (await c.query(`SELECT 1 FROM trial WHERE sweep_id = $1 AND status = 'running' AND trainer_id = 'remote-1'`, id)).length > 0, 20_000, 'a trial on remote-1');
@@ -73,7 +73,7 @@ describe.skipIf(!canMakeHosts())('trainers on separate hosts survive partitions'
     await c.waitForSweep(again, 60_000);
     const used = await c.query<{ trainer_id: string }>(`SELECT DISTINCT trainer_id FROM trial WHERE sweep_id = $1`, again);
     expect(used.map((u) => u.trainer_id).sort()).toEqual(['remote-1', 'remote-2']);
-  });
+  }, 300_000); // the sum of its own deadlines: each wait above fails with what it waited for
 
   it('a trainer with a certificate from another CA is refused', async () => {
     await c.group.stop('remote-1');
@@ -86,5 +86,5 @@ describe.skipIf(!canMakeHosts())('trainers on separate hosts survive partitions'
     const [t] = await c.query<{ error: string }>(`SELECT error FROM trial WHERE sweep_id = $1`, id);
     expect(t!.error).toMatch(/rogue lost: 14 UNAVAILABLE/);
     expect(t!.error).toMatch(/certificate|handshake|SSL|TLS|self.signed/i);
-  });
+  }, 120_000);
 });

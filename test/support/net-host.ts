@@ -4,7 +4,9 @@
  * plane through the gateway address; cutting the link (`down()`) is a network partition — packets
  * are dropped, no connection is reset — as when a cable or a switch fails.
  *
- * Needs root and iproute2 (`ip`). Only addresses of our own namespaces are used (10.231.0.0/16).
+ * Needs root and iproute2 (`ip`). Only addresses of our own namespaces are used (10.231.0.0/16),
+ * each host a /24 no other link on this machine has: two test runs at once (two checkouts) must not
+ * route each other's hosts.
  */
 import { execFileSync } from 'node:child_process';
 
@@ -30,16 +32,27 @@ export class NetHost {
   readonly gateway: string;
   private readonly outside: string;
 
-  private constructor(readonly name: string, index: number) {
+  private constructor(readonly name: string, index: number, subnet: number) {
     const tag = `${process.pid % 10_000}${index}`;
     this.ns = `ts${tag}`;
     this.outside = `tsv${tag}a`;
-    this.address = `10.231.${index}.2`;
-    this.gateway = `10.231.${index}.1`;
+    this.address = `10.231.${subnet}.2`;
+    this.gateway = `10.231.${subnet}.1`;
+  }
+
+  /** A 10.231.N.0/24 no interface here uses, starting from one this process's pid picks. */
+  private static freeSubnet(index: number): number {
+    const used = new Set([...execFileSync('ip', ['-o', '-4', 'addr', 'show'], { encoding: 'utf8' }).matchAll(/ 10\.231\.(\d+)\./g)].map((m) => Number(m[1])));
+    const start = (process.pid * 7 + index * 31) % 250;
+    for (let i = 0; i < 250; i++) {
+      const n = ((start + i) % 250) + 1;
+      if (!used.has(n)) return n;
+    }
+    throw new Error('no free 10.231.N.0/24 subnet for a test host');
   }
 
   static create(name: string, index: number): NetHost {
-    const h = new NetHost(name, index);
+    const h = new NetHost(name, index, NetHost.freeSubnet(index));
     const inside = `${h.outside.slice(0, -1)}b`;
     h.destroy(); // a leftover from a killed run
     ip('netns', 'add', h.ns);
