@@ -127,6 +127,8 @@ export interface NewSweep {
   trainings?: NewTraining[];
   /** A reproduction run: the sweep it reproduces, and the schedule tick that fired it. */
   reproduces?: { originId: string | null; scheduleId: string | null; firedAt: Date };
+  /** Name of the API token that submitted it. @defaultValue null (no tokens) */
+  owner?: string | null;
 }
 
 /** What a finished attempt reports. */
@@ -174,6 +176,8 @@ export interface NewSchedule {
   tolerance: number;
   extraSeeds: number;
   webhookUrl: string | null;
+  /** Name of the API token that created it; null without tokens. */
+  owner: string | null;
 }
 
 export interface Schedule extends NewSchedule {

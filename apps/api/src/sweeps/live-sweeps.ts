@@ -3,6 +3,7 @@ import { SweepRepository, TrialRepository, type SweepWithSpec } from '@tinysweep
 import { SweepEvents, type SweepEvent } from '@tinysweep/queue';
 import { EMPTY, Observable, Subject, concat, concatMap, filter, from, interval, map, merge, mergeMap, of, switchMap, throttleTime, timer } from 'rxjs';
 import type { MessageEvent } from '@nestjs/common';
+import { redactSpec } from '@tinysweep/spec';
 
 /**
  * Re-reads of a sweep whose summary is not settled, in ms after the read before: its status
@@ -53,7 +54,8 @@ export class LiveSweeps implements OnModuleDestroy {
       filter((t) => t !== null),
       map((trial) => ({ data: { type: 'trial', trial } }) as MessageEvent),
     );
-    const read = () => from(this.sweeps.get(sweepId));
+    // What GET /sweeps/:id shows: backend.env values redacted.
+    const read = () => from(this.sweeps.get(sweepId).then((s) => (s ? { ...s, spec: redactSpec(s.spec) } : s)));
     /** After an unsettled read, read again after each delay in turn until the sweep settles. */
     const settle = (sweep: SweepWithSpec | null, attempt = 0): Observable<SweepWithSpec | null> =>
       sweep && unsettled(sweep) && attempt < SETTLE_DELAYS_MS.length
