@@ -39,26 +39,24 @@ export function isInside(path: string, root: string): boolean {
 }
 
 /**
- * Why a trainer may not read `path`, judged from its text: null when it is relative and stays inside
- * the workdir, or absolute and under one of `roots` (absolute, normalized).
+ * Why a trainer may not read `path`, judged from its text. With `roots` (absolute directories the
+ * trainers read from: their workdir and data roots), an absolute path must lie under one of them; a
+ * relative path resolves against a trainer's workdir, which only the trainer knows, so `../` is left
+ * for it to judge. Without `roots` only the text's form is checked.
  */
-export function lexicalPathProblem(path: string, roots: readonly string[]): string | null {
+export function lexicalPathProblem(path: string, roots?: readonly string[]): string | null {
   if (path === '') return 'must not be empty';
   if (path.includes('\0')) return 'must not contain a NUL character';
-  if (posix.isAbsolute(path)) {
+  if (roots !== undefined && posix.isAbsolute(path)) {
     const abs = posix.normalize(path);
     if (roots.some((r) => isInside(abs, posix.normalize(r)))) return null;
-    return roots.length === 0
-      ? 'must be relative to the trainer\'s workdir (absolute paths need a data root: TINYSWEEP_DATA_ROOTS)'
-      : `must be relative to the trainer's workdir or under a data root (${roots.join(', ')})`;
+    return `must be relative to the trainer's workdir or under a data root (${roots.join(', ') || 'none configured'})`;
   }
-  const rel = posix.normalize(path);
-  if (rel === '..' || rel.startsWith('../')) return "must stay inside the trainer's workdir (it climbs out with ../)";
   return null;
 }
 
-/** Throws a SpecError naming every model or data path of `spec` that leaves the workdir and `roots`. */
-export function checkDataPaths(spec: { model?: unknown; task?: unknown }, roots: readonly string[]): void {
+/** Throws a SpecError naming every model or data path of `spec` that {@link lexicalPathProblem} refuses. */
+export function checkDataPaths(spec: { model?: unknown; task?: unknown }, roots?: readonly string[]): void {
   const issues: SpecIssue[] = [];
   for (const { field, path } of dataPathsOf(spec)) {
     const problem = lexicalPathProblem(path, roots);

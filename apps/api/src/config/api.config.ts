@@ -36,8 +36,9 @@ const ApiEnv = z.object({
   /** The most trials one sweep may hold, whatever its budget.maxTrials says. */
   TINYSWEEP_MAX_TRIALS_PER_SWEEP: z.coerce.number().int().min(1).default(10_000),
   /**
-   * Absolute directories a spec's model and data paths may point into (comma-separated), besides
-   * paths relative to the trainers' workdir; trainers check again, following symlinks.
+   * The trainers' workdir and data roots (absolute, comma-separated): a spec's absolute model or data
+   * path outside them is refused at submission. Unset, the trainers alone judge (they always check,
+   * following symlinks).
    */
   TINYSWEEP_DATA_ROOTS: z.string().default(''),
   /** Drift webhooks may use http:// (default: https only). */

@@ -48,8 +48,10 @@ export class SweepsService {
     return spec;
   }
 
-  private get dataRoots(): string[] {
-    return this.config.TINYSWEEP_DATA_ROOTS.split(',').map((r) => r.trim()).filter(Boolean);
+  /** TINYSWEEP_DATA_ROOTS, or undefined when unset (then trainers alone judge absolute paths). */
+  private get dataRoots(): string[] | undefined {
+    const roots = this.config.TINYSWEEP_DATA_ROOTS.split(',').map((r) => r.trim()).filter(Boolean);
+    return roots.length > 0 ? roots : undefined;
   }
 
   /**
