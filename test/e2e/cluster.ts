@@ -31,6 +31,10 @@ export interface ClusterOptions {
   tlsHosts?: string[];
   /** More API tokens to make, by name: their role (the stack makes local-admin and local-node). */
   tokens?: Record<string, Role>;
+  /** Run the API without tokens (`tinysweep up --insecure-no-token`). */
+  insecureNoToken?: boolean;
+  /** Data roots for the trainers besides ../shared/data. */
+  dataRoots?: string[];
 }
 
 /** ../shared/data beside the checkout (GSM8K, stories260K): a data root for the trainers when it is there. */
@@ -72,11 +76,14 @@ export class Cluster {
       redisUrl: '',
       tlsHosts: opts.tlsHosts,
       workdir: REPO_ROOT,
-      dataRoots: existsSync(SHARED_DATA) ? [SHARED_DATA] : [],
+      dataRoots: [...(existsSync(SHARED_DATA) ? [SHARED_DATA] : []), ...(opts.dataRoots ?? [])],
+      tokens: !opts.insecureNoToken,
     });
-    const secrets = c.urls.secrets!;
-    Object.assign(c.tokens, { admin: secrets.apiToken, node: secrets.nodeToken });
-    for (const [name, role] of Object.entries(opts.tokens ?? {})) c.tokens[name] = addToken(secrets.tokensFile, name, role);
+    const secrets = c.urls.secrets;
+    if (secrets) {
+      Object.assign(c.tokens, { admin: secrets.apiToken, node: secrets.nodeToken });
+      for (const [name, role] of Object.entries(opts.tokens ?? {})) c.tokens[name] = addToken(secrets.tokensFile, name, role);
+    }
     c.db = new pg.Client({ connectionString: c.urls.databaseUrl });
     await c.db.connect();
     await startApi(c.group, { urls: c.urls, env: c.env('api') });
@@ -124,7 +131,7 @@ export class Cluster {
    * (`''`: none).
    */
   async request(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: unknown }> {
-    const { authorization = `Bearer ${this.tokens.admin}`, ...rest } = headers;
+    const { authorization = this.tokens.admin ? `Bearer ${this.tokens.admin}` : '', ...rest } = headers;
     const res = await fetch(`${this.urls.apiUrl}${path}`, {
       method,
       headers: {
