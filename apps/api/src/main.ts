@@ -38,6 +38,13 @@ async function bootstrap(): Promise<void> {
   await migrate(config.DATABASE_URL, { log: (m) => log.info(m) });
 
   const app = await NestFactory.create<NestExpressApplication>(AppModule, { bodyParser: false, logger: ['error', 'warn'] });
+  // First, so that refused requests (403, 415, 429) are counted too.
+  const metrics = app.get(ApiMetrics);
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    const end = metrics.httpDuration.startTimer();
+    res.on('finish', () => end({ method: req.method, route: (req.route as { path?: string } | undefined)?.path ?? 'other', status: res.statusCode }));
+    next();
+  });
   app.use(
     helmet({
       contentSecurityPolicy: {
@@ -62,13 +69,6 @@ async function bootstrap(): Promise<void> {
   app.useBodyParser('json', { limit });
   app.useBodyParser('text', { limit, type: WRITE_CONTENT_TYPES.filter((t) => t !== 'application/json') });
   app.enableShutdownHooks();
-
-  const metrics = app.get(ApiMetrics);
-  app.use((req: Request, res: Response, next: NextFunction) => {
-    const end = metrics.httpDuration.startTimer();
-    res.on('finish', () => end({ method: req.method, route: (req.route as { path?: string } | undefined)?.path ?? 'other', status: res.statusCode }));
-    next();
-  });
 
   const doc = new DocumentBuilder()
     .setTitle('tinysweep')
