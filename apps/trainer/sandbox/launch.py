@@ -14,8 +14,8 @@ What it does, in order (apps/trainer/README.md and SECURITY.md say why):
   - forks the program into its own process group, with: default signal dispositions; cwd;
     rlimits (address space, CPU seconds, file size, processes, open files, no core dumps);
     no_new_privs; a Landlock domain that allows writing only beneath the given directories,
-    TCP connections only to the given ports, and no signals or ptrace (/proc/<pid>/environ)
-    outside itself; then the unprivileged uid/gid if given; then execve;
+    TCP connections only to the given ports (ABI 4) and no signals outside itself (ABI 6); then
+    the unprivileged uid/gid if given; then execve;
   - meanwhile reaps everything, kills the whole tree when the resident memory of all of it passes
     the memory limit, and on SIGTERM (the trial was cancelled or timed out) sends SIGTERM to the
     tree, then SIGKILL after the grace;
@@ -28,6 +28,7 @@ import ctypes
 import json
 import os
 import resource
+import select
 import signal
 import sys
 import time
@@ -140,7 +141,10 @@ def exec_program(cfg, argv, landlock):
         for sig in (signal.SIGPIPE, signal.SIGXFSZ, signal.SIGXCPU, signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGCHLD):
             signal.signal(sig, signal.SIG_DFL)  # Python ignores some; exec keeps what is ignored
         signal.pthread_sigmask(signal.SIG_SETMASK, [])
-        os.set_inheritable(status_fd, False)  # closed by a successful exec, open to report a failed one
+        try:
+            os.set_inheritable(status_fd, False)  # closed by a successful exec, open to report a failed one
+        except OSError:
+            pass  # no status pipe (run by hand)
         os.chdir(cfg["cwd"])
         resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
         for name, value in (cfg.get("limits") or {}).items():
@@ -265,6 +269,18 @@ def main():
 
     memory = (cfg.get("limits") or {}).get("memory")
     poll = max(0.02, (cfg.get("pollMs") or 100) / 1000.0)
+    # Wake at once when the program exits (its pidfd) or a signal arrives (the wakeup pipe), else
+    # every `poll` for the memory watch; a sleep loop would add its period to every trial.
+    poller = select.poll()
+    wake_r, wake_w = os.pipe()
+    os.set_blocking(wake_w, False)
+    os.set_blocking(wake_r, False)
+    signal.set_wakeup_fd(wake_w)
+    poller.register(wake_r, select.POLLIN)
+    try:
+        poller.register(os.pidfd_open(child), select.POLLIN)
+    except (AttributeError, OSError):
+        poll = 0.02  # no pidfd (Linux < 5.3): look often instead
     grace = (cfg.get("graceMs") or 5000) / 1000.0
     drain = (cfg.get("drainMs") or 0) / 1000.0
     status = None
@@ -287,25 +303,30 @@ def main():
                 over_limit = used
                 report("limit", what="memory", limit=memory, used=used)
                 kill_all(signal.SIGKILL, cfg.get("cgroup"))
-        time.sleep(poll)
+        poller.poll(poll * 1000)
+        try:
+            os.read(wake_r, 512)
+        except BlockingIOError:
+            pass
 
     # The program is gone; what it left running gets `drainMs` to finish, then TERM, then KILL.
-    deadline = time.monotonic() + (0 if stop["requested"] else drain)
-    while descendants(os.getpid()) and time.monotonic() < deadline:
-        reap()
-        time.sleep(0.02)
     if descendants(os.getpid()):
-        kill_all(signal.SIGTERM, None)
-        deadline = time.monotonic() + grace
+        deadline = time.monotonic() + (0 if stop["requested"] else drain)
         while descendants(os.getpid()) and time.monotonic() < deadline:
             reap()
             time.sleep(0.02)
-    for _ in range(200):  # SIGKILL cannot be ignored; a fork bomb needs a few rounds
-        if not descendants(os.getpid()):
-            break
-        kill_all(signal.SIGKILL, cfg.get("cgroup"))
-        reap()
-        time.sleep(0.01)
+        if descendants(os.getpid()):
+            kill_all(signal.SIGTERM, None)
+            deadline = time.monotonic() + grace
+            while descendants(os.getpid()) and time.monotonic() < deadline:
+                reap()
+                time.sleep(0.02)
+        for _ in range(200):  # SIGKILL cannot be ignored; a fork bomb needs a few rounds
+            if not descendants(os.getpid()):
+                break
+            kill_all(signal.SIGKILL, cfg.get("cgroup"))
+            reap()
+            time.sleep(0.01)
     reap()
 
     if os.WIFSIGNALED(status):
