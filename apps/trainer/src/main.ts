@@ -99,7 +99,8 @@ async function main(): Promise<void> {
   const { port, address, nodeId } = await server.start();
   const info = server.describe();
   const command = backends?.has('command') ? (backends.get('command') as CommandBackend).describe() : 'off';
-  logger.info({ roots: server.roots.all, command }, command === 'off' ? 'command backend off (no --allow-command)' : 'command backend on, sandboxed');
+  const level = typeof command === 'object' && command.warnings ? 'warn' : 'info';
+  logger[level]({ roots: server.roots.all, command }, command === 'off' ? 'command backend off (no --allow-command)' : 'command backend on, sandboxed');
   logger.info(
     { address: `${config.host}:${port}`, port, advertise: address, nodeId, slots: info.slots, device: info.device, backends: info.backends, auth: Boolean(config.token) },
     'trainer listening',

@@ -1,5 +1,6 @@
-import { existsSync, realpathSync } from 'node:fs';
+import { existsSync, mkdtempSync, realpathSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -173,6 +174,21 @@ describe('CommandBackend', () => {
     expect(() => new CommandBackend({ programs: ['node'], passEnv: ['DATABASE_URL'] })).toThrow(/never passed to programs/);
   });
 
+  it('runs programs as a user who can read the workdir: a named one must, the default gives way with a warning', () => {
+    const hidden = mkdtempSync(join(tmpdir(), 'tinysweep-private-')); // 0700: others cannot enter
+    try {
+      const nobody = { name: 'nobody', uid: 65534, gid: 65534 };
+      expect(() => new CommandBackend({ programs: ['node'], workdir: hidden, sandbox: { user: nobody } })).toThrow(/programs run as nobody .* cannot read/);
+      if (isRoot) {
+        const fallback = new CommandBackend({ programs: ['node'], workdir: hidden });
+        expect(fallback.sandbox.user).toBeUndefined();
+        expect(fallback.describe().warnings).toEqual([expect.stringMatching(/cannot read .*; until then programs run as the trainer's own user$/)]);
+      }
+    } finally {
+      rmSync(hidden, { recursive: true, force: true });
+    }
+  });
+
   it('keeps the stderr tail (at most 4 KB) and partial metrics on a non-zero exit', async () => {
     const sink = new RecordingSink();
     const result = await backend.run(request({ command: [NODE, 'fail.mjs'], cwd: FIXTURES }), sink, new AbortController().signal);
@@ -251,8 +267,8 @@ describe('CommandBackend sandbox', () => {
       expect(result.ok).toBe(true);
       const [probe] = probes(sink);
       expect(probe!.leaked).toEqual([]);
-      // As nobody (the default under root), the trainer's own environment in /proc is closed too.
-      if (isRoot) expect(probe).toMatchObject({ environ: 'EACCES', uid: 65534 });
+      // As nobody (the default under root, when nobody can read the workdir), the trainer's own environment in /proc is closed too.
+      if (isRoot && backend.sandbox.user) expect(probe).toMatchObject({ environ: 'EACCES', uid: backend.sandbox.user.uid });
     } finally {
       for (const k of Object.keys(process.env)) if (!(k in saved)) delete process.env[k];
     }

@@ -98,6 +98,8 @@ export class CommandBackend implements TrainerBackend {
   readonly name = 'command';
   readonly programs: AllowedPrograms;
   readonly sandbox: SandboxOptions;
+  /** What the trainer should warn about at start-up (a default it could not keep). */
+  readonly warnings: string[] = [];
   /** The Landlock ABI the launcher found (0: none). */
   readonly landlock: number;
   private readonly opts: { killGraceMs: number; drainMs: number; tmpDir: string; passEnv: string[] };
@@ -114,7 +116,17 @@ export class CommandBackend implements TrainerBackend {
     if (opts.programs.length === 0) throw new Error('the command backend needs at least one allowed program (--allow-command)');
     this.programs = new AllowedPrograms(opts.programs, { workdir: opts.workdir ?? process.cwd() });
     this.sandbox = { ...defaultSandbox(), ...opts.sandbox };
-    if (this.sandbox.user) assertUserCanRead(opts.workdir ?? process.cwd(), this.sandbox.user);
+    if (this.sandbox.user) {
+      try {
+        assertUserCanRead(opts.workdir ?? process.cwd(), this.sandbox.user);
+      } catch (err) {
+        // A user asked for by name must work; the default (nobody under root) gives way, loudly:
+        // writes, network, environment and limits stay confined, reads are the trainer's user's.
+        if (opts.sandbox && 'user' in opts.sandbox) throw err;
+        this.warnings.push(`${(err as Error).message}; until then programs run as the trainer's own user`);
+        this.sandbox = { ...this.sandbox, user: undefined };
+      }
+    }
     this.landlock = probeSandbox(this.sandbox.python).landlock;
     if (this.landlock === 0 && this.sandbox.landlock === 'required') {
       throw new Error(
@@ -128,6 +140,7 @@ export class CommandBackend implements TrainerBackend {
   describe(): Record<string, unknown> {
     const limits = Object.fromEntries(Object.entries(this.limits()).map(([k, v]) => [k, describeLimit(k as keyof CommandLimits, v)]));
     return {
+      ...(this.warnings.length > 0 ? { warnings: this.warnings } : {}),
       programs: this.programs.names,
       user: this.sandbox.user?.name ?? 'the trainer\'s own',
       landlock: this.landlock,
