@@ -94,7 +94,7 @@ if (submitted.status !== 0) {
   console.log(`\n  board:   ${api}/board/sweeps/${id}${signIn}   (all sweeps: ${api}/${signIn})`);
   console.log(`  token:   ${tokenFile}   (role admin; the board asks for it under Token if you open it without the link)`);
   console.log(`  API:     ${api}/docs   (OpenAPI)`);
-  console.log(`  results: node apps/cli/bin/tinysweep.js --api ${api} results ${id} --format csv`);
+  console.log(`  results: TINYSWEEP_API_TOKEN_FILE=${tokenFile} node apps/cli/bin/tinysweep.js --api ${api} results ${id} --format csv`);
   if (values.exit || watched !== 0) stop(watched ?? 1);
   else console.log('\nThe stack stays up; Ctrl-C stops it.');
 }
