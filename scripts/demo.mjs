@@ -9,7 +9,8 @@
  *   npm run demo -- --spec my.yaml --port 4100
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
@@ -24,6 +25,9 @@ const { values } = parseArgs({
 });
 const api = `http://127.0.0.1:${values.port}`;
 const cli = join(ROOT, 'apps', 'cli', 'bin', 'tinysweep.js');
+// `up` makes the API's tokens in the data folder; the CLI calls below read the user's from here.
+const tokenFile = resolve(ROOT, values['data-dir'], 'api-token');
+const cliEnv = { ...process.env, TINYSWEEP_API_TOKEN_FILE: tokenFile };
 
 const setup = spawnSync(process.execPath, [join(ROOT, 'scripts', 'setup.mjs')], { stdio: 'inherit', cwd: ROOT });
 if (setup.status !== 0) process.exit(setup.status ?? 1);
@@ -72,10 +76,10 @@ while (!(await healthy())) {
 // a trainer registers within a heartbeat of the api coming up
 await new Promise((r) => setTimeout(r, 2500));
 
-const tinysweep = (...args) => spawnSync(process.execPath, [cli, '--api', api, ...args], { cwd: ROOT, stdio: 'inherit' }).status;
+const tinysweep = (...args) => spawnSync(process.execPath, [cli, '--api', api, ...args], { cwd: ROOT, stdio: 'inherit', env: cliEnv }).status;
 
 console.log(`\n▶ submitting ${values.spec}`);
-const submitted = spawnSync(process.execPath, [cli, '--api', api, '--json', 'submit', values.spec], { cwd: ROOT, encoding: 'utf8' });
+const submitted = spawnSync(process.execPath, [cli, '--api', api, '--json', 'submit', values.spec], { cwd: ROOT, encoding: 'utf8', env: cliEnv });
 if (submitted.status !== 0) {
   process.stderr.write(submitted.stdout + submitted.stderr);
   stop(submitted.status ?? 1);
@@ -85,9 +89,12 @@ if (submitted.status !== 0) {
   // watch ended with the best trials (score, trainable and effective params); configs pools the seeds
   console.log('\n▶ best configs (seeds as replicates: mean and 95% CI over seeds)');
   tinysweep('configs', id);
-  console.log(`\n  board:   ${api}/board/sweeps/${id}   (all sweeps: ${api}/)`);
+  // The fragment signs the board in (it keeps the token in the browser and drops it from the address).
+  const signIn = `#token=${readFileSync(tokenFile, 'utf8').trim()}`;
+  console.log(`\n  board:   ${api}/board/sweeps/${id}${signIn}   (all sweeps: ${api}/${signIn})`);
+  console.log(`  token:   ${tokenFile}   (role admin; the board asks for it under Token if you open it without the link)`);
   console.log(`  API:     ${api}/docs   (OpenAPI)`);
-  console.log(`  results: node apps/cli/bin/tinysweep.js --api ${api} results ${id} --format csv`);
+  console.log(`  results: TINYSWEEP_API_TOKEN_FILE=${tokenFile} node apps/cli/bin/tinysweep.js --api ${api} results ${id} --format csv`);
   if (values.exit || watched !== 0) stop(watched ?? 1);
   else console.log('\nThe stack stays up; Ctrl-C stops it.');
 }

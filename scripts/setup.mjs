@@ -130,14 +130,17 @@ function onPath(name) {
 }
 
 /**
- * System packages from Debian. redis-server is needed by everything (the local stack and the tests
- * start their own); the rest only by the tests: Chromium for the board's browser tests, yamllint for
+ * System packages from Debian. redis-server and python3 are needed by everything (the local stack
+ * and the tests start their own Redis; the command backend's sandbox is Python); the rest only by
+ * the tests: Chromium for the board's browser tests, yamllint for
  * the infra manifests, PyTorch (with a threaded OpenBLAS: ~30× faster than the reference BLAS) for
  * the torch device. They are installed here, once, before any test starts: test files running in
  * parallel must not race each other through apt.
  */
 const SYSTEM_PACKAGES = [
   { name: 'redis-server', forTests: false, present: () => onPath('redis-server') !== undefined },
+  // the command backend's sandbox launcher (apps/trainer/sandbox/launch.py) is standard-library Python
+  { name: 'python3-minimal', forTests: false, present: () => onPath('python3') !== undefined },
   { name: 'chromium', forTests: true, present: () => existsSync('/usr/bin/chromium') },
   { name: 'yamllint', forTests: true, present: () => onPath('yamllint') !== undefined },
   { name: 'python3-torch', forTests: true, present: () => debianHas('python3-torch') },

@@ -12,6 +12,8 @@ export declare function median(xs: number[]): number;
 
 export declare function measureSweepPage(o: {
   apiUrl: string;
+  /** The API token the board uses. */
+  token?: string;
   sweepId: string;
   freshSweepIds?: string[];
   warmupSweepId?: string;

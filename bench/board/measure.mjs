@@ -1,4 +1,4 @@
-/* global document */
+/* global document, localStorage */
 /**
  * Opens a sweep's board page in Chromium and times it, the way a person meets it: a fresh page
  * load until every section (summary, table, six plots) has its data drawn; then the table's next
@@ -61,10 +61,12 @@ function apiRequests(page, sweepId) {
 }
 
 /**
- * @param {{ apiUrl: string, sweepId: string, freshSweepIds?: string[], warmupSweepId?: string, opens?: number, pages?: number, timeoutMs?: number, log?: (m: string) => void }} o
+ * @param {{ apiUrl: string, token?: string, sweepId: string, freshSweepIds?: string[], warmupSweepId?: string, opens?: number, pages?: number, timeoutMs?: number, log?: (m: string) => void }} o
  */
-export async function measureSweepPage({ apiUrl, sweepId, freshSweepIds = [], warmupSweepId, opens = 5, pages = 5, timeoutMs = 60_000, log = () => {} }) {
+export async function measureSweepPage({ apiUrl, token, sweepId, freshSweepIds = [], warmupSweepId, opens = 5, pages = 5, timeoutMs = 60_000, log = () => {} }) {
   const browser = await launchBoardBrowser();
+  // the board's token, in its storage before any of its scripts runs
+  if (token) await browser.context.addInitScript((t) => { try { localStorage.setItem('tinysweep.token', t); } catch { /* about:blank */ } }, token);
   try {
     const page = await browser.context.newPage();
     const watch = watchErrors(page);

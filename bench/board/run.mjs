@@ -72,7 +72,7 @@ try {
   const warmup = await seedSweep(db, { trials: 500, seeds: 5, name: 'warm-up' });
   await db.end();
 
-  const r = await measureSweepPage({ apiUrl: urls.apiUrl, sweepId: fresh.at(-1), freshSweepIds: fresh, warmupSweepId: warmup.sweepId, opens: OPENS, pages: PAGES, log });
+  const r = await measureSweepPage({ apiUrl: urls.apiUrl, token: urls.secrets.apiToken, sweepId: fresh.at(-1), freshSweepIds: fresh, warmupSweepId: warmup.sweepId, opens: OPENS, pages: PAGES, log });
   if (r.errors.length > 0) log(`browser errors:\n  ${r.errors.join('\n  ')}`);
   const firstMs = r.first_open_ms;
   const repeatMs = r.sweep_page_ms;

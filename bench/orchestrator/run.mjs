@@ -56,7 +56,7 @@ import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { redisConnection, TRIAL_QUEUE } from '@tinysweep/queue';
-import { appEntry, freePort, LocalStack, ProcessGroup, stackEnv, startApi, startDispatcher, startTrainer } from '@tinysweep/stack';
+import { appEntry, freePort, LocalStack, ProcessGroup, securityEnv, stackEnv, startApi, startDispatcher, startTrainer } from '@tinysweep/stack';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const N = Number(process.env.BENCH_TRIALS ?? 2000);
@@ -186,7 +186,8 @@ class Bench {
       (err) => (log(`no pg_stat_statements (${err.message}); statement table skipped`), false),
     );
     this.redis = new Redis(this.urls.redisUrl, { maxRetriesPerRequest: null });
-    await startApi(this.group, { urls: this.urls });
+    // as many trials per sweep as the bench runs (the server's default cap is 10,000)
+    await startApi(this.group, { urls: this.urls, env: { TINYSWEEP_MAX_TRIALS_PER_SWEEP: '1000000' } });
   }
 
   async setDurable(durable) {
@@ -204,7 +205,7 @@ class Bench {
   async api(method, path, body) {
     const res = await fetch(`${this.urls.apiUrl}${path}`, {
       method,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      headers: { authorization: `Bearer ${this.urls.secrets.apiToken}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await res.text();
@@ -292,7 +293,8 @@ class Bench {
     const profDir = join(this.dir, `cpu-prof-${tag}`);
     const trainers = await Promise.all(
       Array.from({ length: fleet.trainers }, (_, i) => {
-        const opts = { urls: this.urls, name: `trainer-${tag}-${i + 1}`, env: { TINYSWEEP_TRAINER_SLOTS: String(fleet.slotsPerTrainer) } };
+        // the no-op trials run `true`, sandboxed like any program
+        const opts = { urls: this.urls, name: `trainer-${tag}-${i + 1}`, env: { TINYSWEEP_TRAINER_SLOTS: String(fleet.slotsPerTrainer), TINYSWEEP_ALLOW_COMMAND: 'true' } };
         return profile && i === 0 ? this.profiledTrainer(opts, join(profDir, 'trainer')) : startTrainer(this.group, opts);
       }),
     );
@@ -307,7 +309,7 @@ class Bench {
           // startDispatcher, plus --cpu-prof (not allowed in NODE_OPTIONS)
           script: appEntry('dispatcher'),
           nodeArgs: ['--enable-source-maps', '--cpu-prof', `--cpu-prof-dir=${join(profDir, 'dispatcher')}`],
-          env: stackEnv(this.urls),
+          env: { ...stackEnv(this.urls), ...securityEnv(this.urls, 'dispatcher') },
           ready: { line: /dispatcher ready/, timeoutMs: 60_000 },
         })
       : await startDispatcher(this.group, { urls: this.urls, name: dispatcherName });
@@ -369,7 +371,7 @@ class Bench {
     const proc = await this.group.spawn(opts.name, {
       script: appEntry('trainer'),
       nodeArgs: ['--enable-source-maps', '--cpu-prof', `--cpu-prof-dir=${dir}`],
-      env: { ...stackEnv(this.urls), TINYSWEEP_TRAINER_PORT: String(port), TINYSWEEP_TRAINER_ID: opts.name, ...opts.env },
+      env: { ...stackEnv(this.urls), ...securityEnv(this.urls, 'trainer'), TINYSWEEP_TRAINER_PORT: String(port), TINYSWEEP_TRAINER_ID: opts.name, ...opts.env },
       ready: { line: /trainer listening/, timeoutMs: 60_000 },
     });
     return { name: opts.name, port, address: `127.0.0.1:${port}`, process: proc };

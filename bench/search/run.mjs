@@ -47,7 +47,7 @@ let exitCode = 0;
 async function api(urls, method, path, body) {
   const res = await fetch(`${urls.apiUrl}${path}`, {
     method,
-    headers: body ? { 'content-type': 'application/json' } : {},
+    headers: { authorization: `Bearer ${urls.secrets.apiToken}`, ...(body ? { 'content-type': 'application/json' } : {}) },
     body: body ? JSON.stringify(body) : undefined,
   });
   const json = await res.json();

@@ -1,6 +1,7 @@
 /**
  * What the board's tests need around test/e2e's Cluster: the board built, Chromium installed, a
- * sweep of test/board/fixtures/adapter-program.mjs, and requests that carry the API token.
+ * sweep of test/board/fixtures/adapter-program.mjs, and requests that carry the API token. Besides
+ * `token` (role admin) the cluster has a read-only token, `readToken`, to look with.
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -24,11 +25,16 @@ export class BoardCluster {
 
   static async start(opts: ClusterOptions & { token?: string } = {}): Promise<BoardCluster> {
     const env = { ...(opts.env ?? {}), ...(opts.token ? { TINYSWEEP_API_TOKEN: opts.token } : {}) };
-    return new BoardCluster(await Cluster.start({ ...opts, env }), opts.token);
+    return new BoardCluster(await Cluster.start({ ...opts, env, tokens: { viewer: 'read', ...opts.tokens } }), opts.token);
   }
 
   get url(): string {
     return this.cluster.urls.apiUrl;
+  }
+
+  /** A token that may read and nothing else. */
+  get readToken(): string {
+    return this.cluster.tokens.viewer!;
   }
 
   /** A request with the token (when the cluster has one). */

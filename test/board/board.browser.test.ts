@@ -5,7 +5,7 @@
  * token, and no console errors. Also takes the README's screenshot (docs/board.png) when it is
  * missing or UPDATE_SCREENSHOT=1.
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,7 +14,7 @@ import { ensureChromium, launchBoardBrowser, waitForBoard, watchErrors } from '.
 
 const TOKEN = 'board-test-token';
 /** Messages the browser logs for responses a step asked for on purpose. */
-const PROVOKED = [/status of 401/, /status of 409/];
+const PROVOKED = [/status of 401/, /status of 403/, /status of 409/];
 
 type Row = { id: string; status: string; cells: string[] };
 
@@ -60,8 +60,11 @@ describe('the results board in Chromium', () => {
 
   it('lists a running sweep and follows it live: trials appear and finish without a reload', async () => {
     sweepId = await bc.submit(adapterSpec('board-live', { stepMs: 250 }));
-    await page.goto(bc.url);
+    // The link `tinysweep up` prints: the board keeps the token and drops it from the address.
+    await page.goto(`${bc.url}/#token=${bc.readToken}`);
     await waitForBoard(page, 'sweeps');
+    expect(page.url()).toBe(`${bc.url}/`);
+    expect(await page.evaluate(() => localStorage.getItem('tinysweep.token'))).toBe(bc.readToken);
     await expect.poll(() => page.textContent('main'), { timeout: 10_000 }).toContain('board-live');
     // A marker that a reload would wipe.
     await page.evaluate(() => ((window as unknown as { marker: number }).marker = 42));
@@ -138,7 +141,7 @@ describe('the results board in Chromium', () => {
     }
   }, 60_000);
 
-  it('needs the token to cancel, asks for it, keeps it, then cancels', async () => {
+  it('needs a token that may cancel: asks for it, keeps it, then cancels', async () => {
     const slow = await bc.submit(adapterSpec('board-cancel', { xs: [1, 2, 3, 4], stepMs: 2000 }));
     await page.goto(`${bc.url}/board/sweeps/${slow}`);
     await waitForBoard(page, 'sweep');
@@ -146,8 +149,9 @@ describe('the results board in Chromium', () => {
     await page.click(cancel);
     expect(await page.textContent(cancel)).toBe('Click again to cancel');
     await page.click(cancel);
+    // The read token it holds may look, not cancel.
     await page.waitForSelector('dialog[open]');
-    expect(await page.textContent('dialog[open]')).toContain('Cancelling needs the API token');
+    expect(await page.textContent('dialog[open]')).toContain('Cancelling needs a token that may do it');
     await page.fill('#token-input', TOKEN);
     await page.click('dialog[open] button[type="submit"]');
     expect(await page.evaluate(() => localStorage.getItem('tinysweep.token'))).toBe(TOKEN);
@@ -180,11 +184,10 @@ describe('the results board in Chromium', () => {
     const copied = await page.evaluate(() => navigator.clipboard.readText());
     expect(JSON.parse(copied)).toEqual(trial.adapter.v);
 
-    // The download is the adapter file, keys back in the format's order (v last).
-    const href = await page.getAttribute('#adapter a[download]', 'href');
-    const res = await fetch(`${bc.url}${href}`);
-    expect(res.headers.get('content-disposition')).toMatch(/attachment; filename="board-live-trial-\d+\.adapter\.json"/);
-    const text = await res.text();
+    // The download is the adapter file (fetched with the token), keys back in the format's order (v last).
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('button[data-action="download-adapter"]')]);
+    expect(download.suggestedFilename()).toMatch(/^board-live-trial-\d+\.adapter\.json$/);
+    const text = readFileSync((await download.path())!, 'utf8');
     expect(text.startsWith('{"format":"tinysweep.tinylora/1"')).toBe(true);
     expect(JSON.parse(text).v).toEqual(trial.adapter.v);
     expect(Object.keys(JSON.parse(text)).at(-1)).toBe('v');
@@ -263,7 +266,7 @@ describe('the results board in Chromium', () => {
     await page.setViewportSize({ width: 1280, height: 800 });
   }, 60_000);
 
-  it('logged no console errors along the way (beyond the 401 and 409 the steps asked for)', () => {
+  it('logged no console errors along the way (beyond the 401, 403 and 409 the steps asked for)', () => {
     expect(watch.unexpected(PROVOKED)).toEqual([]);
   });
 
@@ -271,6 +274,10 @@ describe('the results board in Chromium', () => {
     const get = (path: string, headers: Record<string, string> = {}) => fetch(`${bc.url}${path}`, { headers });
     const root = await get('/');
     expect(root.headers.get('content-type')).toMatch(/text\/html/);
+    // security headers: no framing (the buttons cannot be clickjacked), scripts from this origin only
+    expect(root.headers.get('content-security-policy')).toMatch(/frame-ancestors 'none'/);
+    expect(root.headers.get('content-security-policy')).toMatch(/script-src 'self'/);
+    expect(root.headers.get('x-content-type-options')).toBe('nosniff');
     expect(await root.text()).toContain('<meta name="tinysweep-token-required" content="true">');
     expect((await get('/board/sweeps/00000000-0000-0000-0000-000000000000')).headers.get('content-type')).toMatch(/text\/html/);
     const missing = await get('/sweeps/00000000-0000-0000-0000-000000000000/nothing-here');

@@ -35,21 +35,21 @@ describe(`the board with a ${TRIALS.toLocaleString('en-US')}-trial sweep`, () =>
   it('serves aggregates, not trials: every plot is a few hundred numbers', async () => {
     const sizes: Record<string, number> = {};
     for (const path of ['pareto', 'aggregate', 'series', 'configs?limit=15&values=true', 'curves', 'facets']) {
-      const res = await fetch(`${c.urls.apiUrl}/sweeps/${sweepId}/${path}`);
+      const res = await c.request('GET', `/sweeps/${sweepId}/${path}`);
       expect(res.status, path).toBe(200);
-      sizes[path] = (await res.text()).length;
+      sizes[path] = JSON.stringify(res.body).length;
     }
     for (const [path, bytes] of Object.entries(sizes)) expect(bytes, `${path}: ${bytes} bytes`).toBeLessThan(200_000);
-    const pareto = (await (await fetch(`${c.urls.apiUrl}/sweeps/${sweepId}/pareto`)).json()) as { trainable: { binned: boolean; total: number } };
+    const pareto = (await c.get(`/sweeps/${sweepId}/pareto`)) as { trainable: { binned: boolean; total: number } };
     expect(pareto.trainable.binned).toBe(true);
     expect(pareto.trainable.total).toBeGreaterThan(TRIALS * 0.95);
-    const page = (await (await fetch(`${c.urls.apiUrl}/sweeps/${sweepId}/trials?limit=50&sort=metrics.accuracy&order=desc`)).json()) as { total: number; items: unknown[] };
+    const page = (await c.get(`/sweeps/${sweepId}/trials?limit=50&sort=metrics.accuracy&order=desc`)) as { total: number; items: unknown[] };
     expect(page).toMatchObject({ total: TRIALS });
     expect(page.items).toHaveLength(50);
   }, 120_000);
 
   it('opens in the browser with all plots drawn on canvas, pages the table on the server, and stays small', async () => {
-    const r = await measureSweepPage({ apiUrl: c.urls.apiUrl, sweepId, opens: 4, pages: 3, log: (m: string) => console.log(`scale: ${m}`) });
+    const r = await measureSweepPage({ apiUrl: c.urls.apiUrl, token: c.tokens.admin, sweepId, opens: 4, pages: 3, log: (m: string) => console.log(`scale: ${m}`) });
     expect(r.errors).toEqual([]);
     expect(r.canvases).toBeGreaterThanOrEqual(6);
     expect(r.dom_nodes).toBeLessThan(3000);

@@ -13,7 +13,7 @@ import { ensureChromium, launchBoardBrowser, waitForBoard, watchErrors } from '.
 
 const TOKEN = 'schedules-test-token';
 /** The 401 of pausing before the token is set, asked for on purpose. */
-const PROVOKED = [/status of 401/];
+const PROVOKED = [/status of 401/, /status of 403/];
 
 interface Run {
   id: string;
@@ -48,7 +48,7 @@ describe('schedules and drift on the board, in Chromium', () => {
   beforeAll(async () => {
     ensureChromium();
     await ensureBoardBuilt();
-    bc = await BoardCluster.start({ trainers: 1, slotsPerTrainer: 4, token: TOKEN, env: { TINYSWEEP_VERDICT_MS: '300' } });
+    bc = await BoardCluster.start({ trainers: 1, slotsPerTrainer: 4, token: TOKEN, env: { TINYSWEEP_VERDICT_MS: '300', TINYSWEEP_MIN_CRON_SECONDS: '1' } });
     browser = await launchBoardBrowser();
     page = await browser.context.newPage();
     watch = watchErrors(page);
@@ -66,7 +66,7 @@ describe('schedules and drift on the board, in Chromium', () => {
     nightly = await createSchedule({ name: 'every-2s', cron: '*/2 * * * * *', timeZone: 'Europe/Paris', tolerance: 0.001 });
     await bc.cluster.waitFor(async () => (await runsOf(nightly)).some((r) => r.verdict === 'reproduced'), 60_000, 'a reproduced run');
 
-    await page.goto(bc.url);
+    await page.goto(`${bc.url}/#token=${bc.readToken}`); // a token to look with
     await waitForBoard(page, 'sweeps');
     await page.click('nav >> text=Schedules');
     await waitForBoard(page, 'schedules');
@@ -84,11 +84,11 @@ describe('schedules and drift on the board, in Chromium', () => {
     expect(await page.getAttribute(`${row} td[data-cell="last-run"] a`, 'href')).toMatch(/^\/board\/sweeps\/[0-9a-f-]{36}$/);
   }, 120_000);
 
-  it('pauses from the UI: asks for the token, keeps it, and the API reports the schedule paused', async () => {
+  it('pauses from the UI: asks for a token that may, keeps it, and the API reports the schedule paused', async () => {
     const pause = `tr[data-schedule="${nightly}"] button[data-action="pause-schedule"]`;
     await page.click(pause);
     await page.waitForSelector('dialog[open]');
-    expect(await page.textContent('dialog[open]')).toContain('Pausing a schedule needs the API token');
+    expect(await page.textContent('dialog[open]')).toContain('Pausing a schedule needs a token that may do it');
     await page.fill('#token-input', TOKEN);
     await page.click('dialog[open] button[type="submit"]');
     expect(await page.evaluate(() => localStorage.getItem('tinysweep.token'))).toBe(TOKEN);
@@ -109,7 +109,7 @@ describe('schedules and drift on the board, in Chromium', () => {
     drifting = await createSchedule({ name: 'nightly-at-3', cron: '0 0 3 * * *', tolerance: 0.1 });
     // The node's environment changes: the same program now scores 0.5 higher.
     await bc.cluster.group.stop('trainer-1');
-    await bc.cluster.startTrainer('trainer-drift', { DRIFT: '0.5' });
+    await bc.cluster.startTrainer('trainer-drift', { DRIFT: '0.5', TINYSWEEP_COMMAND_ENV: 'DRIFT' });
     await page.reload();
     await waitForBoard(page, 'schedules');
     expect(await page.textContent(`tr[data-schedule="${drifting}"] td[data-cell="last-run"]`)).toContain('never fired');

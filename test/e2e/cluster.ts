@@ -1,14 +1,19 @@
 /**
  * A whole tinysweep on this machine for one test file: real Postgres (embedded), real Redis,
- * the api, dispatcher(s) and trainer(s) as separate processes talking HTTP, BullMQ and gRPC.
+ * the api, dispatcher(s) and trainer(s) as separate processes talking HTTP, BullMQ and gRPC —
+ * secured as `tinysweep up` runs it: API tokens by role, the trainers' node and gRPC tokens, and
+ * `node` programs only, sandboxed. `request` sends the stack's admin token unless told otherwise.
  */
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { addToken, type Role } from '@tinysweep/access';
+import { chmodSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import {
   LocalStack,
   ProcessGroup,
+  REPO_ROOT,
+  securityEnv,
   startApi,
   startDispatcher,
   startTrainer,
@@ -24,7 +29,16 @@ export interface ClusterOptions {
   env?: Record<string, string>;
   /** Extra names/addresses the trainer certificate must be valid for (trainers on other hosts). */
   tlsHosts?: string[];
+  /** More API tokens to make, by name: their role (the stack makes local-admin and local-node). */
+  tokens?: Record<string, Role>;
+  /** Run the API without tokens (`tinysweep up --insecure-no-token`). */
+  insecureNoToken?: boolean;
+  /** Data roots for the trainers besides ../shared/data. */
+  dataRoots?: string[];
 }
+
+/** ../shared/data beside the checkout (GSM8K, stories260K): a data root for the trainers when it is there. */
+export const SHARED_DATA = join(REPO_ROOT, '..', 'shared', 'data');
 
 /** Short timings so fault recovery happens within a test's patience. */
 const FAST_RECOVERY = {
@@ -43,6 +57,8 @@ export class Cluster {
   urls!: StackUrls;
   db!: pg.Client;
   trainers: StartedTrainer[] = [];
+  /** Tokens by name: `admin` (the stack's), `node`, and those asked for in ClusterOptions.tokens. */
+  readonly tokens: Record<string, string> = {};
   private readonly dir: string;
 
   private constructor(private readonly opts: ClusterOptions) {
@@ -53,7 +69,21 @@ export class Cluster {
 
   static async start(opts: ClusterOptions = {}): Promise<Cluster> {
     const c = new Cluster(opts);
-    c.urls = await c.stack.start({ dataDir: c.dir, durable: false, databaseUrl: '', redisUrl: '', tlsHosts: opts.tlsHosts });
+    c.urls = await c.stack.start({
+      dataDir: c.dir,
+      durable: false,
+      databaseUrl: '',
+      redisUrl: '',
+      tlsHosts: opts.tlsHosts,
+      workdir: REPO_ROOT,
+      dataRoots: [...(existsSync(SHARED_DATA) ? [SHARED_DATA] : []), ...(opts.dataRoots ?? [])],
+      tokens: !opts.insecureNoToken,
+    });
+    const secrets = c.urls.secrets;
+    if (secrets) {
+      Object.assign(c.tokens, { admin: secrets.apiToken, node: secrets.nodeToken });
+      for (const [name, role] of Object.entries(opts.tokens ?? {})) c.tokens[name] = addToken(secrets.tokensFile, name, role);
+    }
     c.db = new pg.Client({ connectionString: c.urls.databaseUrl });
     await c.db.connect();
     await startApi(c.group, { urls: c.urls, env: c.env('api') });
@@ -69,6 +99,11 @@ export class Cluster {
 
   env(_app: string): Record<string, string> {
     return { ...FAST_RECOVERY, ...this.opts.env };
+  }
+
+  /** What a trainer started by hand (on another host) needs to join: node and gRPC tokens, roots, programs. */
+  trainerEnv(): Record<string, string | undefined> {
+    return securityEnv(this.urls, 'trainer');
   }
 
   /** Stops the API (SIGTERM) and starts it again on the same port. */
@@ -91,10 +126,19 @@ export class Cluster {
     return t;
   }
 
+  /**
+   * An HTTP request to the API with the admin token, unless `headers.authorization` says otherwise
+   * (`''`: none).
+   */
   async request(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: unknown }> {
+    const { authorization = this.tokens.admin ? `Bearer ${this.tokens.admin}` : '', ...rest } = headers;
     const res = await fetch(`${this.urls.apiUrl}${path}`, {
       method,
-      headers: { ...(typeof body === 'string' ? { 'content-type': 'application/yaml' } : body ? { 'content-type': 'application/json' } : {}), ...headers },
+      headers: {
+        ...(typeof body === 'string' ? { 'content-type': 'application/yaml' } : body ? { 'content-type': 'application/json' } : {}),
+        ...(authorization ? { authorization } : {}),
+        ...rest,
+      },
       body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
     });
     const text = await res.text();

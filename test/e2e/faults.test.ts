@@ -1,4 +1,5 @@
-import { existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isProcessAlive } from '@tinysweep/stack';
@@ -21,11 +22,16 @@ async function expectStoredOnce(c: Cluster, sweepId: string): Promise<void> {
 
 describe('faults: every result lands in Postgres exactly once, whatever crashes on the way', () => {
   let c: Cluster;
+  // Programs write their pids here: a folder the trainers let them write to (TINYSWEEP_COMMAND_WRITE),
+  // open to the user they run as.
+  const pidDir = mkdtempSync(join(tmpdir(), 'tinysweep-pids-'));
+  chmodSync(pidDir, 0o777);
   beforeAll(async () => {
-    c = await Cluster.start({ trainers: 2, slotsPerTrainer: 1 });
+    c = await Cluster.start({ trainers: 2, slotsPerTrainer: 1, env: { TINYSWEEP_COMMAND_WRITE: pidDir } });
   });
   afterAll(async () => {
     await c?.stop();
+    rmSync(pidDir, { recursive: true, force: true });
   });
 
   it('a trainer SIGKILLed mid-trial: the trial reruns on the other trainer and is stored once', async () => {
@@ -72,8 +78,6 @@ describe('faults: every result lands in Postgres exactly once, whatever crashes 
   });
 
   it('cancel stops running trials (their processes are gone) and queued ones', async () => {
-    const pidDir = join(c.dataDir, 'pids');
-    mkdirSync(pidDir, { recursive: true });
     const id = await c.submit(slowSpec('cancel-me', { xs: [1, 2, 3, 4, 5, 6], steps: 600, stepMs: 100, env: { PID_DIR: pidDir } }));
     await c.waitFor(async () => existsSync(pidDir) && readdirSync(pidDir).length >= 2, 20_000, 'two programs running');
     const r = await c.request('POST', `/sweeps/${id}/cancel`);

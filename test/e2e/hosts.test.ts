@@ -34,6 +34,7 @@ describe.skipIf(!canMakeHosts())('trainers on separate hosts survive partitions'
       args,
       env: {
         ...FAST_RECOVERY,
+        ...c.trainerEnv(),
         ...tls,
         TINYSWEEP_API_URL: `http://${host.gateway}:${c.urls.apiPort}`,
         TINYSWEEP_TRAINER_HOST: host.address,

@@ -4,7 +4,7 @@
  * again — its result is linked (reused_from_trial_id) — unless the spec says `reuse: false`; a changed
  * data file changes the fingerprint and runs it afresh.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -29,7 +29,9 @@ describe('result reuse', () => {
     dir = mkdtempSync(join(tmpdir(), 'tinysweep-reuse-'));
     data = join(dir, 'data.txt');
     writeFileSync(data, 'x'.repeat(100));
-    c = await Cluster.start({ trainers: 1, slotsPerTrainer: 2 });
+    chmodSync(dir, 0o755); // programs run as nobody here (the trainer is root) and read the data file
+    // a data root: trainers hash (fingerprint) only files inside their roots
+    c = await Cluster.start({ trainers: 1, slotsPerTrainer: 2, dataRoots: [dir] });
   });
   afterAll(async () => {
     await c?.stop();

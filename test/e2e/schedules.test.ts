@@ -23,7 +23,17 @@ describe('schedules re-run sweeps, treat seeds as replicates, and flag drift', (
   let original: string;
 
   beforeAll(async () => {
-    c = await Cluster.start({ trainers: 1, slotsPerTrainer: 4, env: { TINYSWEEP_VERDICT_MS: '300' } });
+    // The webhook receiver is a local http server: allowed here explicitly (by default https and public addresses only).
+    c = await Cluster.start({
+      trainers: 1,
+      slotsPerTrainer: 4,
+      env: {
+        TINYSWEEP_VERDICT_MS: '300',
+        TINYSWEEP_MIN_CRON_SECONDS: '1', // crons of a few seconds, so the test sees firings
+        TINYSWEEP_WEBHOOK_ALLOW_HTTP: '1',
+        TINYSWEEP_WEBHOOK_ALLOW_PRIVATE: '1',
+      },
+    });
     hooks = createServer((req, res) => {
       let body = '';
       req.on('data', (d: Buffer) => (body += d.toString()));
@@ -82,7 +92,7 @@ describe('schedules re-run sweeps, treat seeds as replicates, and flag drift', (
     const id = (r.body as { id: string }).id;
     // the node's environment changes: the same program now scores 0.5 higher
     await c.group.stop('trainer-1');
-    await c.startTrainer('trainer-drift', { DRIFT: '0.5' });
+    await c.startTrainer('trainer-drift', { DRIFT: '0.5', TINYSWEEP_COMMAND_ENV: 'DRIFT' }); // passed on to programs by name only
     // paused: the cron's ticks are skipped, but "run now" is a user's explicit request and still fires
     await c.request('POST', `/schedules/${id}/pause`);
     expect((await c.request('POST', `/schedules/${id}/run`)).status).toBe(202);
@@ -133,7 +143,12 @@ describe('schedules re-run sweeps, treat seeds as replicates, and flag drift', (
   });
 
   it('works from the CLI: schedule add, ls, run, runs, pause, rm, and configs', () => {
-    const cli = (...args: string[]) => spawnSync(process.execPath, ['apps/cli/bin/tinysweep.js', '--api', c.urls.apiUrl, ...args], { encoding: 'utf8', timeout: 30_000 });
+    const cli = (...args: string[]) =>
+      spawnSync(process.execPath, ['apps/cli/bin/tinysweep.js', '--api', c.urls.apiUrl, ...args], {
+        encoding: 'utf8',
+        timeout: 30_000,
+        env: { ...process.env, TINYSWEEP_API_TOKEN_FILE: c.urls.secrets!.tokenFile },
+      });
     const added = cli('--json', 'schedule', 'add', original, '--cron', '0 4 * * *', '--tz', 'Europe/Paris', '--tolerance', '0.05');
     expect(added.status, added.stderr).toBe(0);
     const id = (JSON.parse(added.stdout) as { id: string }).id;

@@ -4,13 +4,13 @@ import { Cluster } from './cluster.js';
 describe('invalid specs are refused with field paths and store nothing', () => {
   let c: Cluster;
   beforeAll(async () => {
-    // both tokens: the API's for clients, the shared one between dispatcher and trainers
-    c = await Cluster.start({ trainers: 1, env: { TINYSWEEP_API_TOKEN: 'sekret', TINYSWEEP_TRAINER_TOKEN: 'node-secret' } });
+    // an admin token from the environment (TINYSWEEP_API_TOKEN), besides the stack's store
+    c = await Cluster.start({ trainers: 1, env: { TINYSWEEP_API_TOKEN: 'sekret-sekret-sekret' } });
   });
   afterAll(async () => {
     await c?.stop();
   });
-  const auth = { authorization: 'Bearer sekret' };
+  const auth = { authorization: 'Bearer sekret-sekret-sekret' };
   const sweeps = async () => Number((await c.query<{ n: string }>('SELECT count(*) AS n FROM sweep'))[0]!.n);
 
   it.each([
@@ -47,14 +47,17 @@ describe('invalid specs are refused with field paths and store nothing', () => {
     expect(await sweeps()).toBe(0);
   });
 
-  it('requires the bearer token for mutating calls when one is set, not for reads', async () => {
-    const spec = 'name: ok\nbackend: {kind: command, command: ["true"]}\n';
-    expect((await c.request('POST', '/sweeps', spec)).status).toBe(401);
+  it('needs a known token for every call but /health, reads included', async () => {
+    const spec = 'name: ok\nbackend: {kind: command, command: [node, -e, "0"]}\n';
+    const none = { authorization: '' };
+    expect((await c.request('POST', '/sweeps', spec, none)).status).toBe(401);
     expect((await c.request('POST', '/sweeps', spec, { authorization: 'Bearer wrong' })).status).toBe(401);
-    expect((await c.request('GET', '/sweeps')).status).toBe(200);
+    expect((await c.request('GET', '/sweeps', undefined, none)).status).toBe(401);
+    expect((await c.request('GET', '/health', undefined, none)).status).toBe(200);
+    expect((await c.request('GET', '/sweeps', undefined, auth)).status).toBe(200);
     const ok = await c.request('POST', '/sweeps', spec, auth);
     expect(ok.status).toBe(201);
-    await c.waitForSweep((ok.body as { id: string }).id);
+    expect(await c.waitForSweep((ok.body as { id: string }).id)).toMatchObject({ status: 'completed' });
   });
 
   it('answers 400 for bad query parameters and 404 for unknown ids', async () => {

@@ -76,7 +76,7 @@ describe('a sweep through API → BullMQ → gRPC trainers → Postgres', () => 
     const nodes = await c.get<{ items: { alive: boolean; slots: number; device: string }[] }>('/nodes');
     expect(nodes.items.every((n) => n.alive && n.slots === 2 && n.device === 'cpu')).toBe(true);
     expect(await c.get('/health')).toMatchObject({ status: 'ok', postgres: 'ok', redis: 'ok' });
-    const metrics = await fetch(`${c.urls.apiUrl}/metrics`).then((r) => r.text());
+    const metrics = (await c.request('GET', '/metrics')).body as string;
     expect(metrics).toMatch(/tinysweep_sweeps_submitted_total \d+/);
     const doc = await c.get<{ paths: Record<string, unknown> }>('/docs-json');
     expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/sweeps', '/sweeps/{id}/trials', '/trials/{id}/retry', '/nodes']));
@@ -84,7 +84,12 @@ describe('a sweep through API → BullMQ → gRPC trainers → Postgres', () => 
 
   it('works from the CLI: submit, watch to completion, results as CSV, nodes', async () => {
     const cli = (...args: string[]) =>
-      spawnSync(process.execPath, ['apps/cli/bin/tinysweep.js', '--api', c.urls.apiUrl, ...args], { encoding: 'utf8', timeout: 60_000 });
+      // the token as `tinysweep up` leaves it: a file the CLI reads
+      spawnSync(process.execPath, ['apps/cli/bin/tinysweep.js', '--api', c.urls.apiUrl, ...args], {
+        encoding: 'utf8',
+        timeout: 60_000,
+        env: { ...process.env, TINYSWEEP_API_TOKEN: '', TINYSWEEP_API_TOKEN_FILE: c.urls.secrets!.tokenFile },
+      });
     const specFile = join(c.dataDir, 'cli-spec.json');
     writeFileSync(specFile, JSON.stringify(slowSpec('from-cli', { xs: [1, 2, 3], steps: 2, stepMs: 5 })));
     const submitted = cli('--json', 'submit', specFile);

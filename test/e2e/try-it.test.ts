@@ -12,7 +12,7 @@ import { STORIES260K_DIR } from '@tinysweep/model/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Cluster, slowSpec } from './cluster.js';
 
-const API_TOKEN = 'try-it-token';
+const API_TOKEN = 'try-it-token-0123456789';
 const AUTH = { authorization: `Bearer ${API_TOKEN}` };
 const CHARACTERS = ['a little girl', 'a little boy', 'a happy girl', 'a kind boy', 'a small girl', 'a brave boy', 'a sweet girl', 'a curious boy'];
 const TRAIN = ['Once upon a time, there was', 'There was once', 'Long ago, there lived', 'In a little house, there lived'].flatMap((o) => CHARACTERS.map((c) => `${o} ${c} named`));
@@ -61,7 +61,7 @@ describe('Try it: POST /trials/:id/try through a live trainer', () => {
   beforeAll(async () => {
     graphs = mkdtempSync(join(tmpdir(), 'tinysweep-e2e-graphs-'));
     // The API dials the trainer like the dispatcher does: mutual TLS (the stack's dev PKI) and the trainer token.
-    c = await Cluster.start({ trainers: 1, slotsPerTrainer: 1, env: { TINYSWEEP_CACHE_DIR: graphs, TINYSWEEP_API_TOKEN: API_TOKEN, TINYSWEEP_TRAINER_TOKEN: 'node-secret' } });
+    c = await Cluster.start({ trainers: 1, slotsPerTrainer: 1, env: { TINYSWEEP_CACHE_DIR: graphs, TINYSWEEP_API_TOKEN: API_TOKEN } });
     const tinylora = await submit(tomSweep('try-it-tom'));
     const command = await submit(slowSpec('try-it-command', { xs: [1], steps: 2, stepMs: 10 }));
     expect((await c.waitForSweep(tinylora, 180_000)).status).toBe('completed');
@@ -109,7 +109,7 @@ describe('Try it: POST /trials/:id/try through a live trainer', () => {
   });
 
   it('refuses with the status that says why: 401, 400 naming the field, 404, 409', async () => {
-    expect((await post(`/trials/${trial.id}/try`, { prompt: 'x' }, {})).status).toBe(401);
+    expect((await post(`/trials/${trial.id}/try`, { prompt: 'x' }, { authorization: '' })).status).toBe(401);
 
     const empty = await post(`/trials/${trial.id}/try`, { prompts: [] });
     expect(empty).toMatchObject({ status: 400, body: { message: 'prompts: must hold at least one prompt', issues: [{ path: 'prompts' }] } });

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
-import { BearerTokenGuard } from './auth/bearer-token.guard.js';
+import { AccessGuard } from './auth/access.guard.js';
 import { BoardModule } from './board/board.module.js';
 import { DomainExceptionFilter } from './errors/domain-exception.filter.js';
 import { HealthModule } from './health/health.module.js';
@@ -13,7 +13,7 @@ import { TrialsModule } from './trials/trials.module.js';
 @Module({
   imports: [InfrastructureModule, HealthModule, SweepsModule, TrialsModule, NodesModule, SchedulesModule, BoardModule],
   providers: [
-    { provide: APP_GUARD, useClass: BearerTokenGuard },
+    { provide: APP_GUARD, useClass: AccessGuard },
     { provide: APP_FILTER, useClass: DomainExceptionFilter },
   ],
 })

@@ -1,6 +1,7 @@
 /**
- * Talking to the API: same origin, JSON. Reads are open; mutating calls carry the bearer token
- * the user pasted (kept in localStorage) when there is one.
+ * Talking to the API: same origin, JSON, every request with the bearer token the user gave (kept in
+ * localStorage): from the link `tinysweep up` prints (`#token=…`, taken once and dropped from the
+ * address) or pasted under Token. A read the API refuses for want of a token asks for one.
  */
 const TOKEN_KEY = 'tinysweep.token';
 
@@ -14,7 +15,7 @@ export class ApiError extends Error {
   }
 }
 
-/** Whether the server said (in index.html) that mutations need a token. */
+/** Whether the server said (in index.html) that it needs a token. */
 export function tokenRequired(): boolean {
   return document.querySelector('meta[name="tinysweep-token-required"]')?.getAttribute('content') === 'true';
 }
@@ -44,6 +45,37 @@ export function onTokenChange(listener: () => void): () => void {
   return () => tokenListeners.delete(listener);
 }
 
+/**
+ * Takes a token from the address (`…#token=tsw_…`, the link `tinysweep up` prints) into storage and
+ * removes it from the address and the history, so it is not bookmarked or shared with a link. A
+ * fragment never reaches a server.
+ */
+export function adoptTokenFromLocation(): void {
+  const m = /^#token=([^&]+)$/.exec(location.hash);
+  if (!m) return;
+  setToken(decodeURIComponent(m[1]!));
+  history.replaceState(history.state, '', location.pathname + location.search);
+}
+
+const authListeners = new Set<(reason: string) => void>();
+
+/** Called when the API refuses a read for want of a (valid) token. */
+export function onAuthNeeded(listener: (reason: string) => void): () => void {
+  authListeners.add(listener);
+  return () => authListeners.delete(listener);
+}
+
+/** Whether an error means the token is missing, unknown, or its role does not allow the call. */
+export function needsToken(err: unknown): boolean {
+  return err instanceof ApiError && (err.status === 401 || err.status === 403);
+}
+
+/** The headers every request carries: the token, when there is one. */
+export function authHeaders(): Record<string, string> {
+  const token = getToken();
+  return token ? { authorization: `Bearer ${token}` } : {};
+}
+
 /** Requests in flight; the browser tests and the benchmark wait for it to reach 0. */
 let inflight = 0;
 declare global {
@@ -51,13 +83,11 @@ declare global {
     __boardInflight?: () => number;
   }
 }
-window.__boardInflight = () => inflight;
+if (typeof window !== 'undefined') window.__boardInflight = () => inflight; // not in unit tests (no DOM)
 
 async function request<T>(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
-  const headers: Record<string, string> = { accept: 'application/json' };
+  const headers: Record<string, string> = { accept: 'application/json', ...authHeaders() };
   if (body !== undefined) headers['content-type'] = 'application/json';
-  const token = getToken();
-  if (method !== 'GET' && token) headers.authorization = `Bearer ${token}`;
   inflight++;
   try {
     const res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal });
@@ -69,6 +99,9 @@ async function request<T>(method: string, path: string, body?: unknown, signal?:
       parsed = text;
     }
     if (!res.ok) {
+      if (res.status === 401 && method === 'GET') {
+        for (const l of authListeners) l(getToken() ? 'The API does not know this token: paste another.' : 'This server needs an API token to show anything: paste yours (tinysweep up prints a link that sets it).');
+      }
       const message = (parsed as { message?: unknown } | undefined)?.message;
       throw new ApiError(res.status, typeof message === 'string' ? message : Array.isArray(message) ? message.join('; ') : `${method} ${path}: HTTP ${res.status}`);
     }
@@ -81,6 +114,16 @@ async function request<T>(method: string, path: string, body?: unknown, signal?:
 export const api = {
   get: <T>(path: string, signal?: AbortSignal) => request<T>('GET', path, undefined, signal),
   post: <T>(path: string, body?: unknown) => request<T>('POST', path, body ?? {}),
+  /** Saves what `path` answers as a file, under the name the server gives (a plain link cannot carry the token). */
+  download: async (path: string, fallbackName: string): Promise<void> => {
+    const res = await fetch(path, { headers: authHeaders() });
+    if (!res.ok) throw new ApiError(res.status, `${path}: HTTP ${res.status}`);
+    const named = /filename="([^"]+)"/.exec(res.headers.get('content-disposition') ?? '')?.[1];
+    const url = URL.createObjectURL(await res.blob());
+    const a = Object.assign(document.createElement('a'), { href: url, download: named ?? fallbackName });
+    a.click();
+    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  },
 };
 
 /** Builds `path?a=1&b=2`, leaving out undefined and empty values. */

@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { api } from './api';
+import { api, onTokenChange } from './api';
 
 export interface Loaded<T> {
   data: T | undefined;
@@ -38,6 +38,7 @@ function takePreloaded<T>(url: string): Promise<T> | undefined {
 export function useFetch<T>(url: string | null, version = 0): Loaded<T> {
   const [state, setState] = useState<{ data?: T; error?: Error; loading: boolean; for?: string }>({ loading: url !== null });
   const [nonce, setNonce] = useState(0);
+  useEffect(() => onTokenChange(() => setNonce((n) => n + 1)), []); // a new token: ask again
   useEffect(() => {
     if (url === null) {
       setState({ loading: false });

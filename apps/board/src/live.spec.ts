@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { newerSweep } from './live';
+import { newerSweep, takeEvents } from './live';
 
 const at = (status: string, updatedAt: string) => ({ status, updatedAt });
 
@@ -17,5 +17,12 @@ describe('newerSweep', () => {
     const a = at('running', '2026-11-28T10:00:00.100Z');
     const b = at('running', '2026-11-28T10:00:00.100Z');
     expect(newerSweep(a, b)).toBe(b);
+  });
+});
+
+describe('takeEvents', () => {
+  it('splits a stream into the data of complete events, keeping the rest for later', () => {
+    expect(takeEvents('id: 1\ndata: {"a":1}\n\ndata: {"b"')).toEqual({ events: ['{"a":1}'], rest: 'data: {"b"' });
+    expect(takeEvents('data: {"b":2}\r\n\r\n: comment\n\ndata:x\ndata:y\n\n')).toEqual({ events: ['{"b":2}', 'x\ny'], rest: '' });
   });
 });

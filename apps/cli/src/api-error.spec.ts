@@ -43,7 +43,7 @@ describe('ApiError.fromResponse', () => {
 
   it('adds a token hint to 401s', () => {
     const err = ApiError.fromResponse(401, JSON.stringify({ statusCode: 401, message: 'a bearer token is required' }));
-    expect(err.format()).toBe('a bearer token is required (HTTP 401)\n  hint: pass --token or set TINYSWEEP_API_TOKEN');
+    expect(err.format()).toBe('a bearer token is required (HTTP 401)\n  hint: pass --token, or set TINYSWEEP_API_TOKEN or TINYSWEEP_API_TOKEN_FILE (a local \'tinysweep up\' writes .data/api-token)');
   });
 });
 

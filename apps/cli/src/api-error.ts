@@ -64,7 +64,8 @@ export class ApiError extends Error {
     const head = this.status === undefined ? this.message : `${this.message} (HTTP ${this.status})`;
     const lines = [head];
     for (const issue of this.issues) lines.push(`  ${issue.path === '' ? '(spec)' : issue.path}: ${issue.message}`);
-    if (this.status === 401) lines.push('  hint: pass --token or set TINYSWEEP_API_TOKEN');
+    if (this.status === 401) lines.push(`  hint: pass --token, or set TINYSWEEP_API_TOKEN or TINYSWEEP_API_TOKEN_FILE (a local 'tinysweep up' writes .data/api-token)`);
+    if (this.status === 403 && /token/.test(this.message)) lines.push("  hint: this token's role does not allow it (roles: read, submit, admin)");
     return lines.join('\n');
   }
 

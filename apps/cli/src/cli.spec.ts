@@ -130,7 +130,7 @@ describe('tinysweep submit', () => {
     fake = await new FakeApi({ maxBody: 10, token: 't' }).start();
     const path = await specFile('sweep.yaml', SPEC);
     expect(await cli(['submit', path])).toBe(1);
-    expect(io.stderr.text).toBe('error: a bearer token is required (HTTP 401)\n  hint: pass --token or set TINYSWEEP_API_TOKEN\n');
+    expect(io.stderr.text).toBe('error: a bearer token is required (HTTP 401)\n  hint: pass --token, or set TINYSWEEP_API_TOKEN or TINYSWEEP_API_TOKEN_FILE (a local \'tinysweep up\' writes .data/api-token)\n');
     io = captureIo();
     expect(await cli(['--token', 't', 'submit', path])).toBe(2);
     expect(io.stderr.text).toBe('error: request entity too large (HTTP 413)\n');

@@ -14,6 +14,7 @@ import { registerNodes } from './commands/nodes.js';
 import { registerResults } from './commands/results.js';
 import { registerSchedule } from './commands/schedule.js';
 import { registerSubmit } from './commands/submit.js';
+import { registerToken } from './commands/token.js';
 import { registerTrainer } from './commands/trainer.js';
 import { registerUp } from './commands/up.js';
 import { registerWatch } from './commands/watch.js';
@@ -48,7 +49,7 @@ export function createProgram(host: CommandHost, io: Io): Command {
     .description('tinysweep — distributed sweeps for tiny adapters')
     .version(cliVersion(), '-V, --version')
     .option('--api <url>', 'API base URL (env TINYSWEEP_API_URL, default http://127.0.0.1:4100)')
-    .option('--token <token>', 'bearer token for the API (env TINYSWEEP_API_TOKEN)')
+    .option('--token <token>', 'bearer token for the API (env TINYSWEEP_API_TOKEN or TINYSWEEP_API_TOKEN_FILE; default for a local API: .data/api-token)')
     .option('--json', 'machine-readable JSON output')
     .showHelpAfterError('(add --help for usage)')
     .exitOverride()
@@ -62,6 +63,7 @@ export function createProgram(host: CommandHost, io: Io): Command {
   registerCerts(program, host);
   registerTrainer(program, host);
   registerUp(program, host);
+  registerToken(program, host);
   return program;
 }
 

@@ -13,6 +13,9 @@ import type { SweepRunSettings, SweepSpecs } from './sweep-specs.js';
 import { callTrain, fingerprint, WIND_DOWN_WAIT_MS } from './train-call.js';
 import type { TrainerClients } from './trainer-clients.js';
 
+/** Learning-curve points stored per attempt at most. */
+export const MAX_STEPS_PER_ATTEMPT = 10_000;
+
 /** Abort reason used when the dispatcher stops: the attempt is lost and retried, not cancelled. */
 export const SHUTDOWN_REASON = 'dispatcher shutting down';
 
@@ -143,8 +146,12 @@ export class TrialRunner {
     let stopped: AshaStop | undefined;
     let latest: Metrics = {};
     let lastProgressEvent = 0;
+    let stored = 0;
     const onProgress = (step: number, metrics: Metrics) => {
-      this.d.steps.add({ trialId: job.trialId, attempt: a.attempt, step, metrics });
+      // Trainers coalesce floods; this bounds what one attempt may store whatever a trainer sends.
+      if (stored < MAX_STEPS_PER_ATTEMPT) this.d.steps.add({ trialId: job.trialId, attempt: a.attempt, step, metrics });
+      else if (stored === MAX_STEPS_PER_ATTEMPT) this.d.log.warn({ trialId: job.trialId, attempt: a.attempt }, `more than ${MAX_STEPS_PER_ATTEMPT} curve points; the rest are not stored`);
+      stored++;
       latest = { ...latest, ...metrics };
       // live views need a nudge, not every step
       if (Date.now() - lastProgressEvent > 1000) {

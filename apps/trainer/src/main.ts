@@ -30,7 +30,10 @@
  *   TINYSWEEP_CACHE_DIR         (env only)        ~/.cache/tinysweep/graphs; tinylora's ONNX graph cache
  *   TINYSWEEP_TRAINER_TOKEN     (env only)        shared token; when set, every gRPC call without
  *                                                 `authorization: Bearer <token>` gets UNAUTHENTICATED
- *   TINYSWEEP_API_TOKEN         (env only)        bearer token for the control plane API
+ *   TINYSWEEP_NODE_TOKEN        (env only)        the control plane's node token (role node) for heartbeats
+ *   TINYSWEEP_DATA_ROOTS        (--data-roots)    folders models and data may come from besides the workdir
+ *   TINYSWEEP_ALLOW_COMMAND     (--allow-command) programs the command backend may run (none: it is off);
+ *                                                 TINYSWEEP_COMMAND_* (--command-*) confine them: see --help
  *   TINYSWEEP_TLS_CA / _CERT / _KEY (env only)    mutual TLS: the CA that signed dispatchers' certificates,
  *                                                 and this node's certificate and key (PEM files)
  *   TINYSWEEP_ALLOW_PLAINTEXT   (env only)        1 to serve plain gRPC when no TLS is configured;
@@ -44,7 +47,7 @@
 import { trainerServerCredentials } from '@tinysweep/proto';
 import { loadTlsMaterial } from '@tinysweep/tls';
 import { pino } from 'pino';
-import { builtInBackends, parseDevice, TinyLoraBackend, type BackendRegistry } from './backends/index.js';
+import { builtInBackends, parseDevice, TinyLoraBackend, type BackendRegistry, type CommandBackend } from './backends/index.js';
 import { discoverGpus, selectGpus, type GpuInfo } from './gpus.js';
 import { Heartbeat } from './heartbeat.js';
 import { loadTrainerConfig, TRAINER_USAGE, type TrainerConfig } from './trainer-config.js';
@@ -75,6 +78,7 @@ async function main(): Promise<void> {
         })();
       }
       // The node's device and threads configure the tinylora backend (a device it cannot use is a config error).
+      // The command backend only with allowed programs (--allow-command), confined (backends/command/sandbox.ts).
       backends = builtInBackends({
         tinylora: {
           device: loaded.device,
@@ -86,6 +90,7 @@ async function main(): Promise<void> {
           python: loaded.python,
           onWorkerStderr: (slot, line) => process.stderr.write(`[torch worker ${slot}] ${line}\n`),
         },
+        command: loaded.command && { ...loaded.command, workdir: loaded.workdir },
       });
     }
   } catch (err) {
@@ -130,12 +135,16 @@ async function main(): Promise<void> {
     models: config.models,
     token: config.token,
     workdir: config.workdir,
+    dataRoots: config.dataRoots,
     drainMs: config.drainMs,
     backends,
     logger,
   });
   const { port, address, nodeId } = await server.start();
   const info = server.describe();
+  const command = backends?.has('command') ? (backends.get('command') as CommandBackend).describe() : 'off';
+  const level = typeof command === 'object' && command.warnings ? 'warn' : 'info';
+  logger[level]({ roots: server.roots.all, command }, command === 'off' ? 'command backend off (no --allow-command)' : 'command backend on, sandboxed');
   logger.info(
     { address: `${config.host}:${port}`, port, advertise: address, nodeId, slots: info.slots, device: info.device, backends: info.backends, auth: Boolean(config.token) },
     'trainer listening',
@@ -145,7 +154,7 @@ async function main(): Promise<void> {
   if (config.apiUrl) {
     heartbeat = new Heartbeat({
       apiUrl: config.apiUrl,
-      token: config.apiToken,
+      token: config.nodeToken,
       intervalMs: config.heartbeatMs,
       logger,
       body: () => {

@@ -14,6 +14,8 @@ describe('loadTrainerConfig', () => {
       advertise: undefined,
       apiUrl: undefined,
       token: undefined,
+      dataRoots: [],
+      command: undefined, // no --allow-command: the command backend is off
     });
   });
 
@@ -28,8 +30,9 @@ describe('loadTrainerConfig', () => {
       TINYSWEEP_TRAINER_MODELS: 'models/a, models/b',
       TINYSWEEP_API_URL: 'http://127.0.0.1:4100',
       TINYSWEEP_TRAINER_TOKEN: 'tt',
-      TINYSWEEP_API_TOKEN: 'at',
+      TINYSWEEP_NODE_TOKEN: 'at',
       TINYSWEEP_HEARTBEAT_MS: '500',
+      TINYSWEEP_DATA_ROOTS: '/models, /datasets',
       TINYSWEEP_WORKDIR: '/srv/experiments',
     };
     expect(loadTrainerConfig(env, ['--slots', '2', '--device=cuda:1'])).toMatchObject({
@@ -42,7 +45,8 @@ describe('loadTrainerConfig', () => {
       models: ['models/a', 'models/b'],
       apiUrl: 'http://127.0.0.1:4100',
       token: 'tt',
-      apiToken: 'at',
+      nodeToken: 'at',
+      dataRoots: ['/models', '/datasets'],
       heartbeatMs: 500,
       workdir: '/srv/experiments',
     });
@@ -66,5 +70,37 @@ describe('loadTrainerConfig', () => {
     expect(() => loadTrainerConfig({ TINYSWEEP_API_URL: 'nope' }, [])).toThrow(/TINYSWEEP_API_URL/);
     expect(() => loadTrainerConfig({}, ['--bogus', '1'])).toThrow(/bogus/);
     expect(loadTrainerConfig({}, ['--help'])).toEqual({ help: true });
+    expect(() => loadTrainerConfig({}, ['--allow-command', 'node', '--command-limits', 'memory=lots'])).toThrow(/--command-limits: .*memory must be a size/);
+    expect(() => loadTrainerConfig({}, ['--allow-command', 'node', '--command-connect', '99999'])).toThrow(/--command-connect/);
+    expect(() => loadTrainerConfig({}, ['--allow-command', 'node', '--command-user', 'no-such-user-tinysweep'])).toThrow(/no user "no-such-user-tinysweep"/);
+    expect(() => loadTrainerConfig({}, ['--allow-command', 'node', '--command-landlock', 'maybe'])).toThrow(/required or off/);
+  });
+
+  it('turns the command backend on only with allowed programs, with its sandbox settings', () => {
+    const config = loadTrainerConfig({ TINYSWEEP_ALLOW_COMMAND: 'python3, node' }, [
+      '--command-user',
+      '1234:5678',
+      '--command-limits',
+      'memory=2g,as=unlimited,cpu=600',
+      '--command-env',
+      'HF_HOME',
+      '--command-write',
+      '/dev/shm',
+      '--command-connect',
+      'any',
+    ]);
+    expect(config).toMatchObject({
+      command: {
+        programs: ['python3', 'node'],
+        passEnv: ['HF_HOME'],
+        sandbox: {
+          user: { name: '1234:5678', uid: 1234, gid: 5678 },
+          limits: { memory: 2 * 1024 ** 3, as: null, cpu: 600 },
+          writeDirs: ['/dev/shm'],
+          connectPorts: 'any',
+        },
+      },
+    });
+    expect(loadTrainerConfig({ TINYSWEEP_ALLOW_COMMAND: 'node', TINYSWEEP_COMMAND_USER: 'trainer' }, [])).toMatchObject({ command: { sandbox: { user: undefined, connectPorts: [80, 443] } } });
   });
 });

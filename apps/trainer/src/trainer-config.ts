@@ -1,5 +1,8 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import type { CommandBackendOptions } from './backends/command/command-backend.js';
+import { parseCommandLimits } from './backends/command/command-limits.js';
+import { DEFAULT_CONNECT_PORTS, lookupUser, type SandboxOptions } from './backends/command/sandbox.js';
 
 /** Everything main.ts needs, from the environment and command-line flags (flags win). */
 export interface TrainerConfig {
@@ -13,8 +16,13 @@ export interface TrainerConfig {
   workdir: string;
   drainMs: number;
   apiUrl?: string;
-  apiToken?: string;
+  /** The node token (role node) heartbeats carry. */
+  nodeToken?: string;
   token?: string;
+  /** Directories trials may read models and data from besides the workdir. */
+  dataRoots: string[];
+  /** The command backend's settings; undefined: the backend is off (no --allow-command). */
+  command?: CommandBackendOptions;
   /** Mutual-TLS files; all three or none. */
   tls: { ca?: string; cert?: string; key?: string };
   /** Serve plain gRPC when no TLS is configured. */
@@ -54,6 +62,14 @@ const FLAGS = {
   gpus: 'TINYSWEEP_TRAINER_GPUS',
   dtype: 'TINYSWEEP_TRAINER_DTYPE',
   python: 'TINYSWEEP_PYTHON',
+  'data-roots': 'TINYSWEEP_DATA_ROOTS',
+  'allow-command': 'TINYSWEEP_ALLOW_COMMAND',
+  'command-user': 'TINYSWEEP_COMMAND_USER',
+  'command-limits': 'TINYSWEEP_COMMAND_LIMITS',
+  'command-env': 'TINYSWEEP_COMMAND_ENV',
+  'command-write': 'TINYSWEEP_COMMAND_WRITE',
+  'command-connect': 'TINYSWEEP_COMMAND_CONNECT',
+  'command-landlock': 'TINYSWEEP_COMMAND_LANDLOCK',
 } as const;
 
 export const TRAINER_USAGE = `usage: tinysweep-trainer [--flag value ...]
@@ -75,8 +91,21 @@ export const TRAINER_USAGE = `usage: tinysweep-trainer [--flag value ...]
   --log-level     TINYSWEEP_LOG_LEVEL          pino level (info)
   --threads       TINYSWEEP_TRAINER_THREADS    tinylora: threads per ONNX Runtime session or torch worker, 0 = runtime's choice (0)
   --max-batch     TINYSWEEP_TRAINER_MAX_BATCH  tinylora: rows per forward pass (32; a GPU wants 256+)
+  --data-roots    TINYSWEEP_DATA_ROOTS         comma-separated folders models and data may come from,
+                                               besides the workdir ()
+  --allow-command TINYSWEEP_ALLOW_COMMAND      programs the command backend may run, e.g. python3,node
+                                               (none: the command backend is off)
+  --command-user  TINYSWEEP_COMMAND_USER       user programs run as: a name, uid:gid, or "trainer"
+                                               (nobody when the trainer is root, else the trainer's)
+  --command-limits TINYSWEEP_COMMAND_LIMITS    memory=8g,as=32g,cpu=86400,fsize=4g,nproc=1024,nofile=4096
+                                               (each may be "unlimited"; CUDA programs need as=unlimited)
+  --command-env   TINYSWEEP_COMMAND_ENV        trainer variables programs also get, e.g. HF_HOME ()
+  --command-write TINYSWEEP_COMMAND_WRITE      folders programs may also write to, e.g. /dev/shm ()
+  --command-connect TINYSWEEP_COMMAND_CONNECT  TCP ports programs may connect to, or "any" (80,443)
+  --command-landlock TINYSWEEP_COMMAND_LANDLOCK required | off: run programs without write
+                                               confinement where the kernel lacks Landlock (required)
                   TINYSWEEP_TRAINER_TOKEN      require "authorization: Bearer <token>" on gRPC
-                  TINYSWEEP_API_TOKEN          bearer token for the control plane API
+                  TINYSWEEP_NODE_TOKEN         the control plane's node token (role node) for heartbeats
 `;
 
 function int(name: string, text: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
@@ -142,8 +171,10 @@ export function loadTrainerConfig(env: NodeJS.ProcessEnv, argv: string[]): Train
     workdir: resolve(get('workdir').value ?? process.cwd()),
     drainMs: num('drain-ms', 0, 0),
     apiUrl,
-    apiToken: env.TINYSWEEP_API_TOKEN || undefined,
+    nodeToken: env.TINYSWEEP_NODE_TOKEN || undefined,
     token: env.TINYSWEEP_TRAINER_TOKEN || undefined,
+    dataRoots: list(get('data-roots').value),
+    command: commandOptions(get),
     tls: { ca: env.TINYSWEEP_TLS_CA || undefined, cert: env.TINYSWEEP_TLS_CERT || undefined, key: env.TINYSWEEP_TLS_KEY || undefined },
     allowPlaintext: ['1', 'true', 'yes'].includes((env.TINYSWEEP_ALLOW_PLAINTEXT ?? '').toLowerCase()),
     heartbeatMs: num('heartbeat-ms', 2000, 1),
@@ -155,4 +186,35 @@ export function loadTrainerConfig(env: NodeJS.ProcessEnv, argv: string[]): Train
     python: get('python').value,
     slotsGiven: get('slots').value !== undefined,
   };
+}
+
+const list = (text: string | undefined): string[] =>
+  (text ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+
+/** The command backend's options from its flags; undefined when no program is allowed (the backend is off). */
+function commandOptions(get: (flag: keyof typeof FLAGS) => { name: string; value: string | undefined }): CommandBackendOptions | undefined {
+  const programs = list(get('allow-command').value);
+  if (programs.length === 0) return undefined;
+  const sandbox: Partial<SandboxOptions> = {};
+  const user = get('command-user');
+  if (user.value === 'trainer') sandbox.user = undefined;
+  else if (user.value !== undefined) sandbox.user = lookupUser(user.value);
+  const limits = get('command-limits');
+  try {
+    if (limits.value !== undefined) sandbox.limits = parseCommandLimits(limits.value);
+  } catch (err) {
+    throw new Error(`${limits.name}: ${(err as Error).message}`, { cause: err });
+  }
+  sandbox.writeDirs = list(get('command-write').value).map((d) => resolve(d));
+  const connect = get('command-connect');
+  if (connect.value === 'any') sandbox.connectPorts = 'any';
+  else if (connect.value !== undefined) sandbox.connectPorts = list(connect.value).map((p) => int(connect.name, p, 1, 65535));
+  else sandbox.connectPorts = DEFAULT_CONNECT_PORTS;
+  const landlock = get('command-landlock');
+  if (landlock.value !== undefined && landlock.value !== 'required' && landlock.value !== 'off') throw new Error(`${landlock.name} must be required or off, got "${landlock.value}"`);
+  if (landlock.value) sandbox.landlock = landlock.value;
+  return { programs, passEnv: list(get('command-env').value), sandbox };
 }

@@ -25,7 +25,7 @@ afterEach(async () => {
 
 async function startServer(opts: TrainerServerOptions = {}): Promise<{ server: TrainerServer; address: string }> {
   const backends = new BackendRegistry();
-  backends.register(new CommandBackend({ killGraceMs: 500 }));
+  backends.register(new CommandBackend({ programs: [NODE], workdir: FIXTURES, killGraceMs: 500 }));
   const server = new TrainerServer({ port: 0, backends, workdir: FIXTURES, ...opts });
   servers.push(server);
   const { address } = await server.start();
@@ -124,7 +124,7 @@ describe('TrainerServer', () => {
     const badJson = await collect(c.train(commandRequest([NODE, '-e', '0'], {}, { paramsJson: '{nope' })));
     expect(results(badJson.events)[0]).toMatchObject({ ok: false, failure: 'FAILURE_BAD_REQUEST', error: expect.stringContaining('params_json') });
     const notFound = await collect(c.train(commandRequest(['tinysweep-no-such-program'])));
-    expect(results(notFound.events)[0]).toMatchObject({ failure: 'FAILURE_BAD_REQUEST', error: expect.stringContaining('"tinysweep-no-such-program"') });
+    expect(results(notFound.events)[0]).toMatchObject({ failure: 'FAILURE_BAD_REQUEST', error: expect.stringContaining('program "tinysweep-no-such-program" is not allowed on this trainer') });
   });
 
   it('times out a trial, kills it and says so', async () => {

@@ -15,6 +15,8 @@ import { pino, type Logger } from 'pino';
 import { bearerAuthInterceptor } from './auth.js';
 import { defaultBackendRegistry, type EventSink } from './backends/index.js';
 import { abortedResult, TrainAbort, timeoutAbort } from './backends/train-abort.js';
+import { DataRoots } from './data-roots.js';
+import { ProgressCoalescer } from './progress-coalescer.js';
 import { runInMode, runModeOf } from './backends/train-mode.js';
 import { GenerateHandler } from './generate/generate-handler.js';
 import type { TrainerServerOptions } from './interfaces/trainer-server-options.js';
@@ -84,6 +86,8 @@ function backendEnvironment(text: string | undefined): Record<string, unknown> {
 export class TrainerServer {
   private readonly opts: Required<Omit<TrainerServerOptions, 'advertise' | 'nodeId' | 'token' | 'credentials'>> &
     Pick<TrainerServerOptions, 'advertise' | 'nodeId' | 'token' | 'credentials'>;
+  /** Where trials may read models and data: the workdir and the data roots. */
+  readonly roots: DataRoots;
   private readonly logger: Logger;
   private readonly trainings = new Map<number, Training>();
   private server?: grpc.Server;
@@ -105,8 +109,10 @@ export class TrainerServer {
       version: TRAINER_VERSION,
       logger: pino({ level: 'silent' }),
       maxGenerations: 2,
+      dataRoots: [],
       ...opts,
     };
+    this.roots = new DataRoots(this.opts.workdir, this.opts.dataRoots);
     this.logger = this.opts.logger;
     if (!Number.isInteger(this.opts.slots) || this.opts.slots < 1) throw new Error('slots must be an integer greater than 0');
     if (!Number.isInteger(this.opts.port) || this.opts.port < 0 || this.opts.port > 65535) throw new Error('port must be an integer from 0 to 65535');
@@ -115,6 +121,7 @@ export class TrainerServer {
     this.generations = new GenerateHandler({
       backends: this.opts.backends,
       workdir: this.opts.workdir,
+      roots: this.roots,
       maxConcurrent: this.opts.maxGenerations,
       nodeId: () => this.nodeId,
       stopping: () => this.stopping !== undefined,
@@ -249,8 +256,10 @@ export class TrainerServer {
     const send = (event: TrainEvent) => {
       if (!call.cancelled && !call.writableEnded && !call.destroyed) call.write(event);
     };
+    // A program printing thousands of steps a second is coalesced here (rungs always pass).
+    const progress = new ProgressCoalescer((step, metrics) => send({ progress: { step, metrics } }), { keep: new Set(req.evalAt.map(Number)) });
     const sink: EventSink = {
-      progress: (step, metrics) => send({ progress: { step, metrics } }),
+      progress: (step, metrics) => progress.push(step, metrics),
       log: (stream, line) => {
         if (call.writableLength > LOG_BACKLOG_LIMIT) {
           dropped++;
@@ -274,7 +283,9 @@ export class TrainerServer {
         : { ok: false, failure: 'FAILURE_EXIT', error: `backend "${req.backend}" threw: ${(err as Error).message}` };
     } finally {
       clearTimeout(timer);
+      progress.flush();
     }
+    if (progress.coalesced > 0) send({ log: { stream: 'engine', line: `[${progress.coalesced} progress events coalesced into ${progress.sent}: the program reported faster than 50 a second]` } });
     if (!result.seconds) result = { ...result, seconds: (performance.now() - started) / 1000 };
     if (!result.ok && !result.failure) result = { ...result, failure: 'FAILURE_EXIT' };
     result = { ...result, environmentJson: JSON.stringify({ ...this.environment(req.backend), ...backendEnvironment(result.environmentJson) }) };
@@ -300,7 +311,7 @@ export class TrainerServer {
   private async runBackend(req: TrainRequest__Output, sink: EventSink, signal: AbortSignal): Promise<TrainResult> {
     if (!this.opts.backends.has(req.backend)) {
       const offered = this.opts.backends.names().join(', ') || 'none';
-      return { ok: false, failure: 'FAILURE_BAD_REQUEST', error: `unknown backend "${req.backend}" (this trainer offers: ${offered})` };
+      return { ok: false, failure: 'FAILURE_BAD_REQUEST', error: this.opts.backends.refusal(req.backend) ?? `unknown backend "${req.backend}" (this trainer offers: ${offered})` };
     }
     let params: Record<string, unknown>;
     let spec: Record<string, unknown>;
@@ -310,6 +321,9 @@ export class TrainerServer {
     } catch (err) {
       return { ok: false, failure: 'FAILURE_BAD_REQUEST', error: (err as Error).message };
     }
+    // Model and data paths must stay in the workdir and data roots, before the backend reads a byte.
+    const outside = await this.roots.check(params);
+    if (outside) return { ok: false, failure: 'FAILURE_BAD_REQUEST', error: outside };
     const backend = this.opts.backends.get(req.backend);
     return runInMode(
       backend,
@@ -322,6 +336,7 @@ export class TrainerServer {
         spec,
         timeoutMs: Number(req.timeoutMs) || 0,
         workdir: this.opts.workdir,
+        roots: this.roots.all,
         adapterJson: req.adapterJson,
         evalAt: req.evalAt.map(Number).filter((s) => Number.isInteger(s) && s > 0),
       },

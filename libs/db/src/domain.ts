@@ -133,6 +133,8 @@ export interface NewSweep {
    * @defaultValue false
    */
   searchOpen?: boolean;
+  /** Name of the API token that submitted it. @defaultValue null (no tokens) */
+  owner?: string | null;
 }
 
 /** What a finished attempt reports. */
@@ -180,6 +182,8 @@ export interface NewSchedule {
   tolerance: number;
   extraSeeds: number;
   webhookUrl: string | null;
+  /** Name of the API token that created it; null without tokens. */
+  owner: string | null;
 }
 
 export interface Schedule extends NewSchedule {

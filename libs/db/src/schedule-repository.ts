@@ -16,6 +16,7 @@ function toSchedule(r: ScheduleRow): Schedule {
     tolerance: r.tolerance,
     extraSeeds: r.extraSeeds,
     webhookUrl: r.webhookUrl,
+    owner: r.owner,
     paused: r.paused,
     createdAt: r.createdAt,
     lastFiredAt: r.lastFiredAt,
@@ -43,6 +44,7 @@ export class ScheduleRepository {
         tolerance: s.tolerance,
         extraSeeds: s.extraSeeds,
         webhookUrl: s.webhookUrl,
+        owner: s.owner,
       },
     });
     return toSchedule(row);

@@ -68,8 +68,8 @@ export class SweepRepository {
       await client.query('BEGIN');
       // A schedule tick creates at most one run: (schedule_id, fired_at) is unique.
       const inserted = await client.query(
-        `INSERT INTO sweep (id, name, spec, spec_source, trial_count, metric, maximize, updated_at, origin_sweep_id, schedule_id, fired_at, search_open)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, now(), $8, $9, $10, $11) ON CONFLICT (schedule_id, fired_at) DO NOTHING`,
+        `INSERT INTO sweep (id, name, spec, spec_source, trial_count, metric, maximize, updated_at, origin_sweep_id, schedule_id, fired_at, search_open, owner)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, now(), $8, $9, $10, $11, $12) ON CONFLICT (schedule_id, fired_at) DO NOTHING`,
         [
           s.id,
           s.name,
@@ -82,6 +82,7 @@ export class SweepRepository {
           s.reproduces?.scheduleId ?? null,
           s.reproduces?.firedAt ?? null,
           s.searchOpen ?? false,
+          s.owner ?? null,
         ],
       );
       if (inserted.rowCount === 0) {
@@ -125,6 +126,12 @@ export class SweepRepository {
     } finally {
       client.release();
     }
+  }
+
+  /** The name of the token that submitted a sweep (null: none); undefined when there is no such sweep. */
+  async owner(id: string): Promise<string | null | undefined> {
+    const { rows } = await this.pool.query<{ owner: string | null }>('SELECT owner FROM sweep WHERE id = $1', [id]);
+    return rows.length === 0 ? undefined : rows[0]!.owner;
   }
 
   async get(id: string): Promise<SweepWithSpec | null> {

@@ -1,6 +1,6 @@
 /**
  * @tinysweep/spec — the sweep spec: schema, parsing, expansion into trials, config hashing.
- * Pure: no I/O, no framework (node:crypto for SHA-256 is the one node import).
+ * Pure: no I/O, no framework (node:crypto for SHA-256 and node:path's posix arithmetic are its node imports).
  *
  * Left out on purpose: schema-kit.ts (zod helpers), plain-data.ts (the input guard) and spec-path.ts
  * are internal. prng.ts and the config space are public for libs/search, which samples the same space.
@@ -18,3 +18,5 @@ export { createRng, type Rng } from './prng.js';
 export { ASHA_DEFAULT_ETA, TINYLORA_EVAL_METRIC, EFFECTIVE_PARAMS_OBJECTIVE } from './search-spec.js';
 export { canonicalHash, canonicalJson, sha256Hex } from './config-hash.js';
 export { parseDuration, formatDuration } from './duration.js';
+export { TASK_PATH_KEYS, dataPathsOf, isInside, lexicalPathProblem, checkDataPaths, type DataPath } from './data-paths.js';
+export { redactSpec, REDACTED } from './redact.js';

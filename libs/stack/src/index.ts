@@ -6,3 +6,4 @@ export * from './postgres.js';
 export * from './redis.js';
 export * from './local-stack.js';
 export * from './process-alive.js';
+export * from './stack-secrets.js';

@@ -9,6 +9,7 @@ import type { ManagedProcess } from './managed-process.js';
 import { LocalPostgres } from './postgres.js';
 import type { ProcessGroup } from './process-group.js';
 import { LocalRedis } from './redis.js';
+import { ensureStackSecrets, type StackSecrets } from './stack-secrets.js';
 
 /** `libs/stack/{src,dist}/local-stack.{ts,js}` → the repository root. */
 export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -46,6 +47,16 @@ export interface LocalStackOptions {
   tls?: boolean;
   /** Extra names and addresses the trainer certificate is valid for (other hosts). @defaultValue [] */
   tlsHosts?: string[];
+  /**
+   * API tokens made once in `<dataDir>` (see ensureStackSecrets): the apps get theirs, `urls.secrets`
+   * holds them for clients. Off: the API runs without any (TINYSWEEP_INSECURE_NO_TOKEN, loopback only).
+   * @defaultValue true
+   */
+  tokens?: boolean;
+  /** The trainers' workdir: where relative model, data and program paths resolve. @defaultValue process.cwd() */
+  workdir?: string;
+  /** Directories trainers may read models and data from besides their workdir. @defaultValue [] */
+  dataRoots?: string[];
   /** Progress lines. @defaultValue none */
   log?: (message: string) => void;
 }
@@ -58,6 +69,42 @@ export interface StackUrls {
   apiUrl: string;
   /** The dev PKI's files, when TLS is on. */
   tls?: { trainer: Required<TlsFiles>; dispatcher: Required<TlsFiles> };
+  /** The stack's tokens; absent when it runs without (LocalStackOptions.tokens false). */
+  secrets?: StackSecrets;
+  /** The trainers' workdir (absolute). */
+  workdir: string;
+  /** Directories trainers may read models and data from besides their workdir (absolute). */
+  dataRoots: string[];
+}
+
+/**
+ * What each app gets to authenticate and to stay within its roots: the API its token store (or
+ * explicit permission to run without), the data roots to check specs against and the trainer token
+ * for Try it; the dispatcher the trainer token; a trainer its node token, the trainer token, its
+ * roots and the `command` backend for `node` programs (the examples and tests) — and not the
+ * database or Redis URLs, which a trainer never needs.
+ */
+export function securityEnv(urls: StackUrls, app: AppName): Record<string, string | undefined> {
+  const s = urls.secrets;
+  switch (app) {
+    case 'api':
+      return {
+        ...(s ? { TINYSWEEP_API_TOKENS_FILE: s.tokensFile, TINYSWEEP_TRAINER_TOKEN: s.trainerToken } : { TINYSWEEP_INSECURE_NO_TOKEN: '1' }),
+        TINYSWEEP_DATA_ROOTS: [urls.workdir, ...urls.dataRoots].join(','),
+      };
+    case 'dispatcher':
+      return s ? { TINYSWEEP_TRAINER_TOKEN: s.trainerToken } : {};
+    case 'trainer':
+      return {
+        ...(s ? { TINYSWEEP_NODE_TOKEN: s.nodeToken, TINYSWEEP_TRAINER_TOKEN: s.trainerToken } : {}),
+        TINYSWEEP_WORKDIR: urls.workdir,
+        TINYSWEEP_DATA_ROOTS: urls.dataRoots.join(','),
+        TINYSWEEP_ALLOW_COMMAND: 'node',
+        DATABASE_URL: undefined,
+        REDIS_URL: undefined,
+        TINYSWEEP_API_TOKEN: undefined,
+      };
+  }
 }
 
 /** gRPC security env for the dispatcher or a trainer: its TLS files, or plain text allowed. */
@@ -124,7 +171,15 @@ export class LocalStack {
       }
 
       const apiPort = opts.apiPort ?? (await freePort());
-      this.current = { databaseUrl, redisUrl, apiPort, apiUrl: `http://127.0.0.1:${apiPort}` };
+      this.current = {
+        databaseUrl,
+        redisUrl,
+        apiPort,
+        apiUrl: `http://127.0.0.1:${apiPort}`,
+        workdir: resolve(opts.workdir ?? process.cwd()),
+        dataRoots: (opts.dataRoots ?? []).map((d) => resolve(d)),
+      };
+      if (opts.tokens ?? true) this.current.secrets = ensureStackSecrets(dataDir);
       if (opts.tls ?? true) {
         const pki = await ensureDevPki(join(dataDir, 'pki'), ['localhost', '127.0.0.1', hostname(), ...(opts.tlsHosts ?? [])]);
         this.current.tls = { trainer: pki.trainer, dispatcher: pki.dispatcher };
@@ -192,7 +247,7 @@ export async function startApi(group: ProcessGroup, opts: StartAppOptions): Prom
   return group.spawn(opts.name ?? 'api', {
     script: entryOrThrow('api', opts.rootDir),
     nodeArgs: ['--enable-source-maps'],
-    env: { ...stackEnv(opts.urls), ...tlsEnv(opts.urls, 'dispatcher'), ...opts.env },
+    env: { ...stackEnv(opts.urls), ...tlsEnv(opts.urls, 'dispatcher'), ...securityEnv(opts.urls, 'api'), ...opts.env },
     log: opts.log,
     ready: { http: `${opts.urls.apiUrl}/health`, timeoutMs: opts.readyTimeoutMs ?? 60_000 },
   });
@@ -203,7 +258,7 @@ export async function startDispatcher(group: ProcessGroup, opts: StartAppOptions
   return group.spawn(opts.name ?? 'dispatcher', {
     script: entryOrThrow('dispatcher', opts.rootDir),
     nodeArgs: ['--enable-source-maps'],
-    env: { ...stackEnv(opts.urls), ...tlsEnv(opts.urls, 'dispatcher'), ...opts.env },
+    env: { ...stackEnv(opts.urls), ...tlsEnv(opts.urls, 'dispatcher'), ...securityEnv(opts.urls, 'dispatcher'), ...opts.env },
     log: opts.log,
     ready: { line: /dispatcher ready/, timeoutMs: opts.readyTimeoutMs ?? 60_000 },
   });
@@ -222,6 +277,7 @@ export async function startTrainer(group: ProcessGroup, opts: StartTrainerOption
     env: {
       ...stackEnv(opts.urls),
       ...tlsEnv(opts.urls, 'trainer'),
+      ...securityEnv(opts.urls, 'trainer'),
       TINYSWEEP_TRAINER_PORT: String(port),
       TINYSWEEP_TRAINER_ID: name,
       ...opts.env,

@@ -6,6 +6,7 @@ export declare function launchBoardBrowser(opts?: {
   viewport?: { width: number; height: number };
   colorScheme?: 'light' | 'dark';
   permissions?: string[];
+  args?: string[];
 }): Promise<{ context: BrowserContext; close: () => Promise<void> }>;
 export declare function watchErrors(page: Page): { errors: string[]; unexpected: (allow?: RegExp[]) => string[] };
 export declare function waitForBoard(page: Page, name: string, timeout?: number): Promise<void>;

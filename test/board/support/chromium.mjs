@@ -33,15 +33,16 @@ export function ensureChromium() {
 
 /**
  * A headless Chromium with a fresh profile. Returns { context, close }; close() also removes the
- * profile folder.
- * @param {{ viewport?: { width: number, height: number }, colorScheme?: 'light' | 'dark', permissions?: string[] }} [opts]
+ * profile folder. `args` adds command-line switches (e.g. --host-resolver-rules to point a name at
+ * this machine, as a DNS rebinding attack would).
+ * @param {{ viewport?: { width: number, height: number }, colorScheme?: 'light' | 'dark', permissions?: string[], args?: string[] }} [opts]
  */
 export async function launchBoardBrowser(opts = {}) {
   const profile = mkdtempSync(join(tmpdir(), 'tinysweep-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: ensureChromium(),
     headless: true,
-    args: CHROMIUM_FLAGS,
+    args: [...CHROMIUM_FLAGS, ...(opts.args ?? [])],
     viewport: opts.viewport ?? { width: 1280, height: 800 },
     colorScheme: opts.colorScheme ?? 'light',
     permissions: opts.permissions ?? [],

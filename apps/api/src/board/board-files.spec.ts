@@ -2,7 +2,6 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { ApiConfig } from '../config/api.config.js';
 import { acceptsEncoding, BoardFiles } from './board-files.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'board-files-'));
@@ -17,13 +16,13 @@ afterAll(() => {
   rmSync(join(dir, '..', 'secret.txt'), { force: true });
 });
 
-const files = (token?: string) => new BoardFiles({ TINYSWEEP_BOARD_DIR: dir, TINYSWEEP_API_TOKEN: token } as ApiConfig);
+const files = (token?: string) => new BoardFiles({ TINYSWEEP_BOARD_DIR: dir }, { size: token ? 1 : 0 });
 
 describe('BoardFiles', () => {
-  it('writes whether mutations need a token into index.html', () => {
+  it('writes whether the API needs a token into index.html', () => {
     expect(files('t').indexHtml()).toContain('<meta name="tinysweep-token-required" content="true">');
     expect(files().indexHtml()).toContain('<meta name="tinysweep-token-required" content="false">');
-    expect(new BoardFiles({ TINYSWEEP_BOARD_DIR: join(dir, 'nope') } as ApiConfig).indexHtml()).toBeNull();
+    expect(new BoardFiles({ TINYSWEEP_BOARD_DIR: join(dir, 'nope') }, { size: 0 }).indexHtml()).toBeNull();
   });
 
   it('serves the precompressed copy the client accepts', () => {

@@ -2,12 +2,14 @@ import { Inject, Injectable } from '@nestjs/common';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { TokenStore } from '@tinysweep/access';
+import { API_TOKENS } from '../auth/api-tokens.js';
 import { API_CONFIG, type ApiConfig } from '../config/api.config.js';
 
 /** apps/board's build, beside this app: apps/api/{src,dist}/board → apps/board/dist/site. */
 export const DEFAULT_BOARD_DIR = fileURLToPath(new URL('../../../board/dist/site/', import.meta.url));
 
-/** Written into index.html so the board knows, before any click, whether mutations need a token. */
+/** Written into index.html so the board knows, before any request, whether the API needs a token. */
 const TOKEN_META = /<meta name="tinysweep-token-required" content="[^"]*"\s*\/?>/;
 
 /** A static file ready to send: its path, type, and a precompressed sibling the client accepts. */
@@ -30,9 +32,9 @@ export class BoardFiles {
   readonly tokenRequired: boolean;
   private cached?: { mtimeMs: number; html: string };
 
-  constructor(@Inject(API_CONFIG) config: ApiConfig) {
+  constructor(@Inject(API_CONFIG) config: Pick<ApiConfig, 'TINYSWEEP_BOARD_DIR'>, @Inject(API_TOKENS) tokens: Pick<TokenStore, 'size'>) {
     this.dir = resolve(config.TINYSWEEP_BOARD_DIR ?? DEFAULT_BOARD_DIR);
-    this.tokenRequired = config.TINYSWEEP_API_TOKEN !== undefined;
+    this.tokenRequired = tokens.size > 0;
   }
 
   /** index.html with the token flag, or null when the board is not built. */

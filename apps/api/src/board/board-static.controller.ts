@@ -1,6 +1,7 @@
 import { Controller, Get, Inject, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
+import { Access } from '../auth/access.js';
 import { BoardFiles } from './board-files.js';
 
 const NOT_BUILT = `<!doctype html><meta charset="utf-8"><title>tinysweep</title>
@@ -13,6 +14,7 @@ and reload; the API itself is at <a href="/docs">/docs</a>.</p>`;
  * can never shadow an API route, and an unknown API path still gets the API's JSON 404.
  */
 @ApiExcludeController()
+@Access('public') // static files only; every datum the board shows comes from routes that need a token
 @Controller()
 export class BoardStaticController {
   constructor(@Inject(BoardFiles) private readonly files: BoardFiles) {}

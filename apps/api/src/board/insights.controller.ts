@@ -1,7 +1,8 @@
 import { BadRequestException, Controller, Get, Inject, NotFoundException, Param, ParseUUIDPipe, Query, Res } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AggregateRepository, type JsonObject } from '@tinysweep/db';
 import type { Response } from 'express';
+import { Access } from '../auth/access.js';
 import { BoardFiles } from './board-files.js';
 import { boolParam, intParam, metricName, paramPath, trialIds } from './dto/insight-queries.js';
 import { InsightsService } from './insights.service.js';
@@ -25,6 +26,8 @@ export function adapterFileText(adapter: JsonObject): string {
  * CLI's `tinysweep configs` reads), learning curves.
  */
 @ApiTags('board')
+@ApiBearerAuth()
+@Access('read')
 @Controller()
 export class InsightsController {
   constructor(

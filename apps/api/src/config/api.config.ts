@@ -6,8 +6,45 @@ const ApiEnv = z.object({
   REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
   TINYSWEEP_API_PORT: z.coerce.number().int().min(0).max(65535).default(4100),
   TINYSWEEP_API_HOST: z.string().default('127.0.0.1'),
-  /** When set, mutating endpoints (and trainer heartbeats) need `Authorization: Bearer <token>`. */
-  TINYSWEEP_API_TOKEN: z.string().min(1).optional(),
+  /**
+   * API tokens (see SECURITY.md). Every route but /health, /docs and the board's static files needs
+   * `Authorization: Bearer <token>` of a role that allows it. TINYSWEEP_API_TOKENS_FILE is a store of
+   * hashed tokens with names and roles (`tinysweep token create`); TINYSWEEP_API_TOKEN (role admin) and
+   * TINYSWEEP_NODE_TOKEN (role node, for trainers' heartbeats) are single tokens from the environment.
+   * With none of them the API refuses to start, unless TINYSWEEP_INSECURE_NO_TOKEN=1 and it listens
+   * on a loopback address only.
+   */
+  TINYSWEEP_API_TOKENS_FILE: z.string().min(1).optional(),
+  TINYSWEEP_API_TOKEN: z.string().min(16, { error: 'must be at least 16 characters (tinysweep token create makes good ones)' }).optional(),
+  TINYSWEEP_NODE_TOKEN: z.string().min(16, { error: 'must be at least 16 characters' }).optional(),
+  TINYSWEEP_INSECURE_NO_TOKEN: z.stringbool().default(false),
+  /**
+   * Host names (and addresses) the API answers to, comma-separated, on top of the loopback names and
+   * the address it listens on (every local address when that is 0.0.0.0 / ::); "*" answers to any.
+   * A request for another Host gets 403: a web page whose name was re-pointed at this machine (DNS
+   * rebinding) cannot read or drive the API.
+   */
+  TINYSWEEP_API_HOSTS: z.string().default(''),
+  /** Origins besides the API's own that may send requests (a board served elsewhere), comma-separated. */
+  TINYSWEEP_API_ORIGINS: z.string().default(''),
+  /** Sweep and schedule submissions per token (per client address without tokens) per minute. */
+  TINYSWEEP_SUBMITS_PER_MINUTE: z.coerce.number().int().min(1).default(60),
+  /** Server-sent event streams open at once per client address. */
+  TINYSWEEP_SSE_PER_CLIENT: z.coerce.number().int().min(1).default(16),
+  /** The smallest interval between two ticks of a schedule's cron, in seconds. */
+  TINYSWEEP_MIN_CRON_SECONDS: z.coerce.number().int().min(1).default(60),
+  /** The most trials one sweep may hold, whatever its budget.maxTrials says. */
+  TINYSWEEP_MAX_TRIALS_PER_SWEEP: z.coerce.number().int().min(1).default(10_000),
+  /**
+   * The trainers' workdir and data roots (absolute, comma-separated): a spec's absolute model or data
+   * path outside them is refused at submission. Unset, the trainers alone judge (they always check,
+   * following symlinks).
+   */
+  TINYSWEEP_DATA_ROOTS: z.string().default(''),
+  /** Drift webhooks may use http:// (default: https only). */
+  TINYSWEEP_WEBHOOK_ALLOW_HTTP: z.stringbool().default(false),
+  /** Drift webhooks may reach private, loopback and link-local addresses (default: refused). */
+  TINYSWEEP_WEBHOOK_ALLOW_PRIVATE: z.stringbool().default(false),
   /** Largest spec body accepted, in bytes. */
   TINYSWEEP_MAX_SPEC_BYTES: z.coerce.number().int().positive().default(256 * 1024),
   /** Seconds without a heartbeat after which a trainer leaves the lease pool. */

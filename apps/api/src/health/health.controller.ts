@@ -2,6 +2,7 @@ import { Controller, Get, Header, Inject, ServiceUnavailableException } from '@n
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Database } from '@tinysweep/db';
 import { TrialQueue } from '@tinysweep/queue';
+import { Access } from '../auth/access.js';
 import { ApiMetrics } from './api-metrics.js';
 
 @ApiTags('health')
@@ -14,6 +15,7 @@ export class HealthController {
   ) {}
 
   @Get('health')
+  @Access('public')
   @ApiOperation({ summary: 'Liveness and readiness: Postgres and Redis reachable' })
   async health() {
     const [db, redis] = await Promise.allSettled([this.db.ping(), this.queue.ping()]);
@@ -23,6 +25,7 @@ export class HealthController {
   }
 
   @Get('metrics')
+  @Access('read')
   @Header('Content-Type', 'text/plain; version=0.0.4')
   @ApiOperation({ summary: 'Prometheus metrics' })
   metricsText(): Promise<string> {

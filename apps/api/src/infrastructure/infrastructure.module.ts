@@ -2,6 +2,7 @@ import { Global, Inject, Module, type OnApplicationShutdown } from '@nestjs/comm
 import { Database, NodeRepository, ReproductionRepository, ScheduleRepository, SweepRepository, TrialRepository } from '@tinysweep/db';
 import { TrainerFleet } from '@tinysweep/fleet';
 import { CancelBus, ScheduleQueue, SweepEvents, TrialQueue } from '@tinysweep/queue';
+import { API_TOKENS, loadApiTokens } from '../auth/api-tokens.js';
 import { API_CONFIG, loadApiConfig, type ApiConfig } from '../config/api.config.js';
 
 /**
@@ -12,6 +13,7 @@ import { API_CONFIG, loadApiConfig, type ApiConfig } from '../config/api.config.
 @Module({
   providers: [
     { provide: API_CONFIG, useFactory: () => loadApiConfig() },
+    { provide: API_TOKENS, inject: [API_CONFIG], useFactory: (c: ApiConfig) => loadApiTokens(c) },
     { provide: Database, inject: [API_CONFIG], useFactory: (c: ApiConfig) => new Database(c.DATABASE_URL) },
     { provide: SweepRepository, inject: [Database], useFactory: (db: Database) => new SweepRepository(db) },
     { provide: TrialRepository, inject: [Database], useFactory: (db: Database) => new TrialRepository(db) },
@@ -30,6 +32,7 @@ import { API_CONFIG, loadApiConfig, type ApiConfig } from '../config/api.config.
   ],
   exports: [
     API_CONFIG,
+    API_TOKENS,
     Database,
     SweepRepository,
     TrialRepository,

@@ -1,5 +1,6 @@
 import { BadRequestException, Body, Controller, Get, HttpCode, Inject, Param, Post } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Access } from '../auth/access.js';
 import { NodeRepository } from '@tinysweep/db';
 import { TrainerFleet } from '@tinysweep/fleet';
 import { HeartbeatBody } from './dto/heartbeat.dto.js';
@@ -8,6 +9,7 @@ import { HeartbeatBody } from './dto/heartbeat.dto.js';
 const PERSIST_EVERY_MS = 30_000;
 
 @ApiTags('nodes')
+@ApiBearerAuth()
 @Controller('nodes')
 export class NodesController {
   private readonly persistedAt = new Map<string, number>();
@@ -18,14 +20,16 @@ export class NodesController {
   ) {}
 
   @Get()
+  @Access('read')
   @ApiOperation({ summary: 'Trainer nodes: device, slots busy and free, heartbeat age, alive' })
   async list() {
     return { items: await this.fleet.nodes() };
   }
 
   @Post('heartbeat')
+  @Access('node')
   @HttpCode(204)
-  @ApiOperation({ summary: 'A trainer registers or refreshes itself (sent every few seconds)' })
+  @ApiOperation({ summary: "A trainer registers or refreshes itself (sent every few seconds); a node token's only call besides leave" })
   async heartbeat(@Body() body: unknown): Promise<void> {
     const parsed = HeartbeatBody.safeParse(body);
     if (!parsed.success) {
@@ -42,8 +46,9 @@ export class NodesController {
   }
 
   @Post(':id/leave')
+  @Access('node', 'admin')
   @HttpCode(204)
-  @ApiOperation({ summary: 'A trainer shutting down leaves the pool at once' })
+  @ApiOperation({ summary: 'A trainer shutting down leaves the pool at once (node token), or an admin takes a node out' })
   async leave(@Param('id') id: string): Promise<void> {
     this.persistedAt.delete(id);
     await this.fleet.leave(id);

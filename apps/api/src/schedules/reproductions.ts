@@ -7,7 +7,9 @@ import type { Worker } from 'bullmq';
 import { API_CONFIG, type ApiConfig } from '../config/api.config.js';
 import { codeVersion } from '../config/code-version.js';
 import { summariseConfigs } from '../replicates/config-summary.js';
+import { redactUrl } from '../security/redact.js';
 import { SweepsService } from '../sweeps/sweeps.service.js';
+import { postWebhook } from './webhook.js';
 
 /** Tolerance for runs made by hand (no schedule), on the sweep's metric. */
 const DEFAULT_TOLERANCE = 0.02;
@@ -72,6 +74,7 @@ export class Reproductions implements OnModuleInit, OnModuleDestroy {
       plan,
       JSON.stringify(spec),
       { originId: origin?.id ?? null, scheduleId, firedAt },
+      schedule.owner,
     );
     await this.schedules.markFired(scheduleId, firedAt);
     if (!run) {
@@ -134,13 +137,14 @@ export class Reproductions implements OnModuleInit, OnModuleDestroy {
     }
   }
 
-  /** Best effort, bounded: a slow or broken receiver must not hold up verdicts. */
+  /** Best effort, bounded: a slow or broken receiver must not hold up verdicts. Logs show the URL redacted. */
   private async notify(url: string, body: JsonObject): Promise<void> {
+    const policy = { allowHttp: this.config.TINYSWEEP_WEBHOOK_ALLOW_HTTP, allowPrivate: this.config.TINYSWEEP_WEBHOOK_ALLOW_PRIVATE };
     try {
-      const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), signal: AbortSignal.timeout(10_000) });
-      if (!res.ok) this.log.warn(`drift webhook ${url} answered ${res.status}`);
+      const status = await postWebhook(url, body, policy);
+      if (status >= 300) this.log.warn(`drift webhook ${redactUrl(url)} answered ${status}${status < 400 ? ' (redirects are not followed)' : ''}`);
     } catch (err) {
-      this.log.warn(`drift webhook ${url} failed: ${(err as Error).message}`);
+      this.log.warn(`drift webhook ${redactUrl(url)} failed: ${(err as Error).message}`);
     }
   }
 }

@@ -1,9 +1,12 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Access, CurrentCaller, type Caller } from '../auth/access.js';
 import { SweepsService } from '../sweeps/sweeps.service.js';
 import { SchedulesService } from './schedules.service.js';
 
 @ApiTags('schedules')
+@ApiBearerAuth()
+@Access('read')
 @Controller('schedules')
 export class SchedulesController {
   constructor(
@@ -12,9 +15,10 @@ export class SchedulesController {
   ) {}
 
   @Post()
+  @Access('submit')
   @ApiOperation({ summary: 'Re-run a sweep (sweepId) or a spec on a cron, in a time zone; mode full or top-k; tolerance for drift; optional webhook' })
-  create(@Body() body: unknown) {
-    return this.schedules.create(body);
+  create(@Body() body: unknown, @CurrentCaller() caller: Caller) {
+    return this.schedules.create(body, caller.name);
   }
 
   @Get()
@@ -35,28 +39,33 @@ export class SchedulesController {
     return { items: await this.sweeps.list(200, 0, { scheduleId: id }) };
   }
 
+  // Changing a schedule: a submit token its own, an admin token anyone's.
   @Post(':id/pause')
+  @Access('submit')
   @HttpCode(200)
-  pause(@Param('id', ParseUUIDPipe) id: string) {
-    return this.schedules.setPaused(id, true);
+  pause(@Param('id', ParseUUIDPipe) id: string, @CurrentCaller() caller: Caller) {
+    return this.schedules.setPaused(id, true, caller);
   }
 
   @Post(':id/resume')
+  @Access('submit')
   @HttpCode(200)
-  resume(@Param('id', ParseUUIDPipe) id: string) {
-    return this.schedules.setPaused(id, false);
+  resume(@Param('id', ParseUUIDPipe) id: string, @CurrentCaller() caller: Caller) {
+    return this.schedules.setPaused(id, false, caller);
   }
 
   @Post(':id/run')
+  @Access('submit')
   @HttpCode(202)
   @ApiOperation({ summary: 'Fire the schedule now, once' })
-  run(@Param('id', ParseUUIDPipe) id: string) {
-    return this.schedules.runNow(id);
+  run(@Param('id', ParseUUIDPipe) id: string, @CurrentCaller() caller: Caller) {
+    return this.schedules.runNow(id, caller);
   }
 
   @Delete(':id')
+  @Access('submit')
   @HttpCode(204)
-  async remove(@Param('id', ParseUUIDPipe) id: string): Promise<void> {
-    await this.schedules.delete(id);
+  async remove(@Param('id', ParseUUIDPipe) id: string, @CurrentCaller() caller: Caller): Promise<void> {
+    await this.schedules.delete(id, caller);
   }
 }

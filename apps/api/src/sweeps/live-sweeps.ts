@@ -3,6 +3,7 @@ import { SweepRepository, TrialRepository } from '@tinysweep/db';
 import { SweepEvents, type SweepEvent } from '@tinysweep/queue';
 import { Observable, Subject, concat, concatMap, filter, from, interval, map, merge, mergeMap, of, throttleTime } from 'rxjs';
 import type { MessageEvent } from '@nestjs/common';
+import { redactSpec } from '@tinysweep/spec';
 
 /**
  * Server-sent events for one sweep: a `trial` event whenever one of its trials changes, and a
@@ -34,9 +35,11 @@ export class LiveSweeps implements OnModuleDestroy {
       filter((t) => t !== null),
       map((trial) => ({ data: { type: 'trial', trial } }) as MessageEvent),
     );
+    // What GET /sweeps/:id shows: backend.env values redacted.
+    const read = () => from(this.sweeps.get(sweepId).then((s) => (s ? { ...s, spec: redactSpec(s.spec) } : s)));
     const summaries = concat(of(null), mine.pipe(throttleTime(500, undefined, { leading: true, trailing: true }))).pipe(
       // One read per (throttled) notice, in order.
-      concatMap(() => from(this.sweeps.get(sweepId))),
+      concatMap(() => read()),
       filter((sweep) => sweep !== null),
       map((sweep) => ({ data: { type: 'sweep', sweep } }) as MessageEvent),
     );

@@ -1,6 +1,8 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post, Query, Sse, type MessageEvent } from '@nestjs/common';
-import { ApiBody, ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post, Query, Sse, UseInterceptors, type MessageEvent } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Observable } from 'rxjs';
+import { Access, CurrentCaller, type Caller } from '../auth/access.js';
+import { SseLimitInterceptor } from '../security/sse-limit.interceptor.js';
 import { toTrialPageQuery } from './dto/trial-page.query.js';
 import { LiveSweeps } from './live-sweeps.js';
 import { SweepFrontService } from './sweep-front.js';
@@ -8,6 +10,8 @@ import { SweepsService } from './sweeps.service.js';
 import type { SweepSpec } from '@tinysweep/spec';
 
 @ApiTags('sweeps')
+@ApiBearerAuth()
+@Access('read')
 @Controller('sweeps')
 export class SweepsController {
   constructor(
@@ -17,11 +21,12 @@ export class SweepsController {
   ) {}
 
   @Post()
+  @Access('submit')
   @ApiOperation({ summary: 'Submit a sweep spec (YAML or JSON); stores the sweep and its trials and enqueues them' })
   @ApiConsumes('application/yaml', 'application/json')
   @ApiBody({ description: 'sweep spec — see README "Spec reference"', schema: { type: 'string' } })
-  submit(@Body() body: unknown) {
-    return this.sweeps.submit(body);
+  submit(@Body() body: unknown, @CurrentCaller() caller: Caller) {
+    return this.sweeps.submit(body, caller.name);
   }
 
   @Get()
@@ -62,13 +67,15 @@ export class SweepsController {
   }
 
   @Post(':id/cancel')
+  @Access('submit')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Cancel queued and running trials of a sweep' })
-  cancel(@Param('id', ParseUUIDPipe) id: string) {
-    return this.sweeps.cancel(id);
+  @ApiOperation({ summary: "Cancel queued and running trials of a sweep (a submit token: its own sweeps; admin: anyone's)" })
+  cancel(@Param('id', ParseUUIDPipe) id: string, @CurrentCaller() caller: Caller) {
+    return this.sweeps.cancel(id, caller);
   }
 
   @Sse(':id/events')
+  @UseInterceptors(SseLimitInterceptor)
   @ApiOperation({ summary: 'Server-sent events: {type:"trial",trial} on each change, {type:"sweep",sweep} summaries' })
   events(@Param('id', ParseUUIDPipe) id: string): Observable<MessageEvent> {
     return this.live.stream(id);

@@ -1,10 +1,11 @@
-import { Inject, Injectable, Logger, NotFoundException } from '@nestjs/common';
+import { ForbiddenException, Inject, Injectable, Logger, NotFoundException } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { SubmitSweepResult } from '@tinysweep/api-types';
 import { ReproductionRepository, SweepRepository, TrialRepository, type JsonObject, type NewSweep, type Sweep, type SweepWithSpec, type TrialPage, type TrialPageQuery } from '@tinysweep/db';
 import { CancelBus, SweepEvents, TrialQueue, trainJobId } from '@tinysweep/queue';
 import { createSearch } from '@tinysweep/search';
-import { parseSweepSpec, type SweepPlan, type SweepSpec } from '@tinysweep/spec';
+import { checkDataPaths, parseSweepSpec, redactSpec, SpecError, type SweepPlan, type SweepSpec } from '@tinysweep/spec';
+import { mayChange, type Caller } from '../auth/access.js';
 import { API_CONFIG, type ApiConfig } from '../config/api.config.js';
 import { ApiMetrics } from '../health/api-metrics.js';
 import { sharedTrainings } from './shared-trainings.js';
@@ -25,12 +26,32 @@ export class SweepsService {
   ) {}
 
   /** Validate → store sweep and trials in one transaction → one job per trial (a flow per shared training), in bulk. */
-  async submit(body: unknown): Promise<SubmitSweepResult> {
-    // parseSweepSpec and the search's plan throw SpecError (→ 400) before anything is stored.
-    const spec = parseSweepSpec(body, { maxBytes: this.config.TINYSWEEP_MAX_SPEC_BYTES });
-    const launched = await this.launch(spec, createSearch(spec).plan(), typeof body === 'string' ? body : JSON.stringify(body));
+  async submit(body: unknown, owner: string | null = null): Promise<SubmitSweepResult> {
+    // parseSweepSpec, the server's own limits and the search's plan throw SpecError (→ 400) before anything is stored.
+    const spec = this.parse(body);
+    const launched = await this.launch(spec, createSearch(spec).plan(), typeof body === 'string' ? body : JSON.stringify(body), undefined, owner);
     if (!launched) throw new Error('unreachable: a sweep without a schedule tick cannot collide');
     return launched;
+  }
+
+  /**
+   * A spec as this server accepts it: valid, within TINYSWEEP_MAX_TRIALS_PER_SWEEP, and with model
+   * and data paths inside the trainers' workdir or TINYSWEEP_DATA_ROOTS. Throws SpecError.
+   */
+  parse(body: unknown): SweepSpec {
+    const spec = parseSweepSpec(body, { maxBytes: this.config.TINYSWEEP_MAX_SPEC_BYTES });
+    const cap = this.config.TINYSWEEP_MAX_TRIALS_PER_SWEEP;
+    if (spec.budget.maxTrials > cap) {
+      throw SpecError.at('budget.maxTrials', `this server runs at most ${cap.toLocaleString('en-US')} trials per sweep (got ${spec.budget.maxTrials.toLocaleString('en-US')}; TINYSWEEP_MAX_TRIALS_PER_SWEEP)`);
+    }
+    checkDataPaths(spec, this.dataRoots);
+    return spec;
+  }
+
+  /** TINYSWEEP_DATA_ROOTS, or undefined when unset (then trainers alone judge absolute paths). */
+  private get dataRoots(): string[] | undefined {
+    const roots = this.config.TINYSWEEP_DATA_ROOTS.split(',').map((r) => r.trim()).filter(Boolean);
+    return roots.length > 0 ? roots : undefined;
   }
 
   /**
@@ -38,7 +59,7 @@ export class SweepsService {
    * null means that schedule tick already created its run (a tick fires once). A reproduction never
    * reuses results (it exists to measure again): its stored spec says `reuse: false`.
    */
-  async launch(spec: SweepSpec, plan: SweepPlan, source: string, reproduces?: NewSweep['reproduces']): Promise<SubmitSweepResult | null> {
+  async launch(spec: SweepSpec, plan: SweepPlan, source: string, reproduces?: NewSweep['reproduces'], owner: string | null = null): Promise<SubmitSweepResult | null> {
     const id = randomUUID();
     if (reproduces) spec = { ...spec, reuse: false };
     const shared = sharedTrainings(plan.trials);
@@ -62,6 +83,7 @@ export class SweepsService {
       trainings: [...shared.values()],
       reproduces,
       searchOpen: spec.search.kind === 'pareto', // the dispatcher adds its trials as others finish
+      owner,
     });
     if (!created) return null;
     let enqueued = true;
@@ -83,10 +105,18 @@ export class SweepsService {
     return this.sweeps.list(limit, offset, where);
   }
 
+  /** A sweep as the API shows it: its spec's secrets (backend.env values) redacted. */
   async get(id: string): Promise<SweepWithSpec> {
     const s = await this.sweeps.get(id);
     if (!s) throw new NotFoundException(`sweep ${id} not found`);
-    return s;
+    return { ...s, spec: redactSpec(s.spec) };
+  }
+
+  /** Throws 404 for no such sweep, 403 when `caller` may not change it (see mayChange). */
+  async assertMayChange(id: string, caller: Caller, what: string): Promise<void> {
+    const owner = await this.sweeps.owner(id);
+    if (owner === undefined) throw new NotFoundException(`sweep ${id} not found`);
+    if (!mayChange(caller, owner)) throw new ForbiddenException(`${what} a sweep ${owner === null ? 'submitted without a token' : `submitted by ${owner}`} needs an admin token`);
   }
 
   async trialsPage(id: string, q: TrialPageQuery): Promise<TrialPage> {
@@ -103,7 +133,8 @@ export class SweepsService {
   }
 
   /** Queued trials are removed from the queue; running ones are told to stop via the CancelBus. */
-  async cancel(id: string): Promise<{ cancelled: number }> {
+  async cancel(id: string, caller: Caller): Promise<{ cancelled: number }> {
+    await this.assertMayChange(id, caller, 'cancelling');
     const r = await this.sweeps.cancel(id);
     if (!r) throw new NotFoundException(`sweep ${id} not found`);
     for (let i = 0; i < r.queued.length; i += 200) {

@@ -1,11 +1,15 @@
 import { Body, Controller, Get, HttpCode, Inject, NotFoundException, Param, ParseUUIDPipe, Post, ConflictException } from '@nestjs/common';
-import { ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { SweepRepository, TrialRepository } from '@tinysweep/db';
 import { SweepEvents, TrialQueue } from '@tinysweep/queue';
 import type { SweepSpec } from '@tinysweep/spec';
+import { Access, CurrentCaller, type Caller } from '../auth/access.js';
+import { SweepsService } from '../sweeps/sweeps.service.js';
 import { TryItService } from './try-it.service.js';
 
 @ApiTags('trials')
+@ApiBearerAuth()
+@Access('read')
 @Controller('trials')
 export class TrialsController {
   constructor(
@@ -14,6 +18,7 @@ export class TrialsController {
     @Inject(TrialQueue) private readonly queue: TrialQueue,
     @Inject(SweepEvents) private readonly events: SweepEvents,
     @Inject(TryItService) private readonly tryItService: TryItService,
+    @Inject(SweepsService) private readonly sweepsService: SweepsService,
   ) {}
 
   @Get(':id')
@@ -25,11 +30,13 @@ export class TrialsController {
   }
 
   @Post(':id/retry')
+  @Access('submit')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Run a finished (succeeded, failed or cancelled) trial again' })
-  async retry(@Param('id', ParseUUIDPipe) id: string) {
+  @ApiOperation({ summary: "Run a finished (succeeded, failed or cancelled) trial again (a submit token: its own sweeps' trials; admin: anyone's)" })
+  async retry(@Param('id', ParseUUIDPipe) id: string, @CurrentCaller() caller: Caller) {
     const before = await this.trials.get(id);
     if (!before) throw new NotFoundException(`trial ${id} not found`);
+    await this.sweepsService.assertMayChange(before.sweepId, caller, 'retrying a trial of');
     const t = await this.trials.retry(id);
     if (!t) throw new ConflictException(`trial ${id} is ${before.status}; only finished trials can be retried`);
     const spec = (await this.sweeps.spec(t.sweepId)) as unknown as SweepSpec;
@@ -40,6 +47,7 @@ export class TrialsController {
   }
 
   @Post(':id/try')
+  @Access('submit')
   @HttpCode(200)
   @ApiOperation({
     summary:

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
+import { SweepsModule } from '../sweeps/sweeps.module.js';
 import { TrialsController } from './trials.controller.js';
 import { TryItService } from './try-it.service.js';
 
-@Module({ controllers: [TrialsController], providers: [TryItService] })
+@Module({ imports: [SweepsModule], controllers: [TrialsController], providers: [TryItService] })
 export class TrialsModule {}

@@ -1,10 +1,10 @@
 /** Small pieces the schedule pages and the verdict history share: verdicts, state, next fire, actions. */
 import { useState } from 'preact/hooks';
-import { api, ApiError } from '../api';
+import { api, needsToken } from '../api';
 import { dateTime, duration, metric } from '../format';
 import type { Schedule, Sweep, Verdict } from '@tinysweep/api-types';
 import { StatusBadge } from './bits';
-import { askForToken } from './token-dialog';
+import { askForToken, tokenReason } from './token-dialog';
 
 /** A symbol per verdict, so chips do not rely on colour alone. */
 export const VERDICT_MARK: Record<Verdict, string> = { reproduced: '✓', drifted: '!', failed: '✕' };
@@ -69,7 +69,7 @@ export function ScheduleActions({ schedule, onChange }: { schedule: Schedule; on
       setFired(action === 'run');
       onChange();
     } catch (err) {
-      if (err instanceof ApiError && err.status === 401) askForToken(`${DOING[action]} needs the API token.`);
+      if (needsToken(err)) askForToken(tokenReason(err, DOING[action]));
       setError(err as Error);
     } finally {
       setBusy(false);

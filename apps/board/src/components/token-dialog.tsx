@@ -1,11 +1,17 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { getToken, onTokenChange, setToken, tokenRequired } from '../api';
+import { ApiError, getToken, onAuthNeeded, onTokenChange, setToken, tokenRequired } from '../api';
 
 const openers = new Set<(reason?: string) => void>();
 
 /** Opens the token dialog (after a 401, say) with a reason shown above the field. */
 export function askForToken(reason?: string): void {
   for (const o of openers) o(reason);
+}
+
+/** Why `doing` (Cancelling, Retrying, …) was refused: no token (401), or a token whose role may not (403). */
+export function tokenReason(err: unknown, doing: string): string {
+  if (err instanceof ApiError && err.status === 403) return `${doing} needs a token that may do it (admin, or the submit token that submitted it): ${err.message}`;
+  return `${doing} needs the API token.`;
 }
 
 export function useToken(): string {
@@ -15,8 +21,9 @@ export function useToken(): string {
 }
 
 /**
- * The API token: reads never need it; cancelling and retrying do when the server has one
- * (TINYSWEEP_API_TOKEN). It is kept in this browser's localStorage, sent only on mutations.
+ * The API token: when the server has tokens every request needs one — a read token to look, a submit
+ * token to submit and change what it submitted, an admin token for anything. It is kept in this
+ * browser's localStorage and sent with every request to this server only.
  */
 export function TokenButton() {
   const token = useToken();
@@ -31,12 +38,16 @@ export function TokenButton() {
       input.current?.focus();
     };
     openers.add(open);
-    return () => openers.delete(open);
+    const offAuth = onAuthNeeded(open);
+    return () => {
+      openers.delete(open);
+      offAuth();
+    };
   }, []);
   const required = tokenRequired();
   return (
     <>
-      <button type="button" class="btn btn-quiet" onClick={() => askForToken()} aria-haspopup="dialog" title={required ? 'This server needs a token to cancel, retry or change schedules' : 'This server needs no token'}>
+      <button type="button" class="btn btn-quiet" onClick={() => askForToken()} aria-haspopup="dialog" title={required ? 'This server needs a token' : 'This server needs no token'}>
         {token ? 'Token set' : required ? 'Set token' : 'Token'}
       </button>
       <dialog ref={dialog} class="dialog" aria-labelledby="token-title">
@@ -50,9 +61,9 @@ export function TokenButton() {
           {reason ? <p class="note note-error">{reason}</p> : null}
           <p class="muted">
             {required
-              ? 'This server asks for a bearer token (TINYSWEEP_API_TOKEN) to cancel sweeps, retry trials and pause, resume or run schedules. Reading needs none.'
+              ? 'This server needs a bearer token: a read token to look, a submit or admin token to submit, cancel, retry, try or change schedules. `tinysweep up` prints a link that sets it; its token is also in .data/api-token.'
               : 'This server does not ask for a token; you only need one if it is set later.'}{' '}
-            The token stays in this browser (localStorage).
+            The token stays in this browser (localStorage) and goes to this server only.
           </p>
           <label class="field" for="token-input">
             <span>Token</span>

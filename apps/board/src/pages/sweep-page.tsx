@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
-import { api, ApiError, withQuery } from '../api';
+import { api, needsToken, withQuery } from '../api';
 import { ErrorNote, Progress, StatusBadge } from '../components/bits';
-import { askForToken } from '../components/token-dialog';
+import { askForToken, tokenReason } from '../components/token-dialog';
 import { ago, dateTime, int, metric as fmt } from '../format';
 import { useFetch, useThrottledVersion } from '../hooks';
 import { newerSweep, useSweepEvents } from '../live';
@@ -76,7 +76,7 @@ export function SweepPage({ id }: { id: string }) {
       await api.post(`/sweeps/${id}/cancel`);
       sweepRes.reload();
     } catch (err) {
-      if (err instanceof ApiError && err.status === 401) askForToken('Cancelling needs the API token.');
+      if (needsToken(err)) askForToken(tokenReason(err, 'Cancelling'));
       setActionError(err as Error);
     } finally {
       setCancelState('idle');

@@ -1,10 +1,10 @@
 import { useMemo, useState } from 'preact/hooks';
-import { api, ApiError } from '../api';
+import { api, needsToken } from '../api';
 import { curvesOption } from '../charts/options';
 import { Card, Empty, ErrorNote, Select, StatusBadge } from '../components/bits';
 import { Chart } from '../components/chart';
 import { DataTable } from '../components/data-table';
-import { askForToken } from '../components/token-dialog';
+import { askForToken, tokenReason } from '../components/token-dialog';
 import { adapterNumbers, dateTime, duration, flatten, int, metric as fmt, paramText } from '../format';
 import { useFetch, useThrottledVersion } from '../hooks';
 import { useSweepEvents } from '../live';
@@ -72,7 +72,7 @@ export function TrialPage({ id }: { id: string }) {
       await api.post(`/trials/${id}/retry`);
       reload();
     } catch (err) {
-      if (err instanceof ApiError && err.status === 401) askForToken('Retrying needs the API token.');
+      if (needsToken(err)) askForToken(tokenReason(err, 'Retrying'));
       setActionError(err as Error);
     }
   };
@@ -180,9 +180,9 @@ export function TrialPage({ id }: { id: string }) {
                 <button type="button" class="btn btn-primary" onClick={copy} data-action="copy-adapter">
                   Copy numbers
                 </button>
-                <a class="btn" href={`/trials/${id}/adapter`} download>
+                <button type="button" class="btn" data-action="download-adapter" onClick={() => void api.download(`/trials/${id}/adapter`, 'adapter.json').catch(() => undefined)}>
                   Download adapter file
-                </a>
+                </button>
               </>
             ) : null
           }
@@ -254,7 +254,7 @@ function TryIt({ trialId, canTry }: { trialId: string; canTry: boolean }) {
     try {
       setResult(await api.post<TryResult>(`/trials/${trialId}/try`, { prompt }));
     } catch (err) {
-      if (err instanceof ApiError && err.status === 401) askForToken('Generating needs the API token.');
+      if (needsToken(err)) askForToken(tokenReason(err, 'Generating'));
       setResult(null);
       setError(err as Error);
     } finally {

@@ -24,6 +24,8 @@ interface TrainerOptions {
   id?: string;
   tlsDir?: string;
   plaintext?: boolean;
+  allowCommand?: string;
+  dataRoots?: string;
 }
 
 const TRAINER_MAIN = fileURLToPath(new URL('../../../trainer/dist/main.js', import.meta.url));
@@ -44,6 +46,8 @@ export function registerTrainer(program: Command, host: CommandHost): void {
     .option('--id <id>', 'node id (default: hostname-port)')
     .option('--tls-dir <dir>', 'folder with ca.pem, trainer.pem, trainer-key.pem (from `tinysweep certs`)')
     .option('--plaintext', 'serve gRPC without TLS (trusted networks only)')
+    .option('--allow-command <programs>', 'let the command backend run these programs, sandboxed (e.g. python3,node); off without it')
+    .option('--data-roots <dirs>', 'comma-separated folders models and data may come from, besides the working directory')
     .action(async (o: TrainerOptions, cmd: Command) => {
       const ctx = host.context(cmd);
       if (!existsSync(TRAINER_MAIN)) throw new Error(`${TRAINER_MAIN} not found; build first: node scripts/setup.mjs`);
@@ -53,8 +57,11 @@ export function registerTrainer(program: Command, host: CommandHost): void {
       const tls = o.tlsDir ? resolve(o.tlsDir) : undefined;
       const env: NodeJS.ProcessEnv = {
         ...process.env,
+        // Heartbeats carry the node token (TINYSWEEP_NODE_TOKEN, role node) from the environment, never a user's token.
         TINYSWEEP_API_URL: ctx.apiUrl,
-        ...(ctx.token ? { TINYSWEEP_API_TOKEN: ctx.token } : {}),
+        TINYSWEEP_API_TOKEN: undefined,
+        ...(o.allowCommand ? { TINYSWEEP_ALLOW_COMMAND: o.allowCommand } : {}),
+        ...(o.dataRoots ? { TINYSWEEP_DATA_ROOTS: o.dataRoots } : {}),
         TINYSWEEP_TRAINER_DEVICE: o.device,
         ...(o.slots ? { TINYSWEEP_TRAINER_SLOTS: o.slots } : {}),
         ...(o.gpus ? { TINYSWEEP_TRAINER_GPUS: o.gpus } : {}),

@@ -5,9 +5,14 @@
  * The stack itself is `@tinysweep/stack` (LocalStack, ProcessGroup, startApps); this command only wires
  * it to flags and the terminal. The library is imported lazily, so the other commands don't load
  * Postgres/Prisma code. Apps must be built first (`npm run build`).
+ *
+ * Safe by default: the API gets random tokens kept in `<dataDir>` (api-token is the user's, role
+ * admin; the CLI reads it, and the board opens signed in from the URL `up` prints), listens on
+ * 127.0.0.1 only, and the local trainer runs `node` programs only, sandboxed. `--insecure-no-token`
+ * runs the API without tokens (still loopback only, still refusing other origins).
  */
 import { createServer } from 'node:net';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { println, type CommandContext } from '../context.js';
 import { ExitCode } from '../exit-code.js';
@@ -26,6 +31,10 @@ export interface UpOptions {
   dispatcher?: boolean;
   /** Print the apps' output here (prefixed `[name] `) instead of writing `<dataDir>/logs/<name>.log`. @defaultValue false */
   followLogs?: boolean;
+  /** Run the API without tokens (loopback only). @defaultValue false */
+  insecureNoToken?: boolean;
+  /** Folders trainers may read models and data from besides the working directory. @defaultValue [] */
+  dataRoots?: string[];
 }
 
 export function registerUp(program: Command, host: CommandHost): void {
@@ -37,6 +46,8 @@ export function registerUp(program: Command, host: CommandHost): void {
     .option('--trainers <n>', 'trainer processes', (v: string) => (v === '0' ? 0 : parsePositiveInt(v)), 1)
     .option('--no-dispatcher', "don't start the dispatcher")
     .option('--follow-logs', "print the apps' output here instead of to log files")
+    .option('--data-roots <dirs>', 'comma-separated folders models and data may come from, besides this one', (v: string) => v.split(',').map((d) => d.trim()).filter(Boolean))
+    .option('--insecure-no-token', 'run the API without tokens: every local user and program can drive it (it still listens on 127.0.0.1 only)')
     .action(async (opts: UpOptions, cmd: Command) => {
       host.exit(await up(host.context(cmd), opts));
     });
@@ -44,12 +55,14 @@ export function registerUp(program: Command, host: CommandHost): void {
 
 export async function up(ctx: CommandContext, opts: UpOptions = {}): Promise<number> {
   const { LocalStack, ProcessGroup, describeExit, startApps } = await import('@tinysweep/stack');
-  const { dataDir, apiPort, trainers, dispatcher, followLogs } = {
+  const { dataDir, apiPort, trainers, dispatcher, followLogs, insecureNoToken, dataRoots } = {
     dataDir: '.data',
     apiPort: 4100,
     trainers: 1,
     dispatcher: true,
     followLogs: false,
+    insecureNoToken: false,
+    dataRoots: [] as string[],
     ...opts,
   };
   if (!(await portIsFree(apiPort))) {
@@ -69,7 +82,7 @@ export async function up(ctx: CommandContext, opts: UpOptions = {}): Promise<num
   let crashed: string | undefined;
   try {
     log(`starting the stack in ${root}`);
-    const urls = await stack.start({ dataDir: root, apiPort, log });
+    const urls = await stack.start({ dataDir: root, apiPort, log, tokens: !insecureNoToken, dataRoots });
     const apps = await startApps(group, { urls, trainers, dispatcher });
     const stopped = new Promise<string>((resolveStopped) => {
       group.on('exit', (name, info, expected) => {
@@ -78,6 +91,16 @@ export async function up(ctx: CommandContext, opts: UpOptions = {}): Promise<num
     });
 
     println(ctx.io.stdout, `tinysweep is up`);
+    if (urls.secrets) {
+      // The fragment never reaches a server or its logs; the board keeps the token and drops it from the address.
+      println(ctx.io.stdout, `  board       ${urls.apiUrl}/#token=${urls.secrets.apiToken}`);
+      const tokenFile = relative(process.cwd(), urls.secrets.tokenFile);
+      const found = tokenFile === join('.data', 'api-token') ? 'the CLI reads it from there' : `export TINYSWEEP_API_TOKEN_FILE=${urls.secrets.tokenFile}`;
+      println(ctx.io.stdout, `  token       ${urls.secrets.tokenFile}   (role admin, mode 0600; ${found})`);
+    } else {
+      println(ctx.io.stdout, `  board       ${urls.apiUrl}/`);
+      println(ctx.io.stdout, `  token       none (--insecure-no-token): every local user and program can drive the API`);
+    }
     println(ctx.io.stdout, `  api         ${urls.apiUrl}${urls.apiPort === 4100 ? '' : `   (export TINYSWEEP_API_URL=${urls.apiUrl})`}`);
     println(ctx.io.stdout, `  postgres    ${redact(urls.databaseUrl)}`);
     println(ctx.io.stdout, `  redis       ${urls.redisUrl}`);

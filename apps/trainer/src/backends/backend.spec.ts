@@ -22,7 +22,8 @@ describe('BackendRegistry', () => {
     expect(() => registry.register(fake('Bad Name'))).toThrow(/lowercase/);
   });
 
-  it('has the command backend built in', () => {
-    expect(getBackend('command').name).toBe('command');
+  it('has tinylora built in, and refuses command until a node allows programs', () => {
+    expect(getBackend('tinylora').name).toBe('tinylora');
+    expect(() => getBackend('command')).toThrow(/the command backend is off on this trainer.*--allow-command/);
   });
 });

@@ -14,6 +14,12 @@ export interface BackendRequest {
   /** Directory relative paths (a program's cwd, model paths) resolve against. */
   workdir: string;
   /**
+   * The directories this trial may read: the workdir and the trainer's data roots, symlinks resolved
+   * (the server has checked the params' model and data paths against them already).
+   * @defaultValue [workdir]
+   */
+  roots?: readonly string[];
+  /**
    * What to run (TrainRequest.mode): `train` (the default); `evaluate`: prune `adapterJson` at the
    * trial's params.prune and evaluate it, no training (backends that cannot refuse it as a bad request).
    */
@@ -82,6 +88,17 @@ const NAME_RE = /^[a-z][a-z0-9-]*$/;
 /** Backends by name. Registration fails loudly on a bad or reused name, lookup on an unknown one. */
 export class BackendRegistry {
   private readonly backends = new Map<string, TrainerBackend>();
+  private readonly refusals = new Map<string, string>();
+
+  /** Marks a backend this node knows but will not run (the command backend without allowed programs), with why. */
+  refuse(name: string, why: string): void {
+    this.refusals.set(name, why);
+  }
+
+  /** Why `name` is refused here, if it is. */
+  refusal(name: string): string | undefined {
+    return this.backends.has(name) ? undefined : this.refusals.get(name);
+  }
 
   register(backend: TrainerBackend): void {
     if (!NAME_RE.test(backend.name)) {
@@ -100,7 +117,7 @@ export class BackendRegistry {
   get(name: string): TrainerBackend {
     const backend = this.backends.get(name);
     if (!backend) {
-      throw new Error(`unknown backend "${name}" (registered: ${this.names().join(', ') || 'none'})`);
+      throw new Error(this.refusal(name) ?? `unknown backend "${name}" (registered: ${this.names().join(', ') || 'none'})`);
     }
     return backend;
   }

@@ -7,7 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { readdir, stat } from 'node:fs/promises';
+import { readdir, realpath, stat } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
 
 /** Hashes of file contents, cached by (path, size, mtime). */
@@ -60,14 +60,21 @@ export class FileHasher {
 /**
  * Every string inside `value` that names an existing regular file (relative to `baseDir`), keyed by
  * where it sits (`task.heldOut`, `argv[1]`): the data files a task or a program's params point at.
+ * With `roots`, only files whose real path lies inside one of them (a fingerprint must not reveal
+ * anything about files outside, not even a hash).
  */
-export async function filesNamedIn(value: unknown, baseDir: string, at = ''): Promise<Map<string, string>> {
+export async function filesNamedIn(value: unknown, baseDir: string, at = '', roots?: readonly string[]): Promise<Map<string, string>> {
   const out = new Map<string, string>();
   const visit = async (v: unknown, path: string): Promise<void> => {
     if (typeof v === 'string') {
       if (v === '' || v.length > 4096 || v.includes('\0')) return;
       const file = isAbsolute(v) ? v : resolve(baseDir, v);
-      if ((await stat(file).catch(() => undefined))?.isFile()) out.set(path, file);
+      if (!(await stat(file).catch(() => undefined))?.isFile()) return;
+      if (roots) {
+        const real = await realpath(file).catch(() => '');
+        if (!roots.some((r) => real === r || real.startsWith(r.endsWith('/') ? r : `${r}/`))) return;
+      }
+      out.set(path, file);
     } else if (Array.isArray(v)) {
       for (const [i, x] of v.entries()) await visit(x, `${path}[${i}]`);
     } else if (v !== null && typeof v === 'object') {

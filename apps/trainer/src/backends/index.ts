@@ -1,4 +1,4 @@
-import { BackendRegistry, registerBackend } from './backend.js';
+import { BackendRegistry, defaultBackendRegistry, registerBackend } from './backend.js';
 import { CommandBackend, type CommandBackendOptions } from './command/command-backend.js';
 import { TinyLoraBackend, type TinyLoraBackendOptions } from './tinylora/tinylora-backend.js';
 
@@ -17,17 +17,22 @@ export interface BuiltInBackendOptions {
 }
 
 /**
- * A registry of the built-in backends (command, tinylora) configured for one node — what main.ts
- * serves, with the node's device and threads.
+ * A registry of the built-in backends configured for one node — what main.ts serves: tinylora with
+ * the node's device and threads, and command only when the node allows programs (`opts.command`).
  */
 export function builtInBackends(opts: BuiltInBackendOptions = {}): BackendRegistry {
   const registry = new BackendRegistry();
-  registry.register(new CommandBackend(opts.command));
+  if (opts.command) registry.register(new CommandBackend(opts.command));
+  else registry.refuse('command', COMMAND_OFF);
   registry.register(new TinyLoraBackend(opts.tinylora));
   return registry;
 }
 
+/** Why a trainer without --allow-command refuses command trials. */
+export const COMMAND_OFF = 'the command backend is off on this trainer (it runs programs only when started with --allow-command <programs>)';
+
 // Built-in backends, registered once per process (like a PEFT method's __init__) with default
-// options (tinylora on the CPU); a configured node passes builtInBackends(...) to its server instead.
-registerBackend(new CommandBackend());
+// options (tinylora on the CPU; no command backend, which runs programs only when a node allows
+// them); a configured node passes builtInBackends(...) to its server instead.
+defaultBackendRegistry.refuse('command', COMMAND_OFF);
 registerBackend(new TinyLoraBackend());

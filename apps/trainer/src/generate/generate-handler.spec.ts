@@ -76,7 +76,7 @@ describe('Generate', () => {
 
   it('refuses a bad request, a backend that cannot generate and a missing token with the status that says why', async () => {
     const backends = new BackendRegistry();
-    backends.register(new CommandBackend());
+    backends.register(new CommandBackend({ programs: ['node'] }));
     const c = await serve(backends);
     expect(await refusal(generateCompletions(c, { ...gatedRequest, prompts: Array.from({ length: 9 }, () => 'p') }))).toEqual({ code: grpc.status.INVALID_ARGUMENT, details: 'prompts: at most 8 per call (got 9)' });
     expect(await refusal(generateCompletions(c, gatedRequest))).toMatchObject({ code: grpc.status.INVALID_ARGUMENT, details: expect.stringMatching(/^backend: unknown backend "gated"/) });
@@ -119,7 +119,7 @@ describe('Generate on the tinylora backend (real stories260K)', () => {
   it("answers from the trial's cached model and session, every prompt base and adapted", async () => {
     const backends = new BackendRegistry();
     backends.register(tinylora);
-    const c = await serve(backends, { workdir });
+    const c = await serve(backends, { workdir, dataRoots: [STORIES260K_DIR] });
     const reply = await generateCompletions(c, request({ maxNewTokens: 10 }));
     expect(reply.completions.map((x) => x.prompt)).toEqual(prompts);
     expect(reply.completions.every((x) => x.base.length > 0 && x.adapted.length > 0)).toBe(true);
@@ -134,10 +134,11 @@ describe('Generate on the tinylora backend (real stories260K)', () => {
     ['bad params', { paramsJson: JSON.stringify({ ...params(), seed: -1 }) }, grpc.status.INVALID_ARGUMENT, /^params\.seed: must be at least 0$/],
     ['a malformed adapter', { adapterJson: '{"format":"tinysweep.tinylora/1"}' }, grpc.status.INVALID_ARGUMENT, /^adapter\.baseModel: /],
     ['a model not on this node', { paramsJson: JSON.stringify({ ...params(), model: { path: 'models/nope.bin' } }) }, grpc.status.FAILED_PRECONDITION, /^params\.model\.path: .*nope\.bin does not exist on this trainer/],
+    ['a model outside the workdir and data roots', { paramsJson: JSON.stringify({ ...params(), model: { path: '/etc/passwd' } }) }, grpc.status.FAILED_PRECONDITION, /^params\.model\.path: \/etc\/passwd is outside this trainer's workdir and data roots/],
   ])('refuses %s naming the field', async (_, over, code, details) => {
     const backends = new BackendRegistry();
     backends.register(tinylora);
-    const c = await serve(backends, { workdir });
+    const c = await serve(backends, { workdir, dataRoots: [STORIES260K_DIR] });
     const r = await refusal(generateCompletions(c, request(over)));
     expect(r.code).toBe(code);
     expect(r.details).toMatch(details);

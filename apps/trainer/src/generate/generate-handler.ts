@@ -2,6 +2,7 @@ import * as grpc from '@grpc/grpc-js';
 import type { GenerateReply, GenerateRequest__Output } from '@tinysweep/proto';
 import type { Logger } from 'pino';
 import type { BackendRegistry } from '../backends/backend.js';
+import { DataRoots } from '../data-roots.js';
 import { GenerateRequestError } from '../backends/generate-request-error.js';
 import { checkGenerateRequest } from './generate-request.js';
 
@@ -11,6 +12,8 @@ type GenerateCall = grpc.ServerUnaryCall<GenerateRequest__Output, GenerateReply>
 export interface GenerateHandlerOptions {
   backends: BackendRegistry;
   workdir: string;
+  /** Where the trial's model may be read from; a model elsewhere is refused (FAILED_PRECONDITION). @defaultValue the workdir only */
+  roots?: DataRoots;
   /** Generate calls served at once; one more gets RESOURCE_EXHAUSTED. */
   maxConcurrent: number;
   nodeId: () => string;
@@ -61,7 +64,11 @@ export class GenerateHandler {
     call.on('cancelled', () => controller.abort(new Error('generate cancelled: the client cancelled the call or went away')));
     const req = checkGenerateRequest(call.request);
     const { backends } = this.opts;
-    if (!backends.has(req.backend)) throw new GenerateRequestError('invalid-argument', 'backend', `unknown backend "${req.backend}" (this trainer offers: ${backends.names().join(', ') || 'none'})`);
+    if (!backends.has(req.backend)) {
+      throw new GenerateRequestError('invalid-argument', 'backend', backends.refusal(req.backend) ?? `unknown backend "${req.backend}" (this trainer offers: ${backends.names().join(', ') || 'none'})`);
+    }
+    const outside = await (this.opts.roots ?? new DataRoots(this.opts.workdir)).outside(req.params);
+    if (outside) throw new GenerateRequestError('failed-precondition', outside.field, outside.problem);
     const backend = backends.get(req.backend);
     if (!backend.generate) throw new GenerateRequestError('invalid-argument', 'backend', `the ${req.backend} backend cannot generate (its adapters are its program's own); Try it needs a tinylora trial`);
     const r = await backend.generate({ ...req, workdir: this.opts.workdir }, controller.signal);

@@ -54,6 +54,12 @@ export interface TrainerServerOptions {
    */
   workdir?: string;
   /**
+   * Directories trials may read models and data from besides `workdir` (relative ones against it).
+   * A trial whose model or data path resolves elsewhere (symlinks followed) fails as a bad request.
+   * @defaultValue [] (the workdir only)
+   */
+  dataRoots?: string[];
+  /**
    * How long stop() lets running trainings finish before cancelling them.
    * @defaultValue 0 (cancel at once)
    */
@@ -66,7 +72,7 @@ export interface TrainerServerOptions {
   maxGenerations?: number;
   /**
    * Backends it offers.
-   * @defaultValue the process-wide registry (backends/index.ts: command)
+   * @defaultValue the process-wide registry (backends/index.ts: tinylora; command refused)
    */
   backends?: BackendRegistry;
   /**

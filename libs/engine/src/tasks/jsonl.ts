@@ -29,10 +29,19 @@ export function parseJsonl(text: string, source: string): JsonlRecord[] {
     try {
       out.push({ line: i + 1, value: JSON.parse(line) as unknown });
     } catch (err) {
-      throw new Error(`${source}:${i + 1}: invalid JSON (${(err as Error).message})`, { cause: err });
+      // Not JSON.parse's message: it quotes the text, and errors reach users (a trial's error). A
+      // file that is not JSON Lines (a path pointed at /etc/passwd) must not show its contents.
+      // eslint-disable-next-line preserve-caught-error -- the cause quotes the file; it must not travel with the error
+      throw new Error(`${source}:${i + 1}: invalid JSON${jsonErrorPosition(err)}`);
     }
   }
   return out;
+}
+
+/** ` at column N` from a JSON.parse SyntaxError, or '' (never the text it quotes). */
+export function jsonErrorPosition(err: unknown): string {
+  const m = /line \d+ column (\d+)/.exec((err as Error).message) ?? /at position (\d+)/.exec((err as Error).message);
+  return m ? ` at column ${m[1]}` : '';
 }
 
 /** `value` as a plain object, or an error naming where it came from. */

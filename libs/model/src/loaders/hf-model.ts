@@ -65,5 +65,11 @@ function chatTemplate(dir: string, tokenizerConfig: Record<string, unknown>): st
 }
 
 function readJson(path: string): Record<string, unknown> {
-  return JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
+  } catch (err) {
+    // eslint-disable-next-line preserve-caught-error -- JSON.parse's message (the cause) quotes the file
+    if (err instanceof SyntaxError) throw new Error(`${path}: not valid JSON`);
+    throw err;
+  }
 }

@@ -32,7 +32,14 @@ export function readSafetensorsHeader(path: string): Map<string, Entry> {
   try {
     const lengthBytes = readExactly(fd, 8, 0);
     const headerLength = Number(Buffer.from(lengthBytes).readBigUInt64LE(0));
-    const header = JSON.parse(Buffer.from(readExactly(fd, headerLength, 8)).toString('utf8')) as Record<string, unknown>;
+    let header: Record<string, unknown>;
+    try {
+      header = JSON.parse(Buffer.from(readExactly(fd, headerLength, 8)).toString('utf8')) as Record<string, unknown>;
+    } catch (err) {
+      // eslint-disable-next-line preserve-caught-error -- JSON.parse's message (the cause) quotes the file
+      if (err instanceof SyntaxError) throw new Error(`${path}: not a safetensors file (its header is not JSON)`);
+      throw err;
+    }
     const entries = new Map<string, Entry>();
     for (const [name, raw] of Object.entries(header)) {
       if (name === '__metadata__') continue;

@@ -22,7 +22,7 @@ export const CreateScheduleBody = z
     topK: z.number().int().min(1).max(10_000).optional(),
     tolerance: z.number().min(0).max(1e9).default(0.02),
     extraSeeds: z.number().int().min(0).max(100).default(0),
-    webhookUrl: z.url({ protocol: /^https?$/ }).optional(),
+    webhookUrl: z.url({ protocol: /^https?$/, error: 'must be an https:// URL' }).max(2000).optional(),
   })
   .superRefine((b, ctx) => {
     if (!b.sweepId === !b.spec) ctx.addIssue({ code: 'custom', path: ['sweepId'], message: 'give either sweepId or spec' });
@@ -34,3 +34,14 @@ export const CreateScheduleBody = z
     }
   });
 export type CreateScheduleBody = z.infer<typeof CreateScheduleBody>;
+
+/**
+ * The shortest gap, in seconds, between consecutive ticks among a cron's next 100 (from now). A
+ * cron's densest stretch comes round every day, hour or minute, so its first 100 ticks show it.
+ */
+export function smallestCronInterval(cron: string, timeZone: string, from: Date = new Date()): number {
+  const ticks = CronExpressionParser.parse(cron, { tz: timeZone, currentDate: from }).take(100).map((d) => d.getTime());
+  let min = Infinity;
+  for (let i = 1; i < ticks.length; i++) min = Math.min(min, (ticks[i]! - ticks[i - 1]!) / 1000);
+  return min;
+}

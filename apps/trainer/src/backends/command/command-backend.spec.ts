@@ -1,32 +1,31 @@
-import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { existsSync, mkdtempSync, realpathSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { RecordingSink, waitFor } from '../../testing/recording-sink.js';
 import type { BackendRequest } from '../backend.js';
 import { TrainAbort, timeoutAbort } from '../train-abort.js';
 import { CommandBackend } from './command-backend.js';
 import { processAlive } from './process-group.js';
 
-const FIXTURES = fileURLToPath(new URL('./fixtures/', import.meta.url));
+/** The fixtures are the workdir: a program's cwd must lie inside it. */
+const FIXTURES = realpathSync(fileURLToPath(new URL('./fixtures/', import.meta.url)));
+const workdir = FIXTURES;
 const NODE = process.execPath;
-
-let workdir: string;
-beforeAll(async () => {
-  workdir = await mkdtemp(join(tmpdir(), 'tinysweep-cmd-spec-'));
-});
-afterAll(async () => {
-  await rm(workdir, { recursive: true, force: true });
-});
+const isRoot = process.getuid?.() === 0;
 
 function request(spec: Record<string, unknown>, params: Record<string, unknown> = {}): BackendRequest {
   return { trialId: 'trial-1', sweepId: 'sweep-1', attempt: 2, params, spec, timeoutMs: 0, workdir };
 }
 
+/** PROBE lines of sandbox-probe.mjs, parsed. */
+const probes = (sink: RecordingSink) => sink.lines('stdout').filter((l) => l.startsWith('PROBE ')).map((l) => JSON.parse(l.slice(6)) as Record<string, unknown>);
+
 describe('CommandBackend', () => {
-  const backend = new CommandBackend({ killGraceMs: 500 });
+  // The defaults, as a trainer started with --allow-command <node> gets them (as nobody when root).
+  const backend = new CommandBackend({ programs: [NODE, 'node'], workdir, killGraceMs: 500 });
 
   it('streams metrics lines as progress and reports the final metrics, params and adapter', async () => {
     const sink = new RecordingSink();
@@ -133,6 +132,7 @@ describe('CommandBackend', () => {
       PYTHONUNBUFFERED: '1',
     });
     expect(env.TINYSWEEP_TRAINER_TOKEN).toBeUndefined(); // the trainer's secrets stay with the trainer
+    expect(env.TINYSWEEP_TRIAL_DIR).toBe(join(paramsFile, '..'));
     delete process.env.TINYSWEEP_TRAINER_TOKEN;
     delete process.env.TINYSWEEP_SEED;
     delete process.env.TINYSWEEP_EVAL_AT;
@@ -155,12 +155,38 @@ describe('CommandBackend', () => {
     const badCwd = await backend.run(request({ command: [NODE, '-e', '0'], cwd: 'does/not/exist' }), new RecordingSink(), signal);
     expect(badCwd).toMatchObject({ ok: false, failure: 'FAILURE_BAD_REQUEST' });
     expect(badCwd.error).toContain('does/not/exist');
+    for (const cwd of ['..', '/tmp']) {
+      const outside = await backend.run(request({ command: [NODE, '-e', '0'], cwd }), new RecordingSink(), signal);
+      expect(outside).toMatchObject({ ok: false, failure: 'FAILURE_BAD_REQUEST', error: `backend.cwd: ${cwd} is outside the trainer's workdir (${workdir})` });
+    }
   });
 
-  it('reports a program that does not exist as a bad request naming it', async () => {
-    const result = await backend.run(request({ command: 'no-such-program-tinysweep --x 1' }), new RecordingSink(), new AbortController().signal);
-    expect(result).toMatchObject({ ok: false, failure: 'FAILURE_BAD_REQUEST' });
-    expect(result.error).toContain('program not found: "no-such-program-tinysweep"');
+  it('runs only allowed programs, and refuses the rest as bad requests naming them', async () => {
+    const signal = new AbortController().signal;
+    for (const command of ['no-such-program-tinysweep --x 1', '/bin/sh -c true', 'sh -c true', './metrics.mjs']) {
+      const result = await backend.run(request({ command }), new RecordingSink(), signal);
+      expect(result, command).toMatchObject({ ok: false, failure: 'FAILURE_BAD_REQUEST' });
+      expect(result.error).toMatch(/^program ".*" is not allowed on this trainer \(allowed: .*node.*; see --allow-command\)$/);
+    }
+    expect((await backend.run(request({ command: 'node -e 0' }), new RecordingSink(), signal)).ok).toBe(true);
+    expect(() => new CommandBackend({ programs: [] })).toThrow(/at least one allowed program/);
+    expect(() => new CommandBackend({ programs: ['no-such-program-tinysweep'] })).toThrow(/not found on PATH/);
+    expect(() => new CommandBackend({ programs: ['node'], passEnv: ['DATABASE_URL'] })).toThrow(/never passed to programs/);
+  });
+
+  it('runs programs as a user who can read the workdir: a named one must, the default gives way with a warning', () => {
+    const hidden = mkdtempSync(join(tmpdir(), 'tinysweep-private-')); // 0700: others cannot enter
+    try {
+      const nobody = { name: 'nobody', uid: 65534, gid: 65534 };
+      expect(() => new CommandBackend({ programs: ['node'], workdir: hidden, sandbox: { user: nobody } })).toThrow(/programs run as nobody .* cannot read/);
+      if (isRoot) {
+        const fallback = new CommandBackend({ programs: ['node'], workdir: hidden });
+        expect(fallback.sandbox.user).toBeUndefined();
+        expect(fallback.describe().warnings).toEqual([expect.stringMatching(/cannot read .*; until then programs run as the trainer's own user$/)]);
+      }
+    } finally {
+      rmSync(hidden, { recursive: true, force: true });
+    }
   });
 
   it('keeps the stderr tail (at most 4 KB) and partial metrics on a non-zero exit', async () => {
@@ -208,7 +234,7 @@ describe('CommandBackend', () => {
   });
 
   it('stops processes a program leaves behind after it exits', async () => {
-    const result = await new CommandBackend({ killGraceMs: 500, drainMs: 200 }).run(
+    const result = await new CommandBackend({ programs: [NODE], workdir, killGraceMs: 500, drainMs: 200 }).run(
       request({ command: [NODE, 'straggler.mjs'], cwd: FIXTURES }),
       new RecordingSink(),
       new AbortController().signal,
@@ -217,4 +243,90 @@ describe('CommandBackend', () => {
     const straggler = result.metrics!.straggler_pid as number;
     expect(await waitFor(() => !processAlive(straggler), 3000)).toBe(true);
   });
+});
+
+/**
+ * The sandbox (sandbox/launch.py) against a program that tries to get out, as issue 14 lists:
+ * secrets, writes outside its directory, memory and CPU past the limits, connections, and processes
+ * that leave their process group.
+ */
+describe('CommandBackend sandbox', () => {
+  const backend = new CommandBackend({ programs: ['node'], workdir, killGraceMs: 500, drainMs: 100 });
+  const run = (args: string[], b: CommandBackend = backend, signal = new AbortController().signal) => {
+    const sink = new RecordingSink();
+    return b.run(request({ command: ['node', 'sandbox-probe.mjs', ...args] }), sink, signal).then((result) => ({ result, sink }));
+  };
+  const servers: Server[] = [];
+  afterAll(() => servers.forEach((s) => s.close()));
+
+  it('a program cannot read DATABASE_URL, REDIS_URL or the trainer\'s tokens', async () => {
+    const saved = { ...process.env };
+    Object.assign(process.env, { DATABASE_URL: 'postgres://postgres:hunter2@127.0.0.1/db', REDIS_URL: 'redis://127.0.0.1:6379', TINYSWEEP_NODE_TOKEN: 'tsw_node_x', TINYSWEEP_TRAINER_TOKEN: 'tsw_trainer_x', MY_SECRET: 's' });
+    try {
+      const { result, sink } = await run(['secrets', String(process.pid)]);
+      expect(result.ok).toBe(true);
+      const [probe] = probes(sink);
+      expect(probe!.leaked).toEqual([]);
+      // As nobody (the default under root, when nobody can read the workdir), the trainer's own environment in /proc is closed too.
+      if (isRoot && backend.sandbox.user) expect(probe).toMatchObject({ environ: 'EACCES', uid: backend.sandbox.user.uid });
+    } finally {
+      for (const k of Object.keys(process.env)) if (!(k in saved)) delete process.env[k];
+    }
+  });
+
+  // As nobody (root's default) and as the trainer's own user: then Landlock alone keeps it in.
+  it.each([['the default user', backend], ["the trainer's own user", new CommandBackend({ programs: ['node'], workdir, sandbox: { user: undefined } })]])('a program cannot write outside its directory (as %s)', async (_who, b) => {
+    const outside = [join(workdir, 'escaped.txt'), join(workdir, '..', 'escaped.txt'), `/tmp/tinysweep-escaped-${process.pid}.txt`];
+    const { result, sink } = await run(['write', ...outside], b);
+    expect(result.ok).toBe(true);
+    const [probe] = probes(sink);
+    for (const f of outside) {
+      expect(probe![f], f).toMatch(/^(EACCES|EPERM|EROFS)$/);
+      expect(existsSync(f), f).toBe(false);
+    }
+    expect(probe).toMatchObject({ inside: 'ok', home: true });
+  });
+
+  it('a program is killed past its memory limit', async () => {
+    const small = new CommandBackend({ programs: ['node'], workdir, killGraceMs: 500, sandbox: { limits: { memory: 256 * 1024 ** 2, as: null, cpu: null, fsize: null, nproc: null, nofile: null } } });
+    const { result } = await run(['memory'], small);
+    expect(result).toMatchObject({ ok: false, failure: 'FAILURE_EXIT' });
+    expect(result.error).toMatch(/^killed: the program used more memory than its limit \(\d+(\.\d)? MiB resident, limit 256 MiB\)/);
+  });
+
+  it('a program is stopped at its CPU-time limit', async () => {
+    const brief = new CommandBackend({ programs: ['node'], workdir, killGraceMs: 500, sandbox: { limits: { memory: null, as: null, cpu: 1, fsize: null, nproc: null, nofile: null } } });
+    const { result } = await run(['cpu'], brief);
+    expect(result).toMatchObject({ ok: false, failure: 'FAILURE_EXIT', error: 'killed: the program used its CPU-time limit (1 s)' });
+  });
+
+  it('a program may connect only to the allowed ports', async () => {
+    const server = createServer((c) => c.end());
+    servers.push(server);
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const port = (server.address() as { port: number }).port;
+    expect(probes((await run(['connect', String(port)])).sink)[0]).toEqual({ connect: 'EACCES' });
+    const open = new CommandBackend({ programs: ['node'], workdir, sandbox: { connectPorts: [port] } });
+    expect(probes((await run(['connect', String(port)], open)).sink)[0]).toEqual({ connect: 'CONNECTED' });
+  });
+
+  for (const cgroup of ['auto', 'off'] as const) {
+    it(`a setsid child dies with its trial, when the program exits and when the trial is cancelled (cgroup ${cgroup})`, async () => {
+      const b = new CommandBackend({ programs: ['node'], workdir, killGraceMs: 500, drainMs: 100, sandbox: { cgroup } });
+      const exited = await run(['setsid', '--exit'], b);
+      expect(exited.result.ok).toBe(true);
+      const pid1 = exited.sink.steps[0]!.metrics.escaped_pid!;
+      expect(await waitFor(() => !processAlive(pid1), 3000)).toBe(true);
+
+      const controller = new AbortController();
+      const sink = new RecordingSink();
+      const running = b.run(request({ command: ['node', 'sandbox-probe.mjs', 'setsid'] }), sink, controller.signal);
+      expect(await waitFor(() => sink.steps.length > 0)).toBe(true);
+      const pid2 = sink.steps[0]!.metrics.escaped_pid!;
+      expect(processAlive(pid2)).toBe(true);
+      controller.abort(new TrainAbort('cancelled', 'training cancelled: test'));
+      expect(await running).toMatchObject({ ok: false, failure: 'FAILURE_CANCELLED' });
+      expect(await waitFor(() => !processAlive(pid2), 3000)).toBe(true);
+    });
+  }
 });

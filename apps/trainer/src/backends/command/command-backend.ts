@@ -1,48 +1,66 @@
 import type { TrainResult } from '@tinysweep/proto';
+import { isInside } from '@tinysweep/spec';
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, chown, mkdir, mkdtemp, realpath, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import type { Readable } from 'node:stream';
 import type { BackendRequest, EventSink, TrainerBackend } from '../backend.js';
 import { abortedResult } from '../train-abort.js';
 import { FileHasher, filesNamedIn } from '../fingerprint.js';
 import { TRAINER_VERSION } from '../../version.js';
+import { AllowedPrograms } from './allowed-programs.js';
+import { describeLimit, type CommandLimits } from './command-limits.js';
 import { commandArgv, parseCommandSpec, type CommandSpec } from './command-spec.js';
 import { LineSplitter, MAX_LINE_LENGTH } from './line-splitter.js';
 import { expandArgv } from './placeholders.js';
 import { killGroup } from './process-group.js';
 import { ProgramOutput } from './program-output.js';
+import { checkPassThrough, programEnv } from './program-env.js';
+import { assertUserCanRead, defaultSandbox, LAUNCHER, probeSandbox, WRITABLE_DEVICES, type SandboxOptions } from './sandbox.js';
 import { TailBuffer } from './tail-buffer.js';
+import { TrialCgroups } from './trial-cgroups.js';
 
 /** Bytes of stderr a failure reports. */
 export const STDERR_TAIL_BYTES = 4096;
 
 export interface CommandBackendOptions {
   /**
+   * The programs it may start (--allow-command): names found on PATH, or paths (absolute or relative
+   * to `workdir`). A spec naming any other program fails as a bad request.
+   */
+  programs: readonly string[];
+  /** Trainer environment variables passed to programs besides BASE_ENV (--command-env). @defaultValue [] */
+  passEnv?: readonly string[];
+  /** How programs are confined; each field over defaultSandbox(). */
+  sandbox?: Partial<SandboxOptions>;
+  /** Base of relative paths in `programs`. @defaultValue process.cwd() */
+  workdir?: string;
+  /**
    * How long a program gets between SIGTERM and SIGKILL when it is cancelled or times out.
    * @defaultValue 5000
    */
   killGraceMs?: number;
   /**
-   * After the program exits, how long to wait for its stdout/stderr to close before the processes
-   * it left behind (holding them open) are stopped.
+   * After the program exits, how long the processes it left behind get to finish before they are
+   * stopped (SIGTERM, then SIGKILL after `killGraceMs`).
    * @defaultValue 1000
    */
   drainMs?: number;
   /**
-   * Parent of the per-trial temp dirs (params file).
+   * Parent of the per-trial directories (params file, the program's HOME and TMPDIR).
    * @defaultValue os.tmpdir()
    */
   tmpDir?: string;
 }
 
-interface Exit {
-  code: number | null;
-  signal: NodeJS.Signals | null;
+/** What the launcher reported on its status pipe (sandbox/launch.py). */
+interface LauncherReport {
+  started?: { pid: number; landlock: number; cgroup: boolean };
+  refused?: { reason: string; code: string | null };
+  limit?: { what: string; limit: number; used: number };
+  exit?: { code: number | null; signal: NodeJS.Signals | null };
 }
-
-/** Trainer secrets a user's program must not inherit (unless its spec sets them itself). */
-export const WITHHELD_ENV = ['TINYSWEEP_TRAINER_TOKEN', 'TINYSWEEP_API_TOKEN'] as const;
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref());
 
@@ -60,32 +78,80 @@ function quoteArg(arg: string): string {
 }
 
 /**
- * Runs a user's own training program (a PyTorch script, anything) once per trial.
+ * Runs a user's own training program (a PyTorch script, anything) once per trial — only programs
+ * the trainer allows, and confined (sandbox/launch.py does the confining):
+ *
+ * - the environment is an allow-list (program-env.ts): never the trainer's database or Redis URLs
+ *   or tokens; HOME and TMPDIR are the attempt's own directory, removed afterwards;
+ * - the working directory (`backend.cwd`) must lie inside the trainer's workdir, symlinks followed;
+ * - writes only beneath the attempt's directory (Landlock), TCP connections only to the allowed
+ *   ports, resource limits (command-limits.ts), and as an unprivileged user when the trainer is root;
+ * - the program and everything it starts, setsid or not, end with the attempt (a cgroup v2 per
+ *   attempt where the trainer may make one, and the launcher as their subreaper everywhere).
  *
  * The program gets the trial's parameters through `{placeholders}` in its arguments, the
- * TINYSWEEP_* environment and a params JSON file, and reports metrics as JSON lines on stdout
- * (see program-output.ts). It runs without a shell in its own process group; cancelling or
- * timing out stops the whole group (SIGTERM, then SIGKILL after `killGraceMs`).
- *
- * Environment given to the program (on top of the trainer's and the spec's `env`):
- * TINYSWEEP_PARAMS (JSON), TINYSWEEP_PARAMS_FILE, TINYSWEEP_TRIAL_ID, TINYSWEEP_SWEEP_ID,
- * TINYSWEEP_ATTEMPT, TINYSWEEP_SEED (when params.seed is set), TINYSWEEP_EVAL_AT (an ASHA sweep's
- * rungs, comma-separated: the steps whose metric decides whether the trial continues), and PYTHONUNBUFFERED=1 unless the
- * spec sets it (so Python's print() is not held back by pipe buffering). The trainer's own tokens
- * (WITHHELD_ENV) are not passed on.
+ * TINYSWEEP_* environment (TINYSWEEP_PARAMS, _PARAMS_FILE, _TRIAL_ID, _SWEEP_ID, _ATTEMPT, _SEED,
+ * _EVAL_AT for an ASHA sweep's rungs, _TRIAL_DIR) and a params JSON file, and reports metrics as
+ * JSON lines on stdout (see program-output.ts).
  */
 export class CommandBackend implements TrainerBackend {
   readonly name = 'command';
-  private readonly opts: Required<CommandBackendOptions>;
-  /** Created on first use; holds one params file per running attempt. */
+  readonly programs: AllowedPrograms;
+  readonly sandbox: SandboxOptions;
+  /** What the trainer should warn about at start-up (a default it could not keep). */
+  readonly warnings: string[] = [];
+  /** The Landlock ABI the launcher found (0: none). */
+  readonly landlock: number;
+  private readonly opts: { killGraceMs: number; drainMs: number; tmpDir: string; passEnv: string[] };
+  private cgroups?: Promise<TrialCgroups | undefined>;
+  /** Created on first use; holds one directory per running attempt. */
   private scratch?: Promise<string>;
-  private filesWritten = 0;
+  private dirsMade = 0;
   private readonly files = new FileHasher();
 
-  constructor(opts: CommandBackendOptions = {}) {
-    this.opts = { killGraceMs: 5000, drainMs: 1000, tmpDir: tmpdir(), ...opts };
+  constructor(opts: CommandBackendOptions) {
+    this.opts = { killGraceMs: opts.killGraceMs ?? 5000, drainMs: opts.drainMs ?? 1000, tmpDir: opts.tmpDir ?? tmpdir(), passEnv: checkPassThrough(opts.passEnv ?? []) };
     if (!(this.opts.killGraceMs >= 0)) throw new Error('killGraceMs must be at least 0');
     if (!(this.opts.drainMs >= 0)) throw new Error('drainMs must be at least 0');
+    if (opts.programs.length === 0) throw new Error('the command backend needs at least one allowed program (--allow-command)');
+    this.programs = new AllowedPrograms(opts.programs, { workdir: opts.workdir ?? process.cwd() });
+    this.sandbox = { ...defaultSandbox(), ...opts.sandbox };
+    if (this.sandbox.user) {
+      try {
+        assertUserCanRead(opts.workdir ?? process.cwd(), this.sandbox.user);
+      } catch (err) {
+        // A user asked for by name must work; the default (nobody under root) gives way, loudly:
+        // writes, network, environment and limits stay confined, reads are the trainer's user's.
+        if (opts.sandbox && 'user' in opts.sandbox) throw err;
+        this.warnings.push(`${(err as Error).message}; until then programs run as the trainer's own user`);
+        this.sandbox = { ...this.sandbox, user: undefined };
+      }
+    }
+    this.landlock = probeSandbox(this.sandbox.python).landlock;
+    if (this.landlock === 0 && this.sandbox.landlock === 'required') {
+      throw new Error(
+        'this kernel has no Landlock, which keeps programs from writing outside their directory; ' +
+          'run the trainer on Linux ≥ 5.13 with Landlock enabled, or accept unconfined writes with --command-landlock off',
+      );
+    }
+  }
+
+  /** What the startup log says about the sandbox. */
+  describe(): Record<string, unknown> {
+    const limits = Object.fromEntries(Object.entries(this.limits()).map(([k, v]) => [k, describeLimit(k as keyof CommandLimits, v)]));
+    return {
+      ...(this.warnings.length > 0 ? { warnings: this.warnings } : {}),
+      programs: this.programs.names,
+      user: this.sandbox.user?.name ?? 'the trainer\'s own',
+      landlock: this.landlock,
+      connectPorts: this.sandbox.connectPorts,
+      limits,
+    };
+  }
+
+  /** The limits in force; the process count only binds a user of the programs' own. */
+  private limits(): CommandLimits {
+    return { ...this.sandbox.limits, nproc: this.sandbox.user ? this.sandbox.limits.nproc : null };
   }
 
   async run(req: BackendRequest, sink: EventSink, signal: AbortSignal): Promise<TrainResult> {
@@ -96,91 +162,135 @@ export class CommandBackend implements TrainerBackend {
     } catch (err) {
       return badRequest((err as Error).message, started);
     }
-    const cwd = resolve(req.workdir, spec.cwd ?? '.');
-    const cwdStat = await stat(cwd).catch(() => undefined);
-    if (!cwdStat?.isDirectory()) return badRequest(`cwd is not a directory: ${cwd}`, started);
+    const cwd = await this.workingDir(req, spec);
+    if ('error' in cwd) return badRequest(cwd.error, started);
     if (signal.aborted) return abortedResult(signal.reason, { seconds: 0 });
 
-    // One scratch folder per trainer, one params file per attempt: a folder per trial cost a
-    // mkdtemp and a recursive rm each time, a tenth of the trainer's CPU on short trials.
-    this.scratch ??= mkdtemp(join(this.opts.tmpDir, 'tinysweep-trainer-'));
-    const paramsFile = join(await this.scratch, `${req.trialId}.${req.attempt}.${++this.filesWritten}.params.json`);
+    const trialDir = await this.makeTrialDir(req);
     try {
+      const paramsFile = join(trialDir, 'params.json');
       const paramsText = JSON.stringify(req.params);
-      await writeFile(paramsFile, paramsText);
+      await writeFile(paramsFile, paramsText, { mode: 0o600 });
+      if (this.sandbox.user) await chown(paramsFile, this.sandbox.user.uid, this.sandbox.user.gid);
       let argv: string[];
       try {
-        argv = expandArgv(commandArgv(spec), req.params, {
-          trial_id: req.trialId,
-          sweep_id: req.sweepId,
-          attempt: req.attempt,
-          params_file: paramsFile,
-        });
+        argv = expandArgv(commandArgv(spec), req.params, { trial_id: req.trialId, sweep_id: req.sweepId, attempt: req.attempt, params_file: paramsFile });
       } catch (err) {
         return badRequest((err as Error).message, started);
       }
-      const seed = req.params.seed;
-      const inherited: NodeJS.ProcessEnv = { ...process.env };
-      for (const name of WITHHELD_ENV) delete inherited[name];
-      const env: NodeJS.ProcessEnv = {
-        ...inherited,
-        PYTHONUNBUFFERED: '1',
-        ...spec.env,
+      const program = this.programs.resolve(argv[0]!, cwd.dir);
+      if ('error' in program) return badRequest(program.error, started);
+      const own: Record<string, string> = {
         TINYSWEEP_PARAMS: paramsText,
         TINYSWEEP_PARAMS_FILE: paramsFile,
         TINYSWEEP_TRIAL_ID: req.trialId,
         TINYSWEEP_SWEEP_ID: req.sweepId,
         TINYSWEEP_ATTEMPT: String(req.attempt),
       };
-      if (seed !== undefined && seed !== null) env.TINYSWEEP_SEED = typeof seed === 'string' ? seed : JSON.stringify(seed);
-      else delete env.TINYSWEEP_SEED;
-      if (req.evalAt?.length) env.TINYSWEEP_EVAL_AT = req.evalAt.join(',');
-      else delete env.TINYSWEEP_EVAL_AT;
-      sink.log('engine', `$ ${argv.map(quoteArg).join(' ')}  (cwd ${cwd})`);
-      const result = await this.runProgram(argv, cwd, env, sink, signal, started);
+      const seed = req.params.seed;
+      if (seed !== undefined && seed !== null) own.TINYSWEEP_SEED = typeof seed === 'string' ? seed : JSON.stringify(seed);
+      if (req.evalAt?.length) own.TINYSWEEP_EVAL_AT = req.evalAt.join(',');
+      const env = programEnv({ trainerEnv: process.env, passThrough: this.opts.passEnv, trialDir, specEnv: spec.env, own });
+      sink.log('engine', `$ ${argv.map(quoteArg).join(' ')}  (cwd ${cwd.dir})`);
+      const result = await this.runProgram([program.file, ...argv.slice(1)], argv[0]!, cwd.dir, trialDir, env, sink, signal, started);
       return result.ok ? { ...result, environmentJson: JSON.stringify(await this.fingerprint(req).catch(() => ({}))) } : result;
     } finally {
-      await rm(paramsFile, { force: true });
+      await rm(trialDir, { recursive: true, force: true });
     }
+  }
+
+  /** `backend.cwd` resolved against the workdir, symlinks followed; it must stay inside the workdir. */
+  private async workingDir(req: BackendRequest, spec: CommandSpec): Promise<{ dir: string } | { error: string }> {
+    const wanted = resolve(req.workdir, spec.cwd ?? '.');
+    const [dir, root] = await Promise.all([realpath(wanted).catch(() => undefined), realpath(req.workdir).catch(() => req.workdir)]);
+    if (!dir || !(await stat(dir).catch(() => undefined))?.isDirectory()) return { error: `backend.cwd: not a directory: ${wanted}` };
+    if (!isInside(dir, root)) return { error: `backend.cwd: ${spec.cwd} is outside the trainer's workdir (${req.workdir})` };
+    return { dir };
+  }
+
+  /** A fresh directory for one attempt (the program's HOME, TMPDIR and only writable place), the program's user's own. */
+  private async makeTrialDir(req: BackendRequest): Promise<string> {
+    // One scratch folder per trainer, one directory per attempt: a mkdtemp per trial cost a tenth
+    // of the trainer's CPU on short trials. Others may pass through it (0711) but not list it.
+    this.scratch ??= mkdtemp(join(this.opts.tmpDir, 'tinysweep-trainer-')).then(async (d) => (await chmod(d, 0o711), d));
+    const dir = join(await this.scratch, `${req.trialId}.${req.attempt}.${++this.dirsMade}`);
+    await mkdir(dir, { mode: 0o700 });
+    if (this.sandbox.user) await chown(dir, this.sandbox.user.uid, this.sandbox.user.gid);
+    return dir;
   }
 
   /**
    * The program's files (arguments naming files, e.g. train.py) and the data files its params name,
-   * hashed, with the trainer version as the engine: result reuse keys on them. A program reading data
-   * its params do not name (a fixed path inside the script) should put a version in its params.
+   * hashed, with the trainer version as the engine: result reuse keys on them. Only files inside
+   * the trainer's roots are hashed. A program reading data its params do not name (a fixed path
+   * inside the script) should put a version in its params.
    */
   async fingerprint(req: BackendRequest): Promise<Record<string, string>> {
     const spec = parseCommandSpec(req.spec);
     const cwd = resolve(req.workdir, spec.cwd ?? '.');
+    const roots = req.roots ?? [req.workdir];
     const argv = expandArgv(commandArgv(spec), req.params, { trial_id: req.trialId, sweep_id: req.sweepId, attempt: req.attempt, params_file: '' });
     return {
       engine: `command/${TRAINER_VERSION}`,
-      code_hash: await this.files.hashAll(await filesNamedIn(argv, cwd, 'argv')),
-      data_hash: await this.files.hashAll(await filesNamedIn(req.params, cwd, 'params')),
+      code_hash: await this.files.hashAll(await filesNamedIn(argv, cwd, 'argv', roots)),
+      data_hash: await this.files.hashAll(await filesNamedIn(req.params, cwd, 'params', roots)),
     };
   }
 
   private async runProgram(
     argv: string[],
+    shownAs: string,
     cwd: string,
-    env: NodeJS.ProcessEnv,
+    trialDir: string,
+    env: Record<string, string>,
     sink: EventSink,
     signal: AbortSignal,
     started: number,
   ): Promise<TrainResult> {
-    const [program, ...args] = argv;
-    const child = spawn(program, args, { cwd, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    this.cgroups ??= this.sandbox.cgroup === 'auto' ? TrialCgroups.detect() : Promise.resolve(undefined);
+    const cgroups = await this.cgroups;
+    const cgroup = await cgroups?.create().catch(() => undefined);
+    const user = this.sandbox.user;
+    const config = {
+      cwd,
+      writeDirs: [trialDir, ...this.sandbox.writeDirs],
+      writeFiles: WRITABLE_DEVICES,
+      connectPorts: this.sandbox.connectPorts === 'any' ? null : this.sandbox.connectPorts,
+      limits: this.limits(),
+      uid: user?.uid ?? null,
+      gid: user?.gid ?? null,
+      cgroup: cgroup ?? null,
+      landlock: this.sandbox.landlock,
+      graceMs: this.opts.killGraceMs,
+      drainMs: this.opts.drainMs,
+    };
+    const child = spawn(this.sandbox.python, ['-I', '-S', LAUNCHER, JSON.stringify(config), ...argv], {
+      cwd,
+      env,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
+    });
     const spawnError = await new Promise<NodeJS.ErrnoException | null>((res) => {
       child.once('spawn', () => res(null));
       child.once('error', res);
     });
     if (spawnError) {
-      const why =
-        spawnError.code === 'ENOENT' ? 'program not found' : spawnError.code === 'EACCES' ? 'program is not executable' : 'cannot start program';
-      return badRequest(`${why}: "${program}" (${spawnError.code ?? spawnError.message}; cwd ${cwd})`, started);
+      if (cgroup) await cgroups?.remove(cgroup);
+      return badRequest(`cannot start the command sandbox (${this.sandbox.python}): ${spawnError.code ?? spawnError.message}`, started);
     }
     child.on('error', () => {}); // later errors (a failed kill) are not fatal; exit still comes
     const pid = child.pid as number;
+
+    const report: LauncherReport = {};
+    const status = new LineSplitter((line) => {
+      try {
+        const { event, ...fields } = JSON.parse(line) as { event: keyof LauncherReport } & Record<string, unknown>;
+        (report as Record<string, unknown>)[event] = fields;
+      } catch {
+        // not a status line: ignore
+      }
+    });
+    (child.stdio[3] as Readable).on('data', (chunk: Buffer) => status.push(chunk));
 
     const output = new ProgramOutput();
     const stderrTail = new TailBuffer(STDERR_TAIL_BYTES);
@@ -192,43 +302,40 @@ export class CommandBackend implements TrainerBackend {
       else if (read.kind === 'progress') sink.progress(read.step, read.metrics);
     });
     const stderrLines = new LineSplitter((line, cut) => sink.log('stderr', cut ? truncated(line) : line));
-    child.stdout.on('data', (chunk: Buffer) => stdoutLines.push(chunk));
-    child.stderr.on('data', (chunk: Buffer) => {
+    child.stdout!.on('data', (chunk: Buffer) => stdoutLines.push(chunk));
+    child.stderr!.on('data', (chunk: Buffer) => {
       stderrTail.push(chunk);
       stderrLines.push(chunk);
     });
-    const stdioClosed = Promise.all([
-      new Promise((r) => child.stdout.once('close', r)),
-      new Promise((r) => child.stderr.once('close', r)),
-    ]);
+    const streams = [child.stdout!, child.stderr!, child.stdio[3] as Readable];
+    const stdioClosed = Promise.all(streams.map((s) => new Promise((r) => s.once('close', r))));
 
-    let exit: Exit | undefined;
+    let launcherExit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
     let abortReason: unknown;
-    let killing: Promise<void> | undefined;
+    let fallback: NodeJS.Timeout | undefined;
+    // The launcher ends the program and what it started (TERM, then KILL after the grace); should
+    // it not be gone soon after, its whole group is killed from here.
     const onAbort = () => {
-      if (!exit) abortReason = signal.reason; // an abort after a clean exit changes nothing
-      killing ??= killGroup(pid, this.opts.killGraceMs);
+      if (launcherExit) return;
+      abortReason ??= signal.reason;
+      child.kill('SIGTERM');
+      fallback ??= setTimeout(() => void killGroup(pid, 0), this.opts.killGraceMs + 3000);
     };
     signal.addEventListener('abort', onAbort, { once: true });
     if (signal.aborted) onAbort();
 
     try {
-      exit = await new Promise<Exit>((res) => {
+      launcherExit = await new Promise((res) => {
         if (child.exitCode !== null || child.signalCode !== null) res({ code: child.exitCode, signal: child.signalCode });
         else child.once('exit', (code, sig) => res({ code, signal: sig }));
       });
-      // The program is gone; give its output a moment to drain, then stop anything it left running
-      // in its group (a straggler holding the pipes open, a background worker).
-      await within(stdioClosed, this.opts.drainMs);
-      killing ??= killGroup(pid, this.opts.killGraceMs);
-      await killing;
-      if (!(await within(stdioClosed, 1000))) {
-        child.stdout.destroy();
-        child.stderr.destroy();
-      }
+      if (!(await within(stdioClosed, 1000))) for (const s of streams) s.destroy();
     } finally {
       signal.removeEventListener('abort', onAbort);
+      clearTimeout(fallback);
+      if (cgroup) await cgroups?.remove(cgroup);
     }
+    status.end();
     stdoutLines.end();
     stderrLines.end();
 
@@ -239,10 +346,30 @@ export class CommandBackend implements TrainerBackend {
       adapterJson: output.adapterJson,
       seconds: (performance.now() - started) / 1000,
     };
+    if (report.refused) return badRequest(this.refusal(report.refused, shownAs, cwd), started);
     if (abortReason !== undefined) return abortedResult(abortReason, partial);
-    if (exit.code === 0) return { ...partial, ok: true, failure: 'FAILURE_NONE', error: '' };
-    const why = exit.code !== null ? `exit code ${exit.code}` : `killed by signal ${exit.signal}`;
+    const exit = report.exit ?? launcherExit ?? { code: null, signal: null };
+    if (exit.code === 0 && !report.limit) return { ...partial, ok: true, failure: 'FAILURE_NONE', error: '' };
     const tail = stderrTail.toString();
+    const why = this.why(exit, report.limit);
     return { ...partial, ok: false, failure: 'FAILURE_EXIT', error: tail ? `${why}: ${tail}` : why };
+  }
+
+  /** Why the program stopped, in words: its exit code, its signal, or the limit it ran into. */
+  private why(exit: { code: number | null; signal: NodeJS.Signals | null }, limit: LauncherReport['limit']): string {
+    const limits = this.limits();
+    if (limit?.what === 'memory') {
+      return `killed: the program used more memory than its limit (${describeLimit('memory', limit.used)} resident, limit ${describeLimit('memory', limit.limit)})`;
+    }
+    if (exit.signal === 'SIGXCPU') return `killed: the program used its CPU-time limit (${describeLimit('cpu', limits.cpu)})`;
+    if (exit.signal === 'SIGXFSZ') return `killed: the program wrote a file past the file-size limit (${describeLimit('fsize', limits.fsize)})`;
+    return exit.code !== null ? `exit code ${exit.code}` : `killed by signal ${exit.signal}`;
+  }
+
+  private refusal(r: NonNullable<LauncherReport['refused']>, program: string, cwd: string): string {
+    if (r.code === 'ENOENT') return `program not found: "${program}" (cwd ${cwd})`;
+    const as = this.sandbox.user ? ` as ${this.sandbox.user.name}` : '';
+    if (r.code === 'EACCES') return `cannot start "${program}"${as}: permission denied (${r.reason}); programs run${as || " as the trainer's user"} — see --command-user`;
+    return `cannot start "${program}"${as}: ${r.reason}`;
   }
 }

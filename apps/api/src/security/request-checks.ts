@@ -1,0 +1,103 @@
+/**
+ * Checks made on every request before routing, so that a web page the user happens to open can
+ * neither drive the API (cross-site request forgery) nor read it through a re-pointed DNS name
+ * (DNS rebinding), whether or not tokens are configured:
+ *
+ * - `Host` must name this API: a loopback name, an address it listens on, or TINYSWEEP_API_HOSTS.
+ * - `Origin`, when a browser sends one, must be the API's own (the board's) or TINYSWEEP_API_ORIGINS.
+ * - A request body must be JSON or YAML: a page can send text/plain or a form without asking the
+ *   server first (a CORS "simple request"), never application/json.
+ *
+ * The decision is pure ({@link checkRequest}); {@link requestChecks} is its express middleware.
+ */
+import type { NextFunction, Request, Response } from 'express';
+import ipaddr from 'ipaddr.js';
+
+export const WRITE_CONTENT_TYPES = ['application/json', 'application/yaml', 'application/x-yaml', 'text/yaml', 'text/x-yaml'] as const;
+
+export interface RequestPolicy {
+  /** Lowercase host names and addresses (IPv6 without brackets) requests may name; '*' = any. */
+  hosts: ReadonlySet<string> | '*';
+  /** Origins (scheme://host[:port]) besides the API's own that may send requests. */
+  origins: ReadonlySet<string>;
+}
+
+export interface RequestFacts {
+  method: string;
+  host: string | undefined;
+  origin: string | undefined;
+  contentType: string | undefined;
+  /** Whether the request carries a body (Content-Length > 0 or chunked). */
+  hasBody: boolean;
+}
+
+export interface Refusal {
+  status: 403 | 415;
+  message: string;
+}
+
+/** `example.com:4100` → `example.com`; `[::1]:4100` and `::1` → `::1`; lowercased, without a trailing dot. */
+export function hostName(host: string): string {
+  const h = host.trim().toLowerCase();
+  let name: string;
+  if (h.startsWith('[')) name = h.slice(1, h.indexOf(']') > 0 ? h.indexOf(']') : undefined);
+  else if (h.indexOf(':') !== h.lastIndexOf(':')) name = h; // a bare IPv6 address (a bind address, not a Host header)
+  else name = h.replace(/:\d*$/, '');
+  return name.replace(/\.$/, '');
+}
+
+/** Whether a host name is loopback: `localhost` or an address in 127.0.0.0/8 or ::1. */
+export function isLoopbackName(name: string): boolean {
+  if (name === 'localhost') return true;
+  if (!ipaddr.isValid(name)) return false;
+  const addr = ipaddr.process(name);
+  return addr.range() === 'loopback';
+}
+
+/** Why a request is refused, or null when it may go on. */
+export function checkRequest(req: RequestFacts, policy: RequestPolicy): Refusal | null {
+  if (req.host === undefined || req.host === '') return { status: 403, message: 'a Host header is required' };
+  const name = hostName(req.host);
+  if (policy.hosts !== '*' && !policy.hosts.has(name) && !isLoopbackName(name)) {
+    return { status: 403, message: `this API does not answer to the host name "${name}" (add it to TINYSWEEP_API_HOSTS if it is yours)` };
+  }
+  if (req.origin !== undefined) {
+    let sameOrigin = false;
+    let origin = req.origin;
+    try {
+      const u = new URL(req.origin);
+      origin = u.origin;
+      sameOrigin = (u.protocol === 'http:' || u.protocol === 'https:') && u.host === req.host.trim().toLowerCase();
+    } catch {
+      // "null" (sandboxed frames, file:) and garbage are never the API's own
+    }
+    if (!sameOrigin && !policy.origins.has(origin)) {
+      return { status: 403, message: `requests from other origins are refused (Origin: ${req.origin.slice(0, 200)})` };
+    }
+  }
+  if (req.hasBody && !['GET', 'HEAD'].includes(req.method)) {
+    const type = (req.contentType ?? '').split(';')[0]!.trim().toLowerCase();
+    if (!(WRITE_CONTENT_TYPES as readonly string[]).includes(type)) {
+      return { status: 415, message: `request bodies must be application/json or application/yaml${type ? ` (got ${type.slice(0, 100)})` : ' (no Content-Type given)'}` };
+    }
+  }
+  return null;
+}
+
+/** The express middleware: refusals answer `{ statusCode, error, message }` like Nest's errors. */
+export function requestChecks(policy: RequestPolicy) {
+  return (req: Request, res: Response, next: NextFunction): void => {
+    const refusal = checkRequest(
+      {
+        method: req.method,
+        host: req.headers.host,
+        origin: req.headers.origin,
+        contentType: req.headers['content-type'],
+        hasBody: req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0,
+      },
+      policy,
+    );
+    if (!refusal) return next();
+    res.status(refusal.status).json({ statusCode: refusal.status, error: refusal.status === 403 ? 'Forbidden' : 'Unsupported Media Type', message: refusal.message });
+  };
+}

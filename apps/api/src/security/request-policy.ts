@@ -1,0 +1,55 @@
+import { hostname as osHostname, networkInterfaces } from 'node:os';
+import type { ApiConfig } from '../config/api.config.js';
+import { hostName, isLoopbackName, type RequestPolicy } from './request-checks.js';
+
+/** Comma-separated list → trimmed, non-empty items. */
+export function csv(text: string): string[] {
+  return text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
+const WILDCARDS = new Set(['', '0.0.0.0', '::', '[::]']);
+
+/** Whether the API's bind address is reachable only from this machine. */
+export function isLoopbackBind(host: string): boolean {
+  return !WILDCARDS.has(host) && isLoopbackName(hostName(host));
+}
+
+/**
+ * The Host names the API answers to: loopback names always; the address it listens on; when that is
+ * a wildcard, this machine's name and every local address (so peers reaching it by address or by
+ * name work out of the box); and TINYSWEEP_API_HOSTS ("*": any).
+ */
+export function requestPolicy(
+  config: Pick<ApiConfig, 'TINYSWEEP_API_HOST' | 'TINYSWEEP_API_HOSTS' | 'TINYSWEEP_API_ORIGINS'>,
+  machine: { hostname: string; addresses: string[] } = localMachine(),
+): RequestPolicy {
+  const extra = csv(config.TINYSWEEP_API_HOSTS).map((h) => (h === '*' ? h : hostName(h)));
+  const origins = new Set(
+    csv(config.TINYSWEEP_API_ORIGINS).map((o) => {
+      try {
+        return new URL(o).origin;
+      } catch {
+        throw new Error(`TINYSWEEP_API_ORIGINS: "${o}" is not an origin such as https://board.example.com`);
+      }
+    }),
+  );
+  if (extra.includes('*')) return { hosts: '*', origins };
+  const hosts = new Set<string>(extra);
+  if (WILDCARDS.has(config.TINYSWEEP_API_HOST)) {
+    hosts.add(machine.hostname.toLowerCase());
+    for (const a of machine.addresses) hosts.add(a.toLowerCase());
+  } else {
+    hosts.add(hostName(config.TINYSWEEP_API_HOST));
+  }
+  return { hosts, origins };
+}
+
+function localMachine(): { hostname: string; addresses: string[] } {
+  const addresses = Object.values(networkInterfaces())
+    .flatMap((list) => list ?? [])
+    .map((i) => i.address.replace(/%.*$/, ''));
+  return { hostname: osHostname(), addresses };
+}

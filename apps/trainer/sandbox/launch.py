@@ -1,0 +1,341 @@
+"""tinysweep's sandbox launcher: runs one `command` backend program confined, and ends everything
+it started when it ends. The trainer starts it once per trial attempt:
+
+    python3 -I -S launch.py '<config json>' /abs/path/to/program [args...]
+    python3 -I -S launch.py --probe            # prints {"landlock": <ABI or 0>} and exits
+
+stdin is /dev/null, stdout and stderr are the program's, and fd 3 carries this launcher's status
+lines (JSON): {"event": "started", ...}, {"event": "refused", "reason": ...},
+{"event": "limit", "what": "memory", ...}, {"event": "exit", "code": ..., "signal": ...}.
+
+What it does, in order (apps/trainer/README.md and SECURITY.md say why):
+  - becomes a child subreaper, and joins the attempt's cgroup v2 when the trainer made one, so
+    every process the program starts stays findable even after setsid() and a double fork;
+  - forks the program into its own process group, with: default signal dispositions; cwd;
+    rlimits (address space, CPU seconds, file size, processes, open files, no core dumps);
+    no_new_privs; a Landlock domain that allows writing only beneath the given directories,
+    TCP connections only to the given ports (ABI 4) and no signals outside itself (ABI 6); then
+    the unprivileged uid/gid if given; then execve;
+  - meanwhile reaps everything, kills the whole tree when the resident memory of all of it passes
+    the memory limit, and on SIGTERM (the trial was cancelled or timed out) sends SIGTERM to the
+    tree, then SIGKILL after the grace;
+  - when the program exits, waits `drainMs` for what it left running, then ends that the same way,
+    and exits with the program's status (re-raising its signal).
+
+Standard library only (ctypes for landlock and prctl): no compiler, no packages.
+"""
+import ctypes
+import json
+import os
+import resource
+import select
+import signal
+import sys
+import time
+
+PR_SET_NO_NEW_PRIVS = 38
+PR_SET_CHILD_SUBREAPER = 36
+PR_SET_PDEATHSIG = 1
+SYS_LANDLOCK_CREATE_RULESET = 444  # the same number on every architecture (new syscall table)
+SYS_LANDLOCK_ADD_RULE = 445
+SYS_LANDLOCK_RESTRICT_SELF = 446
+LANDLOCK_CREATE_RULESET_VERSION = 1
+LANDLOCK_RULE_PATH_BENEATH = 1
+LANDLOCK_RULE_NET_PORT = 2
+
+# Filesystem rights that write (reads and execution stay unrestricted: the program must read its
+# code, its data and the system's libraries; secrets are kept from it by uid and by not being handed over).
+FS_WRITE_FILE = 1 << 1
+FS_REMOVE_DIR = 1 << 4
+FS_REMOVE_FILE = 1 << 5
+FS_MAKE_ALL = sum(1 << b for b in range(6, 13))  # char, dir, reg, sock, fifo, block, sym
+FS_REFER = 1 << 13  # ABI 2
+FS_TRUNCATE = 1 << 14  # ABI 3
+FS_READ_FILE = 1 << 2
+NET_CONNECT_TCP = 1 << 1  # ABI 4
+SCOPE_ABSTRACT_UNIX_SOCKET = 1 << 0  # ABI 6
+SCOPE_SIGNAL = 1 << 1  # ABI 6
+
+libc = ctypes.CDLL(None, use_errno=True)
+libc.syscall.restype = ctypes.c_long
+
+
+class RulesetAttr(ctypes.Structure):
+    _fields_ = [("handled_access_fs", ctypes.c_uint64), ("handled_access_net", ctypes.c_uint64), ("scoped", ctypes.c_uint64)]
+
+
+class PathBeneathAttr(ctypes.Structure):
+    _pack_ = 1
+    _fields_ = [("allowed_access", ctypes.c_uint64), ("parent_fd", ctypes.c_int32)]
+
+
+class NetPortAttr(ctypes.Structure):
+    _fields_ = [("allowed_access", ctypes.c_uint64), ("port", ctypes.c_uint64)]
+
+
+status_fd = 3
+
+
+def report(event, **fields):
+    try:
+        os.write(status_fd, (json.dumps({"event": event, **fields}) + "\n").encode())
+    except OSError:
+        pass  # the trainer went away; keep going, the pdeath signal handles that
+
+
+def landlock_abi():
+    abi = libc.syscall(SYS_LANDLOCK_CREATE_RULESET, None, ctypes.c_size_t(0), ctypes.c_uint32(LANDLOCK_CREATE_RULESET_VERSION))
+    return abi if abi > 0 else 0
+
+
+def errno_text():
+    e = ctypes.get_errno()
+    return "%s (errno %d)" % (os.strerror(e), e)
+
+
+def apply_landlock(abi, write_dirs, write_files, connect_ports):
+    """Restricts this process (and what it executes) for good; raises OSError on failure."""
+    handled = FS_WRITE_FILE | FS_REMOVE_DIR | FS_REMOVE_FILE | FS_MAKE_ALL
+    if abi >= 2:
+        handled |= FS_REFER
+    if abi >= 3:
+        handled |= FS_TRUNCATE
+    attr = RulesetAttr(handled, NET_CONNECT_TCP if abi >= 4 and connect_ports is not None else 0, (SCOPE_ABSTRACT_UNIX_SOCKET | SCOPE_SIGNAL) if abi >= 6 else 0)
+    size = 8 if abi < 4 else (16 if abi < 6 else 24)
+    ruleset = libc.syscall(SYS_LANDLOCK_CREATE_RULESET, ctypes.byref(attr), ctypes.c_size_t(size), ctypes.c_uint32(0))
+    if ruleset < 0:
+        raise OSError("landlock_create_ruleset: " + errno_text())
+    try:
+        file_rights = FS_WRITE_FILE | (FS_TRUNCATE if abi >= 3 else 0)
+        for path, rights in [(d, handled) for d in write_dirs] + [(f, file_rights) for f in write_files]:
+            try:
+                fd = os.open(path, os.O_PATH | os.O_CLOEXEC)
+            except OSError:
+                continue  # e.g. no /dev/tty here: nothing to allow
+            try:
+                rule = PathBeneathAttr(rights, fd)
+                if libc.syscall(SYS_LANDLOCK_ADD_RULE, ctypes.c_int(ruleset), ctypes.c_int(LANDLOCK_RULE_PATH_BENEATH), ctypes.byref(rule), ctypes.c_uint32(0)) != 0:
+                    raise OSError("landlock_add_rule %s: %s" % (path, errno_text()))
+            finally:
+                os.close(fd)
+        if attr.handled_access_net:
+            for port in connect_ports:
+                rule = NetPortAttr(NET_CONNECT_TCP, port)
+                if libc.syscall(SYS_LANDLOCK_ADD_RULE, ctypes.c_int(ruleset), ctypes.c_int(LANDLOCK_RULE_NET_PORT), ctypes.byref(rule), ctypes.c_uint32(0)) != 0:
+                    raise OSError("landlock_add_rule port %d: %s" % (port, errno_text()))
+        if libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0:
+            raise OSError("prctl(PR_SET_NO_NEW_PRIVS): " + errno_text())
+        if libc.syscall(SYS_LANDLOCK_RESTRICT_SELF, ctypes.c_int(ruleset), ctypes.c_uint32(0)) != 0:
+            raise OSError("landlock_restrict_self: " + errno_text())
+    finally:
+        os.close(ruleset)
+
+
+LIMITS = {"as": resource.RLIMIT_AS, "cpu": resource.RLIMIT_CPU, "fsize": resource.RLIMIT_FSIZE, "nproc": resource.RLIMIT_NPROC, "nofile": resource.RLIMIT_NOFILE}
+
+
+def exec_program(cfg, argv, landlock):
+    """In the forked child: confine, then execve. Never returns."""
+    try:
+        os.setpgid(0, 0)
+        for sig in (signal.SIGPIPE, signal.SIGXFSZ, signal.SIGXCPU, signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGCHLD):
+            signal.signal(sig, signal.SIG_DFL)  # Python ignores some; exec keeps what is ignored
+        signal.pthread_sigmask(signal.SIG_SETMASK, [])
+        try:
+            os.set_inheritable(status_fd, False)  # closed by a successful exec, open to report a failed one
+        except OSError:
+            pass  # no status pipe (run by hand)
+        os.chdir(cfg["cwd"])
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+        for name, value in (cfg.get("limits") or {}).items():
+            if name in LIMITS and value is not None:
+                # CPU: SIGXCPU at the limit (a reason the trainer can name), SIGKILL a few seconds on
+                resource.setrlimit(LIMITS[name], (value, value + 5 if name == "cpu" else value))
+        if landlock:
+            apply_landlock(landlock, cfg["writeDirs"], cfg.get("writeFiles", []), cfg.get("connectPorts"))
+        elif libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0:
+            raise OSError("prctl(PR_SET_NO_NEW_PRIVS): " + errno_text())
+        if cfg.get("gid") is not None:
+            os.setgroups([])
+            os.setgid(cfg["gid"])
+        if cfg.get("uid") is not None:
+            os.setuid(cfg["uid"])
+        os.execve(argv[0], argv, dict(os.environ))
+    except OSError as e:
+        code = "ENOENT" if e.errno == 2 else "EACCES" if e.errno == 13 else None
+        report("refused", reason=str(e), code=code)
+    except Exception as e:  # noqa: BLE001 - anything else is still a refusal, reported, not a traceback
+        report("refused", reason=repr(e), code=None)
+    os._exit(127)
+
+
+def process_table():
+    """pid → (ppid, rss bytes) for every live process (zombies excluded)."""
+    page = os.sysconf("SC_PAGE_SIZE")
+    table = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open("/proc/%s/stat" % entry, "rb") as f:
+                stat = f.read()
+        except OSError:
+            continue
+        fields = stat[stat.rfind(b")") + 2:].split()
+        if fields[0] in (b"Z", b"X"):
+            continue
+        table[int(entry)] = (int(fields[1]), int(fields[21]) * page)
+    return table
+
+
+def descendants(root, table=None):
+    """Processes below `root` (this launcher is their subreaper, so orphans stay below it)."""
+    table = process_table() if table is None else table
+    children = {}
+    for pid, (ppid, _) in table.items():
+        children.setdefault(ppid, []).append(pid)
+    out, todo = [], list(children.get(root, []))
+    while todo:
+        pid = todo.pop()
+        out.append(pid)
+        todo.extend(children.get(pid, []))
+    return out
+
+
+def reap():
+    """Reaps every exited child; returns {pid: wait status}."""
+    done = {}
+    while True:
+        try:
+            pid, status = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return done
+        if pid == 0:
+            return done
+        done[pid] = status
+
+
+def kill_all(sig, cgroup):
+    if sig == signal.SIGKILL and cgroup:
+        try:
+            with open(os.path.join(cgroup, "cgroup.kill"), "w") as f:
+                f.write("1")
+        except OSError:
+            pass
+    for pid in descendants(os.getpid()):
+        try:
+            os.kill(pid, sig)
+        except OSError:
+            pass
+
+
+def main():
+    if sys.argv[1:] == ["--probe"]:
+        print(json.dumps({"landlock": landlock_abi()}))
+        return 0
+    cfg = json.loads(sys.argv[1])
+    argv = sys.argv[2:]
+    libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)  # the trainer died: end the trial
+    if os.getppid() == 1:
+        return 1
+    libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
+    joined = False
+    if cfg.get("cgroup"):
+        try:
+            with open(os.path.join(cfg["cgroup"], "cgroup.procs"), "w") as f:
+                f.write(str(os.getpid()))
+            joined = True
+        except OSError:
+            pass  # tracked as a subreaper all the same
+    landlock = 0
+    if cfg.get("landlock") != "off":
+        landlock = landlock_abi()
+        if landlock == 0:
+            report("refused", reason="this kernel has no Landlock (needed to keep programs from writing outside their directory; see --command-landlock)", code=None)
+            return 125
+
+    stop = {"requested": False}
+
+    def on_term(signum, _frame):
+        stop["requested"] = True
+
+    for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+        signal.signal(sig, on_term)
+
+    child = os.fork()
+    if child == 0:
+        exec_program(cfg, argv, landlock)
+    report("started", pid=child, landlock=landlock, cgroup=joined)
+
+    memory = (cfg.get("limits") or {}).get("memory")
+    poll = max(0.02, (cfg.get("pollMs") or 100) / 1000.0)
+    # Wake at once when the program exits (its pidfd) or a signal arrives (the wakeup pipe), else
+    # every `poll` for the memory watch; a sleep loop would add its period to every trial.
+    poller = select.poll()
+    wake_r, wake_w = os.pipe()
+    os.set_blocking(wake_w, False)
+    os.set_blocking(wake_r, False)
+    signal.set_wakeup_fd(wake_w)
+    poller.register(wake_r, select.POLLIN)
+    try:
+        poller.register(os.pidfd_open(child), select.POLLIN)
+    except (AttributeError, OSError):
+        poll = 0.02  # no pidfd (Linux < 5.3): look often instead
+    grace = (cfg.get("graceMs") or 5000) / 1000.0
+    drain = (cfg.get("drainMs") or 0) / 1000.0
+    status = None
+    over_limit = None
+    term_sent_at = None
+    while status is None:
+        status = reap().get(child, None)
+        if status is not None:
+            break
+        now = time.monotonic()
+        if stop["requested"] and term_sent_at is None:
+            kill_all(signal.SIGTERM, None)
+            term_sent_at = now
+        if term_sent_at is not None and now - term_sent_at >= grace:
+            kill_all(signal.SIGKILL, cfg.get("cgroup"))
+        if memory and over_limit is None:
+            table = process_table()
+            used = sum(table[p][1] for p in descendants(os.getpid(), table) if p in table)
+            if used > memory:
+                over_limit = used
+                report("limit", what="memory", limit=memory, used=used)
+                kill_all(signal.SIGKILL, cfg.get("cgroup"))
+        poller.poll(poll * 1000)
+        try:
+            os.read(wake_r, 512)
+        except BlockingIOError:
+            pass
+
+    # The program is gone; what it left running gets `drainMs` to finish, then TERM, then KILL.
+    if descendants(os.getpid()):
+        deadline = time.monotonic() + (0 if stop["requested"] else drain)
+        while descendants(os.getpid()) and time.monotonic() < deadline:
+            reap()
+            time.sleep(0.02)
+        if descendants(os.getpid()):
+            kill_all(signal.SIGTERM, None)
+            deadline = time.monotonic() + grace
+            while descendants(os.getpid()) and time.monotonic() < deadline:
+                reap()
+                time.sleep(0.02)
+        for _ in range(200):  # SIGKILL cannot be ignored; a fork bomb needs a few rounds
+            if not descendants(os.getpid()):
+                break
+            kill_all(signal.SIGKILL, cfg.get("cgroup"))
+            reap()
+            time.sleep(0.01)
+    reap()
+
+    if os.WIFSIGNALED(status):
+        sig = os.WTERMSIG(status)
+        report("exit", code=None, signal=signal.Signals(sig).name)
+    else:
+        report("exit", code=os.WEXITSTATUS(status), signal=None)
+    return os.WEXITSTATUS(status) if os.WIFEXITED(status) else 128 + os.WTERMSIG(status)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
