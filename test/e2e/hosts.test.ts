@@ -65,7 +65,10 @@ describe.skipIf(!canMakeHosts())('trainers on separate hosts survive partitions'
     const done = await c.waitForSweep(id, 120_000);
     expect(done.counts).toMatchObject({ succeeded: 2, failed: 0 });
     const attempts = await c.query<{ trainer_id: string; outcome: string }>(`SELECT trainer_id, outcome FROM trial_attempt WHERE trial_id = $1 ORDER BY attempt`, victim!.id);
-    expect(attempts[0]).toMatchObject({ trainer_id: 'remote-1', outcome: 'lost' });
+    // lost (charged to the trial) when the cut came after the trainer answered the call; interrupted
+    // (not charged) when it came before — then nothing is known to have run there
+    expect(attempts[0]).toMatchObject({ trainer_id: 'remote-1' });
+    expect(['lost', 'interrupted']).toContain(attempts[0]!.outcome);
     expect(attempts.filter((a) => a.outcome === 'succeeded')).toEqual([{ trainer_id: 'remote-2', outcome: 'succeeded' }]);
 
     h1.up();
