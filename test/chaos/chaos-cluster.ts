@@ -110,7 +110,7 @@ export class ChaosCluster {
   }
 
   private env(): Record<string, string> {
-    return { ...CHAOS_TIMINGS, LOG_LEVEL: 'warn' };
+    return { ...CHAOS_TIMINGS, LOG_LEVEL: 'info' };
   }
 
   private apiUrls(port: number): StackUrls {
@@ -152,7 +152,7 @@ export class ChaosCluster {
         ...(opts.advertise ? { TINYSWEEP_TRAINER_ADVERTISE: opts.advertise } : {}),
         TINYSWEEP_TRAINER_ID: t.name,
         TINYSWEEP_TRAINER_SLOTS: String(this.o.slotsPerTrainer),
-        TINYSWEEP_LOG_LEVEL: 'warn',
+        TINYSWEEP_LOG_LEVEL: 'info',
       },
       ready: { line: /trainer listening/, timeoutMs: 120_000 },
     });

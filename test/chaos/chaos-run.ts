@@ -244,7 +244,7 @@ interface InvariantInput {
 }
 
 /** What Postgres holds once everything settled, against what the workload asked for. */
-async function checkInvariants(c: ChaosCluster, x: InvariantInput) {
+export async function checkInvariants(c: ChaosCluster, x: InvariantInput) {
   const rows = async <T extends Record<string, unknown>>(what: string, sql: string, ...args: unknown[]): Promise<T[]> => {
     const r = await c.query<T>(sql, ...args);
     for (const row of r.slice(0, 3)) x.problem(`${what}: ${JSON.stringify(row)}`);
@@ -285,13 +285,15 @@ async function checkInvariants(c: ChaosCluster, x: InvariantInput) {
 
   const stuck = await rows(
     'sweep stuck',
-    `SELECT s.id, s.name, s.status FROM sweep s WHERE s.status IN ('queued', 'running')
+    `SELECT s.id, s.name, s.status::text AS status FROM sweep s WHERE s.status IN ('queued', 'running')
      UNION ALL
      SELECT s.id, s.name, 'counts ' || s.succeeded_count || '/' || s.trial_count FROM sweep s
-      WHERE (s.queued_count, s.running_count, s.succeeded_count, s.failed_count, s.cancelled_count, s.stopped_count, s.trial_count) IS DISTINCT FROM
-            (SELECT count(*) FILTER (WHERE status = 'queued'), count(*) FILTER (WHERE status = 'running'), count(*) FILTER (WHERE status = 'succeeded'),
-                    count(*) FILTER (WHERE status = 'failed'), count(*) FILTER (WHERE status = 'cancelled'), count(*) FILTER (WHERE status = 'stopped'), count(*)
-               FROM trial WHERE sweep_id = s.id)
+       CROSS JOIN LATERAL (SELECT count(*) FILTER (WHERE status = 'queued') AS q, count(*) FILTER (WHERE status = 'running') AS r,
+                                  count(*) FILTER (WHERE status = 'succeeded') AS ok, count(*) FILTER (WHERE status = 'failed') AS f,
+                                  count(*) FILTER (WHERE status = 'cancelled') AS x, count(*) FILTER (WHERE status = 'stopped') AS p, count(*) AS n
+                             FROM trial WHERE sweep_id = s.id) t
+      WHERE (s.queued_count, s.running_count, s.succeeded_count, s.failed_count, s.cancelled_count, s.stopped_count, s.trial_count)
+            IS DISTINCT FROM (t.q::int, t.r::int, t.ok::int, t.f::int, t.x::int, t.p::int, t.n::int)
      UNION ALL
      SELECT id, name, 'no verdict' FROM sweep WHERE origin_sweep_id IS NOT NULL AND verdict IS NULL`,
   );

@@ -131,6 +131,10 @@ export class TrainingRunner {
       throw busy ? new TrainerBusyError(lease.nodeId) : new TrainerLostError((err as Error).message, lease.nodeId);
     }
     await this.d.steps.flush();
+    if (!result.ok && result.failure === 'FAILURE_INTERRUPTED') {
+      await this.d.trainings.retrying(job.trainingId, result.error).catch(() => undefined);
+      throw new InterruptedError(`trainer ${lease.nodeId} stopped during the training: ${result.error}`);
+    }
     if (!result.ok) {
       const cancelled = result.failure === 'FAILURE_CANCELLED';
       await this.end(job, cancelled ? 'cancelled' : 'failed', result.error || result.failure);

@@ -245,6 +245,12 @@ export class TrialRunner {
       throw new TrainerLostError((err as Error).message, lease.nodeId);
     }
     if (stopped && !result.ok) return this.record(a, stoppedOutcome(stopped, latest, tail));
+    if (!result.ok && result.failure === 'FAILURE_INTERRUPTED') {
+      // The trainer was stopped (a rolling restart): not the trial's doing, it runs again uncharged.
+      const why = `trainer ${lease.nodeId} stopped during the attempt: ${result.error}`;
+      await this.interrupted(a, why);
+      throw new InterruptedError(why);
+    }
     const outcome = { ...outcomeOf(result, tail), resultKey: key ?? null };
     // A shared training's trial: the training's metrics (before, after, train time) plus its own pruning's.
     if (a.training && outcome.metrics) outcome.metrics = { ...(a.training.metrics ?? {}), ...outcome.metrics };
