@@ -42,10 +42,20 @@ describe('checkRequest', () => {
 
 describe('requestPolicy', () => {
   it('a wildcard bind answers to this machine\'s name and addresses, and TINYSWEEP_API_HOSTS', () => {
-    const p = requestPolicy({ TINYSWEEP_API_HOST: '0.0.0.0', TINYSWEEP_API_HOSTS: 'tinysweep-api, API.example.com', TINYSWEEP_API_ORIGINS: '' }, { hostname: 'box', addresses: ['10.0.0.5', 'fe80::1'] });
+    const p = requestPolicy({ TINYSWEEP_API_HOST: '0.0.0.0', TINYSWEEP_API_HOSTS: 'tinysweep-api, API.example.com', TINYSWEEP_API_ORIGINS: '' }, () => ({ hostname: 'box', addresses: ['10.0.0.5', 'fe80::1'] }));
     expect(p.hosts).toEqual(new Set(['tinysweep-api', 'api.example.com', 'box', '10.0.0.5', 'fe80::1']));
     expect(checkRequest(req({ host: 'api.example.com' }), p)).toBeNull();
     expect(requestPolicy({ TINYSWEEP_API_HOST: '127.0.0.1', TINYSWEEP_API_HOSTS: '*', TINYSWEEP_API_ORIGINS: '' }).hosts).toBe('*');
+  });
+
+  it('a wildcard bind answers to an address that came up after it started (a link that was down then)', () => {
+    const machine = { hostname: 'box', addresses: ['10.0.0.5'] };
+    const p = requestPolicy({ TINYSWEEP_API_HOST: '0.0.0.0', TINYSWEEP_API_HOSTS: '', TINYSWEEP_API_ORIGINS: '' }, () => machine);
+    machine.addresses = ['10.0.0.5', '10.231.7.1']; // e.g. a veth brought up later
+    expect(checkRequest(req({ host: '10.231.7.1:4100' }), p)).toBeNull();
+    expect(checkRequest(req({ host: 'evil.example:4100' }), p)?.status).toBe(403);
+    const bound = requestPolicy({ TINYSWEEP_API_HOST: '10.0.0.5', TINYSWEEP_API_HOSTS: '', TINYSWEEP_API_ORIGINS: '' }, () => machine);
+    expect(checkRequest(req({ host: '10.231.7.1:4100' }), bound)?.status).toBe(403); // bound to one address: only that one
   });
 
   it('parses Host headers', () => {

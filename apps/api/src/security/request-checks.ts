@@ -20,6 +20,11 @@ export interface RequestPolicy {
   hosts: ReadonlySet<string> | '*';
   /** Origins (scheme://host[:port]) besides the API's own that may send requests. */
   origins: ReadonlySet<string>;
+  /**
+   * This machine's addresses now, for an API listening on every address: an interface that came up
+   * (or changed its address) after the API started is one it listens on too.
+   */
+  localAddresses?: () => ReadonlySet<string>;
 }
 
 export interface RequestFacts {
@@ -58,7 +63,7 @@ export function isLoopbackName(name: string): boolean {
 export function checkRequest(req: RequestFacts, policy: RequestPolicy): Refusal | null {
   if (req.host === undefined || req.host === '') return { status: 403, message: 'a Host header is required' };
   const name = hostName(req.host);
-  if (policy.hosts !== '*' && !policy.hosts.has(name) && !isLoopbackName(name)) {
+  if (policy.hosts !== '*' && !policy.hosts.has(name) && !isLoopbackName(name) && !policy.localAddresses?.().has(name)) {
     return { status: 403, message: `this API does not answer to the host name "${name}" (add it to TINYSWEEP_API_HOSTS if it is yours)` };
   }
   if (req.origin !== undefined) {
