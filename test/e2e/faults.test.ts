@@ -77,6 +77,24 @@ describe('faults: every result lands in Postgres exactly once, whatever crashes 
     await expectStoredOnce(c, id);
   });
 
+  it('a cancel whose message never arrived: the dispatcher finds it in Postgres at its next lease renewal and stops the program', async () => {
+    const id = await c.submit(slowSpec('cancel-unheard', { xs: [1], steps: 600, stepMs: 100, env: { PID_DIR: pidDir } }));
+    await c.waitFor(async () => (await c.query(`SELECT 1 FROM trial WHERE sweep_id = $1 AND status = 'running'`, id)).length > 0, 20_000, 'the trial running');
+    const [t] = await c.query<{ id: string }>(`SELECT id FROM trial WHERE sweep_id = $1`, id);
+    await c.waitFor(async () => readdirSync(pidDir).some((f) => f.startsWith(t!.id)), 20_000, 'its program running');
+    const pid = JSON.parse(readFileSync(join(pidDir, readdirSync(pidDir).find((f) => f.startsWith(t!.id))!), 'utf8')) as { pid: number; child: number };
+    // What the API's cancel writes, without the message it publishes (as if no dispatcher heard it).
+    await c.query(`UPDATE sweep SET status = 'cancelled', finished_at = now() WHERE id = $1`, id);
+    await c.query(`UPDATE trial SET status = 'cancelled', finished_at = now(), error = 'cancelled by user' WHERE sweep_id = $1`, id);
+    await c.waitFor(async () => !isProcessAlive(pid.pid) && !isProcessAlive(pid.child), 20_000, 'the program and its child to exit');
+    await c.waitFor(
+      async () => (await c.query(`SELECT 1 FROM trial_attempt WHERE trial_id = $1 AND outcome = 'cancelled' AND finished_at IS NOT NULL`, t!.id)).length === 1,
+      20_000,
+      'the attempt closed as cancelled',
+    );
+    for (const f of readdirSync(pidDir)) rmSync(join(pidDir, f));
+  });
+
   it('cancel stops running trials (their processes are gone) and queued ones', async () => {
     const id = await c.submit(slowSpec('cancel-me', { xs: [1, 2, 3, 4, 5, 6], steps: 600, stepMs: 100, env: { PID_DIR: pidDir } }));
     await c.waitFor(async () => existsSync(pidDir) && readdirSync(pidDir).length >= 2, 20_000, 'two programs running');
