@@ -126,7 +126,7 @@ export async function runFuzz(o: FuzzOptions): Promise<FuzzReport> {
       done++;
       if (done === Math.min(200, o.cases)) rss.warm = rssMiB(api.pid);
       if (done % 100 === 0) rss.max = Math.max(rss.max, rssMiB(api.pid));
-      if (done % 1000 === 0) log(`${done}/${o.cases} cases: ${serverErrors} server errors, ${unnamed} unnamed 4xx, ${accepted} accepted`);
+      if (done % 1000 === 0) log(`${done}/${o.cases} cases: ${serverErrors} server errors, ${unnamed} unnamed 4xx, ${accepted} accepted; API resident ${rssMiB(api.pid)} MiB`);
     };
     let next = 0;
     await Promise.all(

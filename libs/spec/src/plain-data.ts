@@ -15,6 +15,9 @@ export interface PlainDataLimits {
   maxBytes: number;
 }
 
+/** Why a NUL character is refused: the store (Postgres text and jsonb) cannot hold one, nor can a program's arguments. */
+const NUL = 'must not contain the NUL character (\\u0000): it cannot be stored, nor passed to a program';
+
 interface Frame {
   value: unknown;
   path: string;
@@ -33,6 +36,7 @@ export function checkPlainData(root: unknown, limits: PlainDataLimits): SpecIssu
     const { value, path, depth } = stack.pop() as Frame;
     switch (typeof value) {
       case 'string':
+        if (value.includes('\u0000')) return { path, message: NUL };
         size += value.length + 2;
         break;
       case 'boolean':
@@ -70,6 +74,7 @@ export function checkPlainData(root: unknown, limits: PlainDataLimits): SpecIssu
         for (let i = keys.length - 1; i >= 0; i--) {
           const key = keys[i];
           if (key === '__proto__') return { path: childPath(path, key), message: 'key "__proto__" is not allowed' };
+          if (key.includes('\u0000')) return { path: childPath(path, key.replaceAll('\u0000', '\\u0000')), message: `key ${NUL}` };
           const child = record[key];
           if (child === undefined) continue;
           size += key.length + 4;
