@@ -133,8 +133,9 @@ describe('parseSweepSpec: hostile input', () => {
     expect(messageAt(issuesOf(() => parseSweepSpec(proto)), 'params.__proto__')).toMatch(/not allowed/);
   });
 
-  it('refuses a NUL character in a value or a key, naming where (Postgres cannot store one: fuzz seed 20261209)', () => {
+  it('refuses a NUL character or a lone surrogate in a value or a key, naming where (Postgres cannot store them: fuzz seeds 20261209, 77)', () => {
     expect(messageAt(issuesOf(() => parseSweepSpec({ ...minimal, params: { q: [0.1, 'a\u0000b'] } })), 'params.q[1]')).toMatch(/NUL character/);
+    expect(messageAt(issuesOf(() => parseSweepSpec({ ...minimal, task: { kind: 'x', heldOut: '\ud800' } })), 'task.heldOut')).toMatch(/lone surrogate/);
     const [key] = issuesOf(() => parseSweepSpec('name: x\nparams: {"k\\0": 1}\n'));
     expect(key).toMatchObject({ path: expect.stringMatching(/^params\[/), message: expect.stringMatching(/key must not contain the NUL/) });
   });

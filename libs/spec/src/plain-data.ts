@@ -7,6 +7,7 @@
  */
 import type { SpecIssue } from './errors/spec-error.js';
 import { childPath } from './spec-path.js';
+import { LONE_SURROGATE, unstorableText } from './storable-text.js';
 
 export interface PlainDataLimits {
   /** Deepest nesting of objects/arrays allowed (a scalar is depth 0, `{a: 1}` depth 1). */
@@ -14,9 +15,6 @@ export interface PlainDataLimits {
   /** Largest JSON text allowed, about (string escapes are not counted), in UTF-16 code units. */
   maxBytes: number;
 }
-
-/** Why a NUL character is refused: the store (Postgres text and jsonb) cannot hold one, nor can a program's arguments. */
-const NUL = 'must not contain the NUL character (\\u0000): it cannot be stored, nor passed to a program';
 
 interface Frame {
   value: unknown;
@@ -35,10 +33,12 @@ export function checkPlainData(root: unknown, limits: PlainDataLimits): SpecIssu
   while (stack.length > 0) {
     const { value, path, depth } = stack.pop() as Frame;
     switch (typeof value) {
-      case 'string':
-        if (value.includes('\u0000')) return { path, message: NUL };
+      case 'string': {
+        const why = unstorableText(value);
+        if (why) return { path, message: path === '' ? `the spec ${why}` : why };
         size += value.length + 2;
         break;
+      }
       case 'boolean':
         size += 5;
         break;
@@ -74,7 +74,8 @@ export function checkPlainData(root: unknown, limits: PlainDataLimits): SpecIssu
         for (let i = keys.length - 1; i >= 0; i--) {
           const key = keys[i];
           if (key === '__proto__') return { path: childPath(path, key), message: 'key "__proto__" is not allowed' };
-          if (key.includes('\u0000')) return { path: childPath(path, key.replaceAll('\u0000', '\\u0000')), message: `key ${NUL}` };
+          const badKey = unstorableText(key);
+          if (badKey) return { path: childPath(path, key.replaceAll('\u0000', '\\u0000').replace(LONE_SURROGATE, '\ufffd')), message: `key ${badKey}` };
           const child = record[key];
           if (child === undefined) continue;
           size += key.length + 4;

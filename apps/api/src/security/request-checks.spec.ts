@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkRequest, hostName, type RequestFacts } from './request-checks.js';
+import { checkRequest, hostName, unstorableQueryParam, type RequestFacts } from './request-checks.js';
 import { isLoopbackBind, requestPolicy } from './request-policy.js';
 import { assertSafeToStart } from './startup-check.js';
 import { TokenStore } from '@tinysweep/access';
@@ -76,5 +76,15 @@ describe('assertSafeToStart', () => {
     expect(() => assertSafeToStart({ TINYSWEEP_API_HOST: '127.0.0.1', TINYSWEEP_INSECURE_NO_TOKEN: true }, none)).not.toThrow();
     expect(() => assertSafeToStart({ TINYSWEEP_API_HOST: '0.0.0.0', TINYSWEEP_INSECURE_NO_TOKEN: true }, none)).toThrow(/refusing to listen on 0.0.0.0 without API tokens/);
     expect(() => assertSafeToStart({ TINYSWEEP_API_HOST: '0.0.0.0', TINYSWEEP_INSECURE_NO_TOKEN: false }, one)).not.toThrow();
+  });
+});
+
+describe('query parameters no store can keep (fuzz seed 77: metric=%00 was a 500)', () => {
+  it('names the parameter holding a NUL or a lone surrogate, in its value or its name', () => {
+    expect(unstorableQueryParam({ metric: 'a\u0000b' })).toEqual({ path: 'metric', message: expect.stringMatching(/NUL/) });
+    expect(unstorableQueryParam({ trialIds: ['ok', '\ud800'] })?.path).toBe('trialIds');
+    expect(unstorableQueryParam({ a: { b: 'x\u0000' } })?.path).toBe('a.b');
+    expect(unstorableQueryParam({ 'k\u0000': '1' })?.message).toMatch(/parameter name/);
+    expect(unstorableQueryParam({ metric: 'score', sort: 'metrics.acc', values: ['1', '💥'] })).toBeNull();
   });
 });

@@ -11,6 +11,7 @@
  * The decision is pure ({@link checkRequest}); {@link requestChecks} is its express middleware.
  */
 import type { NextFunction, Request, Response } from 'express';
+import { LONE_SURROGATE, unstorableText } from '@tinysweep/spec';
 import ipaddr from 'ipaddr.js';
 
 export const WRITE_CONTENT_TYPES = ['application/json', 'application/yaml', 'application/x-yaml', 'text/yaml', 'text/x-yaml'] as const;
@@ -89,6 +90,32 @@ export function checkRequest(req: RequestFacts, policy: RequestPolicy): Refusal 
   return null;
 }
 
+/**
+ * The first query parameter (name or value) holding text no store can keep: a NUL character (a
+ * `%00`) or a lone surrogate. Postgres refuses such text with an error, which must be a 400 naming the
+ * parameter, not a 500 from whichever statement it reached.
+ */
+export function unstorableQueryParam(query: unknown, prefix = ''): { path: string; message: string } | null {
+  const bad = (s: string) => unstorableText(s) !== undefined;
+  if (typeof query === 'string') return bad(query) ? { path: prefix, message: 'must not contain a NUL character (%00) or a lone surrogate' } : null;
+  if (Array.isArray(query)) {
+    for (const v of query) {
+      const found = unstorableQueryParam(v, prefix);
+      if (found) return found;
+    }
+    return null;
+  }
+  if (query !== null && typeof query === 'object') {
+    for (const [k, v] of Object.entries(query)) {
+      const path = prefix ? `${prefix}.${k}` : k;
+      if (bad(k)) return { path: path.replaceAll('\u0000', '%00').replace(LONE_SURROGATE, '\ufffd'), message: 'the parameter name must not contain a NUL character (%00) or a lone surrogate' };
+      const found = unstorableQueryParam(v, path);
+      if (found) return found;
+    }
+  }
+  return null;
+}
+
 /** The express middleware: refusals answer `{ statusCode, error, message }` like Nest's errors. */
 export function requestChecks(policy: RequestPolicy) {
   return (req: Request, res: Response, next: NextFunction): void => {
@@ -102,7 +129,15 @@ export function requestChecks(policy: RequestPolicy) {
       },
       policy,
     );
-    if (!refusal) return next();
-    res.status(refusal.status).json({ statusCode: refusal.status, error: refusal.status === 403 ? 'Forbidden' : 'Unsupported Media Type', message: refusal.message });
+    if (refusal) {
+      res.status(refusal.status).json({ statusCode: refusal.status, error: refusal.status === 403 ? 'Forbidden' : 'Unsupported Media Type', message: refusal.message });
+      return;
+    }
+    const bad = unstorableQueryParam(req.query);
+    if (bad) {
+      res.status(400).json({ statusCode: 400, error: 'Bad Request', message: `${bad.path}: ${bad.message}`, issues: [bad] });
+      return;
+    }
+    next();
   };
 }
