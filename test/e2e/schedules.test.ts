@@ -133,7 +133,8 @@ describe('schedules re-run sweeps, treat seeds as replicates, and flag drift', (
   });
 
   it('refuses extra seeds that would take a run past its budget (it would fail every tick)', async () => {
-    const r = await c.request('POST', '/schedules', { sweepId: original, cron: '0 3 * * *', extraSeeds: 100 });
+    const tight = { ...slowSpec('tight', { xs: [1, 2], steps: 1, stepMs: 1 }), budget: { maxTrials: 10 } }; // 2 trials; 2 × 11 seeds is 22
+    const r = await c.request('POST', '/schedules', { spec: tight, cron: '0 3 * * *', extraSeeds: 10 });
     expect(r.status).toBe(400);
     expect((r.body as { issues: { path: string; message: string }[] }).issues).toEqual([{ path: 'extraSeeds', message: expect.stringMatching(/budget\.maxTrials|trials/) }]);
   });

@@ -146,6 +146,7 @@ export class Dispatcher {
         // The dispatcher stopping, a trainer never reached, Postgres or Redis away: not the trial's
         // doing, so it runs again after a pause (1 s, 2 s, … 30 s) without spending an attempt.
         const n = (this.interruptions.get(id) ?? 0) + 1;
+        if (this.interruptions.size > 10_000) this.interruptions.clear(); // jobs finished elsewhere leave entries behind
         this.interruptions.set(id, n);
         const pause = Math.min(30_000, 1000 * 2 ** (n - 1));
         this.log.warn({ jobId: id, pauseMs: pause, err: (err as Error).message }, 'job interrupted; it runs again without spending an attempt');
