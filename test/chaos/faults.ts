@@ -54,7 +54,7 @@ async function persistently(what: string, fn: () => Promise<void>, ms = 180_000)
     try {
       return await fn();
     } catch (err) {
-      if (Date.now() + pause > until) throw new Error(`could not ${what}: ${(err as Error).message}`);
+      if (Date.now() + pause > until) throw new Error(`could not ${what}: ${(err as Error).message}`, { cause: err });
       await new Promise((r) => setTimeout(r, pause));
     }
   }
