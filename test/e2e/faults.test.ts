@@ -2,6 +2,8 @@ import { chmodSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { UnrecoverableError, Worker } from 'bullmq';
+import { redisConnection, TRIAL_QUEUE } from '@tinysweep/queue';
 import { isProcessAlive } from '@tinysweep/stack';
 import { Cluster, slowSpec } from './cluster.js';
 
@@ -111,5 +113,25 @@ describe('faults: every result lands in Postgres exactly once, whatever crashes 
     // nothing left in the queue for it: no new program starts
     await new Promise((res) => setTimeout(res, 1500));
     expect(readdirSync(pidDir).length).toBe(pids.length);
+  });
+
+  it('open trials whose jobs Redis holds as completed or failed are run again by the reconciler', async () => {
+    // The fault, injected by a test double: a worker that finishes jobs without touching Postgres, as
+    // an older dispatcher's graceful stop completed the jobs still waiting for a slot, and as a job
+    // failed for good while Postgres was too far away to hear it.
+    const running = c.group.names().filter((n) => n.startsWith('dispatcher') && c.group.get(n)?.running);
+    for (const n of running) await c.group.stop(n);
+    const id = await c.submit(slowSpec('stranded', { xs: [1, 2, 3, 4], steps: 2, stepMs: 20 }));
+    let seen = 0;
+    const stranding = new Worker(TRIAL_QUEUE, async () => (seen++ % 2 === 0 ? 'cancelled' : Promise.reject(new UnrecoverableError('postgres away'))), {
+      connection: redisConnection(c.urls.redisUrl),
+    });
+    await c.waitFor(async () => seen >= 4, 20_000, 'the four jobs finished by the stranding worker');
+    await stranding.close();
+    expect((await c.sweep(id)).counts).toMatchObject({ queued: 4 });
+    await c.startDispatcher('dispatcher-3');
+    const done = await c.waitForSweep(id, 60_000);
+    expect(done.counts).toMatchObject({ succeeded: 4, failed: 0 });
+    await expectStoredOnce(c, id);
   });
 });
