@@ -189,7 +189,7 @@ export class TrainerServer {
 
   /**
    * Stops serving: new calls are refused, running trainings get `drainMs` (default: the option)
-   * to finish, then are cancelled (FAILURE_CANCELLED results are still sent); resolves when closed.
+   * to finish, then are cancelled (FAILURE_INTERRUPTED results are still sent); resolves when closed.
    */
   stop(drainMs: number = this.opts.drainMs): Promise<void> {
     this.stopping ??= this.shutdown(drainMs);

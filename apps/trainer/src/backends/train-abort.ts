@@ -5,7 +5,7 @@ export type TrainAbortKind = 'cancelled' | 'timeout' | 'shutdown';
 
 /**
  * The `reason` the server aborts a training's signal with. Backends read it (through
- * abortedResult) to report FAILURE_TIMEOUT vs FAILURE_CANCELLED.
+ * abortedResult) to report FAILURE_TIMEOUT, FAILURE_INTERRUPTED (shutdown) or FAILURE_CANCELLED.
  */
 export class TrainAbort extends Error {
   constructor(
