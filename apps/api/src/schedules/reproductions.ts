@@ -68,7 +68,10 @@ export class Reproductions implements OnModuleInit, OnModuleDestroy {
   async syncClocks(): Promise<void> {
     try {
       const active = (await this.schedules.list()).filter((s) => !s.paused);
-      const { started, removed } = await this.ticks.sync(active);
+      const { started, removed } = await this.ticks.sync(active, async (id) => {
+        const s = await this.schedules.get(id);
+        return s !== null && !s.paused;
+      });
       if (started.length > 0) this.log.warn(`schedule clocks restored from Postgres: ${started.join(', ')}`);
       if (removed.length > 0) this.log.log(`schedule clocks removed (no active schedule): ${removed.join(', ')}`);
     } catch (err) {
