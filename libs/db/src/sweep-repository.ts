@@ -184,12 +184,10 @@ export class SweepRepository {
    * that were queued and running, so the caller can remove jobs and signal trainers.
    */
   async cancel(id: string): Promise<{ queued: string[]; running: string[]; trainings: string[] } | null> {
+    // Locks in the order every other writer takes them — the trials, then (the counts trigger) the
+    // sweep — so a dispatcher recording a trial of this sweep at the same moment waits instead of
+    // deadlocking with it (which Postgres broke by failing one of the two: a 500 for the cancel).
     return this.prisma.$transaction(async (tx) => {
-      const n = await tx.$executeRawUnsafe(
-        `UPDATE sweep SET status = 'cancelled', finished_at = coalesce(finished_at, now()), updated_at = now() WHERE id = $1::uuid`,
-        id,
-      );
-      if (n === 0) return null;
       const rows = await tx.$queryRawUnsafe<{ id: string; was: string }[]>(
         `UPDATE trial t SET status = 'cancelled', finished_at = now(), error = coalesce(t.error, 'cancelled by user')
            FROM (SELECT id, status::text AS was FROM trial WHERE sweep_id = $1::uuid AND status IN ('queued', 'running') FOR UPDATE) p
@@ -201,12 +199,17 @@ export class SweepRepository {
         `UPDATE trial_training SET status = 'cancelled', finished_at = now() WHERE sweep_id = $1::uuid AND status IN ('queued', 'running') RETURNING id`,
         id,
       );
+      const n = await tx.$executeRawUnsafe(
+        `UPDATE sweep SET status = 'cancelled', finished_at = coalesce(finished_at, now()), updated_at = now() WHERE id = $1::uuid`,
+        id,
+      );
+      if (n === 0) return null;
       return {
         queued: rows.filter((r) => r.was === 'queued').map((r) => r.id),
         running: rows.filter((r) => r.was === 'running').map((r) => r.id),
         trainings: trainings.map((g) => g.id),
       };
-    });
+    }, { maxWait: 10_000, timeout: 60_000 }); // a busy database makes a big sweep's cancel wait, not fail
   }
 
   /**
