@@ -174,21 +174,25 @@ export class SweepRepository {
    * that were queued and running, so the caller can remove jobs and signal trainers.
    */
   async cancel(id: string): Promise<{ queued: string[]; running: string[]; trainings: string[] } | null> {
+    // Locks are taken in the order every other writer takes them — shared trainings, then trials,
+    // then the sweep (the trigger on trial locks it last) — so a cancel never deadlocks with a
+    // dispatcher starting or finishing one of its trials.
     return this.prisma.$transaction(async (tx) => {
-      const n = await tx.$executeRawUnsafe(
-        `UPDATE sweep SET status = 'cancelled', finished_at = coalesce(finished_at, now()), updated_at = now() WHERE id = $1::uuid`,
-        id,
-      );
-      if (n === 0) return null;
-      const rows = await tx.$queryRawUnsafe<{ id: string; was: string }[]>(
-        `UPDATE trial t SET status = 'cancelled', finished_at = now(), error = coalesce(t.error, 'cancelled by user')
-           FROM (SELECT id, status::text AS was FROM trial WHERE sweep_id = $1::uuid AND status IN ('queued', 'running') FOR UPDATE) p
-          WHERE t.id = p.id RETURNING t.id, p.was`,
-        id,
-      );
+      const found = await tx.$queryRawUnsafe<unknown[]>(`SELECT 1 FROM sweep WHERE id = $1::uuid`, id);
+      if (found.length === 0) return null;
       // Shared trainings nobody waits for any more (see TrainingRunner).
       const trainings = await tx.$queryRawUnsafe<{ id: string }[]>(
         `UPDATE trial_training SET status = 'cancelled', finished_at = now() WHERE sweep_id = $1::uuid AND status IN ('queued', 'running') RETURNING id`,
+        id,
+      );
+      const rows = await tx.$queryRawUnsafe<{ id: string; was: string }[]>(
+        `UPDATE trial t SET status = 'cancelled', finished_at = now(), error = coalesce(t.error, 'cancelled by user')
+           FROM (SELECT id, status::text AS was FROM trial WHERE sweep_id = $1::uuid AND status IN ('queued', 'running') ORDER BY id FOR UPDATE) p
+          WHERE t.id = p.id RETURNING t.id, p.was`,
+        id,
+      );
+      await tx.$executeRawUnsafe(
+        `UPDATE sweep SET status = 'cancelled', finished_at = coalesce(finished_at, now()), updated_at = now() WHERE id = $1::uuid`,
         id,
       );
       return {
