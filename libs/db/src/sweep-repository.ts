@@ -66,10 +66,10 @@ export class SweepRepository {
     const client = await this.pool.connect();
     try {
       await client.query('BEGIN');
-      // A schedule tick creates at most one run: (schedule_id, fired_at) is unique; so is a request's idempotency key.
+      // A schedule tick creates at most one run: (schedule_id, fired_at) is unique.
       const inserted = await client.query(
-        `INSERT INTO sweep (id, name, spec, spec_source, trial_count, metric, maximize, updated_at, origin_sweep_id, schedule_id, fired_at, search_open, owner, idempotency_key)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, now(), $8, $9, $10, $11, $12, $13) ON CONFLICT DO NOTHING`,
+        `INSERT INTO sweep (id, name, spec, spec_source, trial_count, metric, maximize, updated_at, origin_sweep_id, schedule_id, fired_at, search_open, owner)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, now(), $8, $9, $10, $11, $12) ON CONFLICT (schedule_id, fired_at) DO NOTHING`,
         [
           s.id,
           s.name,
@@ -83,7 +83,6 @@ export class SweepRepository {
           s.reproduces?.firedAt ?? null,
           s.searchOpen ?? false,
           s.owner ?? null,
-          s.idempotencyKey ?? null,
         ],
       );
       if (inserted.rowCount === 0) {
@@ -127,15 +126,6 @@ export class SweepRepository {
     } finally {
       client.release();
     }
-  }
-
-  /** The sweep an earlier request with this idempotency key created, with the text it was created from. */
-  async byIdempotencyKey(key: string): Promise<{ id: string; name: string; specSource: string; trialCount: number } | null> {
-    const { rows } = await this.pool.query<{ id: string; name: string; specSource: string; trialCount: number }>(
-      `SELECT id, name, spec_source AS "specSource", trial_count AS "trialCount" FROM sweep WHERE idempotency_key = $1`,
-      [key],
-    );
-    return rows[0] ?? null;
   }
 
   /** The name of the token that submitted a sweep (null: none); undefined when there is no such sweep. */
@@ -184,26 +174,27 @@ export class SweepRepository {
    * that were queued and running, so the caller can remove jobs and signal trainers.
    */
   async cancel(id: string): Promise<{ queued: string[]; running: string[]; trainings: string[] } | null> {
-    // Locks in the order every other writer takes them — the trials, then (the counts trigger) the
-    // sweep — so a dispatcher recording a trial of this sweep at the same moment waits instead of
-    // deadlocking with it (which Postgres broke by failing one of the two: a 500 for the cancel).
+    // Locks are taken in the order every other writer takes them — shared trainings, then trials,
+    // then the sweep (the trigger on trial locks it last) — so a cancel never deadlocks with a
+    // dispatcher starting or finishing one of its trials.
     return this.prisma.$transaction(async (tx) => {
-      const rows = await tx.$queryRawUnsafe<{ id: string; was: string }[]>(
-        `UPDATE trial t SET status = 'cancelled', finished_at = now(), error = coalesce(t.error, 'cancelled by user')
-           FROM (SELECT id, status::text AS was FROM trial WHERE sweep_id = $1::uuid AND status IN ('queued', 'running') FOR UPDATE) p
-          WHERE t.id = p.id RETURNING t.id, p.was`,
-        id,
-      );
+      const found = await tx.$queryRawUnsafe<unknown[]>(`SELECT 1 FROM sweep WHERE id = $1::uuid`, id);
+      if (found.length === 0) return null;
       // Shared trainings nobody waits for any more (see TrainingRunner).
       const trainings = await tx.$queryRawUnsafe<{ id: string }[]>(
         `UPDATE trial_training SET status = 'cancelled', finished_at = now() WHERE sweep_id = $1::uuid AND status IN ('queued', 'running') RETURNING id`,
         id,
       );
-      const n = await tx.$executeRawUnsafe(
+      const rows = await tx.$queryRawUnsafe<{ id: string; was: string }[]>(
+        `UPDATE trial t SET status = 'cancelled', finished_at = now(), error = coalesce(t.error, 'cancelled by user')
+           FROM (SELECT id, status::text AS was FROM trial WHERE sweep_id = $1::uuid AND status IN ('queued', 'running') ORDER BY id FOR UPDATE) p
+          WHERE t.id = p.id RETURNING t.id, p.was`,
+        id,
+      );
+      await tx.$executeRawUnsafe(
         `UPDATE sweep SET status = 'cancelled', finished_at = coalesce(finished_at, now()), updated_at = now() WHERE id = $1::uuid`,
         id,
       );
-      if (n === 0) return null;
       return {
         queued: rows.filter((r) => r.was === 'queued').map((r) => r.id),
         running: rows.filter((r) => r.was === 'running').map((r) => r.id),
