@@ -57,6 +57,8 @@ export interface SubmitSweepResult {
   sharedTrainings: number;
   /** False when Redis was unreachable: the trials are stored and the reconciler enqueues them. */
   enqueued: boolean;
+  /** True when an earlier request with the same `Idempotency-Key` created this sweep (nothing new was stored). */
+  replayed?: boolean;
 }
 
 /** A schedule tied to a sweep, as `GET /overview` lists it: `run`, the sweep is one of its runs; `source`, it re-runs the sweep. */

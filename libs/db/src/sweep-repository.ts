@@ -66,10 +66,10 @@ export class SweepRepository {
     const client = await this.pool.connect();
     try {
       await client.query('BEGIN');
-      // A schedule tick creates at most one run: (schedule_id, fired_at) is unique.
+      // A schedule tick creates at most one run: (schedule_id, fired_at) is unique; so is a request's idempotency key.
       const inserted = await client.query(
-        `INSERT INTO sweep (id, name, spec, spec_source, trial_count, metric, maximize, updated_at, origin_sweep_id, schedule_id, fired_at, search_open, owner)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, now(), $8, $9, $10, $11, $12) ON CONFLICT (schedule_id, fired_at) DO NOTHING`,
+        `INSERT INTO sweep (id, name, spec, spec_source, trial_count, metric, maximize, updated_at, origin_sweep_id, schedule_id, fired_at, search_open, owner, idempotency_key)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, now(), $8, $9, $10, $11, $12, $13) ON CONFLICT DO NOTHING`,
         [
           s.id,
           s.name,
@@ -83,6 +83,7 @@ export class SweepRepository {
           s.reproduces?.firedAt ?? null,
           s.searchOpen ?? false,
           s.owner ?? null,
+          s.idempotencyKey ?? null,
         ],
       );
       if (inserted.rowCount === 0) {
@@ -126,6 +127,15 @@ export class SweepRepository {
     } finally {
       client.release();
     }
+  }
+
+  /** The sweep an earlier request with this idempotency key created, with the text it was created from. */
+  async byIdempotencyKey(key: string): Promise<{ id: string; name: string; specSource: string; trialCount: number } | null> {
+    const { rows } = await this.pool.query<{ id: string; name: string; specSource: string; trialCount: number }>(
+      `SELECT id, name, spec_source AS "specSource", trial_count AS "trialCount" FROM sweep WHERE idempotency_key = $1`,
+      [key],
+    );
+    return rows[0] ?? null;
   }
 
   /** The name of the token that submitted a sweep (null: none); undefined when there is no such sweep. */
@@ -200,7 +210,7 @@ export class SweepRepository {
         running: rows.filter((r) => r.was === 'running').map((r) => r.id),
         trainings: trainings.map((g) => g.id),
       };
-    });
+    }, { maxWait: 10_000, timeout: 60_000 }); // a busy database makes a big sweep's cancel wait, not fail
   }
 
   /**
