@@ -3,7 +3,7 @@
  * write into one canonical form, so that configurations that mean the same thing hash the same.
  */
 import { z } from 'zod';
-import { axis, got, isMapping, positiveInt, report, reportAll, strictObject, type Ctx } from './schema-kit.js';
+import { axis, axisOrRange, got, isMapping, positiveInt, report, reportAll, strictObject, type Ctx } from './schema-kit.js';
 import { MODULE_NAMES, type AdapterAxes, type LayerSelector, type ModuleName, type TieSpec } from './spec-types.js';
 
 /** Highest block index a layer selector may name (no real decoder has anywhere near this many). */
@@ -239,7 +239,7 @@ const tieValue: z.ZodType<TieSpec> = z.unknown().transform((input, ctx) => {
 export const AdapterSchema: z.ZodType<AdapterAxes> = strictObject({
   modules: modulesAxis.optional().transform((v) => v ?? [[...MODULE_NAMES]]),
   layers: layersAxis.optional().transform((v): LayerSelector[] => v ?? ['all']),
-  rank: axis(positiveInt()).optional().transform((v) => v ?? [2]),
-  u: axis(positiveInt()).optional().transform((v) => v ?? [1]),
+  rank: axisOrRange(positiveInt(), { int: true }).optional().transform((v) => v ?? [2]),
+  u: axisOrRange(positiveInt(), { int: true }).optional().transform((v) => v ?? [1]),
   tie: axis(tieValue).optional().transform((v): TieSpec[] => v ?? [{ mode: 'none' }]),
 });

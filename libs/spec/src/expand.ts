@@ -99,7 +99,7 @@ export function planSweep(spec: SweepSpec): SweepPlan {
   const seedSlot = drawSlot + distributions.length;
   const shape = space.build(
     axes.map((_, i) => new Slot(i)),
-    new Map(distributions.map(([name], k) => [name, new Slot(drawSlot + k)])),
+    new Map(distributions.map(([path], k) => [path, new Slot(drawSlot + k)])),
   );
   const groupTemplate = canonicalTemplate(shape, slotOf);
   const trialTemplate = canonicalTemplate({ ...shape, seed: new Slot(seedSlot) }, slotOf);
@@ -126,7 +126,7 @@ export function planSweep(spec: SweepSpec): SweepPlan {
     groups.add(groupHash);
     const base = space.build(
       indices.map((j, i) => axes[i].values[j]),
-      new Map(distributions.map(([name], k) => [name, draws[k]])),
+      new Map(distributions.map(([path], k) => [path, draws[k]])),
     );
     duplicatesCollapsed += spec.seeds.length - seeds.length;
     for (const seed of seeds) {
@@ -174,7 +174,7 @@ function* randomConfigs(space: ConfigSpace, n: number, seed: number): Generator<
   const rng = createRng(seed);
   const sizes = space.axes.map((ax) => ax.values.length);
   const size = gridSize(space.axes);
-  const draw = (): ParamValue[] => space.distributions.map(([, d]) => sample(d, rng));
+  const draw = (): ParamValue[] => space.distributions.map(([, d]) => sampleDistribution(d, rng));
 
   if (size <= BigInt(2 * n)) {
     const g = Number(size);
@@ -217,7 +217,15 @@ function decode(index: number, sizes: readonly number[]): number[] {
   return out;
 }
 
-function sample(d: ParamDistribution, rng: Rng): ParamValue {
+/** A draw from a distribution or range (exported for libs/search's samplers, which draw as random search does). */
+export function sampleDistribution(d: ParamDistribution, rng: Rng): ParamValue {
+  if ('min' in d) {
+    const { min, max, log, int } = d;
+    // ints: a continuous draw over [min − ½, max + ½) rounded, so every whole number gets its share
+    const [lo, hi] = int ? [min - 0.5, max + 0.5] : [min, max];
+    const x = log ? Math.exp(Math.log(lo) + (Math.log(hi) - Math.log(lo)) * rng.next()) : lo + (hi - lo) * rng.next();
+    return int ? Math.min(max, Math.max(min, Math.round(x))) : Math.min(max, Math.max(min, x));
+  }
   if ('uniform' in d) {
     const [a, b] = d.uniform;
     return a + (b - a) * rng.next();

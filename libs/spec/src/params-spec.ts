@@ -1,9 +1,11 @@
 /**
  * The `params` section: free-form extra axes for any backend (`lr: [0.1, 0.01]`, `width: 64`), and,
- * for random search, distributions to sample from (`lr: { loguniform: [1e-4, 1e-1] }`).
+ * for searches that sample, ranges (`lr: { min: 1e-4, max: 1e-1, log: true }`, `width: { min: 8,
+ * max: 64, int: true }`) or distributions (`lr: { loguniform: [1e-4, 1e-1] }`).
  */
 import { z } from 'zod';
-import { closest, got, isMapping, report, type Ctx } from './schema-kit.js';
+import { z as zod } from 'zod';
+import { closest, got, isMapping, isRangeInput, numericRange, report, type Ctx } from './schema-kit.js';
 import type { ParamAxis, ParamDistribution, ParamValue } from './spec-types.js';
 
 /** Param names: also the first segment of a `{placeholder}`, so identifier-like. */
@@ -24,7 +26,10 @@ export const RESERVED_PARAM_NAMES: ReadonlyMap<string, string> = new Map([
 ]);
 
 const DISTRIBUTIONS = ['uniform', 'loguniform', 'int', 'choice'] as const;
-const DIST_HINT = 'use { uniform: [a, b] }, { loguniform: [a, b] }, { int: [a, b] } or { choice: [...] }';
+const DIST_HINT = 'use a range { min, max, log?, int? }, or { uniform: [a, b] }, { loguniform: [a, b] }, { int: [a, b] } or { choice: [...] }';
+
+/** A range bound of a param: any finite number. */
+const finite = zod.number({ error: (iss) => `must be a number${got(iss.input)}` }).refine(Number.isFinite, { error: 'must be a finite number' });
 
 /** True when a normalized param axis is a distribution rather than a list of values. */
 export function isDistribution(axis: ParamAxis): axis is ParamDistribution {
@@ -81,9 +86,15 @@ function paramAxis(value: unknown, ctx: Ctx, path: PropertyKey[]): ParamAxis | u
     });
     return ok ? (value as ParamValue[]) : undefined;
   }
+  if (isRangeInput(value)) return numericRangeAt(value, ctx, path);
   if (isMapping(value)) return distribution(value, ctx, path);
   report(ctx, `must be ${SCALAR_HINT}, a list of them, or a distribution${got(value)}`, path, value);
   return undefined;
+}
+
+/** A param's range: whole numbers only when it says `int: true`. */
+function numericRangeAt(value: Record<string, unknown>, ctx: Ctx, path: PropertyKey[]): ParamDistribution | undefined {
+  return numericRange(value, ctx, finite, { int: false, intKey: true, path });
 }
 
 function distribution(value: Record<string, unknown>, ctx: Ctx, path: PropertyKey[]): ParamDistribution | undefined {

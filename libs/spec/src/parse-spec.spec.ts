@@ -218,12 +218,12 @@ describe('parseSweepSpec: each error names its field', () => {
     expect(messageAt(issuesOf(() => parseSweepSpec({ ...minimal, seeds: [1, 2, 1] })), 'seeds[2]')).toMatch(/listed twice/);
     expect(messageAt(issuesOf(() => parseSweepSpec({ ...minimal, seeds: -1 })), 'seeds')).toMatch(/a seed, an integer from 0/);
     expect(messageAt(issuesOf(() => parseSweepSpec({ ...minimal, search: { kind: 'asha' } })), 'search.minIterations')).toBe('required');
-    expect(messageAt(issuesOf(() => parseSweepSpec({ ...minimal, search: { kind: 'hyperband' } })), 'search.kind')).toMatch(/must be 'grid' or 'random' or 'asha' or 'pareto'/);
+    expect(messageAt(issuesOf(() => parseSweepSpec({ ...minimal, search: { kind: 'hyperband' } })), 'search.kind')).toMatch(/must be 'grid' or 'random' or 'asha' or 'tpe' or 'pareto'/);
     expect(messageAt(issuesOf(() => parseSweepSpec({ ...minimal, search: { kind: 'grdi' } })), 'search.kind')).toMatch(/did you mean 'grid'/);
     expect(messageAt(issuesOf(() => parseSweepSpec({ ...minimal, search: { kind: 'random' } })), 'search.n')).toBe('required');
     expect(messageAt(issuesOf(() => parseSweepSpec({ ...minimal, params: { lr: { uniform: [1, 0] } }, search: { kind: 'random', n: 2 } })), 'params.lr.uniform')).toMatch(/low < high/);
     expect(messageAt(issuesOf(() => parseSweepSpec({ ...minimal, params: { lr: { normal: [0, 1] } }, search: { kind: 'random', n: 2 } })), 'params.lr.normal')).toMatch(/unknown distribution/);
-    expect(messageAt(issuesOf(() => parseSweepSpec({ ...minimal, params: { lr: { uniform: [0, 1] } } })), 'params.lr')).toMatch(/needs search.kind: random/);
+    expect(messageAt(issuesOf(() => parseSweepSpec({ ...minimal, params: { lr: { uniform: [0, 1] } } })), 'params.lr')).toMatch(/needs a search that samples \(search.kind: random or tpe/);
     expect(messageAt(issuesOf(() => parseSweepSpec({ ...minimal, params: { seed: 3 } })), 'params.seed')).toMatch(/reserved/);
     expect(messageAt(issuesOf(() => parseSweepSpec({ ...minimal, params: { lr: [[1, 2]] } })), 'params.lr[0]')).toMatch(/nested lists/);
   });

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import type { SpecIssue } from './errors/spec-error.js';
+import type { NumericAxis, NumericRange } from './spec-types.js';
 import { formatPath } from './spec-path.js';
 
 /** A zod error-map function (what the `error` option of a schema accepts). */
@@ -223,6 +224,77 @@ export function axis<T>(item: z.ZodType<T>): z.ZodType<T[]> {
       }
     });
     return ok ? out : z.NEVER;
+  });
+}
+
+/** A mapping that is a range (`{ min, max, log?, int? }`), not a value. */
+export function isRangeInput(v: unknown): v is Record<string, unknown> {
+  return isMapping(v) && ('min' in v || 'max' in v);
+}
+
+/**
+ * A numeric range `{ min, max, log? }` (a sampling search draws from it), each bound checked like a
+ * value of the field (`item`), min < max, log needing min > 0. `int` is the field's (rank, u, …: the
+ * normalized range says so, and may repeat it); `intKey` lets the mapping choose it (a param's
+ * `int: true`). Issues name the bound (`optimizer.lr.min`).
+ */
+export function numericRange(input: Record<string, unknown>, ctx: Ctx, item: z.ZodType<number>, o: { int: boolean; intKey?: boolean; path?: PropertyKey[] }): NumericRange | undefined {
+  const allowed = ['min', 'max', 'log', 'int'];
+  const at = (key: string): PropertyKey[] => [...(o.path ?? []), key];
+  let ok = true;
+  for (const key of Object.keys(input)) {
+    if (!allowed.includes(key)) {
+      report(ctx, unknownKeyMessage(key, allowed), at(key));
+      ok = false;
+    }
+  }
+  const int = o.intKey && input.int !== undefined ? input.int : o.int;
+  if (typeof int !== 'boolean') {
+    report(ctx, `must be true or false${got(int)}`, at('int'), int);
+    return undefined;
+  }
+  if (!o.intKey && input.int !== undefined && input.int !== o.int) {
+    report(ctx, `is ${o.int} for this field: it takes ${o.int ? 'whole numbers' : 'any number in the range'}${got(input.int)}`, at('int'), input.int);
+    return undefined;
+  }
+  const bound = (key: 'min' | 'max'): number | undefined => {
+    if (input[key] === undefined) {
+      report(ctx, `required: a range needs both min and max`, at(key));
+      return undefined;
+    }
+    const parsed = (int ? item.pipe(z.number().int({ error: expects('a whole number') })) : item).safeParse(input[key]);
+    if (parsed.success) return parsed.data;
+    reportAll(ctx, parsed.error.issues, at(key));
+    return undefined;
+  };
+  const min = bound('min');
+  const max = bound('max');
+  const log = input.log ?? false;
+  if (typeof log !== 'boolean') {
+    report(ctx, `must be true or false${got(log)}`, at('log'), log);
+    ok = false;
+  }
+  if (!ok || min === undefined || max === undefined) return undefined;
+  if (!(min < max)) {
+    report(ctx, `must be less than max (got min ${min}, max ${max}); for one value write the value`, at('min'));
+    return undefined;
+  }
+  if (log === true && !(min > 0)) {
+    report(ctx, `must be greater than 0 for a log-scaled range (got ${min})`, at('min'));
+    return undefined;
+  }
+  return { min, max, log: log === true, int };
+}
+
+/** {@link axis}, or a range (`{ min, max, log? }`) of the same values; `int` for integer fields. */
+export function axisOrRange(item: z.ZodType<number>, o: { int: boolean }): z.ZodType<NumericAxis> {
+  const list = axis(item);
+  return z.unknown().transform((input, ctx): NumericAxis => {
+    if (isRangeInput(input)) return numericRange(input, ctx, item, o) ?? z.NEVER;
+    const parsed = list.safeParse(input);
+    if (parsed.success) return parsed.data;
+    reportAll(ctx, parsed.error.issues);
+    return z.NEVER;
   });
 }
 

@@ -17,7 +17,7 @@ function issues(spec: unknown): SpecIssue[] {
 describe('search.kind: asha', () => {
   it('takes maxIterations from optimizer.iterations and the metric from the backend, leaving the trials as a grid would run them', () => {
     const spec = parseSweepSpec({ ...tiny, optimizer: { iterations: 27 }, search: { kind: 'asha', minIterations: 3 } });
-    expect(spec.search).toEqual({ kind: 'asha', seed: 0, minIterations: 3, maxIterations: 27, eta: 3, metric: 'eval_acc', mode: 'max' });
+    expect(spec.search).toEqual({ kind: 'asha', seed: 0, minIterations: 3, maxIterations: 27, eta: 3, metric: 'eval_acc', mode: 'max', promotion: 'pause' });
     // the dispatcher asks for eval_acc at the rungs per call: the params (and result keys) are the grid's
     expect(spec.params.evalEvery).toBeUndefined();
     const grid = planSweep(parseSweepSpec({ ...tiny, optimizer: { iterations: 27 } }));
@@ -39,7 +39,9 @@ describe('search.kind: asha', () => {
 
   it('uses the objective metric for the command backend and needs maxIterations there', () => {
     const spec = parseSweepSpec({ ...command, objective: { metric: 'loss', mode: 'min' }, search: { kind: 'asha', minIterations: 1, maxIterations: 9 } });
-    expect(spec.search).toMatchObject({ metric: 'loss', mode: 'min' });
+    expect(spec.search).toMatchObject({ metric: 'loss', mode: 'min', promotion: 'async' });
+    // a program that checkpoints may pause at the rungs too
+    expect(parseSweepSpec({ ...command, search: { kind: 'asha', minIterations: 1, maxIterations: 9, promotion: 'pause' } }).search).toMatchObject({ promotion: 'pause' });
     expect(issues({ ...command, search: { kind: 'asha', minIterations: 1 } })).toEqual([
       { path: 'search.maxIterations', message: 'required for the command backend: the iterations a trial that is never stopped runs' },
     ]);
@@ -52,6 +54,7 @@ describe('search.kind: asha', () => {
     expect(issues({ ...tiny, params: { lr: { uniform: [0, 1] } }, search: { kind: 'asha', minIterations: 3 } })[0]).toMatchObject({ path: 'params.lr', message: expect.stringMatching(/give search.n/) });
     expect(issues({ ...tiny, search: { kind: 'asha', minIterations: 3, n: 4 } })[0]).toMatchObject({ path: 'search.n', message: expect.stringMatching(/more than the 3 configurations/) });
     expect(issues({ ...tiny, search: { kind: 'asha', minIterations: 3, rungs: 4 } })[0]).toMatchObject({ path: 'search.rungs', message: expect.stringMatching(/unknown key/) });
+    expect(issues({ ...tiny, search: { kind: 'asha', minIterations: 3, promotion: 'wait' } })[0]).toMatchObject({ path: 'search.promotion', message: expect.stringMatching(/pause.*async/) });
   });
 });
 
@@ -109,5 +112,58 @@ describe('shared training for pruning thresholds', () => {
   it('leaves command sweeps and asha alone', () => {
     expect(planSweep(parseSweepSpec({ ...command, prune: { threshold: [0, 0.5] } })).trials[0]!.trainHash).toBeUndefined();
     expect(planSweep(parseSweepSpec({ ...tiny, prune: { threshold: [0, 0.5] }, optimizer: { iterations: 9 }, search: { kind: 'asha', minIterations: 3 } })).trials[0]!.trainHash).toBeUndefined();
+  });
+});
+
+describe('ranges ({ min, max, log })', () => {
+  it('any numeric field (and a param) takes one; a sampling search draws inside it, log-uniformly with log, whole numbers for integer fields', () => {
+    const spec = parseSweepSpec({
+      ...tiny,
+      adapter: { rank: { min: 1, max: 8, log: true }, layers: ['all', 'last:1'] },
+      optimizer: { lr: { min: 1e-3, max: 1e-1, log: true }, sigma: { min: 0.1, max: 0.5 } },
+      params: { width: { min: 8, max: 64, int: true } },
+      search: { kind: 'random', n: 40, seed: 3 },
+    });
+    expect(spec.optimizer!.lr).toEqual({ min: 1e-3, max: 1e-1, log: true, int: false });
+    expect(spec.adapter!.rank).toEqual({ min: 1, max: 8, log: true, int: true });
+    expect(spec.params.width).toEqual({ min: 8, max: 64, log: false, int: true });
+    expect(parseSweepSpec(JSON.parse(JSON.stringify(spec)))).toEqual(spec);
+    const trials = planSweep(spec).trials;
+    expect(trials).toHaveLength(40);
+    for (const t of trials) {
+      const { rank } = t.params.adapter as { rank: number };
+      const { lr, sigma } = t.params.optimizer as { lr: number; sigma: number };
+      expect(Number.isInteger(rank) && rank >= 1 && rank <= 8).toBe(true);
+      expect(lr >= 1e-3 && lr <= 1e-1 && sigma >= 0.1 && sigma <= 0.5).toBe(true);
+      expect(Number.isInteger(t.params.width) && (t.params.width as number) >= 8 && (t.params.width as number) <= 64).toBe(true);
+    }
+    // log-uniform: as many draws below the geometric middle (1e-2) as above it, roughly
+    const low = trials.filter((t) => (t.params.optimizer as { lr: number }).lr < 1e-2).length;
+    expect(low).toBeGreaterThan(10);
+    expect(low).toBeLessThan(30);
+  });
+
+  it('refuses a bad range naming the bound, and a range where nothing samples', () => {
+    expect(issues({ ...tiny, optimizer: { lr: { min: 0, max: 1, log: true } }, search: { kind: 'random', n: 2 } })[0]).toMatchObject({ path: 'optimizer.lr.min', message: 'must be a positive number (got 0)' });
+    expect(issues({ ...tiny, optimizer: { sigma: { min: 0.5, max: 0.1 } }, search: { kind: 'random', n: 2 } })[0]).toMatchObject({ path: 'optimizer.sigma.min', message: expect.stringMatching(/must be less than max/) });
+    expect(issues({ ...tiny, adapter: { rank: { min: 1.5, max: 4 } }, search: { kind: 'random', n: 2 } })[0]).toMatchObject({ path: 'adapter.rank.min' });
+    expect(issues({ ...tiny, adapter: { u: { min: 1 } }, search: { kind: 'random', n: 2 } })[0]).toMatchObject({ path: 'adapter.u.max', message: expect.stringMatching(/^required/) });
+    expect(issues({ ...tiny, optimizer: { lr: { min: 0.01, max: 0.1, scale: 'log' } }, search: { kind: 'random', n: 2 } })[0]).toMatchObject({ path: 'optimizer.lr.scale' });
+    expect(issues({ ...tiny, optimizer: { lr: { min: 0.01, max: 0.1 } } })[0]).toMatchObject({ path: 'optimizer.lr', message: expect.stringMatching(/^a range needs a search that samples/) });
+    expect(issues({ ...tiny, prune: { threshold: { min: 0, max: 0.5 } }, search: { kind: 'pareto', n: 2 }, budget: { maxTrials: 9 } })[0]).toMatchObject({ path: 'prune.threshold', message: expect.stringMatching(/list them instead of a range/) });
+    expect(() => parseSweepSpec({ ...tiny, optimizer: { iterations: { min: 9, max: 27 } }, search: { kind: 'random', n: 2, seed: 1 } })).not.toThrow();
+    expect(issues({ ...tiny, optimizer: { iterations: { min: 9, max: 27 } }, search: { kind: 'asha', n: 2, minIterations: 3 } })[0]).toMatchObject({ path: 'optimizer.iterations', message: expect.stringMatching(/ASHA decides how long/) });
+  });
+});
+
+describe('search.kind: tpe', () => {
+  it('plans its random start, budgets all n × seeds, and takes ASHA settings (BOHB)', () => {
+    const spec = parseSweepSpec({ ...tiny, optimizer: { lr: { min: 1e-3, max: 1e-1, log: true }, iterations: 27 }, seeds: [1, 2], search: { kind: 'tpe', n: 30, seed: 5, asha: { minIterations: 3 } } });
+    expect(spec.search).toEqual({ kind: 'tpe', n: 30, startup: 10, seed: 5, parallel: 10, asha: { minIterations: 3, maxIterations: 27, eta: 3, metric: 'eval_acc', mode: 'max', promotion: 'pause' } });
+    expect(parseSweepSpec(JSON.parse(JSON.stringify(spec)))).toEqual(spec);
+    expect(planSweep(spec).trials).toHaveLength(20); // 10 random configurations × 2 seeds
+    expect(issues({ ...tiny, seeds: [1, 2], search: { kind: 'tpe', n: 600 }, optimizer: { lr: { min: 0.01, max: 0.1 } } })[0]).toMatchObject({ path: 'budget.maxTrials', message: expect.stringMatching(/1,200 trials/) });
+    expect(issues({ ...tiny, search: { kind: 'tpe', n: 2, startup: 3 } })[0]).toMatchObject({ path: 'search.startup', message: expect.stringMatching(/at most search.n/) });
+    expect(issues({ ...tiny, search: { kind: 'tpe', n: 3, asha: { minIterations: 300 } } })[0]).toMatchObject({ path: 'search.asha.minIterations' });
   });
 });

@@ -87,6 +87,24 @@ export interface TaskSpec {
   [key: string]: unknown;
 }
 
+/**
+ * A numeric range to sample from instead of a list (`lr: { min: 1e-4, max: 1e-1, log: true }`): for
+ * searches that sample (random, asha with n, tpe). Uniform in [min, max], or log-uniform with `log`;
+ * `int` (whole numbers, min and max included) for integer fields, and for a param that says so.
+ * Normalized with every key present.
+ */
+export interface NumericRange {
+  min: number;
+  max: number;
+  /** Sampled (and modelled, by tpe) on a log scale; needs min > 0. @defaultValue `false` */
+  log: boolean;
+  /** Whole numbers only. @defaultValue `true` for integer fields (rank, u, population, …), else `false` */
+  int: boolean;
+}
+
+/** A numeric field: a list of values (an axis; a scalar is a list of one) or a range to sample. */
+export type NumericAxis = number[] | NumericRange;
+
 /** The adapter design space. Every field is a sweep axis. */
 export interface AdapterAxes {
   /**
@@ -102,10 +120,10 @@ export interface AdapterAxes {
    * @defaultValue `['all']`
    */
   layers: LayerSelector[];
-  /** Truncated-SVD rank r (positive integers). @defaultValue `[2]` (best in the paper) */
-  rank: number[];
-  /** Trainable size u of each tied group's vector v (positive integers). @defaultValue `[1]` */
-  u: number[];
+  /** Truncated-SVD rank r (positive integers), or a range. @defaultValue `[2]` (best in the paper) */
+  rank: NumericAxis;
+  /** Trainable size u of each tied group's vector v (positive integers), or a range. @defaultValue `[1]` */
+  u: NumericAxis;
   /** Weight tying (see {@link TieSpec}). @defaultValue `[{ mode: 'none' }]` */
   tie: TieSpec[];
 }
@@ -114,11 +132,11 @@ export interface AdapterAxes {
 export interface PruneAxes {
   /**
    * Zero the entries of v whose magnitude is under `threshold × max|v|`; in [0, 1). Required when
-   * `prune` is given; 0 prunes nothing.
+   * `prune` is given; 0 prunes nothing. A range samples it.
    */
-  threshold: number[];
+  threshold: NumericAxis;
   /** Optimizer iterations to retrain the survivors after pruning (non-negative integers). @defaultValue `[0]` */
-  retrainIterations: number[];
+  retrainIterations: NumericAxis;
 }
 
 /**
@@ -135,21 +153,21 @@ export interface OptimizerAxes {
   /** Antithetic evolution strategies, SPSA (MeZO-style), or CMA-ES (small dimensions). @defaultValue `'es'` */
   kind: OptimizerKind;
   /** Perturbations per iteration (es, cmaes). @defaultValue `[32]` */
-  population: number[];
+  population: NumericAxis;
   /** Perturbation scale, > 0. @defaultValue `[0.02]` */
-  sigma: number[];
-  /** Learning rate, > 0 (es, spsa). @defaultValue `[0.05]` */
-  lr: number[];
-  /** Optimizer iterations. @defaultValue `[200]` */
-  iterations: number[];
+  sigma: NumericAxis;
+  /** Learning rate, > 0 (es, spsa); `{ min, max, log: true }` samples it on a log scale. @defaultValue `[0.05]` */
+  lr: NumericAxis;
+  /** Optimizer iterations (a list: an ASHA sweep needs exactly one value). @defaultValue `[200]` */
+  iterations: NumericAxis;
   /** Prompts per evaluation batch. @defaultValue `[16]` */
-  batch: number[];
+  batch: NumericAxis;
   /** grpo only: samples per prompt (integers ≥ 2). @defaultValue `[8]` for grpo, absent otherwise */
-  group?: number[];
+  group?: NumericAxis;
   /** grpo only: sampling temperature, > 0. @defaultValue `[1]` for grpo, absent otherwise */
-  temperature?: number[];
+  temperature?: NumericAxis;
   /** grpo only: KL coefficient against the base model, ≥ 0. @defaultValue `[0]` for grpo, absent otherwise */
-  kl?: number[];
+  kl?: NumericAxis;
 }
 
 /**
@@ -178,13 +196,14 @@ export type ParamDistribution =
   | { uniform: [number, number] }
   | { loguniform: [number, number] }
   | { int: [number, number] }
-  | { choice: ParamValue[] };
+  | { choice: ParamValue[] }
+  | NumericRange;
 
 /** A free-form param: a list of values (grid axis; a scalar is written as a list of one) or a distribution. */
 export type ParamAxis = ParamValue[] | ParamDistribution;
 
 /** How configurations are chosen from the axes. */
-export type SearchSpec = GridSearchSpec | RandomSearchSpec | AshaSearchSpec | ParetoSearchSpec;
+export type SearchSpec = GridSearchSpec | RandomSearchSpec | AshaSearchSpec | ParetoSearchSpec | TpeSearchSpec;
 
 /** Every combination of the axes (× seeds). */
 export interface GridSearchSpec {
@@ -236,6 +255,44 @@ export interface AshaSearchSpec {
   metric: string;
   /** Whether a larger `metric` is better. @defaultValue `objective.mode` */
   mode: 'max' | 'min';
+  /**
+   * How trials pass a rung. `async` (Ray Tune's ASHAScheduler, Optuna's pruner): a trial reaching a
+   * rung goes on if it is in the top 1/eta of what was recorded there so far, else it is stopped.
+   * `pause` (the ASHA paper's promotions): a trial reaching a rung pauses there (its state
+   * checkpointed, its slot freed) unless it is in the top ⌊n/eta⌋ of the n values recorded there;
+   * paused trials are promoted — resumed from their checkpoint — when later arrivals put them in it,
+   * and stopped once nothing else can reach their rung. Needs trials that checkpoint (tinylora does;
+   * a command program prints checkpoints, see the README).
+   * @defaultValue `pause` for tinylora, `async` for command (absent in specs stored before: `async`)
+   */
+  promotion?: 'pause' | 'async';
+}
+
+/** ASHA's settings without the sampling (`n`, `seed`): what a tpe search's `asha` holds. */
+export type AshaSettings = Omit<AshaSearchSpec, 'kind' | 'n' | 'seed'>;
+
+/**
+ * Tree-structured Parzen estimator (Bergstra et al. 2011, as Optuna's TPESampler runs it): `startup`
+ * random configurations first; then, as configurations finish, the dispatcher splits what finished
+ * into the best γ (10%, at most 25) and the rest, fits a Parzen estimator to each over every axis
+ * (lists as categorical, ranges as numbers, log-scaled ones on a log scale) and proposes the
+ * candidate that maximizes l(x)/g(x) — seeded, and asynchronous: configurations still running count
+ * as bad ones (a constant liar), so proposals made while they run spread out. It keeps `parallel`
+ * configurations in flight until `n` have run. With `asha`, trials are also stopped (or paused) at
+ * rungs, and the estimator is fitted at the largest budget that has enough results (BOHB's rule).
+ */
+export interface TpeSearchSpec {
+  kind: 'tpe';
+  /** Configurations to run in all (each once per seed). Required, ≥ 1. */
+  n: number;
+  /** Random configurations to start from (submitted at once). @defaultValue `min(10, n)` */
+  startup: number;
+  /** Seed of the random start and of the proposals. @defaultValue `0` */
+  seed: number;
+  /** Configurations in flight at once after the random start. @defaultValue `startup` */
+  parallel: number;
+  /** ASHA over the proposals (BOHB-like): `{ minIterations, maxIterations?, eta?, metric?, mode?, promotion? }`. */
+  asha?: AshaSettings;
 }
 
 /**
@@ -287,6 +344,19 @@ export interface BudgetSpec {
   retries: number;
 }
 
+/**
+ * Resumable trials: how often a running trial's state is saved (to Postgres, through its dispatcher),
+ * so a retried attempt — after a lost trainer, a restart, an ASHA pause — continues where it was
+ * instead of starting over. Scheduling, not configuration: not part of a trial's params (nor of its
+ * config hash). Trials also checkpoint at an ASHA sweep's rungs and at the end of training, whatever
+ * `every` says. The tinylora backend checkpoints by itself; a command program does by printing
+ * `{"step": …, "checkpoint": …}` lines (see the README).
+ */
+export interface CheckpointSpec {
+  /** Steps (tinylora: generations) between checkpoints; 0 = only at rungs and the end of training. @defaultValue `10` */
+  every: number;
+}
+
 /** A validated, normalized sweep spec (see the module comment); `SweepSpec` is this type. */
 export interface NormalizedSweepSpec {
   /** Sweep name, 1 … 200 characters, no control characters (trimmed). Required. */
@@ -321,6 +391,8 @@ export interface NormalizedSweepSpec {
   objective: ObjectiveSpec;
   /** Budget. @defaultValue `{ maxTrials: 1000, trialTimeout: 1800000, retries: 2 }` */
   budget: BudgetSpec;
+  /** Checkpoints of running trials; absent = `{ every: 10 }` (SPEC_DEFAULTS.checkpoint). */
+  checkpoint?: CheckpointSpec;
   /**
    * Result reuse: a trial whose configuration (params and seed, backend, and the model, data and engine
    * fingerprint its trainer reports) already succeeded in any sweep is not run again; its result is

@@ -4,7 +4,7 @@
  * that expands to 10³⁰ trials is measured (and refused) without enumerating anything.
  */
 import { isDistribution } from './params-spec.js';
-import type { NormalizedSweepSpec, ParamDistribution } from './spec-types.js';
+import type { NormalizedSweepSpec, NumericRange, ParamDistribution } from './spec-types.js';
 
 /** Everything a trainer needs for one trial; `seed` is `params.seed`. */
 export type TrialParams = Record<string, unknown>;
@@ -20,74 +20,88 @@ export interface GridAxis {
 export interface ConfigSpace {
   /** Axes, slowest-varying first (the order of nested loops; seeds are innermost, outside this list). */
   axes: GridAxis[];
-  /** Random-search distributions, by param name, in name order. */
+  /**
+   * What a sampling search draws per configuration, by field path (`optimizer.lr`, `params.width`):
+   * ranges of the spec's numeric fields in field order, then the params' ranges and distributions in
+   * name order.
+   */
   distributions: Array<[string, ParamDistribution]>;
-  /** Builds a configuration's params from `chosen[i]` = a value of `axes[i]` and the distribution draws. */
+  /** Builds a configuration's params from `chosen[i]` = a value of `axes[i]` and the draws by path. */
   build(chosen: readonly unknown[], draws: ReadonlyMap<string, unknown>): TrialParams;
 }
 
 type SpaceSpec = Omit<NormalizedSweepSpec, 'name' | 'backend' | 'objective' | 'budget' | 'reuse'>;
 
+/** Whether a numeric field is a range rather than a list. */
+export function isRange(v: unknown): v is NumericRange {
+  return v !== null && typeof v === 'object' && !Array.isArray(v) && 'min' in v && 'max' in v;
+}
+
 /** The configuration space of a spec. Params are taken in name order so key order never matters. */
 export function configSpace(spec: Omit<SpaceSpec, 'search' | 'seeds' | 'reuse'>): ConfigSpace {
   const axes: GridAxis[] = [];
-  const slot = (path: string, values: readonly unknown[]): number => axes.push({ path, values }) - 1;
+  const distributions: Array<[string, ParamDistribution]> = [];
+  /** A field's value in a configuration: an axis slot, or a draw. */
+  type Pick = (chosen: readonly unknown[], draws: ReadonlyMap<string, unknown>) => unknown;
+  const field = (path: string, v: readonly unknown[] | NumericRange): Pick => {
+    if (isRange(v)) {
+      distributions.push([path, v]);
+      return (_, draws) => draws.get(path);
+    }
+    const i = axes.push({ path, values: v }) - 1;
+    return (chosen) => chosen[i];
+  };
   const { adapter, prune, optimizer } = spec;
   const a = adapter && {
-    modules: slot('adapter.modules', adapter.modules),
-    layers: slot('adapter.layers', adapter.layers),
-    rank: slot('adapter.rank', adapter.rank),
-    u: slot('adapter.u', adapter.u),
-    tie: slot('adapter.tie', adapter.tie),
+    modules: field('adapter.modules', adapter.modules),
+    layers: field('adapter.layers', adapter.layers),
+    rank: field('adapter.rank', adapter.rank),
+    u: field('adapter.u', adapter.u),
+    tie: field('adapter.tie', adapter.tie),
   };
   const p = prune && {
-    threshold: slot('prune.threshold', prune.threshold),
-    retrainIterations: slot('prune.retrainIterations', prune.retrainIterations),
+    threshold: field('prune.threshold', prune.threshold),
+    retrainIterations: field('prune.retrainIterations', prune.retrainIterations),
   };
   const o = optimizer && {
-    population: slot('optimizer.population', optimizer.population),
-    sigma: slot('optimizer.sigma', optimizer.sigma),
-    lr: slot('optimizer.lr', optimizer.lr),
-    iterations: slot('optimizer.iterations', optimizer.iterations),
-    batch: slot('optimizer.batch', optimizer.batch),
-    group: optimizer.group && slot('optimizer.group', optimizer.group),
-    temperature: optimizer.temperature && slot('optimizer.temperature', optimizer.temperature),
-    kl: optimizer.kl && slot('optimizer.kl', optimizer.kl),
+    population: field('optimizer.population', optimizer.population),
+    sigma: field('optimizer.sigma', optimizer.sigma),
+    lr: field('optimizer.lr', optimizer.lr),
+    iterations: field('optimizer.iterations', optimizer.iterations),
+    batch: field('optimizer.batch', optimizer.batch),
+    group: optimizer.group && field('optimizer.group', optimizer.group),
+    temperature: optimizer.temperature && field('optimizer.temperature', optimizer.temperature),
+    kl: optimizer.kl && field('optimizer.kl', optimizer.kl),
   };
   const names = Object.keys(spec.params).sort();
-  const listParams: Array<[string, number]> = [];
-  const distributions: Array<[string, ParamDistribution]> = [];
-  for (const name of names) {
+  const params = names.map((name): [string, Pick] => {
     const axis = spec.params[name];
-    if (isDistribution(axis)) distributions.push([name, axis]);
-    else listParams.push([name, slot(`params.${name}`, axis)]);
-  }
-  const isDist = new Set(distributions.map(([n]) => n));
+    if (!isDistribution(axis)) return [name, field(`params.${name}`, axis)];
+    distributions.push([`params.${name}`, axis]);
+    return [name, (_, draws) => draws.get(`params.${name}`)];
+  });
 
   const build = (chosen: readonly unknown[], draws: ReadonlyMap<string, unknown>): TrialParams => {
     const out: TrialParams = {};
-    if (a) out.adapter = { modules: chosen[a.modules], layers: chosen[a.layers], rank: chosen[a.rank], u: chosen[a.u], tie: chosen[a.tie] };
-    if (p) out.prune = { threshold: chosen[p.threshold], retrainIterations: chosen[p.retrainIterations] };
+    const at = (pick: Pick) => pick(chosen, draws);
+    if (a) out.adapter = { modules: at(a.modules), layers: at(a.layers), rank: at(a.rank), u: at(a.u), tie: at(a.tie) };
+    if (p) out.prune = { threshold: at(p.threshold), retrainIterations: at(p.retrainIterations) };
     if (o && optimizer) {
       out.optimizer = {
         kind: optimizer.kind,
-        population: chosen[o.population],
-        sigma: chosen[o.sigma],
-        lr: chosen[o.lr],
-        iterations: chosen[o.iterations],
-        batch: chosen[o.batch],
-        ...(o.group !== undefined ? { group: chosen[o.group] } : {}),
-        ...(o.temperature !== undefined ? { temperature: chosen[o.temperature] } : {}),
-        ...(o.kl !== undefined ? { kl: chosen[o.kl] } : {}),
+        population: at(o.population),
+        sigma: at(o.sigma),
+        lr: at(o.lr),
+        iterations: at(o.iterations),
+        batch: at(o.batch),
+        ...(o.group !== undefined ? { group: at(o.group) } : {}),
+        ...(o.temperature !== undefined ? { temperature: at(o.temperature) } : {}),
+        ...(o.kl !== undefined ? { kl: at(o.kl) } : {}),
       };
     }
     if (spec.model) out.model = spec.model;
     if (spec.task) out.task = spec.task;
-    let li = 0;
-    for (const name of names) {
-      if (isDist.has(name)) out[name] = draws.get(name);
-      else out[name] = chosen[listParams[li++][1]];
-    }
+    for (const [name, pick] of params) out[name] = at(pick);
     return out;
   };
   return { axes, distributions, build };
@@ -102,15 +116,18 @@ export function gridSize(axes: readonly GridAxis[]): bigint {
 
 /** Configurations a search samples at submission, or undefined when it starts from the whole grid. */
 export function sampleSize(search: SpaceSpec['search']): number | undefined {
+  if (search.kind === 'tpe') return search.startup; // the random start; the rest is proposed as results arrive
   return search.kind === 'random' || search.kind === 'pareto' ? search.n : search.kind === 'asha' ? search.n : undefined;
 }
 
 /**
  * Trials the spec expands to at submission, before duplicates collapse: grid (and asha without n) =
- * product of the axes × seeds; random, asha with n and pareto (its initial sample) = n × seeds.
+ * product of the axes × seeds; random, asha with n and pareto (its initial sample) = n × seeds; tpe:
+ * the n × seeds it runs in all (its random start is planned at submission, the rest proposed later).
  */
 export function countTrials(spec: SpaceSpec): bigint {
   const seeds = BigInt(spec.seeds.length);
+  if (spec.search.kind === 'tpe') return BigInt(spec.search.n) * seeds; // all it will run, not just its start
   const n = sampleSize(spec.search);
   if (n !== undefined) return BigInt(n) * seeds;
   return gridSize(configSpace(spec).axes) * seeds;
@@ -118,7 +135,7 @@ export function countTrials(spec: SpaceSpec): bigint {
 
 /** "adapter.layers 3 × adapter.rank 3 × seeds 3": the axes with more than one value, for messages. */
 export function describeExpansion(spec: SpaceSpec): string {
-  const n = sampleSize(spec.search);
+  const n = spec.search.kind === 'tpe' ? spec.search.n : sampleSize(spec.search);
   const parts =
     n !== undefined
       ? [`search.n ${n}`]

@@ -49,6 +49,16 @@ describe('SweepSpecSchema: defaults', () => {
     expect(planSweep(parseSweepSpec(tiny)).trials[0]!.params.optimizer).toEqual({ kind: 'es', population: 32, sigma: 0.02, lr: 0.05, iterations: 200, batch: 16 });
   });
 
+  it('checkpoint.every is scheduling: kept in the spec, out of the trials and their hashes; refused when not a whole number ≥ 0', () => {
+    const spec = parseSweepSpec({ ...tiny, checkpoint: { every: 25 } });
+    expect(spec.checkpoint).toEqual({ every: 25 });
+    expect(parseSweepSpec(spec)).toEqual(spec);
+    expect(planSweep(spec).trials[0]!.configHash).toBe(planSweep(parseSweepSpec(tiny)).trials[0]!.configHash);
+    expect(planSweep(spec).trials[0]!.params).not.toHaveProperty('checkpoint');
+    const r = SweepSpecSchema.safeParse({ ...tiny, checkpoint: { every: -1, often: true } });
+    expect(r.error?.issues.map((i) => `${i.path.join('.')}: ${i.message}`)).toEqual([expect.stringMatching(/^checkpoint\.every: /), expect.stringMatching(/^checkpoint: .*often/)]);
+  });
+
   it('refuses grpo where it cannot run, and grpo-only fields on other optimizers, naming the field', () => {
     const issue = (over: Record<string, unknown>) => {
       const r = SweepSpecSchema.safeParse({ ...tiny, ...over });

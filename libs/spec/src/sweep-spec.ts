@@ -19,6 +19,7 @@ import { knownPlaceholders, placeholderNames, unknownPlaceholderMessage } from '
 import { checkPlainData } from './plain-data.js';
 import {
   axis,
+  axisOrRange,
   expects,
   got,
   intIn,
@@ -64,6 +65,7 @@ export const SPEC_DEFAULTS = {
   reuse: true,
   objective: { metric: 'score', mode: 'max' },
   budget: { maxTrials: 1000, trialTimeout: 30 * 60_000, retries: 2 },
+  checkpoint: { every: 10 },
 } as const;
 
 // ---- backend ---------------------------------------------------------------------------------------
@@ -165,14 +167,14 @@ const nonNegativeNumber = z.number({ error: expects('a number ≥ 0') }).min(0, 
 
 const OptimizerSchema: z.ZodType<OptimizerAxes> = strictObject({
   kind: oneOf(['es', 'spsa', 'cmaes', 'grpo']).optional(),
-  population: axis(positiveInt()).optional(),
-  sigma: axis(positiveNumber()).optional(),
-  lr: axis(positiveNumber()).optional(),
-  iterations: axis(positiveInt()).optional(),
-  batch: axis(positiveInt()).optional(),
-  group: axis(intIn(2, 4096, 'an integer from 2 to 4096 (samples per prompt)')).optional(),
-  temperature: axis(positiveNumber()).optional(),
-  kl: axis(nonNegativeNumber).optional(),
+  population: axisOrRange(positiveInt(), { int: true }).optional(),
+  sigma: axisOrRange(positiveNumber(), { int: false }).optional(),
+  lr: axisOrRange(positiveNumber(), { int: false }).optional(),
+  iterations: axisOrRange(positiveInt(), { int: true }).optional(),
+  batch: axisOrRange(positiveInt(), { int: true }).optional(),
+  group: axisOrRange(intIn(2, 4096, 'an integer from 2 to 4096 (samples per prompt)'), { int: true }).optional(),
+  temperature: axisOrRange(positiveNumber(), { int: false }).optional(),
+  kl: axisOrRange(nonNegativeNumber, { int: false }).optional(),
 }).transform((o, ctx): OptimizerAxes => {
   const kind = o.kind ?? SPEC_DEFAULTS.optimizer.kind;
   const out: OptimizerAxes = {
@@ -203,8 +205,8 @@ const thresholdError = expects('a threshold in [0, 1), relative to max |v|');
 const threshold = z.number({ error: thresholdError }).min(0, { error: thresholdError }).lt(1, { error: thresholdError });
 
 const PruneSchema: z.ZodType<PruneAxes> = strictObject({
-  threshold: axis(threshold),
-  retrainIterations: axis(nonNegativeInt()).optional(),
+  threshold: axisOrRange(threshold, { int: false }),
+  retrainIterations: axisOrRange(nonNegativeInt(), { int: true }).optional(),
 }).transform((p): PruneAxes => ({ threshold: p.threshold, retrainIterations: p.retrainIterations ?? [...SPEC_DEFAULTS.prune.retrainIterations] }));
 
 // ---- seeds, search, objective, budget ------------------------------------------------------------------
@@ -283,6 +285,7 @@ const RootSchema = strictObject({
   objective: ObjectiveSchema.optional(),
   budget: BudgetSchema.optional(),
   reuse: z.boolean({ error: expects('true or false') }).optional(),
+  checkpoint: strictObject({ every: nonNegativeInt() }).optional(),
 });
 
 /**
@@ -306,6 +309,7 @@ export const SweepSpecSchema: z.ZodType<NormalizedSweepSpec> = RootSchema.transf
   spec.objective = raw.objective ?? { ...SPEC_DEFAULTS.objective };
   spec.budget = raw.budget?.budget ?? { ...SPEC_DEFAULTS.budget };
   spec.reuse = raw.reuse ?? SPEC_DEFAULTS.reuse;
+  if (raw.checkpoint) spec.checkpoint = { every: raw.checkpoint.every };
 
   let problems = 0;
   const problem = (message: string, path: PropertyKey[]): void => {
