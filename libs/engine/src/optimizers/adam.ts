@@ -8,6 +8,8 @@
  *   adam.mean;                // the current v (float32)
  */
 import { applyAscentStep, type StepBuffers } from './gradient-step.js';
+import type { AdamState } from './interfaces/optimizer-state.js';
+import { readArray } from './optimizer-base.js';
 
 /** Options of {@link Adam}. */
 export interface AdamOptions {
@@ -64,5 +66,21 @@ export class Adam {
   /** The current v (a fresh float32 copy). */
   get mean(): Float32Array {
     return Float32Array.from(this.theta);
+  }
+
+  /** Everything needed to resume (plain data, exact through JSON): the step count, θ and both moments. */
+  state(): AdamState {
+    return { kind: 'adam', dim: this.dim, t: this.t, mean: Array.from(this.theta), adamM: Array.from(this.buffers.adamM), adamV: Array.from(this.buffers.adamV) };
+  }
+
+  /** Resumes from a {@link state} of an Adam with the same options; throws on a kind or dim mismatch. */
+  restore(state: AdamState): void {
+    if (state.kind !== 'adam') throw new Error(`cannot restore a ${String(state.kind)} state into adam`);
+    if (state.dim !== this.dim) throw new Error(`cannot restore a state of dim ${state.dim} into an optimizer of dim ${this.dim}`);
+    if (!Number.isInteger(state.t) || state.t < 0) throw new Error(`state.t must be a non-negative integer (got ${state.t})`);
+    this.theta.set(readArray('mean', state.mean, this.dim));
+    this.buffers.adamM.set(readArray('adamM', state.adamM, this.dim));
+    this.buffers.adamV.set(readArray('adamV', state.adamV, this.dim));
+    this.t = state.t;
   }
 }

@@ -14,5 +14,6 @@ export { grpoStep, sftStep, groupAdvantages, type GradientStep, type GrpoStepOpt
 export * from './model-cache.js';
 export * from './tinylora-trial.js';
 export * from './train-tinylora.js';
+export * from './train-checkpoint.js';
 export * from './side-by-side.js';
 export * from './errors/trial-config-error.js';

@@ -13,6 +13,7 @@ import { proportionCi } from '../stats/intervals.js';
 import { TrialConfigError } from './errors/trial-config-error.js';
 import { ModelCache } from './model-cache.js';
 import { resolveTrainConfig, type TinyLoraTrial } from './tinylora-trial.js';
+import type { TrainCheckpoint } from './train-checkpoint.js';
 import { sampleBatch, scatter, trainTinyLora } from './train-tinylora.js';
 
 const MODEL = join(STORIES260K_DIR, 'stories260K.bin');
@@ -117,6 +118,46 @@ describe('trainTinyLora on stories260K', () => {
     expect(steps).toEqual([1, 3]);
     expect(rungs.adapter).toEqual(plain.adapter);
     expect({ ...rungs.metrics, train_seconds: 0 }).toEqual({ ...plain.metrics, train_seconds: 0 });
+  });
+
+  it('resumes from a checkpoint to the same v as an uninterrupted run, for every forward-only optimizer', async () => {
+    for (const kind of ['es', 'spsa', 'cmaes'] as const) {
+      const tiny = trial({ seed: 5, task: { kind: 'regex', pattern: '\\bTom\\b', prompts: TRAIN_PROMPTS.slice(0, 7), evalPrompts: HELD_OUT_PROMPTS.slice(0, 4), maxNewTokens: 4 }, optimizer: { kind, population: 4, sigma: 0.5, lr: 0.2, iterations: 6, batch: 3 }, prune: { threshold: 0.4, retrainIterations: 1 } });
+      const saved: TrainCheckpoint[] = [];
+      const whole = await trainTinyLora(tiny, { models, checkpointEvery: 4, evalAt: [3], events: { checkpoint: (c) => saved.push(JSON.parse(JSON.stringify(c)) as TrainCheckpoint) } });
+      // every 4 steps, at the rung (3), and after the last training step; with the run's state then
+      expect(saved.map((c) => c.step), kind).toEqual([3, 4, 6]);
+      expect(saved[0]!.before).toEqual({ acc: whole.metrics.acc_before, lo: whole.metrics.acc_before_lo, hi: whole.metrics.acc_before_hi });
+      // 7 prompts, batches of 3: 2 batches per epoch, so the resumed steps cross epochs (the per-epoch shuffle resumes too)
+      const lines: string[] = [];
+      const steps: number[] = [];
+      const resumed = await trainTinyLora(tiny, { models, resume: saved[0], events: { log: (l) => lines.push(l), progress: (s) => steps.push(s) } });
+      expect(resumed.adapter.v, kind).toEqual(whole.adapter.v);
+      expect({ ...resumed.metrics, train_seconds: 0 }).toEqual({ ...whole.metrics, train_seconds: 0 });
+      expect(resumed.metrics.train_seconds).toBeGreaterThanOrEqual(saved[0]!.trainSeconds);
+      expect(steps.slice(0, 3)).toEqual([4, 5, 6]); // then the survivors' retraining, step 7
+      expect(lines).toContain('resuming from the checkpoint at step 3 of 6');
+      // from the last training step: nothing left to train, straight to the evaluation and pruning
+      const done = await trainTinyLora(tiny, { models, resume: saved[2] });
+      expect(done.adapter.v).toEqual(whole.adapter.v);
+    }
+  });
+
+  it('starts over when a checkpoint belongs to another trial (or is not one), saying why', async () => {
+    const tiny = (seed: number) => trial({ seed, task: { kind: 'regex', pattern: '\\bTom\\b', prompts: TRAIN_PROMPTS.slice(0, 6), evalPrompts: HELD_OUT_PROMPTS.slice(0, 4), maxNewTokens: 4 }, optimizer: { kind: 'es', population: 4, sigma: 0.5, lr: 0.2, iterations: 3, batch: 3 } });
+    const saved: TrainCheckpoint[] = [];
+    await trainTinyLora(tiny(1), { models, checkpointEvery: 1, events: { checkpoint: (c) => saved.push(c) } });
+    const fresh = await trainTinyLora(tiny(2), { models });
+    for (const [bad, why] of [
+      [saved[0], /another trial, model, device or engine version/],
+      [{ ...saved[0], version: 0 }, /format version 0/],
+      [{ ...saved[0], optimizer: { ...saved[0]!.optimizer, dim: 4 } }, null],
+    ] as const) {
+      const lines: string[] = [];
+      const seed2 = await trainTinyLora(tiny(2), { models, resume: bad as TrainCheckpoint, events: { log: (l) => lines.push(l) } });
+      expect(seed2.adapter.v).toEqual(fresh.adapter.v);
+      expect(lines.some((l) => /^checkpoint not used/.test(l) && (why === null || why.test(l)))).toBe(true);
+    }
   });
 
   it('stops between generations with the abort reason', async () => {

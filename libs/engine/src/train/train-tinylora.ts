@@ -22,6 +22,7 @@ import type { PolicyDevice } from '../device.js';
 import { Adam } from '../optimizers/adam.js';
 import { createOptimizer } from '../optimizers/create-optimizer.js';
 import type { Optimizer } from '../optimizers/optimizer.js';
+import type { AdamState, OptimizerState } from '../optimizers/interfaces/optimizer-state.js';
 import { mixSeed, NoiseDomain, permutation, streamSeed } from '../random.js';
 import { evaluateGeneration, evaluateMultipleChoice } from './evaluate.js';
 import { grpoStep, sftStep, type GradientStep } from './gradient-steps.js';
@@ -30,6 +31,7 @@ import type { ModelCache } from './model-cache.js';
 import { nllObjective, rewardObjective, type Objective } from './objectives.js';
 import { resolveTrainConfig, type ObjectiveKind, type TinyLoraTrial } from './tinylora-trial.js';
 import { storedV } from './stored-adapter.js';
+import { checkpointKey, CHECKPOINT_VERSION, readCheckpoint, type TrainCheckpoint } from './train-checkpoint.js';
 import { loadTrialTask, resolvePath, trialIo } from './trial-io.js';
 
 /** Where a run reports while it goes. */
@@ -38,6 +40,11 @@ export interface TrainEvents {
   progress?(step: number, metrics: Record<string, number>): void;
   /** A human-readable line. */
   log?(line: string): void;
+  /**
+   * The training loop's state after a step (see {@link TrainContext.checkpointEvery}): plain JSON-able
+   * data that {@link TrainContext.resume} continues from. Called after that step's `progress`.
+   */
+  checkpoint?(checkpoint: TrainCheckpoint): void;
 }
 
 /** What a run needs besides its params. */
@@ -73,6 +80,20 @@ export interface TrainContext {
    * that stops on it is no longer a function of its params alone.
    */
   trainSeconds?: number;
+  /**
+   * Continue the training loop from this checkpoint (one an earlier run of the same trial wrote):
+   * the run skips the base model's evaluation and the `step` generations done, and ends with the v
+   * an uninterrupted run ends with. A checkpoint of another trial, model, device family or engine
+   * version (see checkpoint.ts) is ignored and the run starts over, saying so in its log.
+   */
+  resume?: TrainCheckpoint;
+  /**
+   * Send `events.checkpoint` every this many training steps, at every `evalAt` step (an ASHA
+   * sweep's rungs, where a trial may be paused) and after the last training step. 0: only at
+   * `evalAt` steps and the last. Nothing is sent without `events.checkpoint`.
+   * @defaultValue 0
+   */
+  checkpointEvery?: number;
 }
 
 /** The outcome of a run. */
@@ -102,6 +123,13 @@ export interface HeldOut {
 }
 
 // ---- helpers ----------------------------------------------------------------------------------------
+
+/** Where the training loop starts (steps already done, from a checkpoint) and what it does after each step. */
+interface TrainingPhase {
+  from: number;
+  /** After generation `g`: checkpoint it if due; `state` reads the optimizer's state. */
+  after(g: number, state: () => OptimizerState | AdamState): void;
+}
 
 /** Domain tag of the batch-order stream (beside random.ts's NoiseDomain tags). */
 const BATCH_DOMAIN = 0x42410006;
@@ -197,9 +225,9 @@ export async function trainTinyLora(trial: TinyLoraTrial, ctx: TrainContext): Pr
      * evaluating on held-out data every `evalEvery` and at `evalAt`. `toV` maps the optimizer's vector to the full v
      * (identity for training, a scatter into the survivors for retraining after pruning).
      */
-    const optimise = async (opt: Optimizer, toV: (x: Float32Array) => Float32Array, generations: number, extra: Record<string, number> = {}, deadline = Infinity) => {
+    const optimise = async (opt: Optimizer, toV: (x: Float32Array) => Float32Array, generations: number, extra: Record<string, number> = {}, deadline = Infinity, phase?: TrainingPhase) => {
       const logEvery = Math.max(1, Math.round(generations / 10));
-      for (let g = 1; g <= generations && performance.now() < deadline; g++) {
+      for (let g = (phase?.from ?? 0) + 1; g <= generations && performance.now() < deadline; g++) {
         checkAbort();
         step++;
         const t0 = performance.now();
@@ -219,6 +247,7 @@ export async function trainTinyLora(trial: TinyLoraTrial, ctx: TrainContext): Pr
         // eval: held-out accuracy of the current mean, now and then
         if (wantsEval(g)) metrics.eval_acc = (await evaluate(toV(opt.mean))).acc;
         ctx.events?.progress?.(step, { ...metrics, ...extra });
+        phase?.after(g, () => opt.state());
         if (g === 1 || g % logEvery === 0 || g === generations) {
           log(`step ${step}: ${Object.entries(metrics).map(([k, x]) => `${k} ${fmt(x)}`).join(', ')} (${((performance.now() - t0) / 1000).toFixed(2)} s)`);
         }
@@ -231,6 +260,7 @@ export async function trainTinyLora(trial: TinyLoraTrial, ctx: TrainContext): Pr
      * gradient per step, Adam over the entries `keep` (all of v for training, the survivors when
      * retraining), started at `init`. GRPO for a reward, SFT for the NLL objective.
      */
+    const newAdam = (init: Float32Array, keep: readonly number[] | undefined) => new Adam({ dim: keep ? keep.length : dim, lr, init: keep ? keep.map((j) => init[j]) : init });
     const gradientStep = (v: Float32Array, examples: typeof train): Promise<GradientStep> =>
       objectiveKind === 'reward'
         ? grpoStep(v, examples, {
@@ -244,11 +274,10 @@ export async function trainTinyLora(trial: TinyLoraTrial, ctx: TrainContext): Pr
             seed: streamSeed(NoiseDomain.Grpo, cfg.seed, step),
           })
         : sftStep(v, examples, io);
-    const optimiseByGradient = async (init: Float32Array, keep: readonly number[] | undefined, generations: number, extra: Record<string, number> = {}, deadline = Infinity) => {
+    const optimiseByGradient = async (init: Float32Array, keep: readonly number[] | undefined, generations: number, extra: Record<string, number> = {}, deadline = Infinity, phase?: TrainingPhase, adam = newAdam(init, keep)) => {
       const toV = (x: Float32Array) => (keep ? scatter(keep, x, dim) : x);
-      const adam = new Adam({ dim: keep ? keep.length : dim, lr, init: keep ? keep.map((j) => init[j]) : init });
       const logEvery = Math.max(1, Math.round(generations / 10));
-      for (let g = 1; g <= generations && performance.now() < deadline; g++) {
+      for (let g = (phase?.from ?? 0) + 1; g <= generations && performance.now() < deadline; g++) {
         checkAbort();
         step++;
         const t0 = performance.now();
@@ -256,6 +285,7 @@ export async function trainTinyLora(trial: TinyLoraTrial, ctx: TrainContext): Pr
         if (grad) adam.step(keep ? keep.map((j) => grad[j]) : grad);
         if (wantsEval(g)) metrics.eval_acc = (await evaluate(toV(adam.mean))).acc;
         ctx.events?.progress?.(step, { ...metrics, ...extra });
+        phase?.after(g, () => adam.state());
         if (g === 1 || g % logEvery === 0 || g === generations) {
           log(`step ${step}: ${Object.entries(metrics).map(([k, x]) => `${k} ${fmt(x)}`).join(', ')} (${((performance.now() - t0) / 1000).toFixed(2)} s)`);
         }
@@ -299,25 +329,59 @@ export async function trainTinyLora(trial: TinyLoraTrial, ctx: TrainContext): Pr
       return { metrics, trainableParams: adapter.trainableParams, effectiveParams: adapter.effectiveParams, adapter };
     }
 
+    // ---- resume: a checkpoint of this very training (else start over, saying why)
+    const key = checkpointKey(trial, model.hash, (ctx.device ?? ctx.models.device).name);
+    const opt = kind === 'grpo' ? undefined : newOptimizer(dim, cfg.seed);
+    const adam = kind === 'grpo' ? newAdam(new Float32Array(dim), undefined) : undefined;
+    let resumed: TrainCheckpoint | undefined;
+    if (ctx.resume) {
+      const c = readCheckpoint(ctx.resume);
+      const problem = 'problem' in c ? c.problem : c.key !== key ? 'it belongs to another trial, model, device or engine version' : c.step > iterations ? `its step ${c.step} is past optimizer.iterations ${iterations}` : restoreInto(c);
+      if (problem) log(`checkpoint not used (${problem}): training from the start`);
+      else resumed = c as TrainCheckpoint;
+    }
+    function restoreInto(c: TrainCheckpoint): string | undefined {
+      try {
+        if (adam) adam.restore(c.optimizer as AdamState);
+        else opt!.restore(c.optimizer as OptimizerState);
+        return undefined;
+      } catch (err) {
+        return (err as Error).message;
+      }
+    }
+
     // ---- before: the base model (v = 0 is the base model exactly, whatever the adapter's structure, so
     // one evaluation per model and task serves every trial on this node)
     const base = () => evaluateOnce(new Float32Array(dim));
     // Another trial's evaluation may fail for its own reasons (cancelled): then this one evaluates itself.
-    const before = await ctx.models.memo(`held-out before|${model.hash}|${JSON.stringify(trial.task)}`, base).catch((err: unknown) => {
-      if (ctx.signal?.aborted) throw err;
-      return base();
-    });
+    const before: HeldOut =
+      resumed?.before ??
+      (await ctx.models.memo(`held-out before|${model.hash}|${JSON.stringify(trial.task)}`, base).catch((err: unknown) => {
+        if (ctx.signal?.aborted) throw err;
+        return base();
+      }));
     Object.assign(metrics, { acc_before: before.acc, acc_before_lo: before.lo, acc_before_hi: before.hi });
     log(`held-out before: ${fmt(before.acc)} [${fmt(before.lo)}, ${fmt(before.hi)}] on ${held.length} examples; training on ${train.length} (${objectiveKind})`);
 
-    // ---- train
+    // ---- train (from the checkpoint's step, if resuming), checkpointing as asked
     const started = performance.now();
+    const priorSeconds = resumed?.trainSeconds ?? 0;
+    const every = ctx.checkpointEvery ?? 0;
+    const phase: TrainingPhase = {
+      from: resumed?.step ?? 0,
+      after: (g, state) => {
+        if (!ctx.events?.checkpoint || !((every > 0 && g % every === 0) || evalAt.has(g) || g === iterations)) return;
+        const trainSeconds = priorSeconds + (performance.now() - started) / 1000;
+        ctx.events.checkpoint({ version: CHECKPOINT_VERSION, key, step: g, optimizer: state(), before: { acc: before.acc, lo: before.lo, hi: before.hi }, trainSeconds });
+      },
+    };
+    step = phase.from;
+    if (resumed) log(`resuming from the checkpoint at step ${resumed.step} of ${iterations}`);
     const deadline = ctx.trainSeconds === undefined ? Infinity : started + ctx.trainSeconds * 1000;
-    const trained =
-      kind === 'grpo'
-        ? await optimiseByGradient(new Float32Array(dim), undefined, iterations, {}, deadline)
-        : await optimise(newOptimizer(dim, cfg.seed), (x) => x, iterations, {}, deadline);
-    metrics.train_seconds = (performance.now() - started) / 1000;
+    const trained = adam
+      ? await optimiseByGradient(new Float32Array(dim), undefined, iterations, {}, deadline, phase, adam)
+      : await optimise(opt!, (x) => x, iterations, {}, deadline, phase);
+    metrics.train_seconds = priorSeconds + (performance.now() - started) / 1000;
     if (ctx.trainSeconds !== undefined) metrics.train_steps = step; // where the budget stopped it
     const after = await evaluate(trained);
     Object.assign(metrics, { acc: after.acc, acc_lo: after.lo, acc_hi: after.hi });

@@ -58,3 +58,17 @@ export interface CmaEsState extends OptimizerStateBase {
 
 /** A checkpoint of any optimizer, discriminated by `kind`. */
 export type OptimizerState = AntitheticEsState | SpsaState | CmaEsState;
+
+/** {@link Adam}'s checkpoint (GRPO and SFT, whose gradient comes from the torch worker). */
+export interface AdamState {
+  kind: 'adam';
+  dim: number;
+  /** Steps taken (Adam's bias correction). */
+  t: number;
+  /** θ, float64, [dim]. */
+  mean: number[];
+  /** First moment, [dim]. */
+  adamM: number[];
+  /** Second moment, [dim]. */
+  adamV: number[];
+}
