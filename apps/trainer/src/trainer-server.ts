@@ -25,6 +25,9 @@ import { TRAINER_VERSION } from './version.js';
 /** Events queued on a slow stream beyond which log lines are dropped (progress never is). */
 const LOG_BACKLOG_LIMIT = 1000;
 
+/** Largest checkpoint sent (half the message limit): a bigger state (CMA-ES past a few hundred dimensions) is not checkpointed. */
+export const MAX_CHECKPOINT_BYTES = 16 * 1024 * 1024;
+
 type TrainCall = grpc.ServerWritableStream<TrainRequest__Output, TrainEvent>;
 
 interface Training {
@@ -260,9 +263,29 @@ export class TrainerServer {
       if (!call.cancelled && !call.writableEnded && !call.destroyed) call.write(event);
     };
     // A program printing thousands of steps a second is coalesced here (rungs always pass).
+    let latest: Record<string, number> = {};
     const progress = new ProgressCoalescer((step, metrics) => send({ progress: { step, metrics } }), { keep: new Set(req.evalAt.map(Number)) });
+    // Pausing (ASHA with promotion: pause): the run ends once it has checkpointed at or past stop_at.
+    const stopAt = Number(req.stopAt) || 0;
+    let pausedAt = 0;
     const sink: EventSink = {
-      progress: (step, metrics) => progress.push(step, metrics),
+      progress: (step, metrics) => {
+        latest = { ...latest, ...metrics };
+        progress.push(step, metrics);
+      },
+      checkpoint: (step, stateJson) => {
+        if (pausedAt > 0) return;
+        progress.flush(); // the dispatcher hears a step before the checkpoint taken after it
+        if (Buffer.byteLength(stateJson) > MAX_CHECKPOINT_BYTES) {
+          sink.log('engine', `checkpoint at step ${step} not sent: ${Buffer.byteLength(stateJson)} bytes, over ${MAX_CHECKPOINT_BYTES}`);
+          return;
+        }
+        send({ checkpoint: { step, stateJson } });
+        if (stopAt > 0 && step >= stopAt) {
+          pausedAt = step;
+          controller.abort(new TrainAbort('paused', `paused at step ${step} (stop_at ${stopAt})`));
+        }
+      },
       log: (stream, line) => {
         if (call.writableLength > LOG_BACKLOG_LIMIT) {
           dropped++;
@@ -287,6 +310,10 @@ export class TrainerServer {
     } finally {
       clearTimeout(timer);
       progress.flush();
+    }
+    // A pause is no failure: the checkpoint is out, and the result says where the run stopped.
+    if (pausedAt > 0 && controller.signal.reason instanceof TrainAbort && controller.signal.reason.kind === 'paused') {
+      result = { ok: true, pausedAt, metrics: latest, seconds: result.seconds, error: '' };
     }
     if (progress.coalesced > 0) send({ log: { stream: 'engine', line: `[${progress.coalesced} progress events coalesced into ${progress.sent}: the program reported faster than 50 a second]` } });
     if (!result.seconds) result = { ...result, seconds: (performance.now() - started) / 1000 };
@@ -342,6 +369,8 @@ export class TrainerServer {
         roots: this.roots.all,
         adapterJson: req.adapterJson,
         evalAt: req.evalAt.map(Number).filter((s) => Number.isInteger(s) && s > 0),
+        ...(req.resumeJson ? { resumeJson: req.resumeJson } : {}),
+        checkpointEvery: Math.max(0, Number(req.checkpointEvery) || 0),
       },
       sink,
       signal,

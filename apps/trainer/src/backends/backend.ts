@@ -28,6 +28,10 @@ export interface BackendRequest {
   adapterJson?: string;
   /** Steps at which to report held-out metrics too (TrainRequest.eval_at: an ASHA sweep's rungs); backends that evaluate on demand honour it. */
   evalAt?: number[];
+  /** A checkpoint an earlier attempt of this trial sent (TrainRequest.resume_json): continue from it. Backends that checkpoint honour it. */
+  resumeJson?: string;
+  /** Checkpoint every this many steps as well as at `evalAt` steps and the end of training (TrainRequest.checkpoint_every); 0: only those. */
+  checkpointEvery?: number;
 }
 
 /** Where a backend writes events while it runs; the server turns them into TrainEvents. */
@@ -36,6 +40,11 @@ export interface EventSink {
   progress(step: number, metrics: Record<string, number>): void;
   /** A line of output. `stream` is "stdout" | "stderr" | "engine". */
   log(stream: string, line: string): void;
+  /**
+   * The run's state after `step`, as JSON a later attempt's `resumeJson` continues from. Send it after
+   * that step's progress. The server may end the run right after (a pause: TrainRequest.stop_at).
+   */
+  checkpoint(step: number, stateJson: string): void;
 }
 
 /** One Generate call (Try it), as a backend sees it: checked against GENERATE_LIMITS, JSON parsed. */

@@ -1,7 +1,7 @@
 import type { FailureCode__Output, TrainResult } from '@tinysweep/proto';
 
 /** Why a training's AbortSignal fired. */
-export type TrainAbortKind = 'cancelled' | 'timeout' | 'shutdown';
+export type TrainAbortKind = 'cancelled' | 'timeout' | 'shutdown' | 'paused';
 
 /**
  * The `reason` the server aborts a training's signal with. Backends read it (through
@@ -16,7 +16,10 @@ export class TrainAbort extends Error {
     this.name = this.constructor.name;
   }
 
-  /** A shutdown is not the trial's doing: FAILURE_INTERRUPTED tells the dispatcher to run it again, uncharged. */
+  /**
+   * A shutdown is not the trial's doing: FAILURE_INTERRUPTED tells the dispatcher to run it again,
+   * uncharged. (A pause never reaches a result as a failure: the server answers paused_at instead.)
+   */
   get failure(): FailureCode__Output {
     return this.kind === 'timeout' ? 'FAILURE_TIMEOUT' : this.kind === 'shutdown' ? 'FAILURE_INTERRUPTED' : 'FAILURE_CANCELLED';
   }

@@ -5,6 +5,7 @@ import type { EventSink } from '../backends/backend.js';
 export class RecordingSink implements EventSink {
   readonly steps: { step: number; metrics: Record<string, number> }[] = [];
   readonly logs: { stream: string; line: string }[] = [];
+  readonly checkpoints: { step: number; stateJson: string }[] = [];
 
   progress(step: number, metrics: Record<string, number>): void {
     this.steps.push({ step, metrics });
@@ -12,6 +13,10 @@ export class RecordingSink implements EventSink {
 
   log(stream: string, line: string): void {
     this.logs.push({ stream, line });
+  }
+
+  checkpoint(step: number, stateJson: string): void {
+    this.checkpoints.push({ step, stateJson });
   }
 
   lines(stream: string): string[] {

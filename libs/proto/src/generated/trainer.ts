@@ -1,6 +1,7 @@
 import type * as grpc from '@grpc/grpc-js';
 import type { EnumTypeDefinition, MessageTypeDefinition } from '@grpc/proto-loader';
 
+import type { Checkpoint as _tinysweep_trainer_v1_Checkpoint, Checkpoint__Output as _tinysweep_trainer_v1_Checkpoint__Output } from './tinysweep/trainer/v1/Checkpoint.js';
 import type { Completion as _tinysweep_trainer_v1_Completion, Completion__Output as _tinysweep_trainer_v1_Completion__Output } from './tinysweep/trainer/v1/Completion.js';
 import type { DescribeRequest as _tinysweep_trainer_v1_DescribeRequest, DescribeRequest__Output as _tinysweep_trainer_v1_DescribeRequest__Output } from './tinysweep/trainer/v1/DescribeRequest.js';
 import type { GenerateReply as _tinysweep_trainer_v1_GenerateReply, GenerateReply__Output as _tinysweep_trainer_v1_GenerateReply__Output } from './tinysweep/trainer/v1/GenerateReply.js';
@@ -21,6 +22,7 @@ export interface ProtoGrpcType {
   tinysweep: {
     trainer: {
       v1: {
+        Checkpoint: MessageTypeDefinition<_tinysweep_trainer_v1_Checkpoint, _tinysweep_trainer_v1_Checkpoint__Output>
         Completion: MessageTypeDefinition<_tinysweep_trainer_v1_Completion, _tinysweep_trainer_v1_Completion__Output>
         DescribeRequest: MessageTypeDefinition<_tinysweep_trainer_v1_DescribeRequest, _tinysweep_trainer_v1_DescribeRequest__Output>
         FailureCode: EnumTypeDefinition

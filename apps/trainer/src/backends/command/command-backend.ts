@@ -92,8 +92,9 @@ function quoteArg(arg: string): string {
  *
  * The program gets the trial's parameters through `{placeholders}` in its arguments, the
  * TINYSWEEP_* environment (TINYSWEEP_PARAMS, _PARAMS_FILE, _TRIAL_ID, _SWEEP_ID, _ATTEMPT, _SEED,
- * _EVAL_AT for an ASHA sweep's rungs, _TRIAL_DIR) and a params JSON file, and reports metrics as
- * JSON lines on stdout (see program-output.ts).
+ * _EVAL_AT for an ASHA sweep's rungs, _TRIAL_DIR; _CHECKPOINT_EVERY and _RESUME_FILE for programs
+ * that checkpoint) and a params JSON file, and reports metrics (and checkpoints) as JSON lines on
+ * stdout (see program-output.ts).
  */
 /** This backend's code (apps/trainer/{dist,src}/backends/command) and the sandbox launcher, hashed: what runs a program. */
 const COMMAND_CODE = `code.${hashCode([fileURLToPath(new URL('.', import.meta.url)), fileURLToPath(new URL('../../../sandbox', import.meta.url))])}`;
@@ -194,6 +195,16 @@ export class CommandBackend implements TrainerBackend {
       const seed = req.params.seed;
       if (seed !== undefined && seed !== null) own.TINYSWEEP_SEED = typeof seed === 'string' ? seed : JSON.stringify(seed);
       if (req.evalAt?.length) own.TINYSWEEP_EVAL_AT = req.evalAt.join(',');
+      // Resumable trials: the program checkpoints by printing {"step": …, "checkpoint": …} (at every
+      // TINYSWEEP_EVAL_AT step, where an ASHA sweep may pause it, and every _CHECKPOINT_EVERY steps);
+      // a later attempt finds the last one in the file TINYSWEEP_RESUME_FILE names.
+      if (req.checkpointEvery) own.TINYSWEEP_CHECKPOINT_EVERY = String(req.checkpointEvery);
+      if (req.resumeJson) {
+        const resumeFile = join(trialDir, 'resume.json');
+        await writeFile(resumeFile, req.resumeJson, { mode: 0o600 });
+        if (this.sandbox.user) await chown(resumeFile, this.sandbox.user.uid, this.sandbox.user.gid);
+        own.TINYSWEEP_RESUME_FILE = resumeFile;
+      }
       const env = programEnv({ trainerEnv: process.env, passThrough: this.opts.passEnv, trialDir, specEnv: spec.env, own });
       sink.log('engine', `$ ${argv.map(quoteArg).join(' ')}  (cwd ${cwd.dir})`);
       const result = await this.runProgram([program.file, ...argv.slice(1)], argv[0]!, cwd.dir, trialDir, env, sink, signal, started);
@@ -305,6 +316,7 @@ export class CommandBackend implements TrainerBackend {
       const read = output.read(line);
       if (read.kind === 'log') sink.log('stdout', line);
       else if (read.kind === 'progress') sink.progress(read.step, read.metrics);
+      if (read.checkpoint) sink.checkpoint(read.checkpoint.step, read.checkpoint.stateJson);
     });
     const stderrLines = new LineSplitter((line, cut) => sink.log('stderr', cut ? truncated(line) : line));
     child.stdout!.on('data', (chunk: Buffer) => stdoutLines.push(chunk));

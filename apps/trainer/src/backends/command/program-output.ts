@@ -9,8 +9,10 @@
  * - the same with `"final": true` — the final metrics; no Progress event. Without a final line the
  *   last metrics line is final.
  * - reserved keys, on any object line: `trainable_params` / `effective_params` (numbers) fill the
- *   result's parameter counts, `adapter` (any JSON) becomes the result's adapter_json. They, `step`
- *   and `final` are not metrics.
+ *   result's parameter counts, `adapter` (any JSON) becomes the result's adapter_json, `checkpoint`
+ *   (any JSON) is the program's state after `step` (else the last step): the trainer sends it to the
+ *   dispatcher, and a later attempt of the trial finds it in the file TINYSWEEP_RESUME_FILE names.
+ *   They, `step` and `final` are not metrics.
  * - anything else (plain text, JSON that is not an object, an object with nothing above) — a
  *   log line, relayed as LogLine { stream: "stdout" }.
  *
@@ -18,14 +20,21 @@
  * they are accepted, so a diverged loss still arrives as a metric.
  */
 
-/** What one stdout line meant. */
-export type StdoutLine =
+/** A program's state after a step, as it printed it (`{"step": 9, "checkpoint": {…}}`). */
+export interface ProgramCheckpoint {
+  step: number;
+  stateJson: string;
+}
+
+/** What one stdout line meant; a line with `checkpoint` carries it too (after its progress, if any). */
+export type StdoutLine = (
   | { kind: 'log'; line: string }
   | { kind: 'progress'; step: number; metrics: Record<string, number> }
   | { kind: 'final'; metrics: Record<string, number> }
-  | { kind: 'info' };
+  | { kind: 'info' }
+) & { checkpoint?: ProgramCheckpoint };
 
-const RESERVED = new Set(['step', 'final', 'trainable_params', 'effective_params', 'adapter']);
+const RESERVED = new Set(['step', 'final', 'trainable_params', 'effective_params', 'adapter', 'checkpoint']);
 const NON_FINITE: Record<string, number> = { NaN: Number.NaN, Infinity: Number.POSITIVE_INFINITY, '-Infinity': Number.NEGATIVE_INFINITY };
 const SENTINEL = '\u0000tinysweep:';
 
@@ -107,16 +116,21 @@ export class ProgramOutput {
       known = true;
     }
 
+    const explicitStep = typeof record.step === 'number' && Number.isFinite(record.step) ? Math.trunc(record.step) : undefined;
+    const checkpointAt = (step: number) => (record.checkpoint === undefined ? {} : { checkpoint: { step, stateJson: JSON.stringify(record.checkpoint) } });
     if (record.final === true) {
       this.finalMetrics = metrics;
-      return { kind: 'final', metrics };
+      return { kind: 'final', metrics, ...checkpointAt(explicitStep ?? this.lastStep) };
     }
-    if (Object.keys(metrics).length === 0) return known ? { kind: 'info' } : { kind: 'log', line };
+    if (Object.keys(metrics).length === 0) {
+      if (record.checkpoint !== undefined) return { kind: 'info', ...checkpointAt(explicitStep ?? this.lastStep) };
+      return known ? { kind: 'info' } : { kind: 'log', line };
+    }
 
-    const step = typeof record.step === 'number' && Number.isFinite(record.step) ? Math.trunc(record.step) : this.lastStep + 1;
+    const step = explicitStep ?? this.lastStep + 1;
     this.lastStep = step;
     this.lastMetrics = metrics;
-    return { kind: 'progress', step, metrics };
+    return { kind: 'progress', step, metrics, ...checkpointAt(step) };
   }
 
   /** The final line's metrics, else the last metrics line's, else none. */

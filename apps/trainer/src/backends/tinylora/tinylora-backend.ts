@@ -16,7 +16,7 @@
  * It also serves Generate (the board's Try it) from the same cache: a trial's prompts through the base
  * model and through its stored adapter, in one batch (libs/engine generateSideBySide).
  */
-import { ENGINE_VERSION, generateSideBySide, ModelCache, trainTinyLora, TrialConfigError, type ModelCacheOptions, type PolicyDevice } from '@tinysweep/engine';
+import { ENGINE_VERSION, generateSideBySide, ModelCache, trainTinyLora, TrialConfigError, type ModelCacheOptions, type PolicyDevice, type TrainCheckpoint } from '@tinysweep/engine';
 import type { TrainResult } from '@tinysweep/proto';
 import { AdapterFileError, parseAdapter, serializeAdapter, type AdapterFile } from '@tinysweep/tinylora';
 import { TorchDevice, type TorchDtype, type TorchWorkerInfo } from '@tinysweep/torch';
@@ -167,6 +167,14 @@ export class TinyLoraBackend implements TrainerBackend {
         return { ok: false, failure: 'FAILURE_BAD_REQUEST', error: `adapter_json: ${(err as Error).message}`, seconds: seconds() };
       }
     }
+    let resume: TrainCheckpoint | undefined;
+    if (req.resumeJson && !from) {
+      try {
+        resume = JSON.parse(req.resumeJson) as TrainCheckpoint; // trainTinyLora checks it, and starts over if it cannot use it
+      } catch (err) {
+        sink.log('engine', `checkpoint not used (resume_json is not JSON: ${(err as Error).message}): training from the start`);
+      }
+    }
     const device = this.takeDevice();
     try {
       const result = await trainTinyLora(trial, {
@@ -174,9 +182,15 @@ export class TinyLoraBackend implements TrainerBackend {
         device,
         baseDir: req.workdir,
         signal,
-        events: { progress: (step, metrics) => sink.progress(step, metrics), log: (line) => sink.log('engine', line) },
+        events: {
+          progress: (step, metrics) => sink.progress(step, metrics),
+          log: (line) => sink.log('engine', line),
+          checkpoint: (c) => sink.checkpoint(c.step, JSON.stringify(c)),
+        },
         from,
         evalAt: req.evalAt,
+        resume,
+        checkpointEvery: req.checkpointEvery,
       });
       return {
         ok: true,

@@ -35,6 +35,22 @@ export interface TrainRequest {
    * steps at which to report held-out metrics as well (an ASHA sweep's rungs),
    */
   'evalAt'?: (number | string | Long)[];
+  /**
+   * for backends that evaluate on demand (tinylora: eval_acc); others ignore it
+   * Resumable trials (issue 19). A backend that checkpoints (tinylora; a command program that prints
+   * {"checkpoint": …}) sends a `checkpoint` event at every eval_at step, every checkpoint_every steps
+   * and at the end of training; the dispatcher keeps the latest and sends it back as resume_json to
+   * the trial's next attempt, which continues from it to the result an uninterrupted run gives.
+   */
+  'resumeJson'?: (string);
+  /**
+   * checkpoint every this many steps as well; 0 = at eval_at steps and the end only
+   */
+  'checkpointEvery'?: (number | string | Long);
+  /**
+   * pause (ASHA with promotion: pause): once a checkpoint at a step ≥ stop_at
+   */
+  'stopAt'?: (number | string | Long);
 }
 
 export interface TrainRequest__Output {
@@ -69,4 +85,20 @@ export interface TrainRequest__Output {
    * steps at which to report held-out metrics as well (an ASHA sweep's rungs),
    */
   'evalAt': (number)[];
+  /**
+   * for backends that evaluate on demand (tinylora: eval_acc); others ignore it
+   * Resumable trials (issue 19). A backend that checkpoints (tinylora; a command program that prints
+   * {"checkpoint": …}) sends a `checkpoint` event at every eval_at step, every checkpoint_every steps
+   * and at the end of training; the dispatcher keeps the latest and sends it back as resume_json to
+   * the trial's next attempt, which continues from it to the result an uninterrupted run gives.
+   */
+  'resumeJson': (string);
+  /**
+   * checkpoint every this many steps as well; 0 = at eval_at steps and the end only
+   */
+  'checkpointEvery': (number);
+  /**
+   * pause (ASHA with promotion: pause): once a checkpoint at a step ≥ stop_at
+   */
+  'stopAt': (number);
 }

@@ -29,6 +29,11 @@ export interface TrainResult {
    * backend adds (model and data hashes). Reproductions compare it to explain a drift.
    */
   'environmentJson'?: (string);
+  /**
+   * Not a final result: the run stopped at TrainRequest.stop_at after checkpointing this step (metrics
+   * are the last progress event's). 0 for every other result.
+   */
+  'pausedAt'?: (number | string | Long);
 }
 
 export interface TrainResult__Output {
@@ -57,4 +62,9 @@ export interface TrainResult__Output {
    * backend adds (model and data hashes). Reproductions compare it to explain a drift.
    */
   'environmentJson': (string);
+  /**
+   * Not a final result: the run stopped at TrainRequest.stop_at after checkpointing this step (metrics
+   * are the last progress event's). 0 for every other result.
+   */
+  'pausedAt': (number);
 }
