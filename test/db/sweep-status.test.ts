@@ -135,7 +135,7 @@ describe('sweep status follows its trials', () => {
       const { rows } = await db.pool.query<{ status: string; n: number }>(`SELECT status::text, count(*)::int AS n FROM trial WHERE sweep_id = $1 GROUP BY status`, [s.id]);
       const actual = Object.fromEntries(rows.map((r) => [r.status, r.n]));
       const got = await sweeps.get(s.id);
-      expect(got!.counts).toEqual({ queued: actual.queued ?? 0, running: 0, succeeded: actual.succeeded ?? 0, failed: 0, cancelled: 0, stopped: 0 });
+      expect(got!.counts).toEqual({ queued: actual.queued ?? 0, running: 0, succeeded: actual.succeeded ?? 0, failed: 0, cancelled: 0, stopped: 0, paused: 0 });
       expect(got!.status).toBe('running');
     }
   });

@@ -15,6 +15,7 @@ export interface TrialCounts {
   failed: number;
   cancelled: number;
   stopped: number;
+  paused: number;
 }
 
 export interface BestTrial {

@@ -5,6 +5,7 @@ export * from './sweep-repository.js';
 export * from './trial-repository.js';
 export * from './training-repository.js';
 export * from './search-repository.js';
+export * from './checkpoint-repository.js';
 export * from './node-repository.js';
 // generated/ and rows.ts are internal: nothing outside libs/db sees Prisma's types.
 export * from './schedule-repository.js';

@@ -1,11 +1,47 @@
 import type { Database } from './database.js';
 import type { JsonObject, Metrics, NewTrial, TrialStatus } from './domain.js';
+import { storableJson, storableText } from './storable.js';
 
 /** A value recorded at an ASHA rung. */
 export interface RungValue {
   rung: number;
   trialId: string;
   value: number;
+}
+
+/** An open trial of an ASHA sweep that pauses, as its promotion rule reads it. */
+export interface PauseTrial {
+  id: string;
+  status: 'queued' | 'running' | 'paused';
+  /** Its values by rung. */
+  rungs: ReadonlyMap<number, number>;
+}
+
+/** A trial reaching a rung, to be paused there unless it can go on at once. */
+export interface PausingTrial {
+  trialId: string;
+  attempt: number;
+  rung: number;
+  value: number;
+  /** What it reported last (kept as its metrics while it waits). */
+  metrics: Metrics;
+}
+
+/** What the promotion rule decided (see libs/search `promotions`). */
+export interface PauseDecision {
+  promote: string[];
+  /** Paused trials stopped for good, with the error text their result carries. */
+  stop: Array<{ id: string; rung: number; cutoff: number | undefined; error: string }>;
+}
+
+/** What {@link SearchRepository.resolvePauses} did. */
+export interface PauseOutcome {
+  /** The pausing trial: `continue` (promoted on arrival: keep running), `paused`, `stopped`, or `gone` (no longer running: cancelled, finished). */
+  self?: 'continue' | 'paused' | 'stopped' | 'gone';
+  /** Paused trials now queued again (their jobs must be enqueued). */
+  promoted: string[];
+  /** Paused trials stopped. */
+  stopped: string[];
 }
 
 /** A trial as an adaptive search reads it. */
@@ -57,7 +93,7 @@ export class SearchRepository {
     return rows;
   }
 
-  /** Sweeps whose search is open (pareto) with no trial queued or running: nothing will ask it again. */
+  /** Sweeps whose search is open (pareto, tpe) with no trial queued or running: nothing will ask it again. */
   async idleOpenSearches(): Promise<string[]> {
     const { rows } = await this.pool.query<{ id: string }>(`SELECT id FROM sweep WHERE search_open AND queued_count + running_count = 0`);
     return rows.map((r) => r.id);
@@ -67,6 +103,91 @@ export class SearchRepository {
   async rungValues(sweepId: string): Promise<RungValue[]> {
     const { rows } = await this.pool.query<RungValue>(`SELECT rung, trial_id AS "trialId", value FROM rung_result WHERE sweep_id = $1::uuid`, [sweepId]);
     return rows;
+  }
+
+  /**
+   * ASHA with pausing, under the sweep's lock (the one {@link extend} takes): records `pausing`'s rung
+   * value, hands `decide` every open trial of the sweep with its rung values — the pausing trial as
+   * paused at its rung — and every value recorded at the rungs, and applies the answer in the same transaction: promoted paused trials go
+   * back to `queued` (the caller enqueues them), stopped ones get their result (`stopped`, the rung
+   * and cutoff in their metrics). The pausing trial keeps running if promoted at once, else pauses
+   * (its attempt closed as `paused`, uncharged) or stops.
+   */
+  async resolvePauses(sweepId: string, pausing: PausingTrial | null, decide: (open: PauseTrial[], values: RungValue[]) => PauseDecision): Promise<PauseOutcome> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      await client.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 7))`, [sweepId]);
+      if (pausing) {
+        await client.query(`INSERT INTO rung_result (sweep_id, rung, trial_id, value) VALUES ($1::uuid, $2, $3::uuid, $4) ON CONFLICT DO NOTHING`, [
+          sweepId,
+          pausing.rung,
+          pausing.trialId,
+          Number.isFinite(pausing.value) ? pausing.value : 'NaN',
+        ]);
+      }
+      const { rows } = await client.query<{ id: string; status: PauseTrial['status']; attempts: number }>(
+        `SELECT id, status, attempts FROM trial WHERE sweep_id = $1::uuid AND status IN ('queued', 'running', 'paused') AND result_attempt IS NULL`,
+        [sweepId],
+      );
+      const { rows: values } = await client.query<RungValue>(`SELECT rung, trial_id AS "trialId", value FROM rung_result WHERE sweep_id = $1::uuid`, [sweepId]);
+      const byTrial = new Map<string, Map<number, number>>();
+      for (const v of values) byTrial.set(v.trialId, (byTrial.get(v.trialId) ?? new Map<number, number>()).set(v.rung, v.value));
+      const selfRow = pausing ? rows.find((r) => r.id === pausing.trialId && r.status === 'running' && r.attempts === pausing.attempt) : undefined;
+      const open: PauseTrial[] = rows
+        .filter((r) => !pausing || r.id !== pausing.trialId || selfRow)
+        .map((r) => ({ id: r.id, status: r.id === selfRow?.id ? 'paused' : r.status, rungs: byTrial.get(r.id) ?? new Map() }));
+      const decision = decide(open, values);
+      const out: PauseOutcome = { promoted: [], stopped: [] };
+      const promote = decision.promote.filter((id) => id !== selfRow?.id);
+      const stop = decision.stop.filter((x) => x.id !== selfRow?.id);
+      if (pausing) {
+        if (!selfRow) out.self = 'gone';
+        else if (decision.promote.includes(selfRow.id)) out.self = 'continue';
+        else {
+          const stopSelf = decision.stop.find((x) => x.id === selfRow.id);
+          const metrics = { ...pausing.metrics, asha_rung: pausing.rung, ...(stopSelf?.cutoff !== undefined ? { asha_cutoff: stopSelf.cutoff } : {}) };
+          await client.query(
+            stopSelf
+              ? `UPDATE trial SET status = 'stopped', result_attempt = $2, metrics = $3::jsonb, error = $4, finished_at = now() WHERE id = $1::uuid AND attempts = $2 AND status = 'running' AND result_attempt IS NULL`
+              : `UPDATE trial SET status = 'paused', metrics = $3::jsonb WHERE id = $1::uuid AND attempts = $2 AND status = 'running' AND result_attempt IS NULL`,
+            [selfRow.id, pausing.attempt, JSON.stringify(storableJson(metrics)), ...(stopSelf ? [storableText(stopSelf.error)] : [])],
+          );
+          await client.query(`UPDATE trial_attempt SET finished_at = now(), outcome = $3 WHERE trial_id = $1::uuid AND attempt = $2`, [selfRow.id, pausing.attempt, stopSelf ? 'stopped' : 'paused']);
+          out.self = stopSelf ? 'stopped' : 'paused';
+        }
+      }
+      if (promote.length > 0) {
+        const { rows: up } = await client.query<{ id: string }>(
+          `UPDATE trial SET status = 'queued', queued_at = now() WHERE id = ANY($1::uuid[]) AND status = 'paused' RETURNING id`,
+          [promote],
+        );
+        out.promoted = up.map((r) => r.id);
+      }
+      for (const x of stop) {
+        const { rowCount } = await client.query(
+          `UPDATE trial SET status = 'stopped', result_attempt = attempts, error = $2, finished_at = now(),
+                  metrics = coalesce(metrics, '{}'::jsonb) || jsonb_build_object('asha_rung', $3::int)
+                    || CASE WHEN $4::float8 IS NULL THEN '{}'::jsonb ELSE jsonb_build_object('asha_cutoff', $4::float8) END
+            WHERE id = $1::uuid AND status = 'paused'`,
+          [x.id, storableText(x.error), x.rung, x.cutoff ?? null],
+        );
+        if (rowCount) out.stopped.push(x.id);
+      }
+      await client.query('COMMIT');
+      return out;
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw err;
+    } finally {
+      client.release();
+    }
+  }
+
+  /** Sweeps with paused trials and nothing queued or running: only a promotion decision moves them on. */
+  async idlePausedSweeps(): Promise<string[]> {
+    const { rows } = await this.pool.query<{ id: string }>(`SELECT id FROM sweep WHERE paused_count > 0 AND queued_count + running_count = 0`);
+    return rows.map((r) => r.id);
   }
 
   /**
@@ -113,9 +234,9 @@ export class SearchRepository {
         // Nothing to propose and nothing in flight: the search is over, and the sweep ends with its trials.
         await client.query(
           `UPDATE sweep SET search_open = false,
-                  status = sweep_status(status, queued_count, running_count, succeeded_count, failed_count, cancelled_count, stopped_count, false),
+                  status = sweep_status(status, queued_count, running_count, succeeded_count, failed_count, cancelled_count, stopped_count, paused_count, false),
                   finished_at = coalesce(finished_at, now()), updated_at = now()
-            WHERE id = $1::uuid AND search_open AND queued_count + running_count = 0`,
+            WHERE id = $1::uuid AND search_open AND queued_count + running_count + paused_count = 0`,
           [sweepId],
         );
       }

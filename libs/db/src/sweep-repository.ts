@@ -41,6 +41,7 @@ interface SweepRow {
   failedCount: number;
   cancelledCount: number;
   stoppedCount: number;
+  pausedCount: number;
   metric: string;
   maximize: boolean;
 }
@@ -179,9 +180,9 @@ export class SweepRepository {
   }
 
   /**
-   * Cancels a sweep: queued and running trials become cancelled at once (Postgres is the truth;
-   * dispatchers stop running ones when told, or when they next look). Returns the trial ids
-   * that were queued and running, so the caller can remove jobs and signal trainers.
+   * Cancels a sweep: queued, running and paused trials become cancelled at once (Postgres is the
+   * truth; dispatchers stop running ones when told, or when they next look). Returns the trial ids
+   * that were queued (or paused) and running, so the caller can remove jobs and signal trainers.
    */
   async cancel(id: string): Promise<{ queued: string[]; running: string[]; trainings: string[] } | null> {
     // Locks are taken in the order every other writer takes them — shared trainings, then trials,
@@ -192,12 +193,12 @@ export class SweepRepository {
       if (found.length === 0) return null;
       // Shared trainings nobody waits for any more (see TrainingRunner).
       const trainings = await tx.$queryRawUnsafe<{ id: string }[]>(
-        `UPDATE trial_training SET status = 'cancelled', finished_at = now() WHERE sweep_id = $1::uuid AND status IN ('queued', 'running') RETURNING id`,
+        `UPDATE trial_training SET status = 'cancelled', finished_at = now() WHERE sweep_id = $1::uuid AND status IN ('queued', 'running', 'paused') RETURNING id`,
         id,
       );
       const rows = await tx.$queryRawUnsafe<{ id: string; was: string }[]>(
         `UPDATE trial t SET status = 'cancelled', finished_at = now(), error = coalesce(t.error, 'cancelled by user')
-           FROM (SELECT id, status::text AS was FROM trial WHERE sweep_id = $1::uuid AND status IN ('queued', 'running') ORDER BY id FOR UPDATE) p
+           FROM (SELECT id, status::text AS was FROM trial WHERE sweep_id = $1::uuid AND status IN ('queued', 'running', 'paused') ORDER BY id FOR UPDATE) p
           WHERE t.id = p.id RETURNING t.id, p.was`,
         id,
       );
@@ -206,7 +207,7 @@ export class SweepRepository {
         id,
       );
       return {
-        queued: rows.filter((r) => r.was === 'queued').map((r) => r.id),
+        queued: rows.filter((r) => r.was === 'queued' || r.was === 'paused').map((r) => r.id),
         running: rows.filter((r) => r.was === 'running').map((r) => r.id),
         trainings: trainings.map((g) => g.id),
       };
@@ -267,6 +268,7 @@ export class SweepRepository {
         failed: r.failedCount,
         cancelled: r.cancelledCount,
         stopped: r.stoppedCount,
+        paused: r.pausedCount,
       },
       metric: r.metric,
       maximize: r.maximize,

@@ -353,14 +353,31 @@ export class TrialRepository {
     return ok.length;
   }
 
-  /** Puts a finished trial back in the queue; null if it is still open or unknown. */
+  /**
+   * A resumed attempt's curve starts with the steps it continues from: the points up to `upToStep`
+   * of the attempt that sent the checkpoint, copied under the new attempt (so the recorded attempt's
+   * curve is the whole run's, 1 … n).
+   */
+  async copyCurve(trialId: string, fromAttempt: number, toAttempt: number, upToStep: number): Promise<void> {
+    await this.pool.query(
+      `INSERT INTO trial_step (trial_id, attempt, step, metrics, at)
+       SELECT trial_id, $3, step, metrics, at FROM trial_step WHERE trial_id = $1::uuid AND attempt = $2 AND step <= $4
+       ON CONFLICT DO NOTHING`,
+      [trialId, fromAttempt, toAttempt, upToStep],
+    );
+  }
+
+  /** Puts a finished trial back in the queue (from the start: its checkpoint is dropped); null if it is still open or unknown. */
   async retry(trialId: string): Promise<Trial | null> {
     const rows = await this.prisma.$queryRawUnsafe<TrialRow[]>(
-      `UPDATE trial SET status = 'queued', result_attempt = NULL, metrics = NULL, trainable_params = NULL,
-              effective_params = NULL, adapter = NULL, error = NULL, log_tail = NULL, started_at = NULL,
-              finished_at = NULL, queued_at = now(), reused_from_trial_id = NULL, result_key = NULL
-        WHERE id = $1::uuid AND status IN ('succeeded', 'failed', 'cancelled', 'stopped')
-        RETURNING ${TRIAL_COLUMNS}`,
+      `WITH t AS (
+         UPDATE trial SET status = 'queued', result_attempt = NULL, metrics = NULL, trainable_params = NULL,
+                effective_params = NULL, adapter = NULL, error = NULL, log_tail = NULL, started_at = NULL,
+                finished_at = NULL, queued_at = now(), reused_from_trial_id = NULL, result_key = NULL
+          WHERE id = $1::uuid AND status IN ('succeeded', 'failed', 'cancelled', 'stopped')
+          RETURNING ${TRIAL_COLUMNS}),
+       d AS (DELETE FROM checkpoint WHERE run_id IN (SELECT id FROM t))
+       SELECT * FROM t`,
       trialId,
     );
     if (!rows[0]) return null;
@@ -376,7 +393,7 @@ export class TrialRepository {
   async open(afterId: string | null, limit = 5000): Promise<OpenTrial[]> {
     return this.prisma.$queryRawUnsafe<OpenTrial[]>(
       `SELECT t.id, t.sweep_id AS "sweepId", t.status, t.attempts, t.training_id AS "trainingId", g.status AS "trainingStatus",
-              (SELECT count(*)::int FROM trial_attempt a WHERE a.trial_id = t.id AND a.outcome IS DISTINCT FROM 'interrupted') AS charged
+              (SELECT count(*)::int FROM trial_attempt a WHERE a.trial_id = t.id AND coalesce(a.outcome, '') NOT IN ('interrupted', 'paused')) AS charged
          FROM trial t LEFT JOIN trial_training g ON g.id = t.training_id
         WHERE t.status IN ('queued', 'running') ${afterId ? 'AND t.id > $2::uuid' : ''}
         ORDER BY t.id LIMIT $1`,
