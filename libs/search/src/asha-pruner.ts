@@ -94,6 +94,11 @@ export class AshaPruner {
     return [...(this.recorded.get(rung)?.values() ?? [])];
   }
 
+  /** [trial, value] pairs recorded at a rung, in the order they were recorded. */
+  valuesWithIds(rung: number): Array<[string, number]> {
+    return [...(this.recorded.get(rung) ?? [])];
+  }
+
   /**
    * The value a trial needs at `rung` to continue, given what is recorded there (itself included
    * when already recorded): the ⌊n/η⌋-th best, or the best while fewer than η are recorded.
@@ -104,6 +109,20 @@ export class AshaPruner {
     values.sort((a, b) => (this.maximize ? b - a : a - b)); // best first
     const keep = Math.max(1, Math.floor(this.valuesAt(rung).length / this.eta));
     return values[Math.min(keep, values.length) - 1];
+  }
+
+  /**
+   * ASHA's own promotion rule, for trials that pause at rungs (`promotion: pause`): the trials among
+   * the top ⌊n/η⌋ of the n values recorded at `rung` — none while fewer than η are, so a trial waits
+   * for competitors instead of passing for want of them (the asynchronous rule above lets the first
+   * arrivals through). Once the rung is `complete` (no other trial can still reach it), its best
+   * max(1, ⌊n/η⌋) go on: a rung of fewer than η trials still promotes its best. NaN never goes on.
+   */
+  topAt(rung: number, complete = false): Set<string> {
+    const at = [...(this.recorded.get(rung) ?? new Map<string, number>())];
+    const k = complete ? Math.max(1, Math.floor(at.length / this.eta)) : Math.floor(at.length / this.eta);
+    const ranked = at.filter(([, v]) => !Number.isNaN(v)).sort(([, a], [, b]) => (this.maximize ? b - a : a - b));
+    return new Set(ranked.slice(0, k).map(([id]) => id));
   }
 
   private promotable(value: number, rung: number): boolean {

@@ -1,4 +1,4 @@
-import { planSweep, type AshaSearchSpec, type SweepPlan, type SweepSpec } from '@tinysweep/spec';
+import { planSweep, type AshaSearchSpec, type AshaSettings, type SweepPlan, type SweepSpec } from '@tinysweep/spec';
 import { AshaPruner } from './asha-pruner.js';
 import type { SearchStrategy } from './search-strategy.js';
 
@@ -21,7 +21,18 @@ export class AshaSearch implements SearchStrategy {
 
   /** A fresh pruner with this search's rungs (empty: record what is stored before reporting). */
   pruner(): AshaPruner {
-    const { minIterations, maxIterations, eta, mode } = this.search;
-    return new AshaPruner({ minIterations, maxIterations, eta, mode });
+    return ashaPruner(this.search);
   }
+}
+
+/** A sweep's ASHA settings: its search's (kind asha), a tpe search's `asha` (BOHB-like), or none. */
+export function ashaOf(spec: SweepSpec): AshaSettings | undefined {
+  if (spec.search.kind === 'asha') return spec.search;
+  if (spec.search.kind === 'tpe') return spec.search.asha;
+  return undefined;
+}
+
+/** A fresh pruner with these settings' rungs (empty: record what is stored before deciding). */
+export function ashaPruner(s: AshaSettings): AshaPruner {
+  return new AshaPruner({ minIterations: s.minIterations, maxIterations: s.maxIterations, eta: s.eta, mode: s.mode });
 }

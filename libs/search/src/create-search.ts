@@ -4,6 +4,7 @@ import { GridSearch } from './grid-search.js';
 import { ParetoSearch } from './pareto-search.js';
 import { RandomSearch } from './random-search.js';
 import type { SearchStrategy } from './search-strategy.js';
+import { TpeSearch } from './tpe/tpe-search.js';
 
 /** The strategy of a spec's `search.kind`, in one table. */
 const STRATEGIES: { [K in SweepSpec['search']['kind']]: new (spec: SweepSpec) => SearchStrategy } = {
@@ -11,6 +12,7 @@ const STRATEGIES: { [K in SweepSpec['search']['kind']]: new (spec: SweepSpec) =>
   random: RandomSearch,
   asha: AshaSearch,
   pareto: ParetoSearch,
+  tpe: TpeSearch,
 };
 
 export function createSearch(spec: SweepSpec): SearchStrategy {
