@@ -1,5 +1,5 @@
 import { DelayedError, UnrecoverableError, Worker, type Job } from 'bullmq';
-import { Database, SearchRepository, SweepRepository, TrainingRepository, TrialRepository } from '@tinysweep/db';
+import { CheckpointRepository, Database, SearchRepository, SweepRepository, TrainingRepository, TrialRepository } from '@tinysweep/db';
 import { TrainerFleet } from '@tinysweep/fleet';
 import { trainerChannelCredentials } from '@tinysweep/proto';
 import { loadTlsMaterial } from '@tinysweep/tls';
@@ -76,7 +76,8 @@ export class Dispatcher {
     this.search = new SearchDriver({ search: searches, specs, queue: this.queue, events: this.events, log });
     this.reconciler = new Reconciler(trials, trainings, this.queue, specs, log, { searches, driver: this.search }, { attemptGraceMs: 2 * config.TINYSWEEP_LOCK_MS });
     this.prober = new NodeProber(this.fleet, this.clients, log);
-    const deps = { trials, trainings, specs, fleet: this.fleet, clients: this.clients, steps: this.steps, events: this.events, search: this.search, log };
+    const checkpoints = new CheckpointRepository(this.db);
+    const deps = { trials, trainings, checkpoints, specs, fleet: this.fleet, clients: this.clients, steps: this.steps, events: this.events, search: this.search, log };
     this.runner = new TrialRunner(deps);
     this.trainingRunner = new TrainingRunner({ ...deps, queue: this.queue });
   }

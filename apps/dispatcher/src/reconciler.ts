@@ -23,7 +23,8 @@ export interface ReconcilerOptions {
  * dispatcher's reconciler adds nothing twice. A trial of a shared training waits for its training:
  * the training's flow is what gets restored until the training succeeded. A pareto search left open
  * with no trial running (a dispatcher died between a trial's result and its proposals) is asked again,
- * and attempt rows that no dispatcher will finish are closed.
+ * so is an ASHA sweep whose open trials all wait at rungs, and attempt rows that no dispatcher will
+ * finish are closed.
  */
 export class Reconciler {
   private timer?: NodeJS.Timeout;
@@ -85,6 +86,8 @@ export class Reconciler {
     const closed = await this.trials.closeAbandonedAttempts(this.opts.attemptGraceMs ?? 60_000);
     if (closed > 0) this.log.warn({ closed }, 'closed attempts no dispatcher finished');
     for (const sweepId of await this.search.searches.idleOpenSearches()) await this.search.driver.onFinished(sweepId);
+    // An ASHA sweep whose trials all wait at rungs (the dispatcher that would have promoted one died first).
+    for (const sweepId of await this.search.searches.idlePausedSweeps()) await this.search.driver.resolvePauses(sweepId);
     if (restored > 0) this.log.warn({ restored }, 're-enqueued open trials whose jobs were missing or finished in Redis');
     return restored;
   }

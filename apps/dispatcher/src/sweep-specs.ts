@@ -1,6 +1,6 @@
 import type { SweepRepository } from '@tinysweep/db';
-import { AshaSearch } from '@tinysweep/search';
-import { parseDuration, type SweepSpec } from '@tinysweep/spec';
+import { ashaOf, ashaPruner } from '@tinysweep/search';
+import { parseDuration, SPEC_DEFAULTS, type SweepSpec } from '@tinysweep/spec';
 
 /** What the dispatcher needs from a sweep's spec to run its trials. */
 export interface SweepRunSettings {
@@ -11,6 +11,8 @@ export interface SweepRunSettings {
   reuse: boolean;
   /** Steps whose intermediate metric the search judges (ASHA's rungs; else none): sent with each Train call. */
   evalAt: number[];
+  /** Steps between checkpoints (spec `checkpoint.every`; older specs: the default): sent with each Train call. */
+  checkpointEvery: number;
   /** The whole normalized spec, for the adaptive searches. */
   spec: SweepSpec;
 }
@@ -26,12 +28,14 @@ export class SweepSpecs {
     if (hit) return hit;
     const spec = (await this.sweeps.spec(sweepId)) as unknown as SweepSpec | null;
     if (!spec) return null;
+    const asha = ashaOf(spec);
     const settings: SweepRunSettings = {
       backend: spec.backend,
       trialTimeoutMs: parseDuration(spec.budget.trialTimeout, 'budget.trialTimeout'),
       maxAttempts: spec.budget.retries + 1,
       reuse: spec.reuse !== false,
-      evalAt: spec.search.kind === 'asha' ? [...new AshaSearch(spec).pruner().rungs] : [],
+      evalAt: asha ? [...ashaPruner(asha).rungs] : [],
+      checkpointEvery: spec.checkpoint?.every ?? SPEC_DEFAULTS.checkpoint.every,
       spec,
     };
     if (this.cache.size >= this.capacity) this.cache.delete(this.cache.keys().next().value as string);

@@ -12,6 +12,8 @@ export interface TrainCallOptions {
   signal: AbortSignal;
   onProgress?(step: number, metrics: Record<string, number>): void;
   onLog?(stream: string, line: string): void;
+  /** The run's state after `step` (resumable trials): what a later attempt continues from. */
+  onCheckpoint?(step: number, stateJson: string): void;
   /**
    * How long to keep asking a trainer that answers RESOURCE_EXHAUSTED before anything ran. A
    * cancelled call frees the lease at once, but the trainer frees its slot only when the run notices
@@ -80,6 +82,7 @@ function callTrainOnce(client: TrainerClient, o: TrainCallOptions, state: { star
       state.started = state.answered = true;
       if (e.progress) o.onProgress?.(Number(e.progress.step), e.progress.metrics);
       else if (e.log) o.onLog?.(e.log.stream, e.log.line);
+      else if (e.checkpoint) o.onCheckpoint?.(Number(e.checkpoint.step), e.checkpoint.stateJson);
       else if (e.result) result = e.result;
     });
     call.on('error', (err) => {

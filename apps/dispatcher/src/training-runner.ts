@@ -8,7 +8,7 @@ import { InterruptedError } from './interruption.js';
 import { holdingLease, leaseWants, waitForLease } from './lease.js';
 import type { SweepRunSettings } from './sweep-specs.js';
 import { callTrain, fingerprint, neverReached, WIND_DOWN_WAIT_MS } from './train-call.js';
-import { parseJsonObject, SHUTDOWN_REASON, TrainerBusyError, TrainerLostError, type JobAttempts, type RunResult, type TrialRunnerDeps } from './trial-runner.js';
+import { CheckpointSaver, parseJsonObject, SHUTDOWN_REASON, TrainerBusyError, TrainerLostError, type JobAttempts, type RunResult, type TrialRunnerDeps } from './trial-runner.js';
 
 /** A trial runner's parts, plus the queue the fan-out puts each threshold's evaluate job on. */
 export interface TrainingRunnerDeps extends TrialRunnerDeps {
@@ -49,6 +49,7 @@ export class TrainingRunner {
         paramsJson: JSON.stringify(training.params),
         backendJson: JSON.stringify(settings.backend),
         timeoutMs: settings.trialTimeoutMs,
+        checkpointEvery: settings.checkpointEvery,
       };
       const fp = await fingerprint(this.d.clients.get(lease.address), request, signal).catch((err: unknown) => this.unreachable(lease, err));
       if (fp && settings.reuse) await this.reuse(job, lease, settings, fp);
@@ -59,7 +60,10 @@ export class TrainingRunner {
       }
       const started = await this.d.trainings.start(job.trainingId, lease.nodeId);
       if (!started) return 'skipped';
-      return this.run(job, { ...request, attempt: started.attempt }, started.attempt, waiting, lease, settings, attempts, signal);
+      // A training that ran before continues from its checkpoint (the trials' curves hold its steps already).
+      const saved = await this.d.checkpoints.latest(job.trainingId);
+      if (saved) this.d.log.info({ trainingId: job.trainingId, step: saved.step }, 'training resumes from a checkpoint');
+      return this.run(job, { ...request, attempt: started.attempt, ...(saved ? { resumeJson: saved.state } : {}) }, started.attempt, waiting, lease, settings, attempts, signal);
     });
   }
 
@@ -96,6 +100,7 @@ export class TrainingRunner {
     signal: AbortSignal,
   ): Promise<RunResult> {
     for (const t of waiting) this.d.events.publish({ sweepId: t.sweepId, trialId: t.id, kind: 'progress' });
+    const checkpoints = new CheckpointSaver(this.d, { runId: job.trainingId, sweepId: job.sweepId, attempt });
     let result: TrainResult__Output;
     try {
       result = await callTrain(this.d.clients.get(lease.address), {
@@ -107,8 +112,10 @@ export class TrainingRunner {
         onProgress: (step, metrics) => {
           for (const t of waiting) this.d.steps.add({ trialId: t.id, attempt: t.attempts + 1, step, metrics });
         },
+        onCheckpoint: (step, state) => checkpoints.add(step, state),
       });
     } catch (err) {
+      await checkpoints.settled();
       if (signal.aborted && signal.reason !== SHUTDOWN_REASON) {
         await this.end(job, 'cancelled', 'cancelled');
         return 'cancelled';
@@ -131,6 +138,7 @@ export class TrainingRunner {
       throw busy ? new TrainerBusyError(lease.nodeId) : new TrainerLostError((err as Error).message, lease.nodeId);
     }
     await this.d.steps.flush();
+    await checkpoints.settled();
     if (!result.ok && result.failure === 'FAILURE_INTERRUPTED') {
       await this.d.trainings.retrying(job.trainingId, result.error).catch(() => undefined);
       throw new InterruptedError(`trainer ${lease.nodeId} stopped during the training: ${result.error}`);
@@ -151,6 +159,7 @@ export class TrainingRunner {
       trainableParams: result.trainableParams || null,
       environment: parseJsonObject(result.environmentJson),
     });
+    if (stored) await this.d.checkpoints.discard(job.trainingId).catch(() => undefined);
     this.d.log.info({ trainingId: job.trainingId, trials: waiting.length, seconds: result.seconds }, 'shared training done');
     return stored ? 'succeeded' : 'superseded';
   }

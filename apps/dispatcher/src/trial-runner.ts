@@ -1,5 +1,5 @@
 import { status as GrpcStatus, type ServiceError } from '@grpc/grpc-js';
-import type { JsonObject, Metrics, Training, TrainingRepository, TrialOutcome, TrialRepository } from '@tinysweep/db';
+import type { CheckpointRepository, JsonObject, Metrics, Training, TrainingRepository, TrialOutcome, TrialRepository } from '@tinysweep/db';
 import type { TrainerFleet, TrainerLease } from '@tinysweep/fleet';
 import type { TrainRequest, TrainResult__Output } from '@tinysweep/proto';
 import type { SweepEvents, TrialJobData } from '@tinysweep/queue';
@@ -8,7 +8,7 @@ import type { Logger } from 'pino';
 import { InterruptedError, persist } from './interruption.js';
 import { holdingLease, leaseWants, waitForLease } from './lease.js';
 import { LogTail } from './log-tail.js';
-import type { AshaStop, SearchDriver } from './search-driver.js';
+import { pausesAtRungs, type AshaStop, type SearchDriver } from './search-driver.js';
 import type { StepWriter } from './step-writer.js';
 import type { SweepRunSettings, SweepSpecs } from './sweep-specs.js';
 import { callTrain, fingerprint, neverReached, WIND_DOWN_WAIT_MS } from './train-call.js';
@@ -30,7 +30,7 @@ export const PERSIST_FOR_MS = 300_000;
  * How a job ended, as the worker reports it. `waiting`: a trial of a shared training whose training
  * is not done (its job is enqueued again when it is).
  */
-export type RunResult = 'succeeded' | 'failed' | 'cancelled' | 'stopped' | 'skipped' | 'superseded' | 'waiting';
+export type RunResult = 'succeeded' | 'failed' | 'cancelled' | 'stopped' | 'paused' | 'skipped' | 'superseded' | 'waiting';
 
 /** An attempt that ended without a result because the trainer, the stream or the network went away. */
 export class TrainerLostError extends Error {
@@ -51,6 +51,7 @@ export class TrainerBusyError extends Error {
 export interface TrialRunnerDeps {
   trials: TrialRepository;
   trainings: TrainingRepository;
+  checkpoints: CheckpointRepository;
   specs: SweepSpecs;
   fleet: TrainerFleet;
   clients: TrainerClients;
@@ -80,6 +81,8 @@ interface Attempt {
   /** The shared training it prunes and evaluates, if any. */
   training?: Training;
   tail: LogTail;
+  /** The step of the checkpoint it resumes from (0: from the start). */
+  from: number;
 }
 
 /**
@@ -128,9 +131,20 @@ export class TrialRunner {
         backendJson: JSON.stringify(settings.backend),
         timeoutMs: settings.trialTimeoutMs,
         evalAt: settings.evalAt,
+        checkpointEvery: settings.checkpointEvery,
         ...(training ? { mode: 'TRAIN_MODE_EVALUATE' as const, adapterJson: JSON.stringify(training.adapter) } : {}),
       };
-      const a: Attempt = { job, attempt, lease, settings, request, training, tail: new LogTail() };
+      const a: Attempt = { job, attempt, lease, settings, request, training, tail: new LogTail(), from: 0 };
+      // Resumable trials: an earlier attempt's checkpoint is where this one starts (its curve up to there copied under this attempt).
+      if (!training) {
+        const saved = await this.d.checkpoints.latest(job.trialId);
+        if (saved) {
+          await this.d.trials.copyCurve(job.trialId, saved.attempt, attempt, saved.step);
+          request.resumeJson = saved.state;
+          a.from = saved.step;
+          this.d.log.info({ trialId: job.trialId, attempt, step: saved.step }, 'resuming from a checkpoint');
+        }
+      }
       let key: string | undefined;
       try {
         const fp = await fingerprint(this.d.clients.get(lease.address), request, aborted);
@@ -200,7 +214,7 @@ export class TrialRunner {
         lastProgressEvent = Date.now();
         this.d.events.publish({ sweepId: job.sweepId, trialId: job.trialId, kind: 'progress' });
       }
-      if (settings.spec.search.kind === 'asha' && !stopped) {
+      if (settings.evalAt.length > 0 && !stopped) {
         this.d.search.onStep(job.sweepId, job.trialId, step, metrics).then(
           (stop) => {
             if (stop && !stopped) {
@@ -212,49 +226,91 @@ export class TrialRunner {
         );
       }
     };
-    let result: TrainResult__Output;
-    try {
-      result = await callTrain(this.d.clients.get(lease.address), {
-        request: a.request,
-        // The trainer enforces the trial timeout; the deadline only guards against a trainer that hangs.
-        deadline: settings.trialTimeoutMs > 0 ? new Date(Date.now() + settings.trialTimeoutMs + 30_000) : undefined,
-        busyWaitMs: WIND_DOWN_WAIT_MS,
-        signal: AbortSignal.any([aborted, stopper.signal]),
-        onProgress,
-        onLog: (stream, line) => tail.push(stream, line),
-      });
-    } catch (err) {
-      if (stopped) return this.record(a, stoppedOutcome(stopped, latest, tail));
-      if (signal.aborted && signal.reason === SHUTDOWN_REASON) {
-        // Not the trial's doing: it runs again (elsewhere) without spending a retry.
-        await this.interrupted(a, 'the dispatcher stopped during the attempt');
-        throw new InterruptedError('the dispatcher stopped during the attempt');
+    const checkpoints = new CheckpointSaver(this.d, { runId: job.trialId, sweepId: job.sweepId, attempt: a.attempt });
+    // ASHA with pausing: the trial runs rung to rung (stop_at), and at each one goes on, pauses or stops.
+    const pausing = pausesAtRungs(settings.spec) && !a.training;
+    for (;;) {
+      if (pausing) a.request.stopAt = settings.evalAt.find((r) => r > a.from) ?? 0;
+      let result: TrainResult__Output;
+      try {
+        result = await callTrain(this.d.clients.get(lease.address), {
+          request: a.request,
+          // The trainer enforces the trial timeout; the deadline only guards against a trainer that hangs.
+          deadline: settings.trialTimeoutMs > 0 ? new Date(Date.now() + settings.trialTimeoutMs + 30_000) : undefined,
+          busyWaitMs: WIND_DOWN_WAIT_MS,
+          signal: AbortSignal.any([aborted, stopper.signal]),
+          onProgress,
+          onLog: (stream, line) => tail.push(stream, line),
+          onCheckpoint: (step, state) => checkpoints.add(step, state),
+        });
+      } catch (err) {
+        await checkpoints.settled(); // the next attempt continues from the last one
+        if (stopped) return this.record(a, stoppedOutcome(stopped, latest, tail));
+        if (signal.aborted && signal.reason === SHUTDOWN_REASON) {
+          // Not the trial's doing: it runs again (elsewhere) without spending a retry.
+          await this.interrupted(a, 'the dispatcher stopped during the attempt');
+          throw new InterruptedError('the dispatcher stopped during the attempt');
+        }
+        if (aborted.aborted) return this.record(a, cancelled(tail));
+        if (neverReached(err)) return this.unreachable(a, err);
+        const code = (err as ServiceError).code;
+        if (code === GrpcStatus.RESOURCE_EXHAUSTED) {
+          await this.interrupted(a, `trainer ${lease.nodeId} had no free slot`);
+          throw new TrainerBusyError(lease.nodeId);
+        }
+        if (code === GrpcStatus.UNAVAILABLE || code === GrpcStatus.DEADLINE_EXCEEDED) {
+          await this.d.fleet.markUnreachable(lease.nodeId).catch(() => undefined);
+          this.d.clients.forget(lease.address);
+        }
+        await this.persistOr(a, 'record a lost attempt', () => this.lost(a, `trainer ${lease.nodeId} lost: ${(err as Error).message}`, attempts.made + 1 < attempts.allowed));
+        throw new TrainerLostError((err as Error).message, lease.nodeId);
       }
-      if (aborted.aborted) return this.record(a, cancelled(tail));
-      if (neverReached(err)) return this.unreachable(a, err);
-      const code = (err as ServiceError).code;
-      if (code === GrpcStatus.RESOURCE_EXHAUSTED) {
-        await this.interrupted(a, `trainer ${lease.nodeId} had no free slot`);
-        throw new TrainerBusyError(lease.nodeId);
+      await checkpoints.settled();
+      if (pausing && result.ok && Number(result.pausedAt) > 0) {
+        const rung = Number(result.pausedAt);
+        const next = await this.atRung(a, rung, { ...latest, ...result.metrics }, checkpoints);
+        if (next === 'continue') continue;
+        return next;
       }
-      if (code === GrpcStatus.UNAVAILABLE || code === GrpcStatus.DEADLINE_EXCEEDED) {
-        await this.d.fleet.markUnreachable(lease.nodeId).catch(() => undefined);
-        this.d.clients.forget(lease.address);
+      if (stopped && !result.ok) return this.record(a, stoppedOutcome(stopped, latest, tail));
+      if (!result.ok && result.failure === 'FAILURE_INTERRUPTED') {
+        // The trainer was stopped (a rolling restart): not the trial's doing, it runs again uncharged (from its checkpoint).
+        const why = `trainer ${lease.nodeId} stopped during the attempt: ${result.error}`;
+        await this.interrupted(a, why);
+        throw new InterruptedError(why);
       }
-      await this.persistOr(a, 'record a lost attempt', () => this.lost(a, `trainer ${lease.nodeId} lost: ${(err as Error).message}`, attempts.made + 1 < attempts.allowed));
-      throw new TrainerLostError((err as Error).message, lease.nodeId);
+      const outcome = { ...outcomeOf(result, tail), resultKey: key ?? null };
+      // A shared training's trial: the training's metrics (before, after, train time) plus its own pruning's.
+      if (a.training && outcome.metrics) outcome.metrics = { ...(a.training.metrics ?? {}), ...outcome.metrics };
+      return this.record(a, outcome);
     }
-    if (stopped && !result.ok) return this.record(a, stoppedOutcome(stopped, latest, tail));
-    if (!result.ok && result.failure === 'FAILURE_INTERRUPTED') {
-      // The trainer was stopped (a rolling restart): not the trial's doing, it runs again uncharged.
-      const why = `trainer ${lease.nodeId} stopped during the attempt: ${result.error}`;
-      await this.interrupted(a, why);
-      throw new InterruptedError(why);
+  }
+
+  /**
+   * ASHA with pausing: the run stopped at `rung` after its checkpoint. The search decides (under the
+   * sweep's lock): go on at once on this slot from the checkpoint, pause (the slot freed; promoted
+   * later), or stop. Returns 'continue' after setting up the next segment's request.
+   */
+  private async atRung(a: Attempt, rung: number, metrics: Metrics, checkpoints: CheckpointSaver): Promise<RunResult | 'continue'> {
+    await this.d.steps.flush();
+    const outcome = await this.persistOr(a, 'decide at a rung', () => this.d.search.atRung(a.job.sweepId, a.job.trialId, a.attempt, rung, metrics));
+    const state = checkpoints.last;
+    if (outcome === 'continue' && state && state.step === rung) {
+      a.request = { ...a.request, resumeJson: state.state };
+      a.from = rung;
+      this.d.log.debug({ trialId: a.job.trialId, rung }, 'promoted at once: runs on');
+      return 'continue';
     }
-    const outcome = { ...outcomeOf(result, tail), resultKey: key ?? null };
-    // A shared training's trial: the training's metrics (before, after, train time) plus its own pruning's.
-    if (a.training && outcome.metrics) outcome.metrics = { ...(a.training.metrics ?? {}), ...outcome.metrics };
-    return this.record(a, outcome);
+    if (outcome === 'continue') {
+      // no checkpoint at the rung reached us (too big to send, a program that does not write one): it cannot pause, so it ran on.
+      this.d.log.warn({ trialId: a.job.trialId, rung }, 'no checkpoint at the rung; the trial starts its next segment from its last one');
+      a.request = { ...a.request, ...(state ? { resumeJson: state.state } : {}) };
+      a.from = state?.step ?? 0;
+      return 'continue';
+    }
+    this.d.events.publish({ sweepId: a.job.sweepId, trialId: a.job.trialId, kind: 'finished' });
+    if (outcome === 'paused') this.d.log.info({ trialId: a.job.trialId, rung }, 'paused at a rung');
+    return outcome === 'gone' ? 'superseded' : outcome;
   }
 
   /**
@@ -279,6 +335,8 @@ export class TrialRunner {
   private async record(a: Attempt, outcome: TrialOutcome): Promise<RunResult> {
     await this.d.steps.flush();
     const recorded = await this.persistOr(a, 'record the result', () => this.d.trials.recordResult(a.job.trialId, a.attempt, outcome));
+    // A result is final (a retry by hand starts over): its checkpoint is of no more use.
+    if (recorded) await this.d.checkpoints.discard(a.job.trialId).catch(() => undefined);
     await this.finished(a.job);
     return recorded ? outcome.status : 'superseded';
   }
@@ -287,6 +345,41 @@ export class TrialRunner {
   private async finished(job: TrialJobData): Promise<void> {
     await this.d.search.onFinished(job.sweepId, job.trialId).catch((err: unknown) => this.d.log.warn({ sweepId: job.sweepId, err: (err as Error).message }, 'search could not propose'));
     this.d.events.publish({ sweepId: job.sweepId, trialId: job.trialId, kind: 'finished' });
+  }
+}
+
+/**
+ * Saves one attempt's checkpoints in order, each after the curve points before it (the next attempt
+ * copies the curve up to the checkpoint from this attempt). A checkpoint that cannot be saved is
+ * logged and skipped: the next one replaces it, and without any the trial starts over.
+ */
+export class CheckpointSaver {
+  private chain: Promise<void> = Promise.resolve();
+  /** The step of the last checkpoint saved. */
+  saved = 0;
+  /** The last checkpoint the run sent (saved or not). */
+  last?: { step: number; state: string };
+
+  constructor(
+    private readonly d: Pick<TrialRunnerDeps, 'checkpoints' | 'steps' | 'log'>,
+    private readonly run: { runId: string; sweepId: string; attempt: number },
+  ) {}
+
+  add(step: number, state: string): void {
+    this.last = { step, state };
+    this.chain = this.chain.then(async () => {
+      try {
+        await this.d.steps.flush();
+        if (await this.d.checkpoints.save({ ...this.run, step, state })) this.saved = step;
+      } catch (err) {
+        this.d.log.warn({ runId: this.run.runId, step, err: (err as Error).message }, 'could not save a checkpoint');
+      }
+    });
+  }
+
+  /** Resolves once every checkpoint added so far is saved (or given up). */
+  settled(): Promise<void> {
+    return this.chain;
   }
 }
 

@@ -40,6 +40,8 @@ export interface TrialJobSpec extends TrialJobData {
   maxAttempts: number;
   /** Lower runs first (BullMQ priority); default 0 = FIFO. */
   priority?: number;
+  /** Ahead of every waiting job (BullMQ lifo): an ASHA promotion, which goes before fresh trials. */
+  first?: boolean;
 }
 
 /** Backoff between attempts of one trial; the first retry waits ~1 s. */
@@ -55,6 +57,7 @@ function jobOptions(t: TrialJobSpec): JobsOptions {
     removeOnComplete: { age: 3600, count: 10_000 },
     removeOnFail: { age: 24 * 3600, count: 10_000 },
     ...(t.priority ? { priority: t.priority } : {}),
+    ...(t.first ? { lifo: true } : {}),
   };
 }
 
