@@ -103,6 +103,23 @@ export interface Scatter {
   front: { x: number; y: number; trialId: string; ordinal: number; params: JsonObject }[];
 }
 
+/**
+ * `GET /sweeps/:id/importance`: each varied parameter's share of the variance of a random-forest
+ * surrogate of the metric over the sweep's space (fANOVA main effects), largest first.
+ */
+export interface ParameterImportanceView {
+  metric: string;
+  maximize: boolean;
+  method: 'fanova-random-forest';
+  /** Finished configurations (seeds pooled) the surrogate was fitted to. */
+  configs: number;
+  /** The fewest finished configurations it fits a surrogate to; with fewer, `importance` is empty. */
+  minConfigs: number;
+  /** What the main effects leave: interactions between parameters. */
+  interactions: number;
+  importance: { path: string; importance: number }[];
+}
+
 /** `GET /sweeps/:id/pareto`: the metric against trainable and against effective parameters, each with its front. */
 export interface Pareto {
   metric: string;

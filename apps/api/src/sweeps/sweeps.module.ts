@@ -3,6 +3,7 @@ import { Database, SearchRepository } from '@tinysweep/db';
 import { SseLimitInterceptor } from '../security/sse-limit.interceptor.js';
 import { LiveSweeps } from './live-sweeps.js';
 import { SweepFrontService } from './sweep-front.js';
+import { SweepImportanceService } from './sweep-importance.js';
 import { SweepsController } from './sweeps.controller.js';
 import { SweepsService } from './sweeps.service.js';
 
@@ -12,6 +13,7 @@ import { SweepsService } from './sweeps.service.js';
     SweepsService,
     LiveSweeps,
     SweepFrontService,
+    SweepImportanceService,
     SseLimitInterceptor,
     { provide: SearchRepository, inject: [Database], useFactory: (db: Database) => new SearchRepository(db) },
   ],

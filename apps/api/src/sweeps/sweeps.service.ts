@@ -109,7 +109,7 @@ export class SweepsService {
       trials,
       trainings: [...shared.values()],
       reproduces,
-      searchOpen: spec.search.kind === 'pareto', // the dispatcher adds its trials as others finish
+      searchOpen: spec.search.kind === 'pareto' || spec.search.kind === 'tpe', // the dispatcher adds its trials as others finish
       owner,
       idempotencyKey: idempotencyKey ?? null,
     });

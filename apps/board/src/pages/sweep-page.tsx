@@ -8,10 +8,11 @@ import { newerSweep, useSweepEvents } from '../live';
 import { Link, paths } from '../router';
 import { TERMINAL_TRIAL_STATUSES, type Facets, type Sweep, type Trial } from '@tinysweep/api-types';
 import { chartUrls, CurvesCard, HeatmapCard, ParetoCards, preloadSweepCharts, PruningCard, ReplicatesCard } from './sweep-charts';
+import { ImportanceCard } from './importance-card';
 import { TrialsTable, tableStateFrom } from './trials-table';
 import { ReproductionFact, VerdictHistoryCard } from './verdict-history';
 
-const SECTIONS = ['sweep', 'facets', 'table', 'pareto', 'heatmap', 'curves', 'pruning', 'replicates', 'verdicts'];
+const SECTIONS = ['sweep', 'facets', 'table', 'pareto', 'heatmap', 'importance', 'curves', 'pruning', 'replicates', 'verdicts'];
 
 /**
  * One sweep: summary, plots and the trials table, kept current by the sweep's event stream
@@ -169,6 +170,7 @@ export function SweepPage({ id }: { id: string }) {
         <nav class="jump" aria-label="On this page">
           <a href="#pareto-trainable">Pareto</a>
           <a href="#heatmap">Heatmap</a>
+          <a href="#importance">Importance</a>
           <a href="#curves">Curves</a>
           <a href="#pruning">Pruning</a>
           <a href="#replicates">Replicates</a>
@@ -181,6 +183,7 @@ export function SweepPage({ id }: { id: string }) {
         <VerdictHistoryCard originId={sweepRes.data ? (sweepRes.data.originId ?? id) : null} currentRun={sweepRes.data?.originId ? id : undefined} version={chartVersion} onReady={report} />
         <ParetoCards {...chartProps} />
         <HeatmapCard {...chartProps} />
+        <ImportanceCard {...chartProps} />
         <CurvesCard {...chartProps} selected={selected} />
         <PruningCard {...chartProps} />
         <ReplicatesCard {...chartProps} />
