@@ -135,6 +135,50 @@ describe('a tinylora sweep through API → queue → trainer → Postgres', () =
     expect(pairs.every((p) => p.same)).toBe(true);
   }, 240_000);
 
+  it('a trainer SIGKILLed mid-trial: the next attempt resumes from the checkpoint, not from the start, and ends with the v of an uninterrupted run', async () => {
+    const long = (name: string) => ({
+      ...tinySweep(name),
+      adapter: { modules: 'all', layers: 'all', rank: 2, u: 13, tie: 'full' },
+      prune: undefined, // its own training, not a shared one: the trial's checkpoint is the trial's
+      optimizer: { kind: 'es', population: 8, sigma: 0.5, lr: 0.1, iterations: 60, batch: 8 },
+      params: {},
+      seeds: [4],
+      checkpoint: { every: 5 },
+      budget: { maxTrials: 10, trialTimeout: '3m', retries: 1 },
+      reuse: false,
+    });
+    await c.startTrainer('trainer-2');
+    await c.waitFor(async () => (await c.get<{ items: { alive: boolean }[] }>('/nodes')).items.filter((n) => n.alive).length === 2, 15_000, 'trainer-2 joins');
+    const id = await c.submit(long('tinylora-resume'));
+    const [trial] = await c.query<{ id: string }>(`SELECT id FROM trial WHERE sweep_id = $1`, id);
+    let at = { step: 0, node: '' };
+    await c.waitFor(async () => {
+      const [row] = await c.query<{ step: number; trainer_id: string }>(`SELECT k.step::int AS step, t.trainer_id FROM checkpoint k JOIN trial t ON t.id = k.run_id WHERE k.run_id = $1`, trial!.id);
+      at = { step: row?.step ?? 0, node: row?.trainer_id ?? '' };
+      return at.step >= 10;
+    }, 120_000, 'a checkpoint at step 10 or later');
+    await c.group.kill(at.node, 'SIGKILL'); // the fault: the node running the trial dies
+    const done = await c.waitForSweep(id, 180_000);
+    expect(done.counts).toMatchObject({ succeeded: 1 });
+    const [row] = await c.query<{ result_attempt: number; log_tail: string; adapter: { v: number[] }; metrics: Record<string, number> }>(
+      `SELECT result_attempt, log_tail, adapter, metrics FROM trial WHERE id = $1`,
+      trial!.id,
+    );
+    expect(row!.result_attempt).toBe(2);
+    const resumedAt = Number(/resuming from the checkpoint at step (\d+) of 60/.exec(row!.log_tail)?.[1]);
+    expect(resumedAt).toBeGreaterThanOrEqual(at.step);
+    // the recorded attempt's curve is the whole run's: the steps before the checkpoint copied from the first attempt
+    const steps = await c.query<{ n: number; lo: number; hi: number }>(`SELECT count(*)::int AS n, min(step)::int AS lo, max(step)::int AS hi FROM trial_step WHERE trial_id = $1 AND attempt = 2`, trial!.id);
+    expect(steps[0]).toEqual({ n: 60, lo: 1, hi: 60 });
+    // the same trial run without interruption (on the surviving trainer) trains the same numbers
+    const again = await c.submit(long('tinylora-uninterrupted'));
+    expect((await c.waitForSweep(again, 180_000)).counts).toMatchObject({ succeeded: 1 });
+    const [whole] = await c.query<{ adapter: { v: number[] }; metrics: Record<string, number>; log_tail: string }>(`SELECT adapter, metrics, log_tail FROM trial WHERE sweep_id = $1`, again);
+    expect(whole!.log_tail).not.toMatch(/resuming/);
+    expect(row!.adapter.v).toEqual(whole!.adapter.v);
+    expect({ ...row!.metrics, train_seconds: 0 }).toEqual({ ...whole!.metrics, train_seconds: 0 });
+  }, 420_000);
+
   it('refuses a bad tinylora trial as a failed trial naming the param, without retrying it', async () => {
     const spec = { ...tinySweep('tinylora-bad'), adapter: { layers: [9], rank: 1, u: 1 }, seeds: [1], budget: { maxTrials: 10, trialTimeout: '1m', retries: 2 } };
     const id = await c.submit(spec);
