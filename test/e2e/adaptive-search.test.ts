@@ -6,7 +6,8 @@
  *
  * One trainer with one slot, so trials run one after another and ASHA's decisions can be replayed.
  */
-import { AshaPruner, dominates, nondominatedSort } from '@tinysweep/search';
+import { AshaPruner, configObservations, dominates, nondominatedSort, TpeSearch, type HistoryTrial } from '@tinysweep/search';
+import { parseSweepSpec } from '@tinysweep/spec';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Cluster } from './cluster.js';
 
@@ -106,6 +107,87 @@ describe('adaptive search: asha and pareto', () => {
     const page = await c.get<{ total: number; items: { status: string }[] }>(`/sweeps/${id}/trials?status=stopped`);
     expect(page.total).toBe(8);
   }, 150_000);
+
+  it('asha with pausing promotes as synchronous halving does: the top third of each rung, resumed from their checkpoints', async () => {
+    const id = await c.submit({
+      name: 'asha-pause-e2e',
+      backend: program,
+      // the same nine configurations in the same order as above: asynchronous promotion let early arrivals through
+      params: { q: [0.9, 0.1, 0.5, 0.2, 0.8, 0.3, 0.6, 0.4, 0.7], steps: 27, stepMs: 20 },
+      objective: { metric: 'score', mode: 'max' },
+      search: { kind: 'asha', minIterations: 3, maxIterations: 27, eta: 3, metric: 'acc', promotion: 'pause' },
+      budget: { maxTrials: 100, trialTimeout: '2m', retries: 0 },
+      reuse: false,
+    });
+    const done = await c.waitForSweep(id, 120_000);
+    expect(done.status).toBe('completed');
+    expect(done.counts).toMatchObject({ succeeded: 1, stopped: 8, failed: 0, cancelled: 0, paused: 0 });
+
+    const trials = await rows(id);
+    const qsAt = (rung: number) => trials.filter((t) => t.steps?.includes(rung)).map((t) => t.q).sort();
+    // rung 3: all nine; rung 9: exactly its top ⌊9/3⌋ (0.7, 0.8, 0.9); rung 27: the top ⌊3/3⌋ of those
+    expect(qsAt(3)).toHaveLength(9);
+    expect(qsAt(9)).toEqual([0.7, 0.8, 0.9]);
+    expect(qsAt(27)).toEqual([0.9]);
+    const best = trials.find((t) => t.q === 0.9)!;
+    expect(best).toMatchObject({ status: 'succeeded', last_step: 27, steps: [3, 9, 27] });
+    expect(best.metrics!.score).toBeCloseTo(0.9 * (1 - Math.exp(-9)), 6);
+    for (const t of trials.filter((x) => x.status === 'stopped')) {
+      const rung = [0.7, 0.8].includes(t.q) ? 9 : 3;
+      expect(t.metrics, `q=${t.q}`).toMatchObject({ asha_rung: rung, acc: expect.closeTo(t.q * (1 - Math.exp(-rung / 3)), 6) });
+      expect(t.error).toMatch(new RegExp(`^stopped by ASHA at rung ${rung}: acc 0\\.\\d+ is not among the \\d+ best of the \\d values recorded there`));
+      // a stopped trial ran no further than its rung: pausing there, it never trained on
+      expect(t.last_step).toBe(rung);
+    }
+    // A promoted trial continued from its rung's checkpoint: the program was told to resume there,
+    // and no step was trained twice (the steps past a rung start right after it).
+    const [tail] = await c.query<{ log_tail: string }>(`SELECT log_tail FROM trial WHERE id = $1`, best.id);
+    expect(tail!.log_tail).toMatch(/resuming from step 9/);
+    const [none] = await c.query<{ n: number }>(`SELECT count(*)::int AS n FROM checkpoint WHERE sweep_id = $1`, id);
+    expect(none!.n).toBe(0); // finished trials drop their checkpoints
+  }, 150_000);
+
+  it('tpe proposes from the finished history as its estimators say, reproducibly from its seed, and the importance says which parameter mattered', async () => {
+    const spec = (name: string) => ({
+      name,
+      backend: program,
+      // score grows with q; the program ignores noise
+      params: { q: { min: 0, max: 1 }, noise: { min: 0, max: 1 }, steps: 2, stepMs: 5 },
+      objective: { metric: 'score', mode: 'max' },
+      search: { kind: 'tpe', n: 16, startup: 6, seed: 11, parallel: 1 },
+      budget: { maxTrials: 16, trialTimeout: '1m', retries: 0 },
+      reuse: false,
+    });
+    const id = await c.submit(spec('tpe-e2e'));
+    expect((await c.waitForSweep(id, 120_000)).status).toBe('completed');
+    const trials = await rows(id);
+    expect(trials).toHaveLength(16);
+    expect(trials.every((t) => t.status === 'succeeded')).toBe(true);
+    expect(new Set(trials.map((t) => t.group_hash)).size).toBe(16);
+    // Replay: one slot, one proposal in flight, so each trial after the random start was proposed from
+    // exactly the finished trials before it; the pure TpeSearch given that history proposes the same.
+    const stored = await c.query<HistoryTrial & { ordinal: number }>(
+      `SELECT id, ordinal, status::text AS status, params, group_hash AS "groupHash", metrics FROM trial WHERE sweep_id = $1 ORDER BY ordinal`,
+      id,
+    );
+    const tpe = new TpeSearch(parseSweepSpec(spec('replay')));
+    for (let k = 6; k < 16; k++) {
+      const before = stored.slice(0, k);
+      const [point] = tpe.propose(configObservations(tpe.space, { metric: 'score', mode: 'max' }, before), [], 1, before.map((t) => t.groupHash));
+      expect(tpe.space.trials(point!, [0])[0]!.groupHash, `trial ${k}`).toBe(stored[k]!.groupHash);
+    }
+
+    // the same seed and the same history give the same proposals
+    const again = await c.submit(spec('tpe-e2e-again'));
+    expect((await c.waitForSweep(again, 120_000)).status).toBe('completed');
+    expect((await rows(again)).map((t) => t.q)).toEqual(trials.map((t) => t.q));
+
+    const imp = await c.get<{ configs: number; importance: { path: string; importance: number }[] }>(`/sweeps/${id}/importance`);
+    expect(imp.configs).toBe(16);
+    expect(imp.importance[0]!.path).toBe('params.q');
+    const noise = imp.importance.find((x) => x.path === 'params.noise');
+    expect(noise!.importance).toBeLessThan(imp.importance[0]!.importance / 4);
+  }, 200_000);
 
   it('pareto proposes neighbours of its front until the budget, and reports the right front', async () => {
     const id = await c.submit({

@@ -174,6 +174,9 @@ export class SearchRepository {
         );
         if (rowCount) out.stopped.push(x.id);
       }
+      // A stopped trial has its result: its checkpoint is of no more use (as TrialRunner.record drops a finished one's).
+      const ended = [...out.stopped, ...(out.self === 'stopped' && selfRow ? [selfRow.id] : [])];
+      if (ended.length > 0) await client.query(`DELETE FROM checkpoint WHERE run_id = ANY($1::uuid[])`, [ended]);
       await client.query('COMMIT');
       return out;
     } catch (err) {

@@ -1,7 +1,8 @@
 /**
  * @tinysweep/search — how a sweep picks its configurations: grid, random, asha (successive halving
- * that stops weak trials at rungs) and pareto (proposals near the front of accuracy × parameters),
- * one class per strategy, plus the result-reuse key. Pure: no I/O; the dispatcher's SearchDriver feeds
+ * that stops or pauses weak trials at rungs), pareto (proposals near the front of accuracy ×
+ * parameters) and tpe (Parzen-estimator proposals), one class per strategy, plus the result-reuse key
+ * and parameter importance. Pure: no I/O; the dispatcher's SearchDriver feeds
  * results in and turns decisions into trials and stops.
  */
 export * from './search-strategy.js';
