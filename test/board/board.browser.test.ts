@@ -115,14 +115,18 @@ describe('the results board in Chromium', () => {
     await waitForTable(page);
   }, 60_000);
 
-  it('draws every plot on canvas and shows the Pareto front, heatmap, curves, pruning curve and replicates', async () => {
+  it('draws every plot on canvas and shows the Pareto front, heatmap, parameter importance, curves, pruning curve and replicates', async () => {
     await page.reload();
     await waitForBoard(page, 'sweep');
-    for (const id of ['pareto-trainable', 'pareto-effective', 'heatmap', 'curves', 'pruning', 'replicates']) {
+    for (const id of ['pareto-trainable', 'pareto-effective', 'heatmap', 'importance', 'curves', 'pruning', 'replicates']) {
       await page.waitForSelector(`#${id} .chart[data-drawn="true"] canvas`, { timeout: 15_000 });
     }
     expect(await page.textContent('#pareto-trainable')).toMatch(/front of \d+/);
     expect(await page.textContent('#pruning h2')).toBe('Pruning curve');
+    // GET /sweeps/:id/importance, drawn: the surrogate fitted to every finished config
+    const importance = (await bc.request('GET', `/sweeps/${sweepId}/importance`)).body as { configs: number; importance: { path: string }[] };
+    expect(importance.importance.length).toBeGreaterThan(0);
+    expect(await page.textContent('#importance')).toContain(`fitted to ${importance.configs} finished configs`);
     expect(await page.inputValue('#heatmap-x')).toBeTruthy();
     // The replicate plot reads GET /sweeps/:id/configs, the endpoint `tinysweep configs` reads too.
     type ConfigPage = { total: number; withResult: number; items: { label: string; seeds: number[]; summary: { n: number; ci95: number[] | null } | null; values?: { seed: number }[] }[] };
