@@ -189,6 +189,32 @@ describe('adaptive search: asha and pareto', () => {
     expect(noise!.importance).toBeLessThan(imp.importance[0]!.importance / 4);
   }, 200_000);
 
+  it('tpe with asha (BOHB-like): proposals keep coming while trials pause and stop at rungs, until n configurations', async () => {
+    const id = await c.submit({
+      name: 'tpe-asha-e2e',
+      backend: program,
+      params: { q: { min: 0, max: 1 }, steps: 27, stepMs: 10 },
+      objective: { metric: 'score', mode: 'max' },
+      search: { kind: 'tpe', n: 12, startup: 4, seed: 3, parallel: 2, asha: { minIterations: 3, maxIterations: 27, metric: 'acc' } },
+      budget: { maxTrials: 12, trialTimeout: '1m', retries: 0 },
+      reuse: false,
+    });
+    const done = await c.waitForSweep(id, 150_000);
+    expect(done.status).toBe('completed');
+    expect(done.counts).toMatchObject({ failed: 0, cancelled: 0, paused: 0 });
+    const trials = await rows(id);
+    expect(trials).toHaveLength(12);
+    expect(new Set(trials.map((t) => t.group_hash)).size).toBe(12);
+    const finished = trials.filter((t) => t.status === 'succeeded');
+    const stopped = trials.filter((t) => t.status === 'stopped');
+    expect(finished.length + stopped.length).toBe(12);
+    expect(stopped.length).toBeGreaterThan(0);
+    // stopped at a rung, never trained past it; the best configuration trained to the end
+    for (const t of stopped) expect([3, 9]).toContain(t.last_step);
+    const best = trials.reduce((a, b) => (b.q > a.q ? b : a));
+    expect(best).toMatchObject({ status: 'succeeded', last_step: 27 });
+  }, 200_000);
+
   it('pareto proposes neighbours of its front until the budget, and reports the right front', async () => {
     const id = await c.submit({
       name: 'pareto-e2e',
