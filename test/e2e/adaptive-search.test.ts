@@ -195,7 +195,7 @@ describe('adaptive search: asha and pareto', () => {
       backend: program,
       params: { q: { min: 0, max: 1 }, steps: 27, stepMs: 10 },
       objective: { metric: 'score', mode: 'max' },
-      search: { kind: 'tpe', n: 12, startup: 4, seed: 3, parallel: 2, asha: { minIterations: 3, maxIterations: 27, metric: 'acc' } },
+      search: { kind: 'tpe', n: 12, startup: 4, seed: 3, parallel: 2, asha: { minIterations: 3, maxIterations: 27, metric: 'acc', promotion: 'pause' } },
       budget: { maxTrials: 12, trialTimeout: '1m', retries: 0 },
       reuse: false,
     });

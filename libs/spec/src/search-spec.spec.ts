@@ -17,7 +17,7 @@ function issues(spec: unknown): SpecIssue[] {
 describe('search.kind: asha', () => {
   it('takes maxIterations from optimizer.iterations and the metric from the backend, leaving the trials as a grid would run them', () => {
     const spec = parseSweepSpec({ ...tiny, optimizer: { iterations: 27 }, search: { kind: 'asha', minIterations: 3 } });
-    expect(spec.search).toEqual({ kind: 'asha', seed: 0, minIterations: 3, maxIterations: 27, eta: 3, metric: 'eval_acc', mode: 'max', promotion: 'pause' });
+    expect(spec.search).toEqual({ kind: 'asha', seed: 0, minIterations: 3, maxIterations: 27, eta: 3, metric: 'eval_acc', mode: 'max', promotion: 'async' });
     // the dispatcher asks for eval_acc at the rungs per call: the params (and result keys) are the grid's
     expect(spec.params.evalEvery).toBeUndefined();
     const grid = planSweep(parseSweepSpec({ ...tiny, optimizer: { iterations: 27 } }));
@@ -159,7 +159,7 @@ describe('ranges ({ min, max, log })', () => {
 describe('search.kind: tpe', () => {
   it('plans its random start, budgets all n × seeds, and takes ASHA settings (BOHB)', () => {
     const spec = parseSweepSpec({ ...tiny, optimizer: { lr: { min: 1e-3, max: 1e-1, log: true }, iterations: 27 }, seeds: [1, 2], search: { kind: 'tpe', n: 30, seed: 5, asha: { minIterations: 3 } } });
-    expect(spec.search).toEqual({ kind: 'tpe', n: 30, startup: 10, seed: 5, parallel: 10, asha: { minIterations: 3, maxIterations: 27, eta: 3, metric: 'eval_acc', mode: 'max', promotion: 'pause' } });
+    expect(spec.search).toEqual({ kind: 'tpe', n: 30, startup: 10, seed: 5, parallel: 10, asha: { minIterations: 3, maxIterations: 27, eta: 3, metric: 'eval_acc', mode: 'max', promotion: 'async' } });
     expect(parseSweepSpec(JSON.parse(JSON.stringify(spec)))).toEqual(spec);
     expect(planSweep(spec).trials).toHaveLength(20); // 10 random configurations × 2 seeds
     expect(issues({ ...tiny, seeds: [1, 2], search: { kind: 'tpe', n: 600 }, optimizer: { lr: { min: 0.01, max: 0.1 } } })[0]).toMatchObject({ path: 'budget.maxTrials', message: expect.stringMatching(/1,200 trials/) });

@@ -165,6 +165,6 @@ function normalizeAsha(raw: AshaInput, spec: PartialSpec, problem: Problem, at: 
   }
   if (spec.optimizer && Array.isArray(iterations) && iterations.length === 1) spec.optimizer = { ...spec.optimizer, iterations: [maxIterations] };
   const metric = raw.metric ?? (spec.backend.kind === 'tinylora' ? TINYLORA_EVAL_METRIC : spec.objective.metric);
-  const promotion = raw.promotion ?? (spec.backend.kind === 'tinylora' ? 'pause' : 'async');
+  const promotion = raw.promotion ?? 'async'; // pausing is opt-in: see AshaSettings.promotion
   return { minIterations: raw.minIterations, maxIterations, eta: raw.eta, metric, mode: raw.mode ?? spec.objective.mode, promotion };
 }
