@@ -13,7 +13,7 @@
  * its N trials; summary: the median over seeds of each arm's best and of their difference (tpe −
  * random), its spread (min, max), and how many seeds TPE won, tied or lost.
  *
- * Environment: BENCH_SEEDS (5), BENCH_N (12), BENCH_STARTUP (5), BENCH_TRAINERS (2), BENCH_KEEP=1.
+ * Environment: BENCH_SEEDS (7), BENCH_N (20), BENCH_STARTUP (5), BENCH_TRAINERS (2), BENCH_KEEP=1.
  * The last line is JSON: {"seeds", "n", "startup", "tpe_best_median", "random_best_median",
  * "diff_median", "diff_min", "diff_max", "tpe_wins", "ties", "random_wins", "runs": [...]}.
  */
@@ -21,8 +21,8 @@ import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { log, median, round, sum, SweepBench } from '../search/sweep-bench.mjs';
 
-const SEEDS = Number(process.env.BENCH_SEEDS ?? 5);
-const N = Number(process.env.BENCH_N ?? 12);
+const SEEDS = Number(process.env.BENCH_SEEDS ?? 7);
+const N = Number(process.env.BENCH_N ?? 20);
 const STARTUP = Number(process.env.BENCH_STARTUP ?? 5);
 const TRAINERS = Number(process.env.BENCH_TRAINERS ?? 2);
 
