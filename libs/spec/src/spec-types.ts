@@ -263,8 +263,9 @@ export interface AshaSearchSpec {
    * paused trials are promoted — resumed from their checkpoint — when later arrivals put them in it,
    * and stopped once nothing else can reach their rung. Needs trials that checkpoint (tinylora does;
    * a command program prints checkpoints, see the README).
-   * @defaultValue `async`: bench:search measured pausing dearer on the demo model (52% of the grid's
-   *   trainer time against 40%), its promotions as many and its resumptions extra
+   * @defaultValue `async`: bench:search measured pausing no cheaper on the demo model (a median 52%
+   *   and 51% of the grid's trainer time in two runs, async 40% and 52%): as many promotions, and
+   *   resumptions on top
    */
   promotion?: 'pause' | 'async';
 }
