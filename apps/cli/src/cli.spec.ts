@@ -378,6 +378,7 @@ describe('tinysweep nodes', () => {
     slots: 2,
     running: 1,
     busy: 1,
+    work: [{ kind: 'training', id: `${id}0000000-0000-4000-8000-000000000000`, sweepId: 's', sweepName: 'demo', trials: 2, step: 3, startedAt: null }],
     backends: ['tinylora'],
     models: [],
     version: '0.1.0',
@@ -390,8 +391,8 @@ describe('tinysweep nodes', () => {
     const gpu = (index: number) => ({ index, name: 'NVIDIA H100 80GB HBM3', memoryMiB: 81559 });
     fake.nodes = [node('a', true), node('b', false), { ...node('g', true), device: 'torch:cuda', gpus: [gpu(0), gpu(1)] }];
     expect(await cli(['nodes'])).toBe(0);
-    expect(io.stdout.text).toMatch(/│ a +│ a:50051 +│ cpu +│ - +│ +1\/2 │ tinylora +│ +900ms ago │ yes +│/);
-    expect(io.stdout.text).toMatch(/│ b +│ b:50051 +│ cpu +│ - +│ +1\/2 │ tinylora +│ +1m35s ago │ no +│/);
+    expect(io.stdout.text).toMatch(/│ a +│ a:50051 +│ cpu +│ - +│ +1\/2 │ training a0000000 \(2 trials, step 3\) │ tinylora +│ +900ms ago │ yes +│/);
+    expect(io.stdout.text).toMatch(/│ b +│ b:50051 +│ cpu +│ - +│ +1\/2 │ training b0000000 \(2 trials, step 3\) │ tinylora +│ +1m35s ago │ no +│/);
     expect(io.stdout.text).toMatch(/│ g +│ g:50051 +│ torch:cuda +│ 2× NVIDIA H100 80GB HBM3 \(79\.6 GiB\) +│ +1\/2 │/);
     expect(io.stdout.text.trimEnd().split('\n').at(-1)).toBe('3 nodes · 2 alive · 2/4 slots busy on live nodes');
   });

@@ -4,6 +4,17 @@ import type { SweepStatus, TrialStatus, Verdict } from './status.js';
 /** Number of trials of a sweep in each status (every status, zeros included). */
 export type TrialCounts = Record<TrialStatus, number>;
 
+/**
+ * A sweep's shared trainings: trials that differ only in `prune` train once, then each prunes and
+ * evaluates the result. While a training runs its trials wait in `queued`; it is work in flight.
+ */
+export interface TrainingCounts {
+  total: number;
+  running: number;
+  /** Succeeded, failed or cancelled. */
+  done: number;
+}
+
 export interface BestTrial {
   trialId: string;
   value: number;
@@ -24,6 +35,8 @@ export interface Sweep {
   updatedAt: string;
   trialCount: number;
   counts: TrialCounts;
+  /** Shared trainings (all zeros when the sweep has none). */
+  trainings: TrainingCounts;
   /** Name of the metric the sweep optimises, e.g. `score`. */
   metric: string;
   maximize: boolean;

@@ -41,6 +41,9 @@ interface SweepRow {
   failedCount: number;
   cancelledCount: number;
   stoppedCount: number;
+  trainingCount: number;
+  trainingRunningCount: number;
+  trainingDoneCount: number;
   metric: string;
   maximize: boolean;
 }
@@ -254,6 +257,7 @@ export class SweepRepository {
         cancelled: r.cancelledCount,
         stopped: r.stoppedCount,
       },
+      trainings: { total: r.trainingCount, running: r.trainingRunningCount, done: r.trainingDoneCount },
       metric: r.metric,
       maximize: r.maximize,
       best,
