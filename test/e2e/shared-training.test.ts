@@ -81,7 +81,7 @@ describe('pruning thresholds share one training', () => {
       expect(t.log_tail).toMatch(/starting from the stored adapter/);
       expect(t.log_tail).not.toMatch(/held-out before/); // no training in the evaluate job
       // the training's metrics with the threshold's own
-      for (const key of ['acc_before', 'acc', 'train_seconds', `acc_pruned@${t.threshold}`, `effective_params@${t.threshold}`, 'score']) {
+      for (const key of ['acc_before', 'acc', 'train_seconds', `acc_pruned@${t.threshold}`, `effective_params@${t.threshold}`, 'score', 'eval_n']) {
         expect(typeof t.metrics[key], `${key} at ${t.threshold}`).toBe('number');
       }
       expect(t.adapter.prune).toEqual({ threshold: t.threshold });

@@ -171,7 +171,18 @@ describe('resolveTrainConfig', () => {
     expect(c.adapter.projectionSeed).toBe(0);
   });
 
+  it("takes lm-eval's few-shot count and generation length from preset: lm-eval, explicit values winning", () => {
+    const gsm8k = (more: object) => resolveTrainConfig(trial({ task: { kind: 'gsm8k', preset: 'lm-eval', ...more } as TinyLoraTrial['task'] }));
+    expect(gsm8k({})).toMatchObject({ fewShot: 5, maxNewTokens: 256, firstShots: true, task: { kind: 'gsm8k' } });
+    expect(gsm8k({}).task).not.toHaveProperty('preset');
+    expect(gsm8k({ maxNewTokens: 64 })).toMatchObject({ fewShot: 5, maxNewTokens: 64 });
+    expect(resolveTrainConfig(trial({ task: { kind: 'arc', preset: 'lm-eval' } }))).toMatchObject({ fewShot: 0 });
+    expect(resolveTrainConfig(trial({}))).toMatchObject({ fewShot: 0, maxNewTokens: NEW_TOKENS, firstShots: false });
+  });
+
   it.each([
+    [{ task: { kind: 'regex', preset: 'lm-eval' } }, 'task.preset'],
+    [{ task: { kind: 'gsm8k', preset: 'helm' } }, 'task.preset'],
     [{ task: { kind: 'regex', objective: 'sft' } }, 'task.objective'],
     [{ task: { kind: 'regex', maxNewTokens: 0 } }, 'task.maxNewTokens'],
     [{ optimizer: { kind: 'es' as const, iterations: 0 } }, 'optimizer.iterations'],
