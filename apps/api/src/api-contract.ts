@@ -7,6 +7,7 @@
  */
 import type * as Client from '@tinysweep/api-types';
 import type * as Db from '@tinysweep/db';
+import type { AdapterExportFormat } from '@tinysweep/engine';
 import type { NodeView } from './nodes/nodes.controller.js';
 import type { InsightsService, OverviewSweep } from './board/insights.service.js';
 import type { ConfigSummary } from './replicates/config-summary.js';
@@ -45,4 +46,7 @@ export type ApiContract = [
   Serves<AsJson<Board<'series'>>, Client.Series>,
   Serves<AsJson<Board<'pareto'>>, Client.Pareto>,
   Serves<AsJson<Board<'curves'>>, Client.Curves>,
+  // the adapter formats the API offers are the ones libs/engine writes
+  Serves<AdapterExportFormat, Client.AdapterFormat>,
+  Serves<Client.AdapterFormat, AdapterExportFormat>,
 ];

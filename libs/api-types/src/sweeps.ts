@@ -72,6 +72,18 @@ export interface SubmitSweepResult {
   enqueued: boolean;
 }
 
+/** Response of `POST /sweeps/:id/extend`. */
+export interface ExtendSweepResult {
+  id: string;
+  /** New trials (configs the sweep already had are not added again). */
+  added: number;
+  trialCount: number;
+  /** New shared trainings among them. */
+  sharedTrainings: number;
+  /** The sweep's seeds now. */
+  seeds: number[];
+}
+
 /** A schedule tied to a sweep, as `GET /overview` lists it: `run`, the sweep is one of its runs; `source`, it re-runs the sweep. */
 export interface ScheduleRef {
   id: string;

@@ -490,12 +490,12 @@ export class AggregateRepository {
   }
 
   /** A trial's adapter with what names its file; null when there is no such trial. */
-  async trialAdapter(trialId: string): Promise<{ adapter: JsonObject | null; ordinal: number; sweepName: string } | null> {
-    const { rows } = await this.pool.query<{ adapter: JsonObject | null; ordinal: number; name: string }>(
-      `SELECT t.adapter, t.ordinal, s.name FROM trial t JOIN sweep s ON s.id = t.sweep_id WHERE t.id = $1::uuid`,
+  async trialAdapter(trialId: string): Promise<{ adapter: JsonObject | null; ordinal: number; sweepName: string; modelPath: string | null } | null> {
+    const { rows } = await this.pool.query<{ adapter: JsonObject | null; ordinal: number; name: string; modelPath: string | null }>(
+      `SELECT t.adapter, t.ordinal, s.name, t.params #>> '{model,path}' AS "modelPath" FROM trial t JOIN sweep s ON s.id = t.sweep_id WHERE t.id = $1::uuid`,
       [trialId],
     );
     const r = rows[0];
-    return r ? { adapter: r.adapter, ordinal: r.ordinal, sweepName: r.name } : null;
+    return r ? { adapter: r.adapter, ordinal: r.ordinal, sweepName: r.name, modelPath: r.modelPath } : null;
   }
 }
