@@ -13,6 +13,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createConfig, lintFromString } from '@redocly/openapi-core';
 import { loadModel } from '@tinysweep/model';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Cluster, slowSpec } from './cluster.js';
@@ -134,6 +135,20 @@ describe("a researcher's workflow: steer from the CLI, export adapters, the Pyth
     expect(cancelled.stdout).toMatch(/: [1-4] trials? cancelled/);
     expect((await c.sweep(slow)).status).toBe('cancelled');
   }, 180_000);
+
+  it("serves an OpenAPI document that passes Redocly's recommended ruleset (offline), so clients can be generated from it", async () => {
+    const doc = await c.get<Record<string, unknown>>('/docs-json');
+    const config = await createConfig({ extends: ['recommended'] });
+    const problems = await lintFromString({ source: JSON.stringify(doc), absoluteRef: 'docs.json', config });
+    const describe = (p: (typeof problems)[number]) => `${p.severity} ${p.ruleId}: ${p.message} at ${p.location.map((l) => l.pointer).join(', ')}`;
+    expect(problems.map(describe)).toEqual([]);
+    // each operation's security comes from its route's roles
+    const op = (path: string, method: string) => (doc.paths as Record<string, Record<string, Record<string, unknown>>>)[path]![method]!;
+    expect(op('/health', 'get')).toMatchObject({ security: [] });
+    expect(op('/sweeps', 'get')).toMatchObject({ security: [{ bearer: [] }], 'x-tinysweep-roles': ['read'] });
+    expect(op('/sweeps/{id}/extend', 'post')).toMatchObject({ security: [{ bearer: [] }], 'x-tinysweep-roles': ['submit'] });
+    expect(Object.keys(op('/sweeps/{id}/extend', 'post').responses as object)).toEqual(expect.arrayContaining(['200', '400', '401', '403', '404', '415']));
+  }, 60_000);
 
   it.skipIf(!existsSync(PYTHON))('the Python client installs from the repo with pip and passes its tests against this cluster', async () => {
     const site = tmp();
