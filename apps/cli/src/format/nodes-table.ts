@@ -14,15 +14,15 @@ export function describeGpus(gpus: TrainerNode['gpus']): string {
 }
 
 /** `training 3fa2c1d0 (2 trials, step 20)`, `evaluating 8ab1c2d3`, `trial 8ab1c2d3 (step 5)`. */
-export function describeWork(w: TrainerWork): string {
+export function describeWork(w: TrainerWork, opts: { step?: boolean } = {}): string {
   const verb = w.kind === 'evaluation' ? 'evaluating' : w.kind;
-  const extra = [w.kind === 'training' ? `${w.trials} trial${w.trials === 1 ? '' : 's'}` : '', w.step !== null ? `step ${w.step}` : ''].filter(Boolean);
+  const extra = [w.kind === 'training' ? `${w.trials} trial${w.trials === 1 ? '' : 's'}` : '', w.step !== null && opts.step !== false ? `step ${w.step}` : ''].filter(Boolean);
   return `${verb} ${shortId(w.id)}${extra.length > 0 ? ` (${extra.join(', ')})` : ''}`;
 }
 
 /** What a node's busy slots run, one entry per slot; '-' when idle. */
 export function describeNodeWork(n: TrainerNode): string {
-  return (n.work ?? []).map(describeWork).join('; ') || (n.busy > 0 ? `${n.busy} leased` : '-');
+  return (n.work ?? []).map((w) => describeWork(w)).join('; ') || (n.busy > 0 ? `${n.busy} leased` : '-');
 }
 
 export function nodesTableData(nodes: readonly TrainerNode[]): TableData {

@@ -61,7 +61,7 @@ describe('PlainRenderer', () => {
     new PlainRenderer(out).start(tracker);
     const lines = out.text.trim().split('\n');
     expect(lines[0]).toBe('watching sweep tiny (5eed0000-0000-4000-8000-000000000000) · 4 trials · 2 trainings · metric score (max)');
-    expect(lines[1]).toBe('running 0/4 done · 0 succeeded · 0 failed · 1 running (1 training, 0 evaluations) · 4 queued · ETA — · trainer n1: training 3fa2c1d0 (2 trials, step 10)');
+    expect(lines[1]).toBe('running 0/4 done · 0 succeeded · 0 failed · 1 running (1 training, 0 evaluations) · 4 queued · ETA — · trainer n1: training 3fa2c1d0 (2 trials)');
   });
 
   beforeEach(() => {

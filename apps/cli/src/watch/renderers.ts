@@ -43,8 +43,8 @@ export function topTrialsTable(tracker: SweepTracker, top: number): string | und
 }
 
 /** `trainer local-1: training 3fa2c1d0 (2 trials, step 20); evaluating 8ab1c2d3`: this sweep's work per trainer. */
-export function trainerLines(tracker: SweepTracker): string[] {
-  return tracker.trainers.map(({ node, work }) => `trainer ${node}: ${work.map(describeWork).join('; ')}`);
+export function trainerLines(tracker: SweepTracker, opts: { step?: boolean } = {}): string[] {
+  return tracker.trainers.map(({ node, work }) => `trainer ${node}: ${work.map((w) => describeWork(w, opts)).join('; ')}`);
 }
 
 function createEta(tracker: SweepTracker, now: number): EtaEstimator {
@@ -131,7 +131,8 @@ export class PlainRenderer implements WatchRenderer {
 
   private print(tracker: SweepTracker, now: number, final: boolean): void {
     this.pending = undefined;
-    const line = [progressLine(tracker, this.eta?.etaMs(tracker.total, now)), ...trainerLines(tracker)].join(' · ');
+    // Without steps: a log gets a line when the work changes, not every generation.
+    const line = [progressLine(tracker, this.eta?.etaMs(tracker.total, now)), ...trainerLines(tracker, { step: false })].join(' · ');
     const changed = line !== this.lastLine;
     if (!changed && !final && now - this.lastAt < PlainRenderer.HEARTBEAT_MS) return;
     if (!changed && final) return;
