@@ -15,6 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createConfig, lintFromString } from '@redocly/openapi-core';
 import { loadModel } from '@tinysweep/model';
+import { parseSweepSpec, planSweep } from '@tinysweep/spec';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Cluster, slowSpec } from './cluster.js';
 
@@ -153,6 +154,8 @@ describe("a researcher's workflow: steer from the CLI, export adapters, the Pyth
   it.skipIf(!existsSync(PYTHON))('the Python client installs from the repo with pip and passes its tests against this cluster', async () => {
     const site = tmp();
     // Offline: the system's setuptools builds it (no build isolation, nothing fetched).
+    // the example sweep of the example program is a valid spec
+    expect(planSweep(parseSweepSpec(readFileSync('examples/python-sweep.yaml', 'utf8'))).trials).toHaveLength(8);
     const pip = spawnSync(PYTHON, ['-m', 'pip', 'install', '--quiet', '--no-build-isolation', '--no-deps', '--no-index', '--target', site, 'clients/python'], { encoding: 'utf8', timeout: 120_000 });
     expect(pip.status, pip.stderr).toBe(0);
     expect(existsSync(join(site, 'tinysweep', 'client.py'))).toBe(true);

@@ -89,7 +89,13 @@ class ClientTest(unittest.TestCase):
         self.assertEqual(trial.info()["attempts"], 2)
 
     def test_cancel(self):
-        sweep = self.client.submit(python_spec("py-cancel", params={"lr": [0.01, 0.02, 0.03, 0.04], "width": 64, "steps": 100000}))
+        # a spec file (JSON is YAML too) goes as written, as application/yaml
+        with tempfile.NamedTemporaryFile("w", suffix=".yaml", delete=False) as f:
+            json.dump(python_spec("py-cancel", params={"lr": [0.01, 0.02, 0.03, 0.04], "width": 64, "steps": 100000}), f)
+        try:
+            sweep = self.client.submit(f.name)
+        finally:
+            os.unlink(f.name)
         self.assertGreater(sweep.cancel(), 0)
         self.assertEqual(sweep.status, "cancelled")
 

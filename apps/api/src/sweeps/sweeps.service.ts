@@ -150,6 +150,8 @@ export class SweepsService {
     const state = await this.sweeps.extensionState(id);
     const plan = newTrials(spec, state.configHashes);
     // Shared trainings: an existing one (not failed) takes the new thresholds; new groups of two or more train once.
+    // (A training that finishes between this read and the insert has fanned out without the new trial:
+    // the reconciler enqueues a queued trial of a succeeded training whose job is missing.)
     const joinable = (h: string | undefined) => {
       const g = h === undefined ? undefined : state.trainings.get(h);
       return g && (g.status === 'succeeded' || g.status === 'queued' || g.status === 'running') ? g : undefined;
