@@ -66,3 +66,13 @@ export function finishOpenApi(doc: OpenAPIObject, server: { url: string; descrip
   }
   return out;
 }
+
+/**
+ * The server the document names: the address the API listens on, or — listening on every address —
+ * the first name it answers to (TINYSWEEP_API_HOSTS), else loopback.
+ */
+export function apiServer(host: string, port: number, answersTo: string): { url: string; description: string } {
+  const any = host === '0.0.0.0' || host === '::' || host === '';
+  const name = any ? (answersTo.split(',').map((h) => h.trim()).find((h) => h !== '' && h !== '*') ?? '127.0.0.1') : host;
+  return { url: `http://${name.includes(':') ? `[${name}]` : name}:${port}`, description: 'this API (behind a proxy: its public address)' };
+}
