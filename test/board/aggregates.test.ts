@@ -49,7 +49,7 @@ describe('AggregateRepository on a seeded sweep', () => {
     rows = (
       await client.query<Row>(
         `SELECT id, ordinal, group_hash, seed, status::text, params #>> '{adapter,layers}' AS layers, params #>> '{adapter,rank}' AS rank,
-                params #>> '{prune,threshold}' AS threshold, (metrics->>'accuracy')::float8 AS acc, trainable_params AS trainable, effective_params AS effective
+                params #>> '{prune,threshold}' AS threshold, (metrics->>'accuracy')::float8 AS acc, trainable_params::float8 AS trainable, effective_params::float8 AS effective
            FROM trial WHERE sweep_id = $1`,
         [sweepId],
       )

@@ -214,7 +214,7 @@ describe('the results board in Chromium', () => {
     expect(text).toMatch(/ago/);
     expect(await page.textContent('td.mono')).toBe('cpu');
     // a GPU node's heartbeat (a test double of one: this machine has no GPU) shows its GPUs and the models it holds
-    // (a node token: heartbeats are a node's only call, refused to every other role)
+    const nodeAuth = { authorization: `Bearer ${bc.cluster.tokens.node}` }; // heartbeats take the node token
     const beat = await bc.cluster.request('POST', '/nodes/heartbeat', {
       id: 'gpu-node-double',
       address: '10.0.0.9:50051',
@@ -223,7 +223,7 @@ describe('the results board in Chromium', () => {
       backends: ['tinylora'],
       gpus: [0, 1].map((index) => ({ index, name: 'NVIDIA H100 80GB HBM3', memoryMiB: 81559 })),
       loadedModels: ['models/demo-arith'],
-    }, { authorization: `Bearer ${bc.cluster.tokens.node}` });
+    }, nodeAuth);
     expect(beat.status).toBe(204);
     await expect.poll(async () => (await page.textContent('main')) ?? '', { timeout: 10_000 }).toContain('GPU 1 · NVIDIA H100 80GB HBM3 · 79.6 GiB');
     expect(await page.textContent('main')).toContain('in memory: models/demo-arith');

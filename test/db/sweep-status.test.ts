@@ -126,6 +126,25 @@ describe('sweep status follows its trials', () => {
     expect(done!.finishedAt).toBeInstanceOf(Date);
   });
 
+  it('cancels while dispatchers start and finish its trials, without a deadlock', async () => {
+    for (let round = 0; round < 3; round++) {
+      const s = await newSweep(40);
+      const work = s.trialIds.map(async (id, i) => {
+        const started = await repo.startAttempt(id, 'node-1');
+        if (started && i % 2 === 0) await repo.recordResult(id, started.attempt, succeeded);
+      });
+      const cancelled = (async () => {
+        await new Promise((r) => setImmediate(r)); // while the writers are under way
+        return sweeps.cancel(s.id);
+      })();
+      await Promise.all([...work, cancelled]);
+      expect(await cancelled).not.toBeNull();
+      const got = await sweeps.get(s.id);
+      expect(got).toMatchObject({ status: 'cancelled', counts: { queued: 0, running: 0 } });
+      expect(got!.counts.succeeded + got!.counts.cancelled).toBe(40);
+    }
+  });
+
   it('counts exactly while many connections finish trials of the same sweeps at once', async () => {
     const a = await newSweep(60);
     const b = await newSweep(60);

@@ -38,7 +38,7 @@ describe('adaptive search: asha and pareto', () => {
   const rows = (sweepId: string) =>
     c.query<Row>(
       `SELECT t.id, t.ordinal, t.status, (t.params->>'q')::float8 AS q, coalesce((t.params->>'size')::int, 1) AS size, t.group_hash, t.metrics,
-              t.effective_params, t.error, (SELECT max(step) FROM trial_step s WHERE s.trial_id = t.id) AS last_step,
+              t.effective_params::float8 AS effective_params, t.error, (SELECT max(step)::float8 FROM trial_step s WHERE s.trial_id = t.id) AS last_step,
               (SELECT array_agg(DISTINCT s.step::int ORDER BY s.step::int) FROM trial_step s WHERE s.trial_id = t.id) AS steps
          FROM trial t WHERE t.sweep_id = $1 ORDER BY t.ordinal`,
       sweepId,

@@ -29,6 +29,7 @@ describe('schedules re-run sweeps, treat seeds as replicates, and flag drift', (
       slotsPerTrainer: 4,
       env: {
         TINYSWEEP_VERDICT_MS: '300',
+        TINYSWEEP_SCHEDULE_SYNC_MS: '1000',
         TINYSWEEP_MIN_CRON_SECONDS: '1', // crons of a few seconds, so the test sees firings
         TINYSWEEP_WEBHOOK_ALLOW_HTTP: '1',
         TINYSWEEP_WEBHOOK_ALLOW_PRIVATE: '1',
@@ -118,6 +119,24 @@ describe('schedules re-run sweeps, treat seeds as replicates, and flag drift', (
     const ticks = (await c.query<{ fired_at: Date }>(`SELECT fired_at FROM sweep WHERE schedule_id = $1 ORDER BY fired_at`, id)).map((t) => t.fired_at.getTime());
     expect(new Set(ticks).size).toBe(ticks.length);
     for (let i = 1; i < ticks.length; i++) expect(ticks[i]! - ticks[i - 1]!).toBe(3000);
+  });
+
+  it('Redis restarted empty: the schedule clocks come back from Postgres and it fires again', async () => {
+    const r = await c.request('POST', '/schedules', { sweepId: original, cron: '*/2 * * * * *', tolerance: 0.001 });
+    const id = (r.body as { id: string }).id;
+    await c.waitFor(async () => (await runsOf(id)).length >= 1, 20_000, 'the first firing');
+    await c.stack.redis!.restart({ empty: true }); // every job scheduler gone with it
+    const wiped = Date.now();
+    // TINYSWEEP_SCHEDULE_SYNC_MS (the cluster's: 1 s) re-upserts it from Postgres
+    await c.waitFor(async () => (await c.query(`SELECT 1 FROM sweep WHERE schedule_id = $1 AND fired_at > $2`, id, new Date(wiped))).length > 0, 30_000, 'a firing after the wipe');
+    await c.request('POST', `/schedules/${id}/pause`);
+  });
+
+  it('refuses extra seeds that would take a run past its budget (it would fail every tick)', async () => {
+    const tight = { ...slowSpec('tight', { xs: [1, 2], steps: 1, stepMs: 1 }), budget: { maxTrials: 10 } }; // 2 trials; 2 × 11 seeds is 22
+    const r = await c.request('POST', '/schedules', { spec: tight, cron: '0 3 * * *', extraSeeds: 10 });
+    expect(r.status).toBe(400);
+    expect((r.body as { issues: { path: string; message: string }[] }).issues).toEqual([{ path: 'extraSeeds', message: expect.stringMatching(/budget\.maxTrials|trials/) }]);
   });
 
   it('refuses a bad schedule with field paths', async () => {

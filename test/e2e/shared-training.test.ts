@@ -55,8 +55,8 @@ describe('pruning thresholds share one training', () => {
   const rows = (sweepId: string) =>
     c.query<Row>(
       `SELECT t.id, (t.params->'prune'->>'threshold')::float8 AS threshold, t.status, t.training_id, t.reused_from_trial_id, t.metrics,
-              t.effective_params, t.adapter, t.log_tail, (SELECT count(*) FROM trial_attempt a WHERE a.trial_id = t.id) AS attempts,
-              array(SELECT step FROM trial_step s WHERE s.trial_id = t.id ORDER BY step) AS steps
+              t.effective_params::float8 AS effective_params, t.adapter, t.log_tail, (SELECT count(*) FROM trial_attempt a WHERE a.trial_id = t.id) AS attempts,
+              array(SELECT step::float8 FROM trial_step s WHERE s.trial_id = t.id ORDER BY step) AS steps
          FROM trial t WHERE t.sweep_id = $1 ORDER BY t.ordinal`,
       sweepId,
     );

@@ -60,10 +60,31 @@ describe('invalid specs are refused with field paths and store nothing', () => {
     expect(await c.waitForSweep((ok.body as { id: string }).id)).toMatchObject({ status: 'completed' });
   });
 
+  it('a client retrying POST /sweeps with its Idempotency-Key gets the sweep it made, not a second one', async () => {
+    const spec = 'name: retried\nbackend: {kind: command, command: [node, -e, "0"]}\nparams: {x: [1, 2]}\n';
+    const key = { ...auth, 'idempotency-key': 'a0b1c2d3-retry-me' };
+    const before = await sweeps();
+    const first = await c.request('POST', '/sweeps', spec, key);
+    const again = await c.request('POST', '/sweeps', spec, key);
+    expect(first.status).toBe(201);
+    expect(again.status).toBe(201);
+    expect(again.body).toMatchObject({ id: (first.body as { id: string }).id, trialCount: 2, replayed: true });
+    expect(await sweeps()).toBe(before + 1);
+    const other = await c.request('POST', '/sweeps', spec.replace('retried', 'another'), key);
+    expect(other.status).toBe(409);
+    expect((other.body as { issues: { path: string }[] }).issues[0]!.path).toBe('Idempotency-Key');
+    const bad = await c.request('POST', '/sweeps', spec, { ...auth, 'idempotency-key': 'x'.repeat(300) });
+    expect(bad.status).toBe(400);
+    expect(await sweeps()).toBe(before + 1);
+  });
+
   it('answers 400 for bad query parameters and 404 for unknown ids', async () => {
     const id = (await c.query<{ id: string }>('SELECT id FROM sweep LIMIT 1'))[0]!.id;
     expect((await c.request('GET', `/sweeps/${id}/trials?sort=nope`)).status).toBe(400);
     expect((await c.request('GET', `/sweeps/${id}/trials?status=exploded`)).status).toBe(400);
+    const far = await c.request('GET', `/sweeps/${id}/trials?offset=1e21`);
+    expect(far.status).toBe(400);
+    expect((far.body as { issues: { path: string }[] }).issues[0]!.path).toBe('offset');
     expect((await c.request('GET', `/sweeps/00000000-0000-4000-8000-000000000000`)).status).toBe(404);
     expect((await c.request('GET', `/sweeps/not-a-uuid`)).status).toBe(400);
   });

@@ -67,7 +67,7 @@ describe('a tinylora sweep through API → queue → trainer → Postgres', () =
     expect(done.counts).toMatchObject({ succeeded: 4, failed: 0 });
 
     const trials = await c.query<{ id: string; rank: number; seed: number; metrics: Record<string, number>; trainable_params: number; effective_params: number; adapter: unknown; log_tail: string }>(
-      `SELECT id, (params->'adapter'->>'rank')::int AS rank, seed, metrics, trainable_params, effective_params, adapter, log_tail
+      `SELECT id, (params->'adapter'->>'rank')::int AS rank, seed, metrics, trainable_params::float8 AS trainable_params, effective_params::float8 AS effective_params, adapter, log_tail
          FROM trial WHERE sweep_id = $1 ORDER BY ordinal`,
       id,
     );

@@ -31,11 +31,13 @@ export class NetHost {
   /** This (root) namespace's address on the link: what the host dials to reach the control plane. */
   readonly gateway: string;
   private readonly outside: string;
+  private readonly inside: string;
 
   private constructor(readonly name: string, index: number, subnet: number) {
     const tag = `${process.pid % 10_000}${index}`;
     this.ns = `ts${tag}`;
     this.outside = `tsv${tag}a`;
+    this.inside = `tsv${tag}b`;
     this.address = `10.231.${subnet}.2`;
     this.gateway = `10.231.${subnet}.1`;
   }
@@ -53,7 +55,7 @@ export class NetHost {
 
   static create(name: string, index: number): NetHost {
     const h = new NetHost(name, index, NetHost.freeSubnet(index));
-    const inside = `${h.outside.slice(0, -1)}b`;
+    const inside = h.inside;
     h.destroy(); // a leftover from a killed run
     ip('netns', 'add', h.ns);
     ip('link', 'add', h.outside, 'type', 'veth', 'peer', 'name', inside);
@@ -78,6 +80,43 @@ export class NetHost {
 
   up(): void {
     ip('link', 'set', this.outside, 'up');
+  }
+
+  /**
+   * One-way partition: packets towards this host are dropped (a `blackhole` queueing discipline on
+   * our end of the link), while its own still arrive. TCP needs both ways, so its connections stall —
+   * but unlike a link down, the far side keeps sending (heartbeats arrive, their answers do not).
+   */
+  dropInbound(): void {
+    execFileSync('tc', ['qdisc', 'replace', 'dev', this.outside, 'root', 'blackhole'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  }
+
+  /** One-way partition the other way: what this host sends is dropped (inside its namespace). */
+  dropOutbound(): void {
+    ip('netns', 'exec', this.ns, 'tc', 'qdisc', 'replace', 'dev', this.inside, 'root', 'blackhole');
+  }
+
+  /** Ends every partition: the link up, no queueing discipline dropping packets either way. */
+  heal(): void {
+    for (const args of [['qdisc', 'del', 'dev', this.outside, 'root'], ['netns', 'exec', this.ns, 'tc', 'qdisc', 'del', 'dev', this.inside, 'root']]) {
+      try {
+        if (args[0] === 'netns') ip(...args);
+        else execFileSync('tc', args, { stdio: ['ignore', 'ignore', 'pipe'] });
+      } catch {
+        // none there
+      }
+    }
+    this.up();
+  }
+
+  /** Whether one-way partitions can be made here (`tc` with the blackhole queueing discipline). */
+  static canDropOneWay(): boolean {
+    try {
+      execFileSync('tc', ['qdisc', 'show', 'dev', 'lo'], { stdio: 'ignore' });
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   destroy(): void {

@@ -6,6 +6,8 @@ import { loadTlsMaterial } from '@tinysweep/tls';
 import { CancelBus, SweepEvents, TRIAL_QUEUE, TrialQueue, redisConnection, type SweepJobData } from '@tinysweep/queue';
 import type { Logger } from 'pino';
 import type { DispatcherConfig } from './config.js';
+import { InterruptedError, isInfrastructureError } from './interruption.js';
+import { NodeProber } from './node-prober.js';
 import { Reconciler } from './reconciler.js';
 import { SearchDriver } from './search-driver.js';
 import { StepWriter } from './step-writer.js';
@@ -16,6 +18,12 @@ import { SHUTDOWN_REASON, TrainerBusyError, TrainerLostError, TrialRunner, type 
 
 /** How often the worker's concurrency is matched to the live trainer slots. */
 const CAPACITY_EVERY_MS = 1000;
+
+/** How often trainers marked unreachable are dialled to see whether they are back. */
+const PROBE_EVERY_MS = 2000;
+
+/** BullMQ's error for a job that stalled past maxStalledCount (its dispatchers kept dying, not the trial failing). */
+const STALLED = /stalled more than allowable limit/;
 
 /**
  * The dispatcher process: a BullMQ worker whose concurrency follows the fleet's slots, a
@@ -34,6 +42,9 @@ export class Dispatcher {
   private readonly clients: TrainerClients;
   private readonly steps: StepWriter;
   private readonly reconciler: Reconciler;
+  private readonly prober: NodeProber;
+  /** Interruptions in a row per job: the pause before it runs again doubles with each. */
+  private readonly interruptions = new Map<string, number>();
   private readonly runner: TrialRunner;
   private readonly trainingRunner: TrainingRunner;
   /** The worker taking new jobs; replaced when capacity grows (see followCapacity). */
@@ -56,13 +67,15 @@ export class Dispatcher {
     this.events = new SweepEvents(config.REDIS_URL);
     const tls = loadTlsMaterial({ ca: config.TINYSWEEP_TLS_CA, cert: config.TINYSWEEP_TLS_CERT, key: config.TINYSWEEP_TLS_KEY }, 'dispatcher TLS');
     this.clients = new TrainerClients(trainerChannelCredentials(tls, config.TINYSWEEP_ALLOW_PLAINTEXT), config.TINYSWEEP_TRAINER_TOKEN);
-    this.steps = new StepWriter(trials, config.TINYSWEEP_STEP_FLUSH_MS, 500, (err) =>
-      log.warn({ err: (err as Error).message }, 'could not store curve points'),
-    );
+    this.steps = new StepWriter(trials, {
+      flushMs: config.TINYSWEEP_STEP_FLUSH_MS,
+      onDropped: (count, reason) => log.warn({ count, reason }, 'curve points not stored'),
+    });
     const trainings = (this.trainings = new TrainingRepository(this.db));
     const searches = new SearchRepository(this.db);
     this.search = new SearchDriver({ search: searches, specs, queue: this.queue, events: this.events, log });
-    this.reconciler = new Reconciler(trials, trainings, this.queue, specs, log, { searches, driver: this.search });
+    this.reconciler = new Reconciler(trials, trainings, this.queue, specs, log, { searches, driver: this.search }, { attemptGraceMs: 2 * config.TINYSWEEP_LOCK_MS });
+    this.prober = new NodeProber(this.fleet, this.clients, log);
     const deps = { trials, trainings, specs, fleet: this.fleet, clients: this.clients, steps: this.steps, events: this.events, search: this.search, log };
     this.runner = new TrialRunner(deps);
     this.trainingRunner = new TrainingRunner({ ...deps, queue: this.queue });
@@ -75,6 +88,7 @@ export class Dispatcher {
     });
     this.capacityTimer = setInterval(() => void this.followCapacity(), CAPACITY_EVERY_MS);
     this.reconciler.start(this.config.TINYSWEEP_RECONCILE_MS);
+    this.prober.start(PROBE_EVERY_MS);
   }
 
   private newWorker(concurrency: number): Worker<SweepJobData, RunResult> {
@@ -91,8 +105,13 @@ export class Dispatcher {
     worker.on('failed', (job, err) => {
       if (!job || err instanceof DelayedError) return;
       this.log.info({ jobId: job.id, attemptsMade: job.attemptsMade, err: err.message }, 'job attempt failed');
+      // A job that stalled too often lost its dispatchers, not its trial: the reconciler runs it again.
+      if (STALLED.test(err.message)) return;
       // Out of attempts (or unrecoverable): make sure Postgres does not keep the trial (or training) open.
-      if (job.attemptsMade >= (job.opts.attempts ?? 1) || err instanceof UnrecoverableError) void this.failedForGood(job.data, err.message).catch(() => undefined);
+      // If Postgres is away now, the reconciler finds the open trial behind the failed job later.
+      if (job.attemptsMade >= (job.opts.attempts ?? 1) || err instanceof UnrecoverableError) {
+        void this.failedForGood(job.data, err.message).catch((e: unknown) => this.log.warn({ jobId: job.id, err: (e as Error).message }, 'could not fail the trial yet; the reconciler will'));
+      }
     });
     this.workers.add(worker);
     return worker;
@@ -109,14 +128,34 @@ export class Dispatcher {
   private async process(job: Job<SweepJobData, RunResult>, token?: string, signal?: AbortSignal): Promise<RunResult> {
     const attempts = { made: job.attemptsMade, allowed: job.opts.attempts ?? 1 };
     const data = job.data;
+    const id = job.id ?? '';
     try {
-      if (data.kind === 'fanout') return await this.trainingRunner.fanOut(data);
-      if (data.kind === 'train') return await this.trainingRunner.train(data, attempts, signal ?? new AbortController().signal);
-      return await this.runner.run(data, attempts, signal ?? new AbortController().signal);
+      let result: RunResult;
+      if (data.kind === 'fanout') result = await this.trainingRunner.fanOut(data);
+      else if (data.kind === 'train') result = await this.trainingRunner.train(data, attempts, signal ?? new AbortController().signal);
+      else result = await this.runner.run(data, attempts, signal ?? new AbortController().signal);
+      this.interruptions.delete(id);
+      return result;
     } catch (err) {
       if (err instanceof TrainerBusyError) {
         // Not the trial's fault: run it again shortly without spending one of its attempts.
         await job.moveToDelayed(Date.now() + 500, token);
+        throw new DelayedError();
+      }
+      if (isInfrastructureError(err)) {
+        // The dispatcher stopping, a trainer never reached, Postgres or Redis away: not the trial's
+        // doing, so it runs again after a pause (1 s, 2 s, … 30 s) without spending an attempt.
+        const n = (this.interruptions.get(id) ?? 0) + 1;
+        if (this.interruptions.size > 10_000) this.interruptions.clear(); // jobs finished elsewhere leave entries behind
+        this.interruptions.set(id, n);
+        const pause = Math.min(30_000, 1000 * 2 ** (n - 1));
+        this.log.warn({ jobId: id, pauseMs: pause, err: (err as Error).message }, 'job interrupted; it runs again without spending an attempt');
+        try {
+          await job.moveToDelayed(Date.now() + pause, token);
+        } catch {
+          // Redis away too: the job's lock lapses and BullMQ runs it again as stalled.
+          throw new InterruptedError((err as Error).message);
+        }
         throw new DelayedError();
       }
       if (err instanceof TrainerLostError) {
@@ -156,6 +195,7 @@ export class Dispatcher {
   async stop(): Promise<void> {
     clearInterval(this.capacityTimer);
     this.reconciler.stop();
+    this.prober.stop();
     // Running trials are cancelled: their jobs go back to the queue and run again elsewhere.
     for (const w of this.workers) w.cancelAllJobs(SHUTDOWN_REASON);
     await Promise.all([...this.workers].map((w) => w.close()));

@@ -33,9 +33,16 @@ export async function waitForLease(fleet: TrainerFleet, key: string, wants: Leas
   }
 }
 
-/** Runs `fn` while renewing the lease, and releases it after. */
-export async function holdingLease<T>(fleet: TrainerFleet, lease: TrainerLease, fn: () => Promise<T>): Promise<T> {
-  const renew = setInterval(() => void fleet.renew(lease).catch(() => undefined), fleet.leaseTtlMs / 3);
+/**
+ * Runs `fn` while renewing the lease, and releases it after. `onRenew` runs at each renewal (a third
+ * of the lease's time to live): the trial runner re-checks there whether the trial was cancelled,
+ * since a cancel sent over pub/sub while this dispatcher was not listening is never heard.
+ */
+export async function holdingLease<T>(fleet: TrainerFleet, lease: TrainerLease, fn: () => Promise<T>, onRenew?: () => Promise<void>): Promise<T> {
+  const renew = setInterval(() => {
+    void fleet.renew(lease).catch(() => undefined);
+    void onRenew?.().catch(() => undefined);
+  }, fleet.leaseTtlMs / 3);
   try {
     return await fn();
   } finally {

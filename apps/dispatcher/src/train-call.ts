@@ -28,18 +28,32 @@ export const WIND_DOWN_WAIT_MS = 15_000;
 /** First and longest pause between asks of a busy trainer. */
 const BUSY_BACKOFF_MS = { first: 25, max: 400 };
 
+/** A failed Train call's error: `answered` is true when the trainer had answered (sent headers or an event) before it failed. */
+export type TrainCallError = Error & { code?: number; answered?: boolean };
+
+/**
+ * The call failed before the trainer answered at all — no connection, a TLS handshake or token it
+ * refused — so nothing ran there: the node's fault (or the network's), not the trial's.
+ */
+export function neverReached(err: unknown): boolean {
+  const e = err as TrainCallError;
+  return e.answered === false && (e.code === GrpcStatus.UNAVAILABLE || e.code === GrpcStatus.DEADLINE_EXCEEDED || e.code === GrpcStatus.UNAUTHENTICATED);
+}
+
 /**
  * Opens Train on a trainer and relays its events until the one `result` arrives. Rejects with the
  * gRPC error when the stream breaks first (a result that arrived before a late transport error
- * still counts), or with UNAVAILABLE when it ends without a result.
+ * still counts), or with UNAVAILABLE when it ends without a result; the error says whether the
+ * trainer had answered (see {@link neverReached}).
  */
 export async function callTrain(client: TrainerClient, o: TrainCallOptions): Promise<TrainResult__Output> {
   const until = Date.now() + (o.busyWaitMs ?? 0);
   for (let pause = BUSY_BACKOFF_MS.first; ; pause = Math.min(2 * pause, BUSY_BACKOFF_MS.max)) {
-    const call = { started: false };
+    const call = { started: false, answered: false };
     try {
       return await callTrainOnce(client, o, call);
     } catch (err) {
+      Object.assign(err as object, { answered: call.answered });
       // refused before it ran (RESOURCE_EXHAUSTED mid-stream is a message over the size limit)
       const refused = (err as { code?: number }).code === GrpcStatus.RESOURCE_EXHAUSTED && !call.started;
       if (!refused || o.signal.aborted || Date.now() + pause > until) throw err;
@@ -49,8 +63,11 @@ export async function callTrain(client: TrainerClient, o: TrainCallOptions): Pro
   }
 }
 
-/** One Train call; `state.started` turns true with its first event (the trainer took the call). */
-function callTrainOnce(client: TrainerClient, o: TrainCallOptions, state: { started: boolean }): Promise<TrainResult__Output> {
+/**
+ * One Train call; `state.started` turns true with its first event (the trainer took the call),
+ * `state.answered` with its response headers too (a trainer sends them when it starts a run).
+ */
+function callTrainOnce(client: TrainerClient, o: TrainCallOptions, state: { started: boolean; answered: boolean }): Promise<TrainResult__Output> {
   return new Promise((resolve, reject) => {
     const call = client.train(o.request, o.deadline ? { deadline: o.deadline } : {});
     let result: TrainResult__Output | undefined;
@@ -58,8 +75,9 @@ function callTrainOnce(client: TrainerClient, o: TrainCallOptions, state: { star
     if (o.signal.aborted) call.cancel();
     o.signal.addEventListener('abort', onAbort, { once: true });
     const done = () => o.signal.removeEventListener('abort', onAbort);
+    call.on('metadata', () => (state.answered = true));
     call.on('data', (e: TrainEvent__Output) => {
-      state.started = true;
+      state.started = state.answered = true;
       if (e.progress) o.onProgress?.(Number(e.progress.step), e.progress.metrics);
       else if (e.log) o.onLog?.(e.log.stream, e.log.line);
       else if (e.result) result = e.result;
@@ -79,10 +97,17 @@ function callTrainOnce(client: TrainerClient, o: TrainCallOptions, state: { star
 
 /**
  * What a trial would read, per the trainer (TRAIN_MODE_FINGERPRINT: nothing runs), or undefined when
- * the trainer cannot say (an older trainer, a backend without fingerprints, a bad request).
+ * the trainer cannot say (an older trainer, a backend without fingerprints, a bad request). Throws
+ * only when the trainer could not be reached at all ({@link neverReached}): the first dial of an attempt.
  */
 export async function fingerprint(client: TrainerClient, request: TrainRequest, signal: AbortSignal): Promise<Fingerprint | undefined> {
-  const r = await callTrain(client, { request: { ...request, mode: 'TRAIN_MODE_FINGERPRINT' }, deadline: new Date(Date.now() + 60_000), signal });
+  let r: TrainResult__Output;
+  try {
+    r = await callTrain(client, { request: { ...request, mode: 'TRAIN_MODE_FINGERPRINT' }, deadline: new Date(Date.now() + 60_000), signal });
+  } catch (err) {
+    if (neverReached(err) && !signal.aborted) throw err;
+    return undefined;
+  }
   if (!r.ok || !r.environmentJson) return undefined;
   try {
     return fingerprintOf(JSON.parse(r.environmentJson) as Record<string, unknown>);

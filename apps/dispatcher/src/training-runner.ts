@@ -4,9 +4,10 @@ import type { TrainerLease } from '@tinysweep/fleet';
 import type { TrainRequest, TrainResult__Output } from '@tinysweep/proto';
 import { JOB_PRIORITY, type TrainingJobData, type TrialQueue } from '@tinysweep/queue';
 import { resultKey, type Fingerprint } from '@tinysweep/search';
+import { InterruptedError } from './interruption.js';
 import { holdingLease, leaseWants, waitForLease } from './lease.js';
 import type { SweepRunSettings } from './sweep-specs.js';
-import { callTrain, fingerprint, WIND_DOWN_WAIT_MS } from './train-call.js';
+import { callTrain, fingerprint, neverReached, WIND_DOWN_WAIT_MS } from './train-call.js';
 import { parseJsonObject, SHUTDOWN_REASON, TrainerBusyError, TrainerLostError, type JobAttempts, type RunResult, type TrialRunnerDeps } from './trial-runner.js';
 
 /** A trial runner's parts, plus the queue the fan-out puts each threshold's evaluate job on. */
@@ -35,7 +36,10 @@ export class TrainingRunner {
       return 'skipped';
     }
     const lease = await waitForLease(this.d.fleet, `train-${job.trainingId}`, leaseWants(settings.spec, training.params), signal, this.d.log);
-    if (!lease) return 'cancelled'; // the training is still open: the reconciler adds its flow again
+    if (!lease) {
+      if (signal.reason === SHUTDOWN_REASON) throw new InterruptedError('the dispatcher stopped before the training got a trainer slot');
+      return 'cancelled'; // the training is still open: the reconciler adds its flow again
+    }
     return holdingLease(this.d.fleet, lease, async () => {
       const request: TrainRequest = {
         trialId: `train-${job.trainingId}`,
@@ -46,7 +50,7 @@ export class TrainingRunner {
         backendJson: JSON.stringify(settings.backend),
         timeoutMs: settings.trialTimeoutMs,
       };
-      const fp = await fingerprint(this.d.clients.get(lease.address), request, signal).catch(() => undefined);
+      const fp = await fingerprint(this.d.clients.get(lease.address), request, signal).catch((err: unknown) => this.unreachable(lease, err));
       if (fp && settings.reuse) await this.reuse(job, lease, settings, fp);
       const waiting = await this.d.trainings.openTrials(job.trainingId);
       if (waiting.length === 0) {
@@ -57,6 +61,13 @@ export class TrainingRunner {
       if (!started) return 'skipped';
       return this.run(job, { ...request, attempt: started.attempt }, started.attempt, waiting, lease, settings, attempts, signal);
     });
+  }
+
+  /** A trainer never reached: out of the pool until a probe reaches it; the job runs again without spending a retry. */
+  private async unreachable(lease: TrainerLease, err: unknown): Promise<never> {
+    await this.d.fleet.markUnreachable(lease.nodeId).catch(() => undefined);
+    this.d.clients.forget(lease.address);
+    throw new InterruptedError(`could not reach trainer ${lease.nodeId} at ${lease.address}: ${(err as Error).message}`, { cause: err });
   }
 
   /** Trials whose result key matches an earlier success link it instead of waiting for the training. */
@@ -102,6 +113,12 @@ export class TrainingRunner {
         await this.end(job, 'cancelled', 'cancelled');
         return 'cancelled';
       }
+      if (signal.aborted || neverReached(err)) {
+        // The dispatcher stopping, or a trainer never reached: not the training's doing, no retry spent.
+        await this.d.trainings.retrying(job.trainingId, signal.aborted ? 'the dispatcher stopped during the training' : (err as Error).message).catch(() => undefined);
+        if (!signal.aborted) return this.unreachable(lease, err);
+        throw new InterruptedError('the dispatcher stopped during the training');
+      }
       const code = (err as ServiceError).code;
       if (code === GrpcStatus.UNAVAILABLE || code === GrpcStatus.DEADLINE_EXCEEDED) {
         await this.d.fleet.markUnreachable(lease.nodeId).catch(() => undefined);
@@ -114,6 +131,10 @@ export class TrainingRunner {
       throw busy ? new TrainerBusyError(lease.nodeId) : new TrainerLostError((err as Error).message, lease.nodeId);
     }
     await this.d.steps.flush();
+    if (!result.ok && result.failure === 'FAILURE_INTERRUPTED') {
+      await this.d.trainings.retrying(job.trainingId, result.error).catch(() => undefined);
+      throw new InterruptedError(`trainer ${lease.nodeId} stopped during the training: ${result.error}`);
+    }
     if (!result.ok) {
       const cancelled = result.failure === 'FAILURE_CANCELLED';
       await this.end(job, cancelled ? 'cancelled' : 'failed', result.error || result.failure);

@@ -5,19 +5,26 @@ import type { TrainRequest, TrainResult__Output } from '@tinysweep/proto';
 import type { SweepEvents, TrialJobData } from '@tinysweep/queue';
 import { resultKey } from '@tinysweep/search';
 import type { Logger } from 'pino';
+import { InterruptedError, persist } from './interruption.js';
 import { holdingLease, leaseWants, waitForLease } from './lease.js';
 import { LogTail } from './log-tail.js';
 import type { AshaStop, SearchDriver } from './search-driver.js';
 import type { StepWriter } from './step-writer.js';
 import type { SweepRunSettings, SweepSpecs } from './sweep-specs.js';
-import { callTrain, fingerprint, WIND_DOWN_WAIT_MS } from './train-call.js';
+import { callTrain, fingerprint, neverReached, WIND_DOWN_WAIT_MS } from './train-call.js';
 import type { TrainerClients } from './trainer-clients.js';
 
 /** Learning-curve points stored per attempt at most. */
 export const MAX_STEPS_PER_ATTEMPT = 10_000;
 
-/** Abort reason used when the dispatcher stops: the attempt is lost and retried, not cancelled. */
+/** Abort reason used when the dispatcher stops: the attempt is interrupted and run again, not cancelled. */
 export const SHUTDOWN_REASON = 'dispatcher shutting down';
+
+/** Abort reason when a renewal finds the trial cancelled in Postgres (a cancel message this dispatcher missed). */
+export const CANCELLED_REASON = 'cancelled by user';
+
+/** How long a finished attempt's result is kept trying to reach Postgres before the attempt is given up. */
+export const PERSIST_FOR_MS = 300_000;
 
 /**
  * How a job ended, as the worker reports it. `waiting`: a trial of a shared training whose training
@@ -51,6 +58,8 @@ export interface TrialRunnerDeps {
   events: SweepEvents;
   search: SearchDriver;
   log: Logger;
+  /** How long results keep trying to reach Postgres. @defaultValue PERSIST_FOR_MS */
+  persistForMs?: number;
 }
 
 /** Where the job stands in BullMQ's attempts: decides "retry" versus "fail for good". */
@@ -95,7 +104,16 @@ export class TrialRunner {
     }
 
     const lease = await waitForLease(this.d.fleet, job.trialId, leaseWants(settings.spec, trial?.params), signal, this.d.log);
-    if (!lease) return 'cancelled';
+    if (!lease) {
+      if (signal.reason === SHUTDOWN_REASON) throw new InterruptedError('the dispatcher stopped before the trial got a trainer slot');
+      return 'cancelled';
+    }
+    // Cancels arrive over pub/sub, which forgets a message nobody heard: each lease renewal asks Postgres too.
+    const cancel = new AbortController();
+    const aborted = AbortSignal.any([signal, cancel.signal]);
+    const recheck = async () => {
+      if (!cancel.signal.aborted && (await this.d.trials.status(job.trialId)) === 'cancelled') cancel.abort(CANCELLED_REASON);
+    };
     return holdingLease(this.d.fleet, lease, async () => {
       const started = await this.d.trials.startAttempt(job.trialId, lease.nodeId);
       if (started === null) return 'skipped';
@@ -113,21 +131,41 @@ export class TrialRunner {
         ...(training ? { mode: 'TRAIN_MODE_EVALUATE' as const, adapterJson: JSON.stringify(training.adapter) } : {}),
       };
       const a: Attempt = { job, attempt, lease, settings, request, training, tail: new LogTail() };
-      const key = await this.resultKeyOf(a, configHash, signal);
+      let key: string | undefined;
+      try {
+        const fp = await fingerprint(this.d.clients.get(lease.address), request, aborted);
+        key = fp && resultKey(configHash, settings.backend, fp);
+      } catch (err) {
+        return this.unreachable(a, err); // never reached the trainer
+      }
       // A retry (attempt > 1, or a trial retried by hand) means "run it": only first attempts reuse.
       if (key && settings.reuse && attempt === 1 && (await this.reuse(a, key))) return 'succeeded';
-      return await this.attempt(a, key, attempts, signal);
-    });
+      return await this.attempt(a, key, attempts, signal, aborted);
+    }, recheck);
   }
 
-  /** The trial's result key, from the fingerprint the trainer reports; undefined when it cannot say. */
-  private async resultKeyOf(a: Attempt, configHash: string, signal: AbortSignal): Promise<string | undefined> {
-    try {
-      const fp = await fingerprint(this.d.clients.get(a.lease.address), a.request, signal);
-      return fp && resultKey(configHash, a.settings.backend, fp);
-    } catch {
-      return undefined; // the training call that follows meets the same trouble and handles it
-    }
+  /**
+   * The trainer could not be reached at all (no connection, a TLS handshake or token it refused):
+   * nothing ran, so the trial is not charged. The node leaves the pool until a dispatcher's probe
+   * reaches it (heartbeats alone do not bring back a node the API hears but dispatchers cannot dial).
+   */
+  private async unreachable(a: Attempt, err: unknown): Promise<never> {
+    const message = `could not reach trainer ${a.lease.nodeId} at ${a.lease.address}: ${(err as Error).message}`;
+    await this.d.fleet.markUnreachable(a.lease.nodeId).catch(() => undefined);
+    this.d.clients.forget(a.lease.address);
+    await this.interrupted(a, message);
+    throw new InterruptedError(message, { cause: err });
+  }
+
+  /** Closes the attempt as interrupted (not charged) and puts the trial back in the queue, if Postgres lets us. */
+  private async interrupted(a: Attempt, error: string): Promise<void> {
+    await this.d.steps.flush();
+    await this.d.trials.recordInterrupted(a.job.trialId, a.attempt, error).catch((err: unknown) =>
+      // the next attempt closes this one (startAttempt) if Postgres is away now
+      this.d.log.warn({ trialId: a.job.trialId, err: (err as Error).message }, 'could not close an interrupted attempt'),
+    );
+    this.d.events.publish({ sweepId: a.job.sweepId, trialId: a.job.trialId, kind: 'finished' });
+    this.d.log.warn({ trialId: a.job.trialId, attempt: a.attempt, err: error }, 'attempt interrupted; it runs again without spending a retry');
   }
 
   /** Links an earlier succeeded result with the same key, if any; true when recorded. */
@@ -139,7 +177,11 @@ export class TrialRunner {
     return true;
   }
 
-  private async attempt(a: Attempt, key: string | undefined, attempts: JobAttempts, signal: AbortSignal): Promise<RunResult> {
+  /**
+   * `signal` aborts when the dispatcher stops (or the job is cancelled by message); `aborted` also
+   * when a lease renewal finds the trial cancelled.
+   */
+  private async attempt(a: Attempt, key: string | undefined, attempts: JobAttempts, signal: AbortSignal, aborted: AbortSignal): Promise<RunResult> {
     const { job, lease, settings, tail } = a;
     // ASHA may stop the trial at a rung: that cancels the call, and the trial ends 'stopped'.
     const stopper = new AbortController();
@@ -177,33 +219,53 @@ export class TrialRunner {
         // The trainer enforces the trial timeout; the deadline only guards against a trainer that hangs.
         deadline: settings.trialTimeoutMs > 0 ? new Date(Date.now() + settings.trialTimeoutMs + 30_000) : undefined,
         busyWaitMs: WIND_DOWN_WAIT_MS,
-        signal: AbortSignal.any([signal, stopper.signal]),
+        signal: AbortSignal.any([aborted, stopper.signal]),
         onProgress,
         onLog: (stream, line) => tail.push(stream, line),
       });
     } catch (err) {
       if (stopped) return this.record(a, stoppedOutcome(stopped, latest, tail));
-      if (signal.aborted && signal.reason !== SHUTDOWN_REASON) return this.record(a, cancelled(tail));
+      if (signal.aborted && signal.reason === SHUTDOWN_REASON) {
+        // Not the trial's doing: it runs again (elsewhere) without spending a retry.
+        await this.interrupted(a, 'the dispatcher stopped during the attempt');
+        throw new InterruptedError('the dispatcher stopped during the attempt');
+      }
+      if (aborted.aborted) return this.record(a, cancelled(tail));
+      if (neverReached(err)) return this.unreachable(a, err);
       const code = (err as ServiceError).code;
+      if (code === GrpcStatus.RESOURCE_EXHAUSTED) {
+        await this.interrupted(a, `trainer ${lease.nodeId} had no free slot`);
+        throw new TrainerBusyError(lease.nodeId);
+      }
       if (code === GrpcStatus.UNAVAILABLE || code === GrpcStatus.DEADLINE_EXCEEDED) {
         await this.d.fleet.markUnreachable(lease.nodeId).catch(() => undefined);
         this.d.clients.forget(lease.address);
       }
-      const busy = code === GrpcStatus.RESOURCE_EXHAUSTED;
-      await this.lost(a, `trainer ${lease.nodeId} lost: ${(err as Error).message}`, busy || attempts.made + 1 < attempts.allowed);
-      throw busy ? new TrainerBusyError(lease.nodeId) : new TrainerLostError((err as Error).message, lease.nodeId);
-    }
-    try {
-      if (stopped && !result.ok) return await this.record(a, stoppedOutcome(stopped, latest, tail));
-      const outcome = { ...outcomeOf(result, tail), resultKey: key ?? null };
-      // A shared training's trial: the training's metrics (before, after, train time) plus its own pruning's.
-      if (a.training && outcome.metrics) outcome.metrics = { ...(a.training.metrics ?? {}), ...outcome.metrics };
-      return await this.record(a, outcome);
-    } catch (err) {
-      // Postgres unreachable at the worst moment: the attempt is lost, the job is retried.
-      await this.lost(a, `could not record the result: ${(err as Error).message}`, attempts.made + 1 < attempts.allowed).catch(() => undefined);
+      await this.persistOr(a, 'record a lost attempt', () => this.lost(a, `trainer ${lease.nodeId} lost: ${(err as Error).message}`, attempts.made + 1 < attempts.allowed));
       throw new TrainerLostError((err as Error).message, lease.nodeId);
     }
+    if (stopped && !result.ok) return this.record(a, stoppedOutcome(stopped, latest, tail));
+    if (!result.ok && result.failure === 'FAILURE_INTERRUPTED') {
+      // The trainer was stopped (a rolling restart): not the trial's doing, it runs again uncharged.
+      const why = `trainer ${lease.nodeId} stopped during the attempt: ${result.error}`;
+      await this.interrupted(a, why);
+      throw new InterruptedError(why);
+    }
+    const outcome = { ...outcomeOf(result, tail), resultKey: key ?? null };
+    // A shared training's trial: the training's metrics (before, after, train time) plus its own pruning's.
+    if (a.training && outcome.metrics) outcome.metrics = { ...(a.training.metrics ?? {}), ...outcome.metrics };
+    return this.record(a, outcome);
+  }
+
+  /**
+   * Writes what an attempt ended with, riding out a Postgres outage (see persist); past its patience
+   * the attempt is interrupted — the next attempt closes its row — and the job runs again later.
+   */
+  private persistOr<T>(a: Attempt, what: string, write: () => Promise<T>): Promise<T> {
+    return persist(what, write, {
+      forMs: this.d.persistForMs ?? PERSIST_FOR_MS,
+      onRetry: (err, pauseMs) => this.d.log.warn({ trialId: a.job.trialId, attempt: a.attempt, pauseMs, err: (err as Error).message }, `could not ${what} yet; trying again`),
+    });
   }
 
   private async lost(a: Attempt, error: string, retrying: boolean): Promise<void> {
@@ -216,7 +278,7 @@ export class TrialRunner {
 
   private async record(a: Attempt, outcome: TrialOutcome): Promise<RunResult> {
     await this.d.steps.flush();
-    const recorded = await this.d.trials.recordResult(a.job.trialId, a.attempt, outcome);
+    const recorded = await this.persistOr(a, 'record the result', () => this.d.trials.recordResult(a.job.trialId, a.attempt, outcome));
     await this.finished(a.job);
     return recorded ? outcome.status : 'superseded';
   }
@@ -229,7 +291,7 @@ export class TrialRunner {
 }
 
 function cancelled(tail: LogTail): TrialOutcome {
-  return { status: 'cancelled', metrics: null, trainableParams: null, effectiveParams: null, adapter: null, error: 'cancelled', logTail: tail.toString() || null };
+  return { status: 'cancelled', metrics: null, trainableParams: null, effectiveParams: null, adapter: null, error: CANCELLED_REASON, logTail: tail.toString() || null };
 }
 
 const fmt = (x: number | undefined) => (x === undefined ? '–' : Number.isInteger(x) ? String(x) : x.toFixed(4));

@@ -96,7 +96,7 @@ describe('trainer process (main.ts)', () => {
     const { events, error } = await outcome;
     expect(error).toBeUndefined();
     const result = events.find((e) => e.event === 'result')!.result!;
-    expect(result).toMatchObject({ ok: false, failure: 'FAILURE_CANCELLED' });
+    expect(result).toMatchObject({ ok: false, failure: 'FAILURE_INTERRUPTED' }); // the dispatcher runs it again, uncharged
     expect(processAlive(result.metrics.pid)).toBe(false);
     const code = await new Promise((resolve) => (child.exitCode !== null ? resolve(child.exitCode) : child.once('exit', resolve)));
     expect(code).toBe(0);

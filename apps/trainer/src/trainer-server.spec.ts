@@ -207,7 +207,7 @@ describe('TrainerServer', () => {
     expect(results(trainRight.events)[0].ok).toBe(true);
   });
 
-  it('cancels running trainings on stop and still sends their result', async () => {
+  it('cancels running trainings on stop and still sends their result, as interrupted (the dispatcher runs them again, uncharged)', async () => {
     const { address, server } = await startServer();
     const call = client(address).train(commandRequest([NODE, 'hang.mjs']));
     const outcome = collect(call);
@@ -215,7 +215,7 @@ describe('TrainerServer', () => {
     await server.stop();
     const { events } = await outcome;
     const [result] = results(events);
-    expect(result).toMatchObject({ ok: false, failure: 'FAILURE_CANCELLED', error: expect.stringContaining('shutting down') });
+    expect(result).toMatchObject({ ok: false, failure: 'FAILURE_INTERRUPTED', error: expect.stringContaining('shutting down') });
     expect(processAlive(result.metrics.pid)).toBe(false);
   });
 });

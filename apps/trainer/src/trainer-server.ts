@@ -189,7 +189,7 @@ export class TrainerServer {
 
   /**
    * Stops serving: new calls are refused, running trainings get `drainMs` (default: the option)
-   * to finish, then are cancelled (FAILURE_CANCELLED results are still sent); resolves when closed.
+   * to finish, then are cancelled (FAILURE_INTERRUPTED results are still sent); resolves when closed.
    */
   stop(drainMs: number = this.opts.drainMs): Promise<void> {
     this.stopping ??= this.shutdown(drainMs);
@@ -249,6 +249,9 @@ export class TrainerServer {
     call.on('cancelled', () => cancel('training cancelled: the client cancelled the call or went away'));
     call.on('error', (err: Error) => cancel(`training cancelled: stream error: ${err.message}`));
     if (call.cancelled) cancel('training cancelled: the client cancelled the call');
+    // Headers at once: the dispatcher tells "this trainer answered" (a loss mid-run, charged to the
+    // trial) from "never reached it" (a connection failure, which is not) by them.
+    if (!call.cancelled) call.sendMetadata(new grpc.Metadata());
     const timeoutMs = Number(req.timeoutMs) || 0;
     const timer = timeoutMs > 0 ? setTimeout(() => controller.abort(timeoutAbort(timeoutMs)), Math.min(timeoutMs, MAX_TIMER_MS)) : undefined;
 

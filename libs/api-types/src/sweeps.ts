@@ -70,6 +70,8 @@ export interface SubmitSweepResult {
   sharedTrainings: number;
   /** False when Redis was unreachable: the trials are stored and the reconciler enqueues them. */
   enqueued: boolean;
+  /** True when an earlier request with the same `Idempotency-Key` created this sweep (nothing new was stored). */
+  replayed?: boolean;
 }
 
 /** Response of `POST /sweeps/:id/extend`. */

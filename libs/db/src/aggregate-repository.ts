@@ -432,7 +432,7 @@ export class AggregateRepository {
         [sweepId, trialIds],
       ),
       this.pool.query<{ trial_id: string; step: number; metrics: Metrics; total: number; rn: number }>(
-        `SELECT trial_id, step, metrics, total::int AS total, rn::int AS rn FROM (
+        `SELECT trial_id, step::float8 AS step, metrics, total::int AS total, rn::int AS rn FROM (
            SELECT s.trial_id, s.step, s.metrics, count(*) OVER w AS total, row_number() OVER (w ORDER BY s.step) AS rn
              FROM trial t JOIN trial_step s ON s.trial_id = t.id AND s.attempt = coalesce(t.result_attempt, t.attempts)
             WHERE t.sweep_id = $1::uuid AND t.id = ANY($2::uuid[])

@@ -144,6 +144,11 @@ export interface NewSweep {
   searchOpen?: boolean;
   /** Name of the API token that submitted it. @defaultValue null (no tokens) */
   owner?: string | null;
+  /**
+   * The request's idempotency key (a hash of the submitter and its Idempotency-Key header): a second
+   * sweep with the same key is not stored. @defaultValue null
+   */
+  idempotencyKey?: string | null;
 }
 
 /** What a finished attempt reports. */

@@ -10,3 +10,5 @@ export * from './node-repository.js';
 export * from './schedule-repository.js';
 export * from './reproduction-repository.js';
 export * from './aggregate-repository.js';
+export * from './db-errors.js';
+export * from './storable.js';

@@ -23,10 +23,14 @@ export interface TrialRow {
   training_id: string | null;
 }
 
-/** Columns selected for a Trial; keep in step with TrialRow. */
+/**
+ * Columns selected for a Trial; keep in step with TrialRow. The BIGINT counts are read as float8 (a
+ * JS number; the dispatcher stores whole numbers below 2^53 only, which float8 holds exactly).
+ */
 export const TRIAL_COLUMNS =
   'id, sweep_id, ordinal, status, params, seed, config_hash, group_hash, attempts, trainer_id, metrics, ' +
-  'trainable_params, effective_params, error, queued_at, started_at, finished_at, reused_from_trial_id, training_id';
+  'trainable_params::float8 AS trainable_params, effective_params::float8 AS effective_params, error, queued_at, started_at, ' +
+  'finished_at, reused_from_trial_id, training_id';
 
 export function trialFromRow(r: TrialRow): Trial {
   return {

@@ -21,8 +21,8 @@ export interface SearchTrial {
   effectiveParams: number | null;
 }
 
-const SEARCH_TRIAL_COLUMNS = `id, ordinal, status, params, seed, group_hash AS "groupHash", metrics, trainable_params AS "trainableParams",
-  effective_params AS "effectiveParams"`;
+const SEARCH_TRIAL_COLUMNS = `id, ordinal, status, params, seed, group_hash AS "groupHash", metrics,
+  trainable_params::float8 AS "trainableParams", effective_params::float8 AS "effectiveParams"`;
 
 /**
  * State of adaptive searches that every dispatcher shares: values at ASHA rungs, and the trials a

@@ -69,10 +69,10 @@ export class SweepRepository {
     const client = await this.pool.connect();
     try {
       await client.query('BEGIN');
-      // A schedule tick creates at most one run: (schedule_id, fired_at) is unique.
+      // A schedule tick creates at most one run: (schedule_id, fired_at) is unique; so is a request's idempotency key.
       const inserted = await client.query(
-        `INSERT INTO sweep (id, name, spec, spec_source, trial_count, metric, maximize, updated_at, origin_sweep_id, schedule_id, fired_at, search_open, owner)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, now(), $8, $9, $10, $11, $12) ON CONFLICT (schedule_id, fired_at) DO NOTHING`,
+        `INSERT INTO sweep (id, name, spec, spec_source, trial_count, metric, maximize, updated_at, origin_sweep_id, schedule_id, fired_at, search_open, owner, idempotency_key)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, now(), $8, $9, $10, $11, $12, $13) ON CONFLICT DO NOTHING`,
         [
           s.id,
           s.name,
@@ -86,6 +86,7 @@ export class SweepRepository {
           s.reproduces?.firedAt ?? null,
           s.searchOpen ?? false,
           s.owner ?? null,
+          s.idempotencyKey ?? null,
         ],
       );
       if (inserted.rowCount === 0) {
@@ -196,6 +197,15 @@ export class SweepRepository {
     }
   }
 
+  /** The sweep an earlier request with this idempotency key created, with the text it was created from. */
+  async byIdempotencyKey(key: string): Promise<{ id: string; name: string; specSource: string; trialCount: number } | null> {
+    const { rows } = await this.pool.query<{ id: string; name: string; specSource: string; trialCount: number }>(
+      `SELECT id, name, spec_source AS "specSource", trial_count AS "trialCount" FROM sweep WHERE idempotency_key = $1`,
+      [key],
+    );
+    return rows[0] ?? null;
+  }
+
   /** The name of the token that submitted a sweep (null: none); undefined when there is no such sweep. */
   async owner(id: string): Promise<string | null | undefined> {
     const { rows } = await this.pool.query<{ owner: string | null }>('SELECT owner FROM sweep WHERE id = $1', [id]);
@@ -242,12 +252,13 @@ export class SweepRepository {
    * that were queued and running, so the caller can remove jobs and signal trainers.
    */
   async cancel(id: string): Promise<{ queued: string[]; running: string[]; trainings: string[] } | null> {
+    // Locks are taken in the order every other writer takes them — shared trainings, then trials,
+    // then the sweep (the triggers on trial and trial_training lock it last) — so a cancel never
+    // deadlocks with a dispatcher starting or finishing one of its trials. The trainings are locked
+    // with a SELECT, not yet updated: their counts trigger would lock the sweep before the trials.
     return this.prisma.$transaction(async (tx) => {
-      const exists = await tx.$queryRawUnsafe<{ id: string }[]>(`SELECT id FROM sweep WHERE id = $1::uuid`, id);
-      if (exists.length === 0) return null;
-      // Children before the sweep, as every other writer locks them (a trial or training change, then
-      // its sweep's counts in the trigger): locking the sweep first could deadlock with a dispatcher
-      // that holds a trial and waits for the sweep.
+      const found = await tx.$queryRawUnsafe<unknown[]>(`SELECT 1 FROM sweep WHERE id = $1::uuid`, id);
+      if (found.length === 0) return null;
       await tx.$queryRawUnsafe(`SELECT id FROM trial_training WHERE sweep_id = $1::uuid AND status IN ('queued', 'running') ORDER BY id FOR UPDATE`, id);
       const rows = await tx.$queryRawUnsafe<{ id: string; was: string }[]>(
         `UPDATE trial t SET status = 'cancelled', finished_at = now(), error = coalesce(t.error, 'cancelled by user')
@@ -269,7 +280,7 @@ export class SweepRepository {
         running: rows.filter((r) => r.was === 'running').map((r) => r.id),
         trainings: trainings.map((g) => g.id),
       };
-    });
+    }, { maxWait: 10_000, timeout: 60_000 }); // a busy database makes a big sweep's cancel wait, not fail
   }
 
   /**

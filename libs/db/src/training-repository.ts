@@ -1,5 +1,6 @@
 import type { Database } from './database.js';
 import type { JsonObject, Metrics, TrialStatus } from './domain.js';
+import { storableCount, storableJson, storableText } from './storable.js';
 
 /** A training shared by the trials of a sweep that differ only in prune. */
 export interface Training {
@@ -36,7 +37,7 @@ export interface TrainingResult {
 }
 
 const COLUMNS = `id, sweep_id AS "sweepId", train_hash AS "trainHash", params, status, attempts, trainer_id AS "trainerId",
-  adapter, metrics, trainable_params AS "trainableParams", environment, error`;
+  adapter, metrics, trainable_params::float8 AS "trainableParams", environment, error`;
 
 /**
  * Shared trainings (trial_training): the training job starts, finishes or fails one; its trials wait
@@ -81,14 +82,21 @@ export class TrainingRepository {
       `UPDATE trial_training SET status = 'succeeded', adapter = $3::jsonb, metrics = $4::jsonb, trainable_params = $5,
               environment = $6::jsonb, error = NULL, finished_at = now()
         WHERE id = $1::uuid AND attempts = $2 AND status IN ('queued', 'running')`,
-      [id, attempt, JSON.stringify(r.adapter), r.metrics ? JSON.stringify(r.metrics) : null, r.trainableParams, r.environment ? JSON.stringify(r.environment) : null],
+      [
+        id,
+        attempt,
+        JSON.stringify(storableJson(r.adapter)),
+        r.metrics ? JSON.stringify(storableJson(r.metrics)) : null,
+        storableCount(r.trainableParams) ?? null,
+        r.environment ? JSON.stringify(storableJson(r.environment)) : null,
+      ],
     );
     return (n.rowCount ?? 0) > 0;
   }
 
   /** An attempt that will be retried: back to queued, the error kept. */
   async retrying(id: string, error: string): Promise<void> {
-    await this.pool.query(`UPDATE trial_training SET status = 'queued', error = $2 WHERE id = $1::uuid AND status = 'running'`, [id, error]);
+    await this.pool.query(`UPDATE trial_training SET status = 'queued', error = $2 WHERE id = $1::uuid AND status = 'running'`, [id, storableText(error)]);
   }
 
   /**
@@ -101,13 +109,13 @@ export class TrainingRepository {
       await client.query('BEGIN');
       await client.query(
         `UPDATE trial_training SET status = $2::"TrialStatus", error = $3, finished_at = now() WHERE id = $1::uuid AND status IN ('queued', 'running')`,
-        [id, status, error],
+        [id, status, storableText(error)],
       );
       const { rows } = await client.query<{ sweepId: string }>(
         `UPDATE trial SET status = $2::"TrialStatus", error = $3, result_attempt = attempts, finished_at = now()
           WHERE training_id = $1::uuid AND status IN ('queued', 'running') AND result_attempt IS NULL
           RETURNING sweep_id AS "sweepId"`,
-        [id, status, `shared training: ${error}`],
+        [id, status, storableText(`shared training: ${error}`)],
       );
       await client.query('COMMIT');
       return [...new Set(rows.map((r) => r.sweepId))];

@@ -1,6 +1,8 @@
 import type { Database, Prisma } from './database.js';
 import type { CurvePoint, JsonObject, Metrics, Trial, TrialDetail, TrialOutcome, TrialPage, TrialPageQuery, TrialStatus } from './domain.js';
+import { isDataError } from './db-errors.js';
 import { TRIAL_COLUMNS, trialFromRow, type TrialRow } from './rows.js';
+import { isStorableStep, storableCount, storableJson, storableText } from './storable.js';
 
 export interface StepRow {
   trialId: string;
@@ -29,6 +31,8 @@ export interface OpenTrial {
   sweepId: string;
   status: TrialStatus;
   attempts: number;
+  /** Attempts that count against its retries: all but those the infrastructure interrupted. */
+  charged: number;
   /** Its shared training, and that training's status: the trial's own job waits for it to succeed. */
   trainingId: string | null;
   trainingStatus: TrialStatus | null;
@@ -84,7 +88,7 @@ export class TrialRepository {
     // The curve of the attempt that produced the result, else of the latest attempt.
     const attempt = row.resultAttempt ?? row.attempts;
     const steps = await this.prisma.trialStep.findMany({ where: { trialId: id, attempt }, orderBy: { step: 'asc' } });
-    const curve: CurvePoint[] = steps.map((s) => ({ step: s.step, metrics: s.metrics as Metrics }));
+    const curve: CurvePoint[] = steps.map((s) => ({ step: Number(s.step), metrics: s.metrics as Metrics }));
     return {
       ...trial,
       adapter: (row.adapter as JsonObject | null) ?? null,
@@ -155,11 +159,17 @@ export class TrialRepository {
    * the trial is no longer runnable (cancelled, or a result is already recorded).
    */
   async startAttempt(trialId: string, trainerId: string): Promise<StartedAttempt | null> {
+    // An earlier attempt still open was abandoned (its dispatcher died or lost Postgres before it
+    // could say how it ended): it is closed as interrupted, which does not count against the retries.
     const { rows } = await this.pool.query<StartedAttempt>(
       `WITH t AS (
          UPDATE trial SET status = 'running', attempts = attempts + 1, trainer_id = $2, started_at = now()
           WHERE id = $1::uuid AND status IN ('queued', 'running') AND result_attempt IS NULL
           RETURNING attempts, params, training_id, config_hash),
+       c AS (
+         UPDATE trial_attempt SET finished_at = now(), outcome = 'interrupted',
+                error = coalesce(error, 'abandoned: no dispatcher recorded how it ended (attempt ' || (SELECT attempts FROM t) || ' replaced it)')
+          WHERE trial_id = $1::uuid AND finished_at IS NULL AND EXISTS (SELECT 1 FROM t)),
        a AS (INSERT INTO trial_attempt (trial_id, attempt, trainer_id) SELECT $1::uuid, attempts, $2 FROM t)
        SELECT attempts AS attempt, params, training_id AS "trainingId", config_hash AS "configHash" FROM t`,
       [trialId, trainerId],
@@ -171,7 +181,19 @@ export class TrialRepository {
    * Records an attempt's result, exactly once per trial: only the first attempt to finish
    * while the trial is still open wins. Returns whether this call recorded it.
    */
-  async recordResult(trialId: string, attempt: number, o: TrialOutcome): Promise<boolean> {
+  async recordResult(trialId: string, attempt: number, outcome: TrialOutcome): Promise<boolean> {
+    const o = storableOutcome(outcome);
+    try {
+      return await this.writeResult(trialId, attempt, o);
+    } catch (err) {
+      if (!isDataError(err)) throw err;
+      // A value Postgres refuses whatever we do: keep the outcome, leave the unstorable parts out.
+      const note = `[tinysweep: the result's metrics, adapter and environment could not be stored: ${(err as Error).message}]`;
+      return this.writeResult(trialId, attempt, { ...o, metrics: null, adapter: null, environment: null, logTail: appendNote(o.logTail, note) });
+    }
+  }
+
+  private async writeResult(trialId: string, attempt: number, o: TrialOutcome): Promise<boolean> {
     const { rows } = await this.pool.query<{ recorded: boolean }>(
       `WITH t AS (
          UPDATE trial SET status = $3::"TrialStatus", result_attempt = $2, metrics = $4::jsonb,
@@ -247,7 +269,9 @@ export class TrialRepository {
    * An attempt ended without a result (trainer or stream lost). The trial goes back to queued
    * for the next attempt, or fails when none is left — unless another attempt already moved on.
    */
-  async recordLostAttempt(trialId: string, attempt: number, error: string, retrying: boolean, logTail: string | null): Promise<void> {
+  async recordLostAttempt(trialId: string, attempt: number, lostError: string, retrying: boolean, lostTail: string | null): Promise<void> {
+    const error = storableText(lostError);
+    const logTail = storableText(lostTail);
     await this.prisma.$transaction([
       this.prisma.$executeRawUnsafe(
         `UPDATE trial_attempt SET finished_at = now(), outcome = 'lost', error = $3 WHERE trial_id = $1::uuid AND attempt = $2`,
@@ -269,10 +293,42 @@ export class TrialRepository {
   }
 
   /**
+   * An attempt the infrastructure cut short (the dispatcher stopping, a trainer it could not reach, a
+   * Postgres outage): closed as `interrupted`, which does not count against the trial's retries, and
+   * the trial queued again — unless another attempt already moved on.
+   */
+  async recordInterrupted(trialId: string, attempt: number, error: string): Promise<void> {
+    await this.pool.query(
+      `WITH a AS (UPDATE trial_attempt SET finished_at = now(), outcome = 'interrupted', error = $3 WHERE trial_id = $1::uuid AND attempt = $2 AND finished_at IS NULL)
+       UPDATE trial SET status = 'queued' WHERE id = $1::uuid AND attempts = $2 AND result_attempt IS NULL AND status = 'running'`,
+      [trialId, attempt, storableText(error)],
+    );
+  }
+
+  /**
+   * Closes attempt rows nobody will finish: open attempts of trials that ended more than `graceMs`
+   * ago (cancelled by the user while their dispatcher was gone, or finished by another attempt).
+   * Returns how many it closed.
+   */
+  async closeAbandonedAttempts(graceMs: number): Promise<number> {
+    const { rowCount } = await this.pool.query(
+      `UPDATE trial_attempt a SET finished_at = now(),
+              outcome = CASE WHEN t.status = 'cancelled' THEN 'cancelled' ELSE 'interrupted' END,
+              error = coalesce(a.error, 'abandoned: no dispatcher recorded how it ended')
+         FROM trial t
+        WHERE a.trial_id = t.id AND a.finished_at IS NULL AND t.status NOT IN ('queued', 'running')
+          AND t.finished_at < now() - make_interval(secs => $1::float8 / 1000)`,
+      [graceMs],
+    );
+    return rowCount ?? 0;
+  }
+
+  /**
    * A trial whose job failed for good while Postgres still holds it open (the dispatcher could
    * not record the outcome at the time): fail it now so the sweep can finish.
    */
-  async failOpen(trialId: string, error: string): Promise<boolean> {
+  async failOpen(trialId: string, failure: string): Promise<boolean> {
+    const error = storableText(failure);
     const n = await this.prisma.$executeRawUnsafe(
       `UPDATE trial SET status = 'failed', error = $2, result_attempt = attempts, finished_at = now()
         WHERE id = $1::uuid AND result_attempt IS NULL AND status IN ('queued', 'running')`,
@@ -282,14 +338,19 @@ export class TrialRepository {
     return n > 0;
   }
 
-  /** Learning-curve points, in batches; re-sending a point is harmless. */
-  async appendSteps(rows: StepRow[]): Promise<void> {
-    if (rows.length === 0) return;
+  /**
+   * Learning-curve points, in batches; re-sending a point is harmless. A step that is not a whole
+   * number JSON carries exactly is left out (the rest of the batch is stored); returns how many were.
+   */
+  async appendSteps(rows: StepRow[]): Promise<number> {
+    const ok = rows.filter((r) => isStorableStep(r.step));
+    if (ok.length === 0) return 0;
     await this.pool.query(
       `INSERT INTO trial_step (trial_id, attempt, step, metrics)
-       SELECT * FROM unnest($1::uuid[], $2::int[], $3::int[], $4::jsonb[]) ON CONFLICT DO NOTHING`,
-      [rows.map((r) => r.trialId), rows.map((r) => r.attempt), rows.map((r) => r.step), rows.map((r) => JSON.stringify(r.metrics))],
+       SELECT * FROM unnest($1::uuid[], $2::int[], $3::bigint[], $4::jsonb[]) ON CONFLICT DO NOTHING`,
+      [ok.map((r) => r.trialId), ok.map((r) => r.attempt), ok.map((r) => r.step), ok.map((r) => JSON.stringify(storableJson(r.metrics)))],
     );
+    return ok.length;
   }
 
   /** Puts a finished trial back in the queue; null if it is still open or unknown. */
@@ -314,7 +375,8 @@ export class TrialRepository {
   /** Queued and running trials, oldest first, a page at a time (keyset on id). */
   async open(afterId: string | null, limit = 5000): Promise<OpenTrial[]> {
     return this.prisma.$queryRawUnsafe<OpenTrial[]>(
-      `SELECT t.id, t.sweep_id AS "sweepId", t.status, t.attempts, t.training_id AS "trainingId", g.status AS "trainingStatus"
+      `SELECT t.id, t.sweep_id AS "sweepId", t.status, t.attempts, t.training_id AS "trainingId", g.status AS "trainingStatus",
+              (SELECT count(*)::int FROM trial_attempt a WHERE a.trial_id = t.id AND a.outcome IS DISTINCT FROM 'interrupted') AS charged
          FROM trial t LEFT JOIN trial_training g ON g.id = t.training_id
         WHERE t.status IN ('queued', 'running') ${afterId ? 'AND t.id > $2::uuid' : ''}
         ORDER BY t.id LIMIT $1`,
@@ -322,4 +384,31 @@ export class TrialRepository {
       ...(afterId ? [afterId] : []),
     );
   }
+}
+
+/** An outcome as Postgres can hold it: NULs removed, counts checked (what is left out is noted in the log tail). */
+function storableOutcome(o: TrialOutcome): TrialOutcome {
+  const notes: string[] = [];
+  const count = (name: string, n: number | null): number | null => {
+    const ok = storableCount(n);
+    if (ok !== undefined) return ok;
+    notes.push(`[tinysweep: ${name} ${String(n)} is not a whole number in [0, 2^53); not stored]`);
+    return null;
+  };
+  const trainableParams = count('trainable_params', o.trainableParams);
+  const effectiveParams = count('effective_params', o.effectiveParams);
+  return {
+    ...o,
+    trainableParams,
+    effectiveParams,
+    metrics: o.metrics && storableJson(o.metrics),
+    adapter: o.adapter && storableJson(o.adapter),
+    environment: o.environment && storableJson(o.environment),
+    error: storableText(o.error),
+    logTail: notes.reduce<string | null>((tail, n) => appendNote(tail, n), storableText(o.logTail)),
+  };
+}
+
+function appendNote(tail: string | null, note: string): string {
+  return tail ? `${tail}\n${note}` : note;
 }

@@ -18,5 +18,5 @@ export * from './tasks/index.js';
 export * from './stats/index.js';
 export * from './adapters/index.js';
 export * from './train/index.js';
-export { ENGINE_VERSION } from './version.js';
+export { ENGINE_VERSION, hashCode } from './version.js';
 export * from './export/adapter-export.js';

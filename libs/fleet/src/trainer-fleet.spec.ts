@@ -74,14 +74,19 @@ describe('TrainerFleet on a real Redis', () => {
     await f.close();
   });
 
-  it('drops a node that stops heartbeating, and one marked unreachable until it beats again', async () => {
+  it('drops a node that stops heartbeating, and one marked unreachable until a dispatcher reached it (heartbeats do not clear the mark)', async () => {
     await redis.flushAll();
     // Timeouts long enough that a stalled, loaded machine does not expire what the test just made.
     const f = new TrainerFleet(url, { heartbeatTimeoutMs: 1500 });
     await f.heartbeat(node('n', 2));
     await f.markUnreachable('n');
     expect(await f.acquire('t')).toBeNull();
-    await f.heartbeat(node('n', 2));
+    await f.heartbeat(node('n', 2)); // the API hears it: still no lease (a black-hole node)
+    expect(await f.acquire('t')).toBeNull();
+    expect((await f.nodes())[0]?.alive).toBe(false);
+    expect((await f.unreachableNodes()).map((n) => n.id)).toEqual(['n']);
+    await f.markReachable('n'); // a dispatcher's probe answered
+    expect(await f.unreachableNodes()).toEqual([]);
     expect(await f.acquire('t')).not.toBeNull();
     await new Promise((r) => setTimeout(r, 1700));
     expect(await f.acquire('u')).toBeNull();

@@ -18,6 +18,9 @@ export interface TrainerFleetOptions {
   prefix?: string;
 }
 
+/** How long an "unreachable" mark lasts when no dispatcher clears it (a node gone for good). */
+const UNREACHABLE_MARK_MS = 3_600_000;
+
 type LeaseRedis = Redis & {
   acquireLease(...args: string[]): Promise<[string, string] | null>;
   renewLease(...args: string[]): Promise<number>;
@@ -48,14 +51,17 @@ export class TrainerFleet {
     this.redis = redis as LeaseRedis;
   }
 
-  /** Records a heartbeat: (re)joins the pool, and clears an "unreachable" mark. */
+  /**
+   * Records a heartbeat: (re)joins the pool. It does not clear an "unreachable" mark: a node the API
+   * hears from may still be one no dispatcher can dial (a wrong advertised address, a certificate
+   * from another CA) — only a dispatcher that dialled it can say it is back ({@link markReachable}).
+   */
   async heartbeat(node: Omit<TrainerNode, 'lastHeartbeatAt'>): Promise<void> {
     const full: TrainerNode = { ...node, lastHeartbeatAt: Date.now() };
     await this.redis
       .multi()
       .hset(this.keys.nodes, node.id, JSON.stringify(full))
       .set(this.keys.alive(node.id), '1', 'PX', this.heartbeatTimeoutMs)
-      .del(this.keys.unreachable(node.id))
       .exec();
   }
 
@@ -64,9 +70,30 @@ export class TrainerFleet {
     await this.redis.multi().hdel(this.keys.nodes, nodeId).del(this.keys.alive(nodeId)).exec();
   }
 
-  /** A dispatcher could not reach the node: keep it out of the pool until it heartbeats again. */
+  /**
+   * A dispatcher could not reach the node: it gets no leases until a dispatcher has dialled it
+   * successfully ({@link markReachable}; dispatchers probe marked nodes that still heartbeat). The
+   * mark expires after an hour, so a node that left for good leaves nothing behind.
+   */
   async markUnreachable(nodeId: string): Promise<void> {
-    await this.redis.set(this.keys.unreachable(nodeId), '1', 'PX', this.heartbeatTimeoutMs * 3);
+    await this.redis.set(this.keys.unreachable(nodeId), '1', 'PX', UNREACHABLE_MARK_MS);
+  }
+
+  /** A dispatcher dialled the node and it answered: it takes leases again. */
+  async markReachable(nodeId: string): Promise<void> {
+    await this.redis.del(this.keys.unreachable(nodeId));
+  }
+
+  /** Nodes that heartbeat but are marked unreachable: what dispatchers probe. */
+  async unreachableNodes(): Promise<TrainerNode[]> {
+    const all = await this.redis.hgetall(this.keys.nodes);
+    const out: TrainerNode[] = [];
+    for (const text of Object.values(all)) {
+      const n = JSON.parse(text) as TrainerNode;
+      const [alive, unreachable] = await Promise.all([this.redis.exists(this.keys.alive(n.id)), this.redis.exists(this.keys.unreachable(n.id))]);
+      if (alive === 1 && unreachable === 1) out.push(n);
+    }
+    return out;
   }
 
   async nodes(): Promise<TrainerNodeStatus[]> {

@@ -12,6 +12,7 @@ const BY_NUMBER: readonly FailureCode__Output[] = [
   FailureCode.FAILURE_TIMEOUT,
   FailureCode.FAILURE_CANCELLED,
   FailureCode.FAILURE_BAD_REQUEST,
+  FailureCode.FAILURE_INTERRUPTED,
 ];
 
 /** The FailureCode of a result as its string name (accepts the numeric form too). */

@@ -35,6 +35,41 @@ export class ScheduleQueue {
     await this.queue.removeJobScheduler(scheduleId);
   }
 
+  /**
+   * Makes Redis tick for exactly these schedules (Postgres's active ones), as they are there: a
+   * scheduler missing (Redis restarted empty, or lost its last writes), different, or without its
+   * next tick's job is written again; one for a schedule not listed (deleted, paused) is removed.
+   * The list was read a moment ago and schedules change meanwhile (one created, one paused), so
+   * `stillActive` is asked again, per schedule, just before each change. Returns the ids it
+   * (re)started and removed.
+   */
+  async sync(
+    active: ReadonlyArray<{ id: string; cron: string; timeZone: string }>,
+    stillActive: (id: string) => Promise<boolean>,
+  ): Promise<{ started: string[]; removed: string[] }> {
+    const started: string[] = [];
+    for (const s of active) {
+      const current = await this.queue.getJobScheduler(s.id);
+      const ticking =
+        current?.pattern === s.cron &&
+        (current.tz ?? 'UTC') === s.timeZone &&
+        current.next !== undefined &&
+        (await this.queue.getJob(`repeat:${s.id}:${current.next}`)) !== undefined;
+      if (ticking || !(await stillActive(s.id))) continue;
+      await this.start(s.id, s.cron, s.timeZone);
+      started.push(s.id);
+    }
+    const wanted = new Set(active.map((s) => s.id));
+    const removed: string[] = [];
+    for (const s of await this.queue.getJobSchedulers(0, -1)) {
+      if (s.key && !wanted.has(s.key) && !(await stillActive(s.key))) {
+        await this.stop(s.key);
+        removed.push(s.key);
+      }
+    }
+    return { started, removed };
+  }
+
   /** One extra tick now ("run now"). */
   async runNow(scheduleId: string): Promise<number> {
     const firedAt = Date.now();

@@ -183,15 +183,24 @@ export class TrialQueue {
     return job.getState();
   }
 
-  /** For each trial id, whether Redis holds a job for it (one pipelined round trip). */
-  async jobsExist(trialIds: string[]): Promise<boolean[]> {
-    if (trialIds.length === 0) return [];
+  /**
+   * For each job id: 'missing' (Redis has no such job), 'completed' or 'failed' (a finished job no
+   * worker looks at again), else 'open' (waiting, delayed, active, …) — one pipelined round trip.
+   */
+  async jobStates(ids: string[]): Promise<Array<'missing' | 'completed' | 'failed' | 'open'>> {
+    if (ids.length === 0) return [];
     const pipeline = this.redis.pipeline();
-    for (const id of trialIds) pipeline.exists(this.queue.toKey(id));
+    const completed = this.queue.toKey('completed');
+    const failed = this.queue.toKey('failed');
+    for (const id of ids) pipeline.exists(this.queue.toKey(id)).zscore(completed, id).zscore(failed, id);
     const replies = (await pipeline.exec()) ?? [];
-    return replies.map(([err, n]: [Error | null, unknown]) => {
-      if (err) throw err;
-      return n === 1;
+    for (const [err] of replies) if (err) throw err;
+    return ids.map((_, i) => {
+      const [exists, inCompleted, inFailed] = replies.slice(3 * i, 3 * i + 3).map(([, v]) => v);
+      if (exists !== 1) return 'missing';
+      if (inCompleted !== null) return 'completed';
+      if (inFailed !== null) return 'failed';
+      return 'open';
     });
   }
 

@@ -20,3 +20,4 @@ export { canonicalHash, canonicalJson, sha256Hex } from './config-hash.js';
 export { parseDuration, formatDuration } from './duration.js';
 export { TASK_PATH_KEYS, dataPathsOf, isInside, lexicalPathProblem, checkDataPaths, type DataPath } from './data-paths.js';
 export { redactSpec, REDACTED } from './redact.js';
+export { LONE_SURROGATE, unstorableText } from './storable-text.js';

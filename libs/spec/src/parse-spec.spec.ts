@@ -133,6 +133,13 @@ describe('parseSweepSpec: hostile input', () => {
     expect(messageAt(issuesOf(() => parseSweepSpec(proto)), 'params.__proto__')).toMatch(/not allowed/);
   });
 
+  it('refuses a NUL character or a lone surrogate in a value or a key, naming where (Postgres cannot store them: fuzz seeds 20261209, 77)', () => {
+    expect(messageAt(issuesOf(() => parseSweepSpec({ ...minimal, params: { q: [0.1, 'a\u0000b'] } })), 'params.q[1]')).toMatch(/NUL character/);
+    expect(messageAt(issuesOf(() => parseSweepSpec({ ...minimal, task: { kind: 'x', heldOut: '\ud800' } })), 'task.heldOut')).toMatch(/lone surrogate/);
+    const [key] = issuesOf(() => parseSweepSpec('name: x\nparams: {"k\\0": 1}\n'));
+    expect(key).toMatchObject({ path: expect.stringMatching(/^params\[/), message: expect.stringMatching(/key must not contain the NUL/) });
+  });
+
   it('reports YAML syntax errors with line and column, and refuses several documents', () => {
     expect(messageAt(issuesOf(() => parseSweepSpec('name: a\nname: b\n')), '')).toMatch(/unique.*line 2, column 1/);
     expect(messageAt(issuesOf(() => parseSweepSpec('name: a\n---\nname: b\n')), '')).toMatch(/more than one document/);

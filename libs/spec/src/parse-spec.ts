@@ -95,7 +95,7 @@ function parseYaml(text: string, o: Required<ParseOptions>): unknown {
   };
   const tokens = [...new Parser(lines.addNewLine).parse(text)];
   const deep = deepestOffset(tokens, o.maxDepth);
-  if (deep !== undefined) throw SpecError.at('', `nested deeper than ${o.maxDepth} levels (the maxDepth limit) at ${at(deep)}`);
+  if (deep !== undefined) throw SpecError.at('', `the spec is nested deeper than ${o.maxDepth} levels (the maxDepth limit) at ${at(deep)}`);
 
   const composer = new Composer({
     version: '1.2',

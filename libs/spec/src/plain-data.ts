@@ -7,6 +7,7 @@
  */
 import type { SpecIssue } from './errors/spec-error.js';
 import { childPath } from './spec-path.js';
+import { LONE_SURROGATE, unstorableText } from './storable-text.js';
 
 export interface PlainDataLimits {
   /** Deepest nesting of objects/arrays allowed (a scalar is depth 0, `{a: 1}` depth 1). */
@@ -32,9 +33,12 @@ export function checkPlainData(root: unknown, limits: PlainDataLimits): SpecIssu
   while (stack.length > 0) {
     const { value, path, depth } = stack.pop() as Frame;
     switch (typeof value) {
-      case 'string':
+      case 'string': {
+        const why = unstorableText(value);
+        if (why) return { path, message: path === '' ? `the spec ${why}` : why };
         size += value.length + 2;
         break;
+      }
       case 'boolean':
         size += 5;
         break;
@@ -70,6 +74,8 @@ export function checkPlainData(root: unknown, limits: PlainDataLimits): SpecIssu
         for (let i = keys.length - 1; i >= 0; i--) {
           const key = keys[i];
           if (key === '__proto__') return { path: childPath(path, key), message: 'key "__proto__" is not allowed' };
+          const badKey = unstorableText(key);
+          if (badKey) return { path: childPath(path, key.replaceAll('\u0000', '\\u0000').replace(LONE_SURROGATE, '\ufffd')), message: `key ${badKey}` };
           const child = record[key];
           if (child === undefined) continue;
           size += key.length + 4;

@@ -48,6 +48,8 @@ describe('LocalStack', () => {
       const migrations = await stack.postgres!.query('SELECT migration_name FROM "_prisma_migrations"');
       expect(migrations.length).toBeGreaterThan(0);
       expect(await redisCommand(stack.redis!.port, '127.0.0.1', ['PING'])).toBe('PONG');
+      // as compose runs it: an append-only file, so a restarted stack keeps its queue and schedule clocks
+      expect(await redisCommand(stack.redis!.port, '127.0.0.1', ['INFO', 'persistence'])).toMatch(/aof_enabled:1/);
 
       // Given URLs, nothing is started (and migrating again is a no-op).
       const again: StackUrls = await reuse.start({ dataDir: join(root, 'unused'), databaseUrl: urls.databaseUrl, redisUrl: urls.redisUrl });

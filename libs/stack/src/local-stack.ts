@@ -35,7 +35,11 @@ export interface LocalStackOptions {
   redisUrl?: string;
   /** Apply the SQL migrations. @defaultValue true */
   migrate?: boolean;
-  /** Redis keeps its data across restarts. @defaultValue false */
+  /**
+   * Redis keeps its data across restarts: an append-only file (fsync every second) and snapshots in
+   * `<dataDir>/redis`, as the compose file runs it — restarting the stack loses no queued job or
+   * schedule clock. Off: memory only. @defaultValue true
+   */
   persistRedis?: boolean;
   /** Crash-safe Postgres storage (false: fsync off; for tests and benchmarks). @defaultValue true */
   durable?: boolean;
@@ -159,7 +163,7 @@ export class LocalStack {
 
       let redisUrl = nonEmpty(opts.redisUrl ?? process.env.REDIS_URL);
       if (redisUrl === undefined) {
-        this.redis = new LocalRedis({ persist: opts.persistRedis ?? false, logFile: join(logDir, 'redis.log'), log });
+        this.redis = new LocalRedis({ persist: opts.persistRedis ?? true, logFile: join(logDir, 'redis.log'), log });
         redisUrl = await this.redis.start(join(dataDir, 'redis'), opts.redisPort ?? (await freePort()));
       } else {
         log('using REDIS_URL (not starting Redis)');

@@ -179,7 +179,7 @@ export class ManagedProcess {
    */
   signal(signal: NodeJS.Signals | number, target: 'group' | 'leader' = 'group'): boolean {
     if (this.pid <= 0) return false;
-    if (target === 'group') {
+    if (target === 'group' && this.groupMayBeOurs()) {
       try {
         process.kill(-this.pid, signal);
         return true;
@@ -192,6 +192,23 @@ export class ManagedProcess {
       return this.child.kill(signal);
     } catch {
       return false;
+    }
+  }
+
+  /**
+   * Whether `-pid` can still name this process's group. Once the leader has been reaped its pid is
+   * free for reuse — within minutes on a busy machine whose pid_max is 32,768 — and a process that
+   * holds it now is someone else, as is the group it leads: signalling that group once killed
+   * another test's Postgres. While no process holds the pid, the id can only be our group's (the
+   * kernel does not reuse a pid while a group with that id exists), so leftovers are still ours.
+   */
+  private groupMayBeOurs(): boolean {
+    if (this.child.exitCode === null && this.child.signalCode === null) return true; // not reaped yet
+    try {
+      process.kill(this.pid, 0);
+      return false; // the pid lives again: not our leader
+    } catch (err) {
+      return (err as NodeJS.ErrnoException).code === 'ESRCH';
     }
   }
 

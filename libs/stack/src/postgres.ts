@@ -320,10 +320,18 @@ export class LocalPostgres {
     this.closeLog = undefined;
   }
 
-  /** Stops and starts the server on the same data directory and port (a "Postgres restarted" fault). */
-  async restart(): Promise<void> {
+  /**
+   * Stops and starts the server on the same data directory and port (a "Postgres restarted" fault).
+   * `signal: 'SIGKILL'` kills the postmaster and every backend at once — a crash, as on a power cut:
+   * the restart then replays the write-ahead log (durable: nothing committed is lost).
+   */
+  async restart(opts: { signal?: 'SIGKILL' } = {}): Promise<void> {
     if (this.started === undefined) throw new Error('LocalPostgres was never started');
     const { dataDir, port } = this.started;
+    if (opts.signal === 'SIGKILL' && this.proc?.running) {
+      this.proc.signal('SIGKILL', 'group');
+      await this.proc.exited;
+    }
     await this.stop();
     await this.start(dataDir, port);
   }

@@ -115,4 +115,16 @@ describe('ProcessGroup', () => {
     expect(second.pid).not.toBe(first.pid);
     expect(second.running).toBe(true);
   });
+
+  it("never signals another process's group once its own leader's pid was reused", async () => {
+    group = new ProcessGroup({ logDir: join(root, 'logs') });
+    const done = await group.spawn('done', { command: process.execPath, args: ['-e', 'console.log("bye")'] });
+    await done.exited;
+    const bystander = await group.spawn('bystander', { command: process.execPath, args: ['-e', 'console.log("up"); setInterval(() => {}, 1000)'], ready: { line: /up/ } });
+    // Fault injection: the finished process's pid now belongs to the bystander, as after pid reuse.
+    Object.defineProperty(done, 'pid', { value: bystander.pid });
+    await done.stop(100);
+    expect(done.signal('SIGKILL')).toBe(false);
+    expect(isProcessAlive(bystander.pid)).toBe(true);
+  });
 });

@@ -49,6 +49,11 @@ const ApiEnv = z.object({
   TINYSWEEP_MAX_SPEC_BYTES: z.coerce.number().int().positive().default(256 * 1024),
   /** Seconds without a heartbeat after which a trainer leaves the lease pool. */
   TINYSWEEP_HEARTBEAT_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+  /**
+   * How often each API replica makes Redis's schedule clocks match Postgres's schedules (also once at
+   * start): a Redis that restarted empty, or lost its last writes, ticks again within this long.
+   */
+  TINYSWEEP_SCHEDULE_SYNC_MS: z.coerce.number().int().min(100).default(60_000),
   /** How often finished reproduction runs are looked for, to record their verdicts. */
   TINYSWEEP_VERDICT_MS: z.coerce.number().int().min(100).default(2000),
   /** Static board files served at / (apps/board's build), if present. */

@@ -25,6 +25,8 @@ export class Reproductions implements OnModuleInit, OnModuleDestroy {
   private readonly log = new Logger(Reproductions.name);
   private worker?: Worker;
   private judging?: NodeJS.Timeout;
+  private syncing?: NodeJS.Timeout;
+  private closed = false;
 
   constructor(
     @Inject(API_CONFIG) private readonly config: ApiConfig,
@@ -40,16 +42,41 @@ export class Reproductions implements OnModuleInit, OnModuleDestroy {
       await this.fire(tick.scheduleId, new Date(tick.firedAt), { manual: tick.manual });
     });
     this.worker.on('error', (err) => this.log.warn(`schedule worker: ${err.message}`));
+    this.worker.on('failed', (job, err) => this.log.error(`schedule ${job?.data.scheduleId ?? '?'}: a tick failed: ${err.message}`));
     const every = this.config.TINYSWEEP_VERDICT_MS;
     const loop = () => {
       this.judging = setTimeout(() => void this.judgePending().finally(loop), every);
     };
     loop();
+    // Postgres holds the schedules; Redis only their clocks, which a Redis restarted empty forgets.
+    const sync = () => {
+      void this.syncClocks().finally(() => {
+        if (!this.closed) this.syncing = setTimeout(sync, this.config.TINYSWEEP_SCHEDULE_SYNC_MS);
+      });
+    };
+    sync();
   }
 
   async onModuleDestroy(): Promise<void> {
+    this.closed = true;
     clearTimeout(this.judging);
+    clearTimeout(this.syncing);
     await this.worker?.close();
+  }
+
+  /** Makes Redis's clocks match Postgres's active schedules (see ScheduleQueue.sync). */
+  async syncClocks(): Promise<void> {
+    try {
+      const active = (await this.schedules.list()).filter((s) => !s.paused);
+      const { started, removed } = await this.ticks.sync(active, async (id) => {
+        const s = await this.schedules.get(id);
+        return s !== null && !s.paused;
+      });
+      if (started.length > 0) this.log.warn(`schedule clocks restored from Postgres: ${started.join(', ')}`);
+      if (removed.length > 0) this.log.log(`schedule clocks removed (no active schedule): ${removed.join(', ')}`);
+    } catch (err) {
+      this.log.warn(`could not sync schedule clocks; will retry: ${(err as Error).message}`);
+    }
   }
 
   /**
@@ -60,8 +87,7 @@ export class Reproductions implements OnModuleInit, OnModuleDestroy {
     const schedule = await this.schedules.get(scheduleId);
     if (!schedule || (schedule.paused && !opts.manual)) return null;
     const origin = schedule.sourceSweepId ? await this.sweeps.get(schedule.sourceSweepId) : null;
-    let spec: SweepSpec = parseSweepSpec(origin ? origin.spec : schedule.spec);
-    if (schedule.extraSeeds > 0) spec = { ...spec, seeds: [...spec.seeds, ...freshSeeds(spec.seeds, schedule.extraSeeds)] };
+    const spec = withFreshSeeds(parseSweepSpec(origin ? origin.spec : schedule.spec), schedule.extraSeeds);
     let plan = planSweep(spec);
     if (origin && schedule.mode === 'top-k' && schedule.topK) {
       const best = summariseConfigs(await this.runs.configValues(origin.id, origin.metric), origin.maximize).slice(0, schedule.topK);
@@ -87,12 +113,21 @@ export class Reproductions implements OnModuleInit, OnModuleDestroy {
     return run.id;
   }
 
-  /** Records verdicts for every finished run that has none yet. */
+  /** Records verdicts for every finished run that has none yet; one run that cannot be judged does not hold up the others. */
   async judgePending(): Promise<void> {
+    let pending: PendingReproduction[];
     try {
-      for (const run of await this.runs.pending()) await this.judge(run);
+      pending = await this.runs.pending();
     } catch (err) {
-      this.log.warn(`judging reproductions failed; will retry: ${(err as Error).message}`);
+      this.log.warn(`looking for reproductions to judge failed; will retry: ${(err as Error).message}`);
+      return;
+    }
+    for (const run of pending) {
+      try {
+        await this.judge(run);
+      } catch (err) {
+        this.log.warn(`judging reproduction ${run.runId} failed; will retry: ${(err as Error).message}`);
+      }
     }
   }
 
@@ -147,6 +182,11 @@ export class Reproductions implements OnModuleInit, OnModuleDestroy {
       this.log.warn(`drift webhook ${redactUrl(url)} failed: ${(err as Error).message}`);
     }
   }
+}
+
+/** The spec a reproduction runs: its seeds plus `extraSeeds` fresh ones. */
+export function withFreshSeeds(spec: SweepSpec, extraSeeds: number): SweepSpec {
+  return extraSeeds > 0 ? { ...spec, seeds: [...spec.seeds, ...freshSeeds(spec.seeds, extraSeeds)] } : spec;
 }
 
 /** `n` seeds not among `seeds`, counting up from the largest (deterministic, so reruns agree). */

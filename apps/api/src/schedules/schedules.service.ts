@@ -1,12 +1,13 @@
 import { BadRequestException, ForbiddenException, Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { ScheduleRepository, SweepRepository, type Schedule, type Sweep } from '@tinysweep/db';
 import { ScheduleQueue } from '@tinysweep/queue';
-import { redactSpec } from '@tinysweep/spec';
+import { parseSweepSpec, planSweep, redactSpec, SpecError, type SweepSpec } from '@tinysweep/spec';
 import { mayChange, type Caller } from '../auth/access.js';
 import { API_CONFIG, type ApiConfig } from '../config/api.config.js';
 import { redactUrl } from '../security/redact.js';
 import { SweepsService } from '../sweeps/sweeps.service.js';
 import { CreateScheduleBody, smallestCronInterval } from './dto/create-schedule.dto.js';
+import { withFreshSeeds } from './reproductions.js';
 import { webhookUrlProblem } from './webhook.js';
 
 export interface ScheduleView extends Schedule {
@@ -49,14 +50,26 @@ export class SchedulesService {
       if (problem) throw invalid('webhookUrl', problem);
     }
     let name = b.name;
+    let reproduced: SweepSpec | null = null;
     if (b.sweepId) {
       const origin = await this.sweeps.get(b.sweepId);
       if (!origin) throw new BadRequestException({ message: 'invalid schedule', issues: [{ path: 'sweepId', message: `no sweep ${b.sweepId}` }] });
       name ??= `reproduce ${origin.name}`;
+      reproduced = parseSweepSpec(origin.spec);
     }
     // A spec is validated now, with the server's limits (SpecError → 400), so a tick never meets a bad one.
     const spec = b.spec ? this.sweepSpecs.parse(b.spec) : null;
     name ??= `reproduce ${spec?.name ?? 'sweep'}`;
+    // …nor a run its fresh seeds take past the budget (which would fail every tick).
+    const runSpec = spec ?? reproduced;
+    if (runSpec && b.extraSeeds > 0) {
+      try {
+        planSweep(withFreshSeeds(runSpec, b.extraSeeds));
+      } catch (err) {
+        if (err instanceof SpecError) throw invalid('extraSeeds', `${b.extraSeeds} fresh seeds make a run too big: ${err.issues.map((i) => i.message).join('; ')}`);
+        throw err;
+      }
+    }
     const schedule = await this.schedules.create({
       name,
       cron: b.cron,

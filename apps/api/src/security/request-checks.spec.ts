@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkRequest, hostName, type RequestFacts } from './request-checks.js';
+import { checkRequest, hostName, unstorableQueryParam, type RequestFacts } from './request-checks.js';
 import { isLoopbackBind, requestPolicy } from './request-policy.js';
 import { assertSafeToStart } from './startup-check.js';
 import { TokenStore } from '@tinysweep/access';
@@ -42,10 +42,20 @@ describe('checkRequest', () => {
 
 describe('requestPolicy', () => {
   it('a wildcard bind answers to this machine\'s name and addresses, and TINYSWEEP_API_HOSTS', () => {
-    const p = requestPolicy({ TINYSWEEP_API_HOST: '0.0.0.0', TINYSWEEP_API_HOSTS: 'tinysweep-api, API.example.com', TINYSWEEP_API_ORIGINS: '' }, { hostname: 'box', addresses: ['10.0.0.5', 'fe80::1'] });
+    const p = requestPolicy({ TINYSWEEP_API_HOST: '0.0.0.0', TINYSWEEP_API_HOSTS: 'tinysweep-api, API.example.com', TINYSWEEP_API_ORIGINS: '' }, () => ({ hostname: 'box', addresses: ['10.0.0.5', 'fe80::1'] }));
     expect(p.hosts).toEqual(new Set(['tinysweep-api', 'api.example.com', 'box', '10.0.0.5', 'fe80::1']));
     expect(checkRequest(req({ host: 'api.example.com' }), p)).toBeNull();
     expect(requestPolicy({ TINYSWEEP_API_HOST: '127.0.0.1', TINYSWEEP_API_HOSTS: '*', TINYSWEEP_API_ORIGINS: '' }).hosts).toBe('*');
+  });
+
+  it('a wildcard bind answers to an address that came up after it started (a link that was down then)', () => {
+    const machine = { hostname: 'box', addresses: ['10.0.0.5'] };
+    const p = requestPolicy({ TINYSWEEP_API_HOST: '0.0.0.0', TINYSWEEP_API_HOSTS: '', TINYSWEEP_API_ORIGINS: '' }, () => machine);
+    machine.addresses = ['10.0.0.5', '10.231.7.1']; // e.g. a veth brought up later
+    expect(checkRequest(req({ host: '10.231.7.1:4100' }), p)).toBeNull();
+    expect(checkRequest(req({ host: 'evil.example:4100' }), p)?.status).toBe(403);
+    const bound = requestPolicy({ TINYSWEEP_API_HOST: '10.0.0.5', TINYSWEEP_API_HOSTS: '', TINYSWEEP_API_ORIGINS: '' }, () => machine);
+    expect(checkRequest(req({ host: '10.231.7.1:4100' }), bound)?.status).toBe(403); // bound to one address: only that one
   });
 
   it('parses Host headers', () => {
@@ -66,5 +76,15 @@ describe('assertSafeToStart', () => {
     expect(() => assertSafeToStart({ TINYSWEEP_API_HOST: '127.0.0.1', TINYSWEEP_INSECURE_NO_TOKEN: true }, none)).not.toThrow();
     expect(() => assertSafeToStart({ TINYSWEEP_API_HOST: '0.0.0.0', TINYSWEEP_INSECURE_NO_TOKEN: true }, none)).toThrow(/refusing to listen on 0.0.0.0 without API tokens/);
     expect(() => assertSafeToStart({ TINYSWEEP_API_HOST: '0.0.0.0', TINYSWEEP_INSECURE_NO_TOKEN: false }, one)).not.toThrow();
+  });
+});
+
+describe('query parameters no store can keep (fuzz seed 77: metric=%00 was a 500)', () => {
+  it('names the parameter holding a NUL or a lone surrogate, in its value or its name', () => {
+    expect(unstorableQueryParam({ metric: 'a\u0000b' })).toEqual({ path: 'metric', message: expect.stringMatching(/NUL/) });
+    expect(unstorableQueryParam({ trialIds: ['ok', '\ud800'] })?.path).toBe('trialIds');
+    expect(unstorableQueryParam({ a: { b: 'x\u0000' } })?.path).toBe('a.b');
+    expect(unstorableQueryParam({ 'k\u0000': '1' })?.message).toMatch(/parameter name/);
+    expect(unstorableQueryParam({ metric: 'score', sort: 'metrics.acc', values: ['1', '💥'] })).toBeNull();
   });
 });

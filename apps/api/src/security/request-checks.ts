@@ -11,6 +11,7 @@
  * The decision is pure ({@link checkRequest}); {@link requestChecks} is its express middleware.
  */
 import type { NextFunction, Request, Response } from 'express';
+import { LONE_SURROGATE, unstorableText } from '@tinysweep/spec';
 import ipaddr from 'ipaddr.js';
 
 export const WRITE_CONTENT_TYPES = ['application/json', 'application/yaml', 'application/x-yaml', 'text/yaml', 'text/x-yaml'] as const;
@@ -20,6 +21,11 @@ export interface RequestPolicy {
   hosts: ReadonlySet<string> | '*';
   /** Origins (scheme://host[:port]) besides the API's own that may send requests. */
   origins: ReadonlySet<string>;
+  /**
+   * This machine's addresses now, for an API listening on every address: an interface that came up
+   * (or changed its address) after the API started is one it listens on too.
+   */
+  localAddresses?: () => ReadonlySet<string>;
 }
 
 export interface RequestFacts {
@@ -58,7 +64,7 @@ export function isLoopbackName(name: string): boolean {
 export function checkRequest(req: RequestFacts, policy: RequestPolicy): Refusal | null {
   if (req.host === undefined || req.host === '') return { status: 403, message: 'a Host header is required' };
   const name = hostName(req.host);
-  if (policy.hosts !== '*' && !policy.hosts.has(name) && !isLoopbackName(name)) {
+  if (policy.hosts !== '*' && !policy.hosts.has(name) && !isLoopbackName(name) && !policy.localAddresses?.().has(name)) {
     return { status: 403, message: `this API does not answer to the host name "${name}" (add it to TINYSWEEP_API_HOSTS if it is yours)` };
   }
   if (req.origin !== undefined) {
@@ -84,6 +90,32 @@ export function checkRequest(req: RequestFacts, policy: RequestPolicy): Refusal 
   return null;
 }
 
+/**
+ * The first query parameter (name or value) holding text no store can keep: a NUL character (a
+ * `%00`) or a lone surrogate. Postgres refuses such text with an error, which must be a 400 naming the
+ * parameter, not a 500 from whichever statement it reached.
+ */
+export function unstorableQueryParam(query: unknown, prefix = ''): { path: string; message: string } | null {
+  const bad = (s: string) => unstorableText(s) !== undefined;
+  if (typeof query === 'string') return bad(query) ? { path: prefix, message: 'must not contain a NUL character (%00) or a lone surrogate' } : null;
+  if (Array.isArray(query)) {
+    for (const v of query) {
+      const found = unstorableQueryParam(v, prefix);
+      if (found) return found;
+    }
+    return null;
+  }
+  if (query !== null && typeof query === 'object') {
+    for (const [k, v] of Object.entries(query)) {
+      const path = prefix ? `${prefix}.${k}` : k;
+      if (bad(k)) return { path: path.replaceAll('\u0000', '%00').replace(LONE_SURROGATE, '\ufffd'), message: 'the parameter name must not contain a NUL character (%00) or a lone surrogate' };
+      const found = unstorableQueryParam(v, path);
+      if (found) return found;
+    }
+  }
+  return null;
+}
+
 /** The express middleware: refusals answer `{ statusCode, error, message }` like Nest's errors. */
 export function requestChecks(policy: RequestPolicy) {
   return (req: Request, res: Response, next: NextFunction): void => {
@@ -97,7 +129,15 @@ export function requestChecks(policy: RequestPolicy) {
       },
       policy,
     );
-    if (!refusal) return next();
-    res.status(refusal.status).json({ statusCode: refusal.status, error: refusal.status === 403 ? 'Forbidden' : 'Unsupported Media Type', message: refusal.message });
+    if (refusal) {
+      res.status(refusal.status).json({ statusCode: refusal.status, error: refusal.status === 403 ? 'Forbidden' : 'Unsupported Media Type', message: refusal.message });
+      return;
+    }
+    const bad = unstorableQueryParam(req.query);
+    if (bad) {
+      res.status(400).json({ statusCode: 400, error: 'Bad Request', message: `${bad.path}: ${bad.message}`, issues: [bad] });
+      return;
+    }
+    next();
   };
 }

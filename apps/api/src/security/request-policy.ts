@@ -24,8 +24,9 @@ export function isLoopbackBind(host: string): boolean {
  */
 export function requestPolicy(
   config: Pick<ApiConfig, 'TINYSWEEP_API_HOST' | 'TINYSWEEP_API_HOSTS' | 'TINYSWEEP_API_ORIGINS'>,
-  machine: { hostname: string; addresses: string[] } = localMachine(),
+  read: () => { hostname: string; addresses: string[] } = localMachine,
 ): RequestPolicy {
+  const machine = read();
   const extra = csv(config.TINYSWEEP_API_HOSTS).map((h) => (h === '*' ? h : hostName(h)));
   const origins = new Set(
     csv(config.TINYSWEEP_API_ORIGINS).map((o) => {
@@ -41,10 +42,26 @@ export function requestPolicy(
   if (WILDCARDS.has(config.TINYSWEEP_API_HOST)) {
     hosts.add(machine.hostname.toLowerCase());
     for (const a of machine.addresses) hosts.add(a.toLowerCase());
-  } else {
-    hosts.add(hostName(config.TINYSWEEP_API_HOST));
+    return { hosts, origins, localAddresses: liveAddresses(read) };
   }
+  hosts.add(hostName(config.TINYSWEEP_API_HOST));
   return { hosts, origins };
+}
+
+/**
+ * The machine's addresses, read again at most once a second: a link that was down when the API
+ * started (a network namespace's veth, a VPN, an address from DHCP) must not be refused forever.
+ */
+function liveAddresses(read: () => { addresses: string[] }): () => ReadonlySet<string> {
+  let at = 0;
+  let addresses: ReadonlySet<string> = new Set();
+  return () => {
+    if (Date.now() - at > 1000) {
+      at = Date.now();
+      addresses = new Set(read().addresses.map((a) => a.toLowerCase()));
+    }
+    return addresses;
+  };
 }
 
 function localMachine(): { hostname: string; addresses: string[] } {

@@ -1,9 +1,10 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post, Query, Sse, UseInterceptors, type MessageEvent } from '@nestjs/common';
+import { BadRequestException, Body, Controller, Get, Headers, HttpCode, Inject, Param, ParseUUIDPipe, Post, Query, Sse, UseInterceptors, type MessageEvent } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Observable } from 'rxjs';
 import { Access, CurrentCaller, type Caller } from '../auth/access.js';
 import { SseLimitInterceptor } from '../security/sse-limit.interceptor.js';
-import { toTrialPageQuery } from './dto/trial-page.query.js';
+import { intParam } from '../board/dto/insight-queries.js';
+import { MAX_OFFSET, toTrialPageQuery } from './dto/trial-page.query.js';
 import { LiveSweeps } from './live-sweeps.js';
 import { SweepFrontService } from './sweep-front.js';
 import { SweepsService } from './sweeps.service.js';
@@ -25,14 +26,16 @@ export class SweepsController {
   @ApiOperation({ summary: 'Submit a sweep spec (YAML or JSON); stores the sweep and its trials and enqueues them' })
   @ApiConsumes('application/yaml', 'application/json')
   @ApiBody({ description: 'sweep spec — see README "Spec reference"', schema: { type: 'string' } })
-  submit(@Body() body: unknown, @CurrentCaller() caller: Caller) {
-    return this.sweeps.submit(body, caller.name);
+  submit(@Body() body: unknown, @CurrentCaller() caller: Caller, @Headers('idempotency-key') idempotencyKey?: string | string[]) {
+    // A client that retries after a lost answer sends the same Idempotency-Key, and gets the sweep it already made.
+    return this.sweeps.submit(body, caller.name, idempotencyKey);
   }
 
   @Get()
   @ApiOperation({ summary: 'List sweeps, newest first, with counts by status and the best trial' })
   async list(@Query('limit') limit?: string, @Query('offset') offset?: string, @Query('reproduces') originId?: string) {
-    const items = await this.sweeps.list(Math.min(Number(limit ?? 50) || 50, 500), Math.max(Number(offset ?? 0) || 0, 0), originId ? { originId } : {});
+    const page = { limit: Math.max(1, Math.min(intParam({ limit }, 'limit', 50, MAX_OFFSET), 500)), offset: intParam({ offset }, 'offset', 0, MAX_OFFSET) };
+    const items = await this.sweeps.list(page.limit, page.offset, originId ? { originId: uuidParam('reproduces', originId) } : {});
     return { items };
   }
 
@@ -101,4 +104,12 @@ export class SweepsController {
   events(@Param('id', ParseUUIDPipe) id: string): Observable<MessageEvent> {
     return this.live.stream(id);
   }
+}
+
+/** A query parameter that must be one sweep id. */
+function uuidParam(name: string, value: unknown): string {
+  if (typeof value !== 'string' || !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value)) {
+    throw new BadRequestException({ message: `${name}: must be a sweep id`, issues: [{ path: name, message: 'must be a sweep id (a UUID)' }] });
+  }
+  return value;
 }

@@ -1,5 +1,5 @@
-import { ConflictException, ForbiddenException, Inject, Injectable, Logger, NotFoundException } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
+import { BadRequestException, ConflictException, ForbiddenException, Inject, Injectable, Logger, NotFoundException } from '@nestjs/common';
+import { createHash, randomUUID } from 'node:crypto';
 import type { ExtendSweepResult, SubmitSweepResult } from '@tinysweep/api-types';
 import { ReproductionRepository, SweepRepository, TrialRepository, type JsonObject, type NewSweep, type Sweep, type SweepWithSpec, type TrialPage, type TrialPageQuery } from '@tinysweep/db';
 import { CancelBus, JOB_PRIORITY, SweepEvents, TrialQueue, trainJobId } from '@tinysweep/queue';
@@ -26,13 +26,40 @@ export class SweepsService {
     @Inject(ReproductionRepository) private readonly runs: ReproductionRepository,
   ) {}
 
-  /** Validate → store sweep and trials in one transaction → one job per trial (a flow per shared training), in bulk. */
-  async submit(body: unknown, owner: string | null = null): Promise<SubmitSweepResult> {
+  /**
+   * Validate → store sweep and trials in one transaction → one job per trial (a flow per shared
+   * training), in bulk. With an `Idempotency-Key`, a retry of the same request (same submitter, key
+   * and spec) answers with the sweep the first one created, and stores nothing; the same key with
+   * another spec is a 409.
+   */
+  async submit(body: unknown, owner: string | null = null, idempotencyKey?: string | string[]): Promise<SubmitSweepResult> {
+    const key = idempotencyKey === undefined ? undefined : idempotencyHash(owner, idempotencyKey);
     // parseSweepSpec, the server's own limits and the search's plan throw SpecError (→ 400) before anything is stored.
     const spec = this.parse(body);
-    const launched = await this.launch(spec, createSearch(spec).plan(), typeof body === 'string' ? body : JSON.stringify(body), undefined, owner);
-    if (!launched) throw new Error('unreachable: a sweep without a schedule tick cannot collide');
-    return launched;
+    const source = typeof body === 'string' ? body : JSON.stringify(body);
+    const plan = createSearch(spec).plan();
+    const earlier = key && (await this.replay(key, source, spec, plan));
+    if (earlier) return earlier;
+    const launched = await this.launch(spec, plan, source, undefined, owner, key);
+    if (launched) return launched;
+    // Another request with the same key committed first.
+    const replayed = key && (await this.replay(key, source, spec, plan));
+    if (!replayed) throw new Error('unreachable: a sweep without a schedule tick or idempotency key cannot collide');
+    return replayed;
+  }
+
+  /** What the request that first used `key` was answered, if there was one. */
+  private async replay(key: string, source: string, spec: SweepSpec, plan: SweepPlan): Promise<SubmitSweepResult | null> {
+    const s = await this.sweeps.byIdempotencyKey(key);
+    if (!s) return null;
+    if (s.specSource !== source) {
+      throw new ConflictException({
+        message: `Idempotency-Key: already used for another spec (sweep ${s.id}); use a new key for a new sweep`,
+        issues: [{ path: 'Idempotency-Key', message: `already used for another spec (sweep ${s.id})` }],
+      });
+    }
+    const shared = sharedTrainings(plan.trials).size;
+    return { id: s.id, name: spec.name, status: 'queued', trialCount: s.trialCount, duplicatesCollapsed: plan.duplicatesCollapsed, sharedTrainings: shared, enqueued: true, replayed: true };
   }
 
   /**
@@ -60,7 +87,7 @@ export class SweepsService {
    * null means that schedule tick already created its run (a tick fires once). A reproduction never
    * reuses results (it exists to measure again): its stored spec says `reuse: false`.
    */
-  async launch(spec: SweepSpec, plan: SweepPlan, source: string, reproduces?: NewSweep['reproduces'], owner: string | null = null): Promise<SubmitSweepResult | null> {
+  async launch(spec: SweepSpec, plan: SweepPlan, source: string, reproduces?: NewSweep['reproduces'], owner: string | null = null, idempotencyKey?: string): Promise<SubmitSweepResult | null> {
     const id = randomUUID();
     if (reproduces) spec = { ...spec, reuse: false };
     const shared = sharedTrainings(plan.trials);
@@ -85,6 +112,7 @@ export class SweepsService {
       reproduces,
       searchOpen: spec.search.kind === 'pareto', // the dispatcher adds its trials as others finish
       owner,
+      idempotencyKey: idempotencyKey ?? null,
     });
     if (!created) return null;
     let enqueued = true;
@@ -204,4 +232,19 @@ export class SweepsService {
     }
     return { cancelled: r.queued.length + r.running.length };
   }
+}
+
+/**
+ * An Idempotency-Key header (1–255 visible ASCII characters, as clients such as Stripe's send) scoped
+ * to its submitter: two tokens' keys never collide. Throws a 400 naming the header.
+ */
+function idempotencyHash(owner: string | null, header: string | string[]): string {
+  const value = Array.isArray(header) ? undefined : header;
+  if (value === undefined || !/^[\x21-\x7e]{1,255}$/.test(value)) {
+    throw new BadRequestException({
+      message: 'Idempotency-Key: must be one key of 1 to 255 visible ASCII characters',
+      issues: [{ path: 'Idempotency-Key', message: 'must be one key of 1 to 255 visible ASCII characters (e.g. a UUID)' }],
+    });
+  }
+  return createHash('sha256').update(`${owner ?? ''}\n${value}`).digest('hex');
 }

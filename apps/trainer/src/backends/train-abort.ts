@@ -5,7 +5,7 @@ export type TrainAbortKind = 'cancelled' | 'timeout' | 'shutdown';
 
 /**
  * The `reason` the server aborts a training's signal with. Backends read it (through
- * abortedResult) to report FAILURE_TIMEOUT vs FAILURE_CANCELLED.
+ * abortedResult) to report FAILURE_TIMEOUT, FAILURE_INTERRUPTED (shutdown) or FAILURE_CANCELLED.
  */
 export class TrainAbort extends Error {
   constructor(
@@ -16,8 +16,9 @@ export class TrainAbort extends Error {
     this.name = this.constructor.name;
   }
 
+  /** A shutdown is not the trial's doing: FAILURE_INTERRUPTED tells the dispatcher to run it again, uncharged. */
   get failure(): FailureCode__Output {
-    return this.kind === 'timeout' ? 'FAILURE_TIMEOUT' : 'FAILURE_CANCELLED';
+    return this.kind === 'timeout' ? 'FAILURE_TIMEOUT' : this.kind === 'shutdown' ? 'FAILURE_INTERRUPTED' : 'FAILURE_CANCELLED';
   }
 }
 

@@ -13,7 +13,7 @@ function validTimeZone(tz: string): boolean {
 /** POST /schedules. Exactly one of sweepId (reproduce that sweep) or spec (run it, then reproduce its first run). */
 export const CreateScheduleBody = z
   .strictObject({
-    name: z.string().min(1).max(200).optional(),
+    name: z.string().min(1).max(200).refine((s) => !s.includes('\u0000'), { error: 'must not contain the NUL character (it cannot be stored)' }).optional(),
     sweepId: z.uuid().optional(),
     spec: z.record(z.string(), z.unknown()).optional(),
     cron: z.string().min(1).max(200),

@@ -1,21 +1,21 @@
 import { BadRequestException } from '@nestjs/common';
 import { TRIAL_STATUSES, type TrialPageQuery, type TrialStatus } from '@tinysweep/db';
+import { intParam } from '../../board/dto/insight-queries.js';
 
-function intParam(q: Record<string, unknown>, name: string): number | undefined {
-  const v = q[name];
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 0) throw new BadRequestException({ message: `${name}: must be a non-negative integer`, issues: [{ path: name, message: 'must be a non-negative integer' }] });
-  return n;
-}
+/** The furthest page start and the largest page a query may ask for (pages hold at most 1,000 trials). */
+export const MAX_OFFSET = 1_000_000_000;
+export const MAX_LIMIT = 1_000_000;
 
 /**
  * `?offset&limit&sort&order&status&params.<path>=<value>` → TrialPageQuery.
  * Param filter values compare as text (`params.adapter.rank=2`).
  */
 export function toTrialPageQuery(q: Record<string, unknown>): TrialPageQuery {
-  const out: TrialPageQuery = { offset: intParam(q, 'offset'), limit: intParam(q, 'limit') };
-  if (typeof q.sort === 'string') out.sort = q.sort;
+  const out: TrialPageQuery = { offset: intParam(q, 'offset', 0, MAX_OFFSET), limit: intParam(q, 'limit', 100, MAX_LIMIT) };
+  if (q.sort !== undefined) {
+    if (typeof q.sort !== 'string' || q.sort.length > 300) throw new BadRequestException({ message: 'sort: must be one sort key', issues: [{ path: 'sort', message: 'must be one sort key of at most 300 characters' }] });
+    out.sort = q.sort;
+  }
   if (q.order !== undefined) {
     if (q.order !== 'asc' && q.order !== 'desc') throw new BadRequestException({ message: "order: must be 'asc' or 'desc'", issues: [{ path: 'order', message: "must be 'asc' or 'desc'" }] });
     out.order = q.order;

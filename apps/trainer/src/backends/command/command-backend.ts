@@ -1,3 +1,4 @@
+import { hashCode } from '@tinysweep/engine';
 import type { TrainResult } from '@tinysweep/proto';
 import { isInside } from '@tinysweep/spec';
 import { spawn } from 'node:child_process';
@@ -5,10 +6,10 @@ import { chmod, chown, mkdir, mkdtemp, realpath, rm, stat, writeFile } from 'nod
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
 import type { BackendRequest, EventSink, TrainerBackend } from '../backend.js';
 import { abortedResult } from '../train-abort.js';
 import { FileHasher, filesNamedIn } from '../fingerprint.js';
-import { TRAINER_VERSION } from '../../version.js';
 import { AllowedPrograms } from './allowed-programs.js';
 import { describeLimit, type CommandLimits } from './command-limits.js';
 import { commandArgv, parseCommandSpec, type CommandSpec } from './command-spec.js';
@@ -94,6 +95,9 @@ function quoteArg(arg: string): string {
  * _EVAL_AT for an ASHA sweep's rungs, _TRIAL_DIR) and a params JSON file, and reports metrics as
  * JSON lines on stdout (see program-output.ts).
  */
+/** This backend's code (apps/trainer/{dist,src}/backends/command) and the sandbox launcher, hashed: what runs a program. */
+const COMMAND_CODE = `code.${hashCode([fileURLToPath(new URL('.', import.meta.url)), fileURLToPath(new URL('../../../sandbox', import.meta.url))])}`;
+
 export class CommandBackend implements TrainerBackend {
   readonly name = 'command';
   readonly programs: AllowedPrograms;
@@ -221,7 +225,8 @@ export class CommandBackend implements TrainerBackend {
 
   /**
    * The program's files (arguments naming files, e.g. train.py) and the data files its params name,
-   * hashed, with the trainer version as the engine: result reuse keys on them. Only files inside
+   * hashed, with a hash of this backend's own code and its sandbox launcher as the engine: result
+   * reuse keys on them. Only files inside
    * the trainer's roots are hashed. A program reading data its params do not name (a fixed path
    * inside the script) should put a version in its params.
    */
@@ -231,7 +236,7 @@ export class CommandBackend implements TrainerBackend {
     const roots = req.roots ?? [req.workdir];
     const argv = expandArgv(commandArgv(spec), req.params, { trial_id: req.trialId, sweep_id: req.sweepId, attempt: req.attempt, params_file: '' });
     return {
-      engine: `command/${TRAINER_VERSION}`,
+      engine: `command/${COMMAND_CODE}`,
       code_hash: await this.files.hashAll(await filesNamedIn(argv, cwd, 'argv', roots)),
       data_hash: await this.files.hashAll(await filesNamedIn(req.params, cwd, 'params', roots)),
     };

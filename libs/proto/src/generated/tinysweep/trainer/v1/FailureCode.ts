@@ -21,6 +21,10 @@ export const FailureCode = {
    * unknown backend, bad params, missing model
    */
   FAILURE_BAD_REQUEST: 'FAILURE_BAD_REQUEST',
+  /**
+   * the trainer stopped (shutdown) before the run finished: not the trial's doing, run it again
+   */
+  FAILURE_INTERRUPTED: 'FAILURE_INTERRUPTED',
 } as const;
 
 /**
@@ -49,6 +53,11 @@ export type FailureCode =
    */
   | 'FAILURE_BAD_REQUEST'
   | 4
+  /**
+   * the trainer stopped (shutdown) before the run finished: not the trial's doing, run it again
+   */
+  | 'FAILURE_INTERRUPTED'
+  | 5
 
 /**
  * Why a training ended without success. Crosses the process boundary; see toTrainError().
