@@ -150,6 +150,8 @@ describe("a researcher's workflow: steer from the CLI, export adapters, the Pyth
     expect(op('/sweeps', 'get')).toMatchObject({ security: [{ bearer: [] }], 'x-tinysweep-roles': ['read'] });
     expect(op('/sweeps/{id}/extend', 'post')).toMatchObject({ security: [{ bearer: [] }], 'x-tinysweep-roles': ['submit'] });
     expect(Object.keys(op('/sweeps/{id}/extend', 'post').responses as object)).toEqual(expect.arrayContaining(['200', '400', '401', '403', '404', '415']));
+    expect(op('/trials/{id}/adapter', 'get')).toMatchObject({ security: [{ bearer: [] }], 'x-tinysweep-roles': ['read'] });
+    expect(op('/nodes/heartbeat', 'post')).toMatchObject({ security: [{ bearer: [] }], 'x-tinysweep-roles': ['node'] });
   }, 60_000);
 
   // The pip-installed copy when pip is there (Debian: python3-pip), else the source tree.
