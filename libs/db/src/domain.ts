@@ -18,6 +18,13 @@ export interface TrialCounts {
   paused: number;
 }
 
+/** A sweep's shared trainings (trials that differ only in prune train once): all, in flight, finished. */
+export interface TrainingCounts {
+  total: number;
+  running: number;
+  done: number;
+}
+
 export interface BestTrial {
   trialId: string;
   value: number;
@@ -38,6 +45,8 @@ export interface Sweep {
   updatedAt: Date;
   trialCount: number;
   counts: TrialCounts;
+  /** Shared trainings; a running one is work in flight although its trials still wait in `queued`. */
+  trainings: TrainingCounts;
   metric: string;
   maximize: boolean;
   best: BestTrial | null;

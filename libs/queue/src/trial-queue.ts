@@ -35,12 +35,20 @@ export const trainJobId = (trainingId: string): string => `train-${trainingId}`;
 /** Job id of a shared training's fan-out job, the flow's parent. */
 export const fanoutJobId = (trainingId: string): string => `fanout-${trainingId}`;
 
+/**
+ * BullMQ priorities of the queue's jobs (lower runs first, FIFO within one). A shared training's
+ * fan-out and the evaluations it starts go before any training still waiting, so a sweep's first
+ * results come in as soon as its first training is done instead of after the last one; so do trials
+ * an ASHA rung promoted (`promotion: pause`), which continue from their checkpoint.
+ */
+export const JOB_PRIORITY = { evaluate: 1, promoted: 1, train: 2 } as const;
+
 export interface TrialJobSpec extends TrialJobData {
   /** Attempts before the trial is failed (1 + retries). */
   maxAttempts: number;
-  /** Lower runs first (BullMQ priority); default 0 = FIFO. */
+  /** BullMQ priority, lower runs first. @defaultValue JOB_PRIORITY.train */
   priority?: number;
-  /** Ahead of every waiting job (BullMQ lifo): an ASHA promotion, which goes before fresh trials. */
+  /** An ASHA promotion: ahead of fresh trials (JOB_PRIORITY.promoted) unless `priority` says otherwise. */
   first?: boolean;
 }
 
@@ -56,8 +64,8 @@ function jobOptions(t: TrialJobSpec): JobsOptions {
     backoff: TRIAL_BACKOFF,
     removeOnComplete: { age: 3600, count: 10_000 },
     removeOnFail: { age: 24 * 3600, count: 10_000 },
-    ...(t.priority ? { priority: t.priority } : {}),
-    ...(t.first ? { lifo: true } : {}),
+    // an ASHA promotion goes before fresh trials (and waits behind nothing but other promotions and evaluations)
+    priority: t.priority ?? (t.first ? JOB_PRIORITY.promoted : JOB_PRIORITY.train),
   };
 }
 
@@ -109,7 +117,7 @@ export class TrialQueue {
           name: 'fanout',
           queueName: TRIAL_QUEUE,
           data: { kind: 'fanout', trainingId: t.trainingId, sweepId: t.sweepId } satisfies TrainingJobData,
-          opts: { jobId: fanoutJobId(t.trainingId), removeOnComplete: { age: 3600, count: 10_000 }, removeOnFail: { age: 24 * 3600, count: 10_000 } },
+          opts: { jobId: fanoutJobId(t.trainingId), priority: JOB_PRIORITY.evaluate, removeOnComplete: { age: 3600, count: 10_000 }, removeOnFail: { age: 24 * 3600, count: 10_000 } },
           children: [
             {
               name: 'train',

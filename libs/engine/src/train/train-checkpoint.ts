@@ -33,8 +33,8 @@ export interface TrainCheckpoint {
   step: number;
   /** The optimizer after `step` generations. */
   optimizer: OptimizerState | AdamState;
-  /** Held-out accuracy of the base model (v = 0) with its 95% interval, measured at the start. */
-  before: { acc: number; lo: number; hi: number };
+  /** The base model's (v = 0) held-out accuracy with its 95% interval, items and the task's other metrics, measured at the start. */
+  before: { acc: number; lo: number; hi: number; n: number; named: Record<string, number> };
   /** Seconds the training loop had run (over every run that led here). */
   trainSeconds: number;
 }
@@ -72,7 +72,7 @@ export function readCheckpoint(value: unknown): TrainCheckpoint | { problem: str
   if (!Number.isInteger(c.step) || (c.step as number) < 0) return { problem: `step must be a non-negative integer (got ${String(c.step)})` };
   if (c.optimizer === null || typeof c.optimizer !== 'object') return { problem: 'no optimizer state' };
   const b = c.before;
-  if (!b || ![b.acc, b.lo, b.hi].every((x) => typeof x === 'number')) return { problem: 'no held-out accuracy before training' };
+  if (!b || ![b.acc, b.lo, b.hi, b.n].every((x) => typeof x === 'number') || b.named === null || typeof b.named !== 'object') return { problem: 'no held-out accuracy before training' };
   if (typeof c.trainSeconds !== 'number' || !(c.trainSeconds >= 0)) return { problem: 'no training seconds' };
   return c as TrainCheckpoint;
 }
