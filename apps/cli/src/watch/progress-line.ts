@@ -9,7 +9,9 @@ export function progressLine(tracker: SweepTracker, etaMs: number | undefined): 
   const parts = [`${s.status} ${tracker.done}/${tracker.total} done`, `${c.succeeded} succeeded`, `${c.failed} failed`];
   if (c.cancelled > 0) parts.push(`${c.cancelled} cancelled`);
   if (c.stopped > 0) parts.push(`${c.stopped} stopped early`);
-  parts.push(runningText(tracker), `${c.queued} queued`);
+  parts.push(runningText(tracker));
+  if (c.paused > 0) parts.push(`${c.paused} paused at a rung`); // ASHA with promotion: pause
+  parts.push(`${c.queued} queued`);
   if (!tracker.terminal) parts.push(`ETA ${etaMs === undefined ? '—' : formatDuration(etaMs)}`);
   const best = bestText(tracker);
   if (best !== undefined) parts.push(best);

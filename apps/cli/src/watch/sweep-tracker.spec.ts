@@ -61,6 +61,9 @@ describe('progress lines', () => {
       'running 4/10 done · 3 succeeded · 1 failed · 2 running · 4 queued · ETA 2m10s · best score=0.8123 (3fa2c1d0)',
     );
     expect(progressLine(t, undefined)).toContain('ETA —');
+    // ASHA with pausing: trials waiting at a rung are neither running nor queued
+    const paused = new SweepTracker(summary({ counts: { queued: 1, running: 2, succeeded: 3, failed: 0, cancelled: 0, stopped: 1, paused: 3 } }));
+    expect(progressLine(paused, undefined)).toContain('1 stopped early · 2 running · 3 paused at a rung · 1 queued');
   });
 
   it('falls back to the best trial seen when the summary has none, and shows cancellations', () => {
