@@ -17,6 +17,11 @@ export interface StartedAttempt {
   /** The shared training whose adapter this trial prunes and evaluates, if any. */
   trainingId: string | null;
   configHash: string;
+  /**
+   * Whether a succeeded trial elsewhere has the same config hash (and a result key): only then can a
+   * result be reused, so only then is a fingerprint worth asking for before the run.
+   */
+  reuseCandidate: boolean;
 }
 
 /** A succeeded trial whose result another trial may reuse. */
@@ -171,7 +176,10 @@ export class TrialRepository {
                 error = coalesce(error, 'abandoned: no dispatcher recorded how it ended (attempt ' || (SELECT attempts FROM t) || ' replaced it)')
           WHERE trial_id = $1::uuid AND finished_at IS NULL AND EXISTS (SELECT 1 FROM t)),
        a AS (INSERT INTO trial_attempt (trial_id, attempt, trainer_id) SELECT $1::uuid, attempts, $2 FROM t)
-       SELECT attempts AS attempt, params, training_id AS "trainingId", config_hash AS "configHash" FROM t`,
+       SELECT attempts AS attempt, params, training_id AS "trainingId", config_hash AS "configHash",
+              EXISTS (SELECT 1 FROM trial o WHERE o.config_hash = t.config_hash AND o.result_key IS NOT NULL
+                         AND o.status = 'succeeded' AND o.id <> $1::uuid) AS "reuseCandidate"
+         FROM t`,
       [trialId, trainerId],
     );
     return rows[0] ?? null;
