@@ -190,7 +190,7 @@ class Bench {
     );
     this.redis = new Redis(this.urls.redisUrl, { maxRetriesPerRequest: null });
     // as many trials per sweep as the bench runs (the server's default cap is 10,000)
-    await startApi(this.group, { urls: this.urls, env: { TINYSWEEP_MAX_TRIALS_PER_SWEEP: '1000000' } });
+    await startApi(this.group, { urls: this.urls, env: { TINYSWEEP_MAX_TRIALS_PER_SWEEP: '1000000', TINYSWEEP_SUBMITS_PER_MINUTE: '1000000' } });
   }
 
   async setDurable(durable) {
