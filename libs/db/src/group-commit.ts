@@ -12,12 +12,14 @@ export class GroupCommit<I, O> {
   /**
    * @param write writes a batch; resolves with one output per item, in order
    * @param keyOf items with the same key never share a batch (the later one waits for the next)
-   * @param maxBatch items per batch at most
+   * @param opts.maxBatch items per batch at most (500)
+   * @param opts.alone errors after which each item of the failed batch is written alone, so that
+   *   only the items that cause them fail (e.g. a value Postgres refuses); other errors fail the batch
    */
   constructor(
     private readonly write: (items: I[]) => Promise<O[]>,
     private readonly keyOf: (item: I) => string,
-    private readonly maxBatch = 500,
+    private readonly opts: { maxBatch?: number; alone?: (err: unknown) => boolean } = {},
   ) {}
 
   submit(item: I): Promise<O> {
@@ -36,7 +38,7 @@ export class GroupCommit<I, O> {
         const keys = new Set<string>();
         for (const q of this.queue) {
           const key = this.keyOf(q.item);
-          if (batch.length < this.maxBatch && !keys.has(key)) {
+          if (batch.length < (this.opts.maxBatch ?? 500) && !keys.has(key)) {
             keys.add(key);
             batch.push(q);
           } else {
@@ -48,7 +50,11 @@ export class GroupCommit<I, O> {
           const out = await this.write(batch.map((q) => q.item));
           batch.forEach((q, i) => q.resolve(out[i] as O));
         } catch (err) {
-          for (const q of batch) q.reject(err);
+          if (batch.length > 1 && this.opts.alone?.(err)) {
+            for (const q of batch) await this.write([q.item]).then((out) => q.resolve(out[0] as O), q.reject);
+          } else {
+            for (const q of batch) q.reject(err);
+          }
         }
       }
     } finally {

@@ -25,6 +25,12 @@ export interface StartedAttempt {
   reuseCandidate: boolean;
 }
 
+/** An attempt start waiting for its batch. */
+interface PendingStart {
+  trialId: string;
+  trainerId: string;
+}
+
 /** A result waiting for its batch (already made storable). */
 interface PendingResult {
   trialId: string;
@@ -83,6 +89,12 @@ export class TrialRepository {
   private readonly results = new GroupCommit<PendingResult, boolean>(
     (batch) => this.recordMany(batch),
     (r) => r.trialId,
+  );
+
+  private readonly starts = new GroupCommit<PendingStart, StartedAttempt | null>(
+    (batch) => this.writeStarts(batch),
+    (r) => r.trialId,
+    { alone: isDataError }, // a value Postgres refuses (not a uuid) fails its own start only
   );
 
   constructor(db: Database) {
@@ -177,25 +189,33 @@ export class TrialRepository {
    * the trial is no longer runnable (cancelled, or a result is already recorded).
    */
   async startAttempt(trialId: string, trainerId: string): Promise<StartedAttempt | null> {
+    // Starts that arrive while others are being written go together (see GroupCommit).
+    return this.starts.submit({ trialId, trainerId });
+  }
+
+  /** Many attempts started in one statement; per trial, as {@link startAttempt} says. */
+  private async writeStarts(batch: PendingStart[]): Promise<(StartedAttempt | null)[]> {
     // An earlier attempt still open was abandoned (its dispatcher died or lost Postgres before it
     // could say how it ended): it is closed as interrupted, which does not count against the retries.
-    const { rows } = await this.pool.query<StartedAttempt>(
-      `WITH t AS (
-         UPDATE trial SET status = 'running', attempts = attempts + 1, trainer_id = $2, started_at = now()
-          WHERE id = $1::uuid AND status IN ('queued', 'running') AND result_attempt IS NULL
-          RETURNING attempts, params, training_id, config_hash),
+    const { rows } = await this.pool.query<StartedAttempt & { id: string }>(
+      `WITH i AS (SELECT * FROM unnest($1::uuid[], $2::text[]) AS i(id, trainer_id)),
+       t AS (
+         UPDATE trial SET status = 'running', attempts = attempts + 1, trainer_id = i.trainer_id, started_at = now()
+           FROM i WHERE trial.id = i.id AND trial.status IN ('queued', 'running') AND trial.result_attempt IS NULL
+          RETURNING trial.id, trial.attempts, trial.params, trial.training_id, trial.config_hash, i.trainer_id),
        c AS (
          UPDATE trial_attempt SET finished_at = now(), outcome = 'interrupted',
-                error = coalesce(error, 'abandoned: no dispatcher recorded how it ended (attempt ' || (SELECT attempts FROM t) || ' replaced it)')
-          WHERE trial_id = $1::uuid AND finished_at IS NULL AND EXISTS (SELECT 1 FROM t)),
-       a AS (INSERT INTO trial_attempt (trial_id, attempt, trainer_id) SELECT $1::uuid, attempts, $2 FROM t)
-       SELECT attempts AS attempt, params, training_id AS "trainingId", config_hash AS "configHash",
+                error = coalesce(error, 'abandoned: no dispatcher recorded how it ended (attempt ' || t.attempts || ' replaced it)')
+           FROM t WHERE trial_attempt.trial_id = t.id AND trial_attempt.finished_at IS NULL),
+       a AS (INSERT INTO trial_attempt (trial_id, attempt, trainer_id) SELECT t.id, t.attempts, t.trainer_id FROM t)
+       SELECT t.id, t.attempts AS attempt, t.params, t.training_id AS "trainingId", t.config_hash AS "configHash",
               EXISTS (SELECT 1 FROM trial o WHERE o.config_hash = t.config_hash AND o.result_key IS NOT NULL
-                         AND o.status = 'succeeded' AND o.id <> $1::uuid) AS "reuseCandidate"
+                         AND o.status = 'succeeded' AND o.id <> t.id) AS "reuseCandidate"
          FROM t`,
-      [trialId, trainerId],
+      [batch.map((b) => b.trialId), batch.map((b) => b.trainerId)],
     );
-    return rows[0] ?? null;
+    const byId = new Map(rows.map(({ id, ...started }) => [id, started]));
+    return batch.map((b) => byId.get(b.trialId) ?? null);
   }
 
   /**
