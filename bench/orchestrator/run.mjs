@@ -255,10 +255,13 @@ class Bench {
   }
 
   spec(name, n) {
+    // Configs no earlier sweep had: result reuse (on by default) would otherwise link most trials
+    // of a later fleet's sweep to the earlier one's results instead of running them.
+    const base = (this.configs = (this.configs ?? 0) + n) - n;
     return {
       name,
       backend: { kind: 'command', command: ['true'] },
-      params: { i: Array.from({ length: n }, (_, i) => i) },
+      params: { i: Array.from({ length: n }, (_, i) => base + i) },
       budget: { maxTrials: n },
     };
   }
