@@ -126,7 +126,7 @@ export class TrialRunner {
         attempt,
         backend: settings.backend.kind,
         paramsJson: JSON.stringify(params),
-        backendJson: JSON.stringify(settings.backend),
+        backendJson: backendJsonOf(settings.backend),
         timeoutMs: settings.trialTimeoutMs,
         evalAt: settings.evalAt,
         ...(training ? { mode: 'TRAIN_MODE_EVALUATE' as const, adapterJson: JSON.stringify(training.adapter) } : {}),
@@ -315,6 +315,14 @@ function stoppedOutcome(s: AshaStop, latest: Metrics, tail: LogTail): TrialOutco
     error: `stopped by ASHA at rung ${s.rung}: ${s.metric} ${fmt(s.value)} is not in the top 1/${s.eta} of the ${s.competitors} values recorded there (needed ${fmt(s.cutoff)})`,
     logTail: tail.toString() || null,
   };
+}
+
+/** A sweep's backend section as JSON, once per sweep (its settings are cached; the text is the same for every trial). */
+const backendJsons = new WeakMap<object, string>();
+function backendJsonOf(backend: SweepRunSettings['backend']): string {
+  let json = backendJsons.get(backend);
+  if (json === undefined) backendJsons.set(backend, (json = JSON.stringify(backend)));
+  return json;
 }
 
 /** The result key from a result's environment (the fingerprint every result carries), if it has one. */
