@@ -61,6 +61,8 @@ const group = new ProcessGroup({ logDir: join(dir, 'logs'), graceMs: 5000 });
 const stack = new LocalStack();
 const results = [];
 let memory;
+let configs = 0;
+const stopSignals = group.forwardSignals({ onShutdown: () => stack.stop(), log });
 try {
   const urls = await stack.start({ dataDir: dir, durable: true, databaseUrl: '', redisUrl: '' });
   await startApi(group, { urls, env: { TINYSWEEP_MAX_TRIALS_PER_SWEEP: '1000000' } });
@@ -111,7 +113,9 @@ try {
     const cpu0 = ds.map((d) => cpuMs(d.pid));
     const n = WAVES * slots;
     const t0 = Date.now();
-    const { id } = await api('POST', '/sweeps', { name: `scale-${tag}`, backend: { kind: 'command', command: ['true'] }, params: { i: Array.from({ length: n }, (_, i) => i) }, budget: { maxTrials: n } });
+    // configs no earlier run had: result reuse would link them to the earlier runs' results instead of running them
+    const base = (configs += n) - n;
+    const { id } = await api('POST', '/sweeps', { name: `scale-${tag}`, backend: { kind: 'command', command: ['true'] }, params: { i: Array.from({ length: n }, (_, i) => base + i) }, budget: { maxTrials: n } });
     let peakMb = idleMb;
     await waitFor(async () => {
       peakMb = Math.max(peakMb, rssMb(ds[0].pid));
@@ -184,6 +188,7 @@ try {
 } finally {
   await group.stopAll().catch(() => undefined);
   await stack.stop().catch(() => undefined);
+  stopSignals();
   rmSync(dir, { recursive: true, force: true });
 }
 
