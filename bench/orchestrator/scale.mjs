@@ -19,8 +19,8 @@
  *               pool (approximated per trainer: start − the trainer's previous finish), ms
  *
  * The dispatcher's resident memory is read before the first sweep, at its peak while it runs
- * (polled), and a second after it finished (warm, nothing in flight): (peak − after) ÷ slots is its
- * memory per slot in flight. With SCALE_SECOND=1 (default) the shortest trial length runs again
+ * (polled), and a second after it finished: (peak − before) ÷ slots bounds its memory per slot in
+ * flight from above (it includes the process warming up; V8 keeps its heap, so "after" ≈ peak). With SCALE_SECOND=1 (default) the shortest trial length runs again
  * with two dispatchers, to show whether a second one helps where one saturates.
  *
  * Environment: SCALE_PROCS (4), SCALE_TRAINERS (25 per process), SCALE_SLOTS (10 per trainer),
@@ -176,8 +176,9 @@ try {
 
   for (const [i, trialMs] of LENGTHS.entries()) {
     const r = await run(trialMs, 1, `l${trialMs}`);
-    // in flight (peak, every slot busy) against the same warmed-up process with nothing in flight (after)
-    if (i === 0) memory = { beforeMb: r.dispatcherIdleMb, peakMb: r.dispatcherBusyMb, afterMb: r.dispatcherAfterMb, perSlotKb: ((r.dispatcherBusyMb - r.dispatcherAfterMb) * 1024) / slots };
+    // peak (every slot busy) against before (started, nothing run yet): an upper bound per slot, as it
+    // includes the process warming up (compiled code, pools); V8 keeps its heap after, so "after" ≈ peak
+    if (i === 0) memory = { beforeMb: r.dispatcherIdleMb, peakMb: r.dispatcherBusyMb, afterMb: r.dispatcherAfterMb, perSlotKb: ((r.dispatcherBusyMb - r.dispatcherIdleMb) * 1024) / slots };
     results.push(r);
   }
   if (SECOND) {
@@ -202,6 +203,6 @@ for (const r of results) {
 }
 if (memory) {
   console.log(`dispatcher resident memory (first run): ${fmt(memory.beforeMb, 0)} MB before, ${fmt(memory.peakMb, 0)} MB peak with ${slots} trials in flight,`);
-  console.log(`  ${fmt(memory.afterMb, 0)} MB after (warm, nothing in flight): (peak − after) ÷ slots = ${fmt(memory.perSlotKb, 0)} KB per slot`);
+  console.log(`  ${fmt(memory.afterMb, 0)} MB after: (peak − before) ÷ slots = ${fmt(memory.perSlotKb, 0)} KB per slot at most (it includes warming up)`);
 }
 console.log(JSON.stringify({ slots, memory, runs: results }));
