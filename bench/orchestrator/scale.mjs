@@ -11,8 +11,10 @@
  * = 1,000). For each trial length in SCALE_TRIAL_MS (a fresh fleet each), one sweep of
  * SCALE_WAVES × slots trials:
  *
- *   busy        Σ over trials of (finished_at − started_at) ÷ (slots × (last finish − first start)):
- *               the share of slot time spent on trials; 100% = every slot always busy
+ *   busy        trials × trial length ÷ (slots × (last finish − first start)): the share of slot time
+ *               spent training; 100% = every GPU always busy (the first and last waves' ramps count)
+ *   held        the same with each attempt's started_at → finished_at: slot time held, training or
+ *               waiting on the control plane (a gap between held and busy is dispatcher lag)
  *   needed      slots ÷ trial length: the trials/s the fleet finishes when every slot is busy
  *   got         trials ÷ (last finish − first start)
  *   gap p50/99  per slot, a trial's start − the previous trial's finish on the same trainer slot
@@ -134,7 +136,10 @@ try {
     const ends = rows.map((r) => Number(r.f));
     const first = Math.min(...starts);
     const last = Math.max(...ends);
-    const busyShare = rows.reduce((a, r) => a + (Number(r.f) - Number(r.s)), 0) / (slots * (last - first));
+    // training time (trials × their length) over slot time: what a GPU would have been busy for
+    const busyShare = (rows.length * trialMs) / (slots * (last - first));
+    // slot time held by an attempt (started_at → finished_at), training or waiting on the control plane
+    const heldShare = rows.reduce((a, r) => a + (Number(r.f) - Number(r.s)), 0) / (slots * (last - first));
     // steady part: from when the first wave is done to when the last wave starts finishing
     const gaps = [];
     const byTrainer = new Map();
@@ -154,6 +159,7 @@ try {
       neededPerS: slots / (trialMs / 1000),
       gotPerS: rows.length / ((last - first) / 1000),
       busyShare,
+      heldShare,
       gapP50: pct(gaps, 50),
       gapP99: pct(gaps, 99),
       firstStartMs: first - t0,
@@ -163,7 +169,7 @@ try {
       dispatcherAfterMb: afterMb,
     };
     log(
-      `${tag}: ${dispatchers} dispatcher(s), ${slots} slots, trials of ${trialMs} ms: busy ${fmt(100 * busyShare)}%, ` +
+      `${tag}: ${dispatchers} dispatcher(s), ${slots} slots, trials of ${trialMs} ms: busy ${fmt(100 * busyShare)}% (held ${fmt(100 * heldShare)}%), ` +
         `${fmt(r.gotPerS)} of ${fmt(r.neededPerS)} trials/s, slot gap p50 ${fmt(r.gapP50, 0)} ms p99 ${fmt(r.gapP99, 0)} ms, ` +
         `dispatcher CPU ${r.dispatcherCpuShare.map((c) => `${fmt(100 * c, 0)}%`).join(' + ')}, RSS ${fmt(idleMb, 0)} before, ${fmt(peakMb, 0)} peak, ${fmt(afterMb, 0)} MB after`,
     );
@@ -195,10 +201,10 @@ try {
 
 console.log('');
 console.log(`=== ${slots} simulated slots (${PROCS} processes × ${TRAINERS} trainers × ${SLOTS} slots), durable Postgres ===`);
-console.log('trial ms  dispatchers  needed/s   got/s   busy   slot gap p50 / p99 ms   dispatcher CPU (of one core)');
+console.log('trial ms  dispatchers  needed/s   got/s   busy   held   slot gap p50 / p99 ms   dispatcher CPU (of one core)');
 for (const r of results) {
   console.log(
-    `${String(r.trialMs).padStart(8)}  ${String(r.dispatchers).padStart(11)}  ${fmt(r.neededPerS).padStart(8)}  ${fmt(r.gotPerS).padStart(6)}  ${fmt(100 * r.busyShare).padStart(5)}%  ${`${fmt(r.gapP50, 0)} / ${fmt(r.gapP99, 0)}`.padStart(21)}   ${r.dispatcherCpuShare.map((c) => `${fmt(100 * c, 0)}%`).join(' + ')}`,
+    `${String(r.trialMs).padStart(8)}  ${String(r.dispatchers).padStart(11)}  ${fmt(r.neededPerS).padStart(8)}  ${fmt(r.gotPerS).padStart(6)}  ${fmt(100 * r.busyShare).padStart(5)}%  ${fmt(100 * r.heldShare).padStart(5)}%  ${`${fmt(r.gapP50, 0)} / ${fmt(r.gapP99, 0)}`.padStart(21)}   ${r.dispatcherCpuShare.map((c) => `${fmt(100 * c, 0)}%`).join(' + ')}`,
   );
 }
 if (memory) {
