@@ -13,7 +13,14 @@
  *              then one measured sweep of BENCH_TRIALS trials (params.i = [0 … N-1]):
  *              trials/s = N / (POST /sweeps sent → GET /sweeps/:id first reports `completed`),
  *              polled every 100 ms. First, a 1-slot probe (1 trainer × 1 slot, BENCH_PROBE_TRIALS)
- *              shows the per-trial cost with no contention; it is printed, not in the JSON.
+ *              shows the per-trial cost with no contention; it is printed, not in the JSON. After
+ *              the 64-slot sweep, the same fleet gets a steady load: a small sweep every 100 ms, at
+ *              half the rate just measured, for BENCH_STEADY_S (10) seconds — the JSON's
+ *              p50/p99_overhead_ms come from there (queueing kept out); the saturated run's are
+ *              p50/p99_overhead_saturated_ms. Every sweep's configs are new (params.i continues
+ *              from the last sweep's), so result reuse links nothing and every trial runs. Trainers
+ *              log at debug level, so each success's "training finished" line (with its seconds)
+ *              feeds the breakdown's "trainer" column.
  *   Optuna     bench/orchestrator/optuna_noop.py with Debian's /usr/bin/python3: RDB storage in
  *              database optuna_bench on the same Postgres, 8 worker processes, N no-op trials.
  *   BullMQ     in this process: a Worker (concurrency 8, then 64) whose processor returns at once,
