@@ -266,11 +266,11 @@ describe('CommandBackend', () => {
 function launcherServers(): number[] {
   const out: number[] = [];
   for (const tid of readdirSync(`/proc/${process.pid}/task`)) {
-    let children = '';
+    let children: string;
     try {
       children = readFileSync(`/proc/${process.pid}/task/${tid}/children`, 'utf8');
     } catch {
-      continue;
+      continue; // the thread ended
     }
     for (const pid of children.split(/\s+/).filter(Boolean).map(Number)) {
       const cmdline = (() => {
