@@ -87,7 +87,7 @@ if (submitted.status !== 0) {
   const { id } = JSON.parse(submitted.stdout);
   const watched = tinysweep('watch', id);
   // watch ended with the best trials (score, trainable and effective params); configs pools the seeds
-  console.log('\n▶ best configs (seeds as replicates: mean and 95% CI over seeds)');
+  console.log('\n▶ best configs (seeds as replicates: mean, the pooled interval over held-out items, the spread over seeds)');
   tinysweep('configs', id);
   // The fragment signs the board in (it keeps the token in the browser and drops it from the address).
   const signIn = `#token=${readFileSync(tokenFile, 'utf8').trim()}`;

@@ -38,10 +38,11 @@ describe('AggregateRepository on a seeded sweep', () => {
   let ok: Row[];
   let table: ConfigTable;
   let metrics: Map<string, GroupMetric>;
+  let url: string;
 
   beforeAll(async () => {
     tpg = await startTestPostgres();
-    const url = await tpg.freshDatabase('board');
+    url = await tpg.freshDatabase('board');
     await migrate(url);
     const client = new pg.Client({ connectionString: url });
     await client.connect();
@@ -183,5 +184,55 @@ describe('AggregateRepository on a seeded sweep', () => {
     const a = await agg.trialAdapter(ok[0]!.id);
     expect(a?.adapter).toHaveProperty('v');
     expect((await agg.schedulesOf([sweepId])).size).toBe(0);
+  });
+
+  it('pools a config into held-out items and hits only when every replicate is a proportion of its eval_n', async () => {
+    // A second sweep whose accuracies are k/eval_n, as the tinylora backend reports them; then three
+    // configs spoiled one replicate each: a different eval_n (still pooled), no eval_n, a value no k/100 is.
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    try {
+      const { sweepId: id } = await seedSweep(client, { trials: 90, seeds: 3, steps: 2, name: 'eval-n' });
+      await client.query(
+        `UPDATE trial SET metrics = metrics || jsonb_build_object('eval_n', 100, 'accuracy', round((metrics->>'accuracy')::numeric * 100) / 100)
+          WHERE sweep_id = $1 AND status = 'succeeded' AND jsonb_typeof(metrics->'accuracy') = 'number'`,
+        [id],
+      );
+      const full = (
+        await client.query<{ group_hash: string; ids: string[] }>(
+          `SELECT group_hash, array_agg(id ORDER BY seed) AS ids FROM trial WHERE sweep_id = $1 GROUP BY group_hash
+            HAVING bool_and(status = 'succeeded' AND jsonb_typeof(metrics->'accuracy') = 'number') ORDER BY group_hash LIMIT 3`,
+          [id],
+        )
+      ).rows;
+      expect(full).toHaveLength(3);
+      const [halfN, noN, notK] = full.map((g) => g.ids[0]!);
+      await client.query(`UPDATE trial SET metrics = metrics || jsonb_build_object('eval_n', 50, 'accuracy', round((metrics->>'accuracy')::numeric * 50) / 50) WHERE id = $1`, [halfN]);
+      await client.query(`UPDATE trial SET metrics = metrics - 'eval_n' WHERE id = $1`, [noN]);
+      await client.query(`UPDATE trial SET metrics = metrics || '{"accuracy": 0.123}' WHERE id = $1`, [notK]);
+      const reps = (
+        await client.query<{ group_hash: string; v: number; e: number | null }>(
+          `SELECT group_hash, (metrics->>'accuracy')::float8 AS v, (metrics->>'eval_n')::float8 AS e
+             FROM trial WHERE sweep_id = $1 AND status = 'succeeded' AND jsonb_typeof(metrics->'accuracy') = 'number'`,
+          [id],
+        )
+      ).rows;
+      const expected = new Map<string, { items: number; hits: number } | null>();
+      for (const r of reps) {
+        const k = r.e === null ? NaN : r.v * r.e;
+        const whole = Number.isInteger(Math.round(k)) && Math.abs(k - Math.round(k)) < 1e-6;
+        const was = expected.get(r.group_hash);
+        if (was === null) continue;
+        expected.set(r.group_hash, whole ? { items: (was?.items ?? 0) + r.e!, hits: (was?.hits ?? 0) + Math.round(k) } : null);
+      }
+      const got = new Map((await agg.configPass(id, 'accuracy')).configs.flatMap((c) => (c.metric ? [[c.groupHash, c.metric.items === undefined ? null : { items: c.metric.items, hits: c.metric.hits! }] as const] : [])));
+      expect(got).toEqual(expected);
+      expect(got.get(full[0]!.group_hash)?.items).toBe(250);
+      expect(got.get(full[1]!.group_hash)).toBeNull();
+      expect(got.get(full[2]!.group_hash)).toBeNull();
+      expect([...got.values()].filter((g) => g !== null).length).toBeGreaterThan(10);
+    } finally {
+      await client.end();
+    }
   });
 });

@@ -71,6 +71,8 @@ describe('the results board in Chromium', () => {
     await page.click(`a[href="/board/sweeps/${sweepId}"]`);
     await waitForBoard(page, 'sweep');
     expect(await page.textContent('h1')).toContain('board-live');
+    // What the trainer is doing for this sweep, while it runs.
+    await expect.poll(() => page.textContent('[data-role="trainers"]').catch(() => ''), { timeout: 30_000 }).toMatch(/trainer-1: trial [0-9a-f]{8} of board-live/);
 
     await page.selectOption('#filter-status', 'succeeded');
     await waitForTable(page);
@@ -192,6 +194,10 @@ describe('the results board in Chromium', () => {
     expect(JSON.parse(text).v).toEqual(trial.adapter.v);
     expect(Object.keys(JSON.parse(text)).at(-1)).toBe('v');
 
+    // Export for other tools: this trial ran a user's program, not a TinyLoRA model the API could merge; it says so.
+    await page.click('button[data-action="export-peft-lora"]');
+    await expect.poll(() => page.textContent('#adapter .note-error')).toMatch(/names no model\.path: only format tinysweep is available/);
+
     // Try it (the token is kept from the step before): these trials ran a user's program, whose
     // adapter no trainer can run; the API says so (409) and the panel shows it.
     await page.fill('#try-prompt', 'Q: 17 + 25 = ?');
@@ -266,6 +272,29 @@ describe('the results board in Chromium', () => {
     await page.emulateMedia({ colorScheme: 'light' });
     await page.setViewportSize({ width: 1280, height: 800 });
   }, 60_000);
+
+  it('puts two sweeps side by side: each config in both, and the change', async () => {
+    const other = await bc.submit(adapterSpec('board-compare', { stepMs: 20 }));
+    await bc.cluster.waitForSweep(other, 120_000);
+    await bc.cluster.waitForSweep(sweepId, 120_000);
+    await page.goto(`${bc.url}/`);
+    await waitForBoard(page, 'sweeps');
+    await page.check(`input[data-compare="${sweepId}"]`);
+    await page.check(`input[data-compare="${other}"]`);
+    await page.click('button[data-action="compare"]');
+    await waitForBoard(page, 'compare');
+    expect(page.url()).toBe(`${bc.url}/board/compare?a=${sweepId}&b=${other}`);
+    const rows = await page.$$eval('#compare tbody tr', (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent?.trim() ?? '')));
+    expect(rows).toHaveLength(12); // x 3 × u 2 × threshold 2, both sweeps
+    // the same program, params and seeds: the same numbers, no change
+    for (const [label, a, b, delta] of rows) {
+      expect(label).toMatch(/x=\d/);
+      expect(a).toMatch(/^\d/);
+      expect(b).toBe(a);
+      expect(delta).toBe('0');
+    }
+    expect(await page.textContent('#compare')).toContain('t 95% interval of the mean over seeds');
+  }, 180_000);
 
   it('logged no console errors along the way (beyond the 401, 403 and 409 the steps asked for)', () => {
     expect(watch.unexpected(PROVOKED)).toEqual([]);

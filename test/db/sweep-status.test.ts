@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Database, migrate, SearchRepository, SweepRepository, TrialRepository, type NewTrial, type TrialOutcome } from '@tinysweep/db';
+import { Database, migrate, SearchRepository, SweepRepository, TrainingRepository, TrialRepository, type NewTrial, type TrialOutcome } from '@tinysweep/db';
 import { startTestPostgres, type TestPostgres } from '../support/postgres.js';
 
 const succeeded: TrialOutcome = { status: 'succeeded', metrics: { score: 1 }, trainableParams: 13, effectiveParams: 13, adapter: null, error: null, logTail: null };
@@ -59,6 +59,29 @@ describe('sweep status follows its trials', () => {
     const done = await sweeps.get(s.id);
     expect(done).toMatchObject({ status: 'completed', counts: { queued: 0, running: 0, succeeded: 2, failed: 1 } });
     expect(done!.finishedAt).toBeInstanceOf(Date);
+  });
+
+  it("counts shared trainings and is running from its first training's start while every trial waits for one", async () => {
+    const id = randomUUID();
+    const g = [randomUUID(), randomUUID()];
+    const ts = trials(4).map((t, i) => ({ ...t, trainHash: `h${i >> 1}` }));
+    await sweeps.create({
+      id, name: 's', spec: {}, specSource: '{}', metric: 'score', maximize: true, trials: ts,
+      trainings: [{ id: g[0]!, trainHash: 'h0', params: {} }, { id: g[1]!, trainHash: 'h1', params: {} }],
+    });
+    const trainings = new TrainingRepository(db);
+    expect(await sweeps.get(id)).toMatchObject({ status: 'queued', counts: { queued: 4, running: 0 }, trainings: { total: 2, running: 0, done: 0 } });
+    expect(await trainings.start(g[0]!, 'node-1')).not.toBeNull();
+    expect(await sweeps.get(id)).toMatchObject({ status: 'running', counts: { queued: 4, running: 0 }, trainings: { total: 2, running: 1, done: 0 } });
+    expect(await trainings.succeed(g[0]!, 1, { adapter: { v: [1] }, metrics: null, trainableParams: 1, environment: null })).toBe(true);
+    // Trained, its trials not yet evaluated: still running, not back to queued.
+    expect(await sweeps.get(id)).toMatchObject({ status: 'running', counts: { queued: 4 }, trainings: { total: 2, running: 0, done: 1 } });
+    await run(ts[0]!.id, succeeded);
+    await run(ts[1]!.id, succeeded);
+    await trainings.start(g[1]!, 'node-1');
+    await trainings.end(g[1]!, 'failed', 'out of memory');
+    const done = await sweeps.get(id);
+    expect(done).toMatchObject({ status: 'completed', counts: { queued: 0, succeeded: 2, failed: 2 }, trainings: { total: 2, running: 0, done: 2 } });
   });
 
   it('runs again when a finished trial is retried, and completes again after it', async () => {

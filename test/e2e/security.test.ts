@@ -59,6 +59,13 @@ describe('safe by default', () => {
     expect(bobs).toMatchObject({ status: 403, body: { message: 'cancelling a sweep submitted by alice needs an admin token' } });
     const [trial] = await c.query<{ id: string }>('SELECT id FROM trial WHERE sweep_id = $1 LIMIT 1', id);
     expect((await c.request('POST', `/trials/${trial!.id}/retry`, {}, as('bob'))).status).toBe(403);
+    // steering (issue 17): extending takes a submit token and the sweep's owner (or admin)
+    expect(await c.request('POST', `/sweeps/${id}/extend`, { seeds: [9] }, as('bob'))).toMatchObject({ status: 403, body: { message: 'extending a sweep submitted by alice needs an admin token' } });
+    expect((await c.request('POST', `/sweeps/${id}/extend`, { seeds: [9] }, as('reader'))).status).toBe(403);
+    // an adapter download is a read: a read token reaches it (this unfinished trial has none yet), a node token does not
+    expect(await c.request('GET', `/trials/${trial!.id}/adapter`, undefined, as('reader'))).toMatchObject({ status: 404, body: { message: expect.stringContaining('has no adapter') } });
+    expect((await c.request('GET', `/trials/${trial!.id}/adapter`, undefined, as('node'))).status).toBe(403);
+    expect((await c.request('GET', `/trials/${trial!.id}/adapter`, undefined, { authorization: '' })).status).toBe(401);
     expect((await c.request('POST', `/sweeps/${id}/cancel`, {}, as('alice'))).status).toBe(200);
     expect((await c.query<{ owner: string }>('SELECT owner FROM sweep WHERE id = $1', id))[0]!.owner).toBe('alice');
 

@@ -81,7 +81,7 @@ describe('pruning thresholds share one training', () => {
       expect(t.log_tail).toMatch(/starting from the stored adapter/);
       expect(t.log_tail).not.toMatch(/held-out before/); // no training in the evaluate job
       // the training's metrics with the threshold's own
-      for (const key of ['acc_before', 'acc', 'train_seconds', `acc_pruned@${t.threshold}`, `effective_params@${t.threshold}`, 'score']) {
+      for (const key of ['acc_before', 'acc', 'train_seconds', `acc_pruned@${t.threshold}`, `effective_params@${t.threshold}`, 'score', 'eval_n']) {
         expect(typeof t.metrics[key], `${key} at ${t.threshold}`).toBe('number');
       }
       expect(t.adapter.prune).toEqual({ threshold: t.threshold });
@@ -107,6 +107,33 @@ describe('pruning thresholds share one training', () => {
     const { train_seconds: _b, ...twinMetrics } = twin.metrics;
     expect(aloneMetrics).toEqual(twinMetrics);
   }, 240_000);
+
+  it("counts trainings as running, names them on their trainer, and evaluates each training's trials before the next training starts", async () => {
+    // Three trainings of two thresholds each on two slots, the second long: when the first is done,
+    // its evaluations outrank the third training on the queue, so results stream in while the rest
+    // trains (FIFO would start the third training first).
+    const id = await c.submit(thresholds('stream', [0, 0.3], { reuse: false, optimizer: { kind: 'es', population: 8, sigma: 0.5, lr: 0.1, iterations: [4, 40, 5], batch: 8 } }));
+    let seen: { node: string; kind: string } | undefined;
+    await c.waitFor(async () => {
+      const s = await c.get<{ status: string; counts: Record<string, number>; trainings: { total: number; running: number } }>(`/sweeps/${id}`);
+      const nodes = await c.get<{ items: Array<{ id: string; work: Array<{ kind: string; sweepId: string; trials: number }> }> }>('/nodes');
+      const w = nodes.items.flatMap((n) => n.work.filter((x) => x.sweepId === id && x.kind === 'training').map((x) => ({ node: n.id, kind: x.kind, trials: x.trials })));
+      if (s.trainings.running > 0 && w.length > 0) {
+        expect(s).toMatchObject({ status: 'running', trainings: { total: 3 } });
+        expect(w[0]!.trials).toBe(2);
+        seen = w[0];
+      }
+      return seen !== undefined;
+    }, 120_000, 'a training in flight, counted and shown on its trainer');
+    expect((await c.waitForSweep(id, 240_000)).status).toBe('completed');
+    const [order] = await c.query<{ first_eval: Date; last_training: Date }>(
+      `SELECT (SELECT min(a.started_at) FROM trial_attempt a JOIN trial t ON t.id = a.trial_id WHERE t.sweep_id = $1) AS first_eval,
+              (SELECT max(started_at) FROM trial_training WHERE sweep_id = $1) AS last_training`,
+      id,
+    );
+    expect(order!.first_eval.getTime()).toBeLessThan(order!.last_training.getTime());
+    expect(await c.sweep(id)).toMatchObject({ trainings: { total: 3, running: 0, done: 3 } });
+  }, 300_000);
 
   it('a resubmitted sweep reuses every threshold and trains nothing', async () => {
     const id = await c.submit(thresholds('thresholds-again', [0, 0.3, 0.6]));

@@ -117,11 +117,23 @@ const weirdValue: fc.Arbitrary<Json> = fc.oneof(
   fc.dictionary(fc.string({ maxLength: 8 }), fc.oneof(fc.integer(), fc.string({ maxLength: 8 })), { maxKeys: 4 }) as fc.Arbitrary<Json>,
 );
 
-/** Every path (as keys) into a JSON value, containers included. */
-function paths(v: Json, prefix: (string | number)[] = [], out: (string | number)[][] = []): (string | number)[][] {
-  out.push(prefix);
-  if (Array.isArray(v)) v.forEach((x, i) => paths(x, [...prefix, i], out));
-  else if (v !== null && typeof v === 'object') for (const [k, x] of Object.entries(v)) paths(x, [...prefix, k], out);
+/**
+ * Every path (as keys) into a JSON value, containers included, in depth-first pre-order. Iterative: a
+ * mutation can land inside an earlier mutation's deep nesting (up to 3 × 200 levels).
+ */
+function paths(v: Json): (string | number)[][] {
+  const out: (string | number)[][] = [];
+  const stack: [Json, (string | number)[]][] = [[v, []]];
+  while (stack.length > 0) {
+    const [node, prefix] = stack.pop()!;
+    out.push(prefix);
+    const children: [string | number, Json][] = Array.isArray(node)
+      ? node.map((x, i): [number, Json] => [i, x])
+      : node !== null && typeof node === 'object'
+        ? Object.entries(node)
+        : [];
+    for (let i = children.length - 1; i >= 0; i--) stack.push([children[i]![1], [...prefix, children[i]![0]]]);
+  }
   return out;
 }
 
@@ -146,7 +158,7 @@ function apply(spec: { [k: string]: Json }, m: Mutation): string {
   switch (m.op) {
     case 'set':
       if (key === undefined) return 'set root (skipped)';
-      container[key] = m.value;
+      container[key] = structuredClone(m.value); // a copy: arbitraries share their constants between cases
       return `set ${where}`;
     case 'delete':
       if (key === undefined) return 'delete root (skipped)';
@@ -161,7 +173,7 @@ function apply(spec: { [k: string]: Json }, m: Mutation): string {
     case 'add': {
       const target = (key === undefined ? spec : (container[key] as Json)) as Json;
       if (target === null || typeof target !== 'object' || Array.isArray(target)) return 'add (skipped)';
-      Object.defineProperty(target, m.key, { value: m.value, enumerable: true, configurable: true, writable: true });
+      Object.defineProperty(target, m.key, { value: structuredClone(m.value), enumerable: true, configurable: true, writable: true });
       return `add ${where}.${m.key}`;
     }
   }

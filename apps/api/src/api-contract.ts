@@ -7,7 +7,8 @@
  */
 import type * as Client from '@tinysweep/api-types';
 import type * as Db from '@tinysweep/db';
-import type { TrainerNodeStatus } from '@tinysweep/fleet';
+import type { AdapterExportFormat } from '@tinysweep/engine';
+import type { NodeView } from './nodes/nodes.controller.js';
 import type { InsightsService, OverviewSweep } from './board/insights.service.js';
 import type { ConfigSummary } from './replicates/config-summary.js';
 import type { ScheduleView } from './schedules/schedules.service.js';
@@ -36,7 +37,7 @@ export type ApiContract = [
   Serves<AsJson<Db.Trial>, Client.Trial>,
   Serves<AsJson<Db.TrialDetail>, Client.TrialDetail>,
   Serves<AsJson<Db.TrialPage>, Client.TrialPage>,
-  Serves<AsJson<TrainerNodeStatus>, Client.TrainerNode>,
+  Serves<AsJson<NodeView>, Client.TrainerNode>,
   Serves<AsJson<ScheduleView>, Client.Schedule>,
   Serves<AsJson<ConfigSummary>, Client.ConfigSummary>,
   Serves<AsJson<Board<'facets'>>, Client.Facets>,
@@ -45,4 +46,7 @@ export type ApiContract = [
   Serves<AsJson<Board<'series'>>, Client.Series>,
   Serves<AsJson<Board<'pareto'>>, Client.Pareto>,
   Serves<AsJson<Board<'curves'>>, Client.Curves>,
+  // the adapter formats the API offers are the ones libs/engine writes
+  Serves<AdapterExportFormat, Client.AdapterFormat>,
+  Serves<Client.AdapterFormat, AdapterExportFormat>,
 ];

@@ -19,6 +19,7 @@ import type { NextFunction, Request, Response } from 'express';
 import helmet from 'helmet';
 import { pino } from 'pino';
 import { AppModule } from './app.module.js';
+import { apiServer, finishOpenApi } from './openapi.js';
 import { loadApiTokens } from './auth/api-tokens.js';
 import { loadApiConfig } from './config/api.config.js';
 import { ApiMetrics } from './health/api-metrics.js';
@@ -76,7 +77,8 @@ async function bootstrap(): Promise<void> {
     .setVersion('0.1.0')
     .addBearerAuth()
     .build();
-  SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, doc));
+  const server = apiServer(config.TINYSWEEP_API_HOST, config.TINYSWEEP_API_PORT, config.TINYSWEEP_API_HOSTS);
+  SwaggerModule.setup('docs', app, () => finishOpenApi(SwaggerModule.createDocument(app, doc), server));
 
   await app.listen(config.TINYSWEEP_API_PORT, config.TINYSWEEP_API_HOST);
   log.info({ url: await app.getUrl() }, 'api listening');

@@ -117,7 +117,11 @@ export const api = {
   /** Saves what `path` answers as a file, under the name the server gives (a plain link cannot carry the token). */
   download: async (path: string, fallbackName: string): Promise<void> => {
     const res = await fetch(path, { headers: authHeaders() });
-    if (!res.ok) throw new ApiError(res.status, `${path}: HTTP ${res.status}`);
+    if (!res.ok) {
+      // The API's own words (an export it cannot make says why), else the status.
+      const message = ((await res.json().catch(() => undefined)) as { message?: unknown } | undefined)?.message;
+      throw new ApiError(res.status, typeof message === 'string' ? message : `${path}: HTTP ${res.status}`);
+    }
     const named = /filename="([^"]+)"/.exec(res.headers.get('content-disposition') ?? '')?.[1];
     const url = URL.createObjectURL(await res.blob());
     const a = Object.assign(document.createElement('a'), { href: url, download: named ?? fallbackName });

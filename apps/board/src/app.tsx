@@ -1,3 +1,4 @@
+import { ComparePage } from './pages/compare-page';
 import { useEffect, useRef } from 'preact/hooks';
 import { TokenButton } from './components/token-dialog';
 import { NodesPage } from './pages/nodes-page';
@@ -45,7 +46,7 @@ export function App() {
           tinysweep
         </Link>
         <nav aria-label="Main">
-          <Link href={paths.sweeps()} aria-current={route.page === 'sweeps' || route.page === 'sweep' ? 'page' : undefined}>
+          <Link href={paths.sweeps()} aria-current={route.page === 'sweeps' || route.page === 'sweep' || route.page === 'compare' ? 'page' : undefined}>
             Sweeps
           </Link>
           <Link href={paths.nodes()} aria-current={route.page === 'nodes' ? 'page' : undefined}>
@@ -68,6 +69,7 @@ export function App() {
         {route.page === 'nodes' ? <NodesPage /> : null}
         {route.page === 'schedules' ? <SchedulesPage /> : null}
         {route.page === 'schedule' ? <SchedulePage key={route.id} id={route.id} /> : null}
+        {route.page === 'compare' ? <ComparePage /> : null}
         {route.page === 'missing' ? (
           <div class="page">
             <h1 tabIndex={-1}>Not found</h1>

@@ -1,6 +1,7 @@
 /**
  * A small history router. The board's pages are `/` (sweeps), `/board/sweeps/:id`,
- * `/board/trials/:id`, `/board/nodes`, `/board/schedules` and `/board/schedules/:id`: paths no API
+ * `/board/trials/:id`, `/board/nodes`, `/board/schedules`, `/board/schedules/:id` and
+ * `/board/compare?a=…&b=…`: paths no API
  * route uses, so the API answers them all with index.html and never shadows its own routes.
  */
 import type { ComponentChildren, JSX } from 'preact';
@@ -44,15 +45,17 @@ export const paths = {
   nodes: () => '/board/nodes',
   schedules: () => '/board/schedules',
   schedule: (id: string) => `/board/schedules/${id}`,
+  compare: (a: string, b: string) => `/board/compare?a=${a}&b=${b}`,
 };
 
-export type Route = { page: 'sweeps' } | { page: 'sweep'; id: string } | { page: 'trial'; id: string } | { page: 'nodes' } | { page: 'schedules' } | { page: 'schedule'; id: string } | { page: 'missing' };
+export type Route = { page: 'sweeps' } | { page: 'sweep'; id: string } | { page: 'trial'; id: string } | { page: 'nodes' } | { page: 'schedules' } | { page: 'schedule'; id: string } | { page: 'compare' } | { page: 'missing' };
 
 export function matchRoute(path: string): Route {
   const p = path.replace(/\/+$/, '') || '/';
   if (p === '/' || p === '/board') return { page: 'sweeps' };
   if (p === '/board/nodes') return { page: 'nodes' };
   if (p === '/board/schedules') return { page: 'schedules' };
+  if (p === '/board/compare') return { page: 'compare' };
   const schedule = /^\/board\/schedules\/([0-9a-f-]{36})$/i.exec(p);
   if (schedule) return { page: 'schedule', id: schedule[1]! };
   const sweep = /^\/board\/sweeps\/([0-9a-f-]{36})$/i.exec(p);

@@ -6,8 +6,11 @@
  *   const sweep = await api.getSweep(id);
  */
 import { ApiError } from './api-error.js';
+import { Readable } from 'node:stream';
 import type {
+  AdapterFormat,
   ConfigPage,
+  ExtendSweepResult,
   Schedule,
   ScheduleInput,
   SubmitSweepResult,
@@ -96,6 +99,22 @@ export class ApiClient {
 
   cancelSweep(id: string, signal?: AbortSignal): Promise<{ cancelled: number }> {
     return this.request('POST', `/sweeps/${encodeURIComponent(id)}/cancel`, { signal });
+  }
+
+  extendSweep(id: string, body: { seeds?: number[]; set?: Record<string, unknown> }, signal?: AbortSignal): Promise<ExtendSweepResult> {
+    return this.request('POST', `/sweeps/${encodeURIComponent(id)}/extend`, { body: JSON.stringify(body), contentType: 'application/json', signal });
+  }
+
+  /**
+   * A trial's adapter in `format` (GET /trials/:id/adapter): the adapter file (JSON) for `tinysweep`,
+   * a tar archive of the export's directory otherwise, as a stream (a merged model is as large as its
+   * base). No timeout: exporting a large model takes a while.
+   */
+  async downloadAdapter(id: string, format: AdapterFormat, signal?: AbortSignal): Promise<{ contentType: string; body: Readable }> {
+    const url = this.url(`/trials/${encodeURIComponent(id)}/adapter`, { format });
+    const res = await this.fetch('GET', url, { accept: 'application/x-tar, application/json', signal, timeout: false });
+    if (!res.ok || res.body === null) throw ApiError.fromResponse(res.status, await res.text(), { method: 'GET', url });
+    return { contentType: res.headers.get('content-type') ?? '', body: Readable.fromWeb(res.body as import('node:stream/web').ReadableStream<Uint8Array>) };
   }
 
   listTrials(sweepId: string, query: TrialQuery = {}, signal?: AbortSignal): Promise<TrialPage> {

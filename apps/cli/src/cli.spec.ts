@@ -288,7 +288,18 @@ describe('tinysweep configs', () => {
       ['2', '1', '1', '11', '—', '—', '2'],
       ['3', '3', '0', '—', '—', '—', '3'],
     ]);
-    expect(io.stdout.text).toMatch(/│ # │ x │ seeds │ score mean │ std │ +95% CI │ failed │/);
+    expect(io.stdout.text).toMatch(/│ # │ x │ seeds │ score mean │ std over seeds │ +t 95% over seeds │ failed │/);
+    expect(io.stdout.text).not.toMatch(/Wilson/); // not an accuracy: no pooled interval
+  });
+
+  it('shows an accuracy’s pooled Wilson interval over items and seeds beside the seed spread, and says which is which', async () => {
+    const sweep = fake.addSweep({ name: 'accuracy', n: 0 });
+    const summary = { mean: 0.69, std: 0.1414, n: 2, min: 0.59, max: 0.79, ci95: null, pooled: { hits: 138, items: 200, ci95: [0.6228, 0.75] as [number, number] } };
+    fake.configPages.set(sweep.id, { metric: 'score', maximize: true, total: 1, withResult: 1, offset: 0, items: [{ groupHash: 'g', params: { x: 1 }, label: 'x=1', config: { x: '1' }, seeds: [1, 2], trials: 2, failed: 0, summary }] });
+    expect(await cli(['configs', sweep.id])).toBe(0);
+    expect(io.stdout.text).toMatch(/│ # │ seeds │ score mean │ pooled 95% \(Wilson\) │ items │ std over seeds │ t 95% over seeds │ failed │/);
+    expect(io.stdout.text).toMatch(/│ 1 │ +2 │ +0\.69 │ +\[0\.6228, 0\.75\] │ +200 │ +0\.1414 │ +— │ +0 │/);
+    expect(io.stdout.text).toMatch(/pooled 95% \(Wilson\): all hits over all held-out items of all seeds/);
   });
 
   it('prints the API answer as it is with --json', async () => {
@@ -378,6 +389,7 @@ describe('tinysweep nodes', () => {
     slots: 2,
     running: 1,
     busy: 1,
+    work: [{ kind: 'training', id: `${id}0000000-0000-4000-8000-000000000000`, sweepId: 's', sweepName: 'demo', trials: 2, step: 3, startedAt: null }],
     backends: ['tinylora'],
     models: [],
     version: '0.1.0',
@@ -390,8 +402,8 @@ describe('tinysweep nodes', () => {
     const gpu = (index: number) => ({ index, name: 'NVIDIA H100 80GB HBM3', memoryMiB: 81559 });
     fake.nodes = [node('a', true), node('b', false), { ...node('g', true), device: 'torch:cuda', gpus: [gpu(0), gpu(1)] }];
     expect(await cli(['nodes'])).toBe(0);
-    expect(io.stdout.text).toMatch(/│ a +│ a:50051 +│ cpu +│ - +│ +1\/2 │ tinylora +│ +900ms ago │ yes +│/);
-    expect(io.stdout.text).toMatch(/│ b +│ b:50051 +│ cpu +│ - +│ +1\/2 │ tinylora +│ +1m35s ago │ no +│/);
+    expect(io.stdout.text).toMatch(/│ a +│ a:50051 +│ cpu +│ - +│ +1\/2 │ training a0000000 \(2 trials, step 3\) │ tinylora +│ +900ms ago │ yes +│/);
+    expect(io.stdout.text).toMatch(/│ b +│ b:50051 +│ cpu +│ - +│ +1\/2 │ training b0000000 \(2 trials, step 3\) │ tinylora +│ +1m35s ago │ no +│/);
     expect(io.stdout.text).toMatch(/│ g +│ g:50051 +│ torch:cuda +│ 2× NVIDIA H100 80GB HBM3 \(79\.6 GiB\) +│ +1\/2 │/);
     expect(io.stdout.text.trimEnd().split('\n').at(-1)).toBe('3 nodes · 2 alive · 2/4 slots busy on live nodes');
   });

@@ -8,11 +8,13 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import type { CommandHost } from './commands/command-host.js';
+import { registerAdapter } from './commands/adapter.js';
 import { registerCerts } from './commands/certs.js';
 import { registerConfigs } from './commands/configs.js';
 import { registerNodes } from './commands/nodes.js';
 import { registerResults } from './commands/results.js';
 import { registerSchedule } from './commands/schedule.js';
+import { registerSteer } from './commands/steer.js';
 import { registerSubmit } from './commands/submit.js';
 import { registerToken } from './commands/token.js';
 import { registerTrainer } from './commands/trainer.js';
@@ -60,6 +62,8 @@ export function createProgram(host: CommandHost, io: Io): Command {
   registerNodes(program, host);
   registerSchedule(program, host);
   registerConfigs(program, host);
+  registerSteer(program, host);
+  registerAdapter(program, host);
   registerCerts(program, host);
   registerTrainer(program, host);
   registerUp(program, host);

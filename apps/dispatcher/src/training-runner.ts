@@ -2,7 +2,7 @@ import { status as GrpcStatus, type ServiceError } from '@grpc/grpc-js';
 import type { TrainingTrial } from '@tinysweep/db';
 import type { TrainerLease } from '@tinysweep/fleet';
 import type { TrainRequest, TrainResult__Output } from '@tinysweep/proto';
-import type { TrainingJobData, TrialQueue } from '@tinysweep/queue';
+import { JOB_PRIORITY, type TrainingJobData, type TrialQueue } from '@tinysweep/queue';
 import { resultKey, type Fingerprint } from '@tinysweep/search';
 import { InterruptedError } from './interruption.js';
 import { holdingLease, leaseWants, waitForLease } from './lease.js';
@@ -161,7 +161,8 @@ export class TrainingRunner {
     // A failed or cancelled training already ended its trials.
     if (!settings || training?.status !== 'succeeded') return 'skipped';
     const waiting = await this.d.trainings.openTrials(job.trainingId);
-    await this.d.queue.enqueueFresh(waiting.map((t) => ({ trialId: t.id, sweepId: t.sweepId, maxAttempts: settings.maxAttempts })));
+    // Ahead of the trainings still waiting: results come in as each training finishes.
+    await this.d.queue.enqueueFresh(waiting.map((t) => ({ trialId: t.id, sweepId: t.sweepId, maxAttempts: settings.maxAttempts, priority: JOB_PRIORITY.evaluate })));
     return 'succeeded';
   }
 

@@ -12,7 +12,20 @@ export interface ReplicateSummary {
   std: number | null;
   min: number;
   max: number;
+  /** Student-t 95% interval of the mean over seeds: how far another seed may move it; null under 3 replicates. */
   ci95: Ci95;
+  /**
+   * For an accuracy (each replicate measured on `eval_n` held-out items): the 95% Wilson interval of
+   * all hits over all items of all seeds, inside [0, 1]. Null for other metrics.
+   */
+  pooled?: PooledProportion | null;
+}
+
+/** An accuracy pooled over its replicates' held-out items. */
+export interface PooledProportion {
+  hits: number;
+  items: number;
+  ci95: [number, number];
 }
 
 /** `GET /sweeps/:id/configs` items: a config (trials differing only in seed), its replicates summarised. */

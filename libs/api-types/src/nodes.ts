@@ -15,6 +15,8 @@ export interface TrainerNode {
   running: number;
   /** Slots leased by dispatchers right now. */
   busy: number;
+  /** What those slots are doing (a lease the control plane cannot place is left out). */
+  work: TrainerWork[];
   backends: string[];
   models: string[];
   version: string;
@@ -23,4 +25,22 @@ export interface TrainerNode {
   heartbeatAgeMs: number;
   /** Heartbeat within the timeout and not marked unreachable. */
   alive: boolean;
+}
+
+/**
+ * What one trainer slot is doing: `training` a shared training (trials that differ only in prune,
+ * trained once), `evaluation` one of its trials pruning and evaluating the trained adapter, `trial`
+ * a trial training on its own.
+ */
+export interface TrainerWork {
+  kind: 'training' | 'evaluation' | 'trial';
+  /** The trial's id, or the shared training's. */
+  id: string;
+  sweepId: string;
+  sweepName: string;
+  /** Trials it serves (a training's waiting trials; else 1). */
+  trials: number;
+  /** The latest learning-curve step stored, if any. */
+  step: number | null;
+  startedAt: string | null;
 }

@@ -4,6 +4,17 @@ import type { SweepStatus, TrialStatus, Verdict } from './status.js';
 /** Number of trials of a sweep in each status (every status, zeros included). */
 export type TrialCounts = Record<TrialStatus, number>;
 
+/**
+ * A sweep's shared trainings: trials that differ only in `prune` train once, then each prunes and
+ * evaluates the result. While a training runs its trials wait in `queued`; it is work in flight.
+ */
+export interface TrainingCounts {
+  total: number;
+  running: number;
+  /** Succeeded, failed or cancelled. */
+  done: number;
+}
+
 export interface BestTrial {
   trialId: string;
   value: number;
@@ -24,6 +35,8 @@ export interface Sweep {
   updatedAt: string;
   trialCount: number;
   counts: TrialCounts;
+  /** Shared trainings (all zeros when the sweep has none). */
+  trainings: TrainingCounts;
   /** Name of the metric the sweep optimises, e.g. `score`. */
   metric: string;
   maximize: boolean;
@@ -59,6 +72,18 @@ export interface SubmitSweepResult {
   enqueued: boolean;
   /** True when an earlier request with the same `Idempotency-Key` created this sweep (nothing new was stored). */
   replayed?: boolean;
+}
+
+/** Response of `POST /sweeps/:id/extend`. */
+export interface ExtendSweepResult {
+  id: string;
+  /** New trials (configs the sweep already had are not added again). */
+  added: number;
+  trialCount: number;
+  /** New shared trainings among them. */
+  sharedTrainings: number;
+  /** The sweep's seeds now. */
+  seeds: number[];
 }
 
 /** A schedule tied to a sweep, as `GET /overview` lists it: `run`, the sweep is one of its runs; `source`, it re-runs the sweep. */

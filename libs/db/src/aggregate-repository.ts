@@ -46,6 +46,13 @@ export interface GroupMetric {
   m2: number;
   min: number;
   max: number;
+  /**
+   * For a metric measured as a proportion of held-out items (every replicate reports `eval_n`, and
+   * value × eval_n is a whole number in [0, eval_n]): the items over all replicates and the hits
+   * among them, for a pooled binomial interval. Absent otherwise.
+   */
+  items?: number;
+  hits?: number;
 }
 
 /** One config of a sweep (its seed replicates) from {@link AggregateRepository.configPass}. */
@@ -145,6 +152,9 @@ const PASS_COLUMNS = {
   id: 'uuid',
   ordinal: 'int',
   keys: 'text[]',
+  items: 'float8',
+  hits: 'float8',
+  counted: 'int',
 } as const;
 
 type PassRow = { kind: 'config' | 'seed' | 'bin' | 'point' | 'zero' | 'best' | 'count' } & {
@@ -219,16 +229,24 @@ export class AggregateRepository {
    */
   async configPass(sweepId: string, metric: string, o: { paths?: readonly ParamPath[] } = {}): Promise<ConfigPass> {
     const paths = o.paths ?? null;
-    const config = { kind: `'config'`, key: 'g.group_hash', n: 'g.n', y: 'g.mean', m2: 'g.m2', lo: 'g.lo', hi: 'g.hi', trials: 'g.trials', failed: 'g.failed', id: 'g.first' };
+    const config = {
+      kind: `'config'`, key: 'g.group_hash', n: 'g.n', y: 'g.mean', m2: 'g.m2', lo: 'g.lo', hi: 'g.hi', trials: 'g.trials', failed: 'g.failed', id: 'g.first',
+      items: 'g.items', hits: 'g.hits', counted: 'g.counted',
+    };
     // Each path is a bound text[] ($3, $4, …): `params #>> $n` per config, no subquery per row.
     const keys = paths && (paths.length === 0 ? `'{}'::text[]` : `ARRAY[${paths.map((_, i) => `tr.params #>> $${i + 3}::text[]`).join(', ')}]`);
     const rows = await this.heavy<PassRow>(
       `WITH g AS MATERIALIZED (
          SELECT ${paths ? 'GROUPING(seed) = 1' : 'true'} AS per_config, group_hash, ${paths ? 'seed' : 'NULL::int AS seed'}, any_value(id) AS first,
                 count(*) AS trials, count(*) FILTER (WHERE status = 'failed') AS failed,
-                count(v) AS n, avg(v) AS mean, coalesce(var_pop(v) * count(v), 0) AS m2, min(v) AS lo, max(v) AS hi
-           FROM (SELECT id, group_hash, seed, status, CASE WHEN status = 'succeeded' THEN ${METRIC(2)} END AS v
-                   FROM trial WHERE sweep_id = $1::uuid) t
+                count(v) AS n, avg(v) AS mean, coalesce(var_pop(v) * count(v), 0) AS m2, min(v) AS lo, max(v) AS hi,
+                sum(e) AS items, sum(round(v * e)) AS hits, count(e) AS counted
+           FROM (SELECT id, group_hash, seed, status, v,
+                        -- held-out items behind a proportion: v is k/eval_n for a whole k
+                        CASE WHEN v BETWEEN 0 AND 1 AND e > 0 AND abs(v * e - round(v * e)) < 1e-6 THEN e END AS e
+                   FROM (SELECT id, group_hash, seed, status, CASE WHEN status = 'succeeded' THEN ${METRIC(2)} END AS v,
+                                CASE WHEN jsonb_typeof(metrics->'eval_n') = 'number' THEN (metrics->>'eval_n')::float8 END AS e
+                           FROM trial WHERE sweep_id = $1::uuid) r) t
           GROUP BY ${paths ? 'GROUPING SETS ((group_hash), (seed))' : 'group_hash'})
        ${
          keys
@@ -248,7 +266,13 @@ export class AggregateRepository {
           failed: Number(r.failed),
           trialId: r.id!,
           keys: r.keys ?? [],
-          metric: n > 0 ? { groupHash: r.key!, n, mean: Number(r.y), m2: Number(r.m2 ?? 0), min: Number(r.lo), max: Number(r.hi) } : null,
+          metric:
+            n > 0
+              ? {
+                  groupHash: r.key!, n, mean: Number(r.y), m2: Number(r.m2 ?? 0), min: Number(r.lo), max: Number(r.hi),
+                  ...(Number(r.counted) === n ? { items: Number(r.items), hits: Number(r.hits) } : {}),
+                }
+              : null,
         });
       } else if (r.kind === 'seed') {
         out.seeds.push({ value: r.key, count: Number(r.n) });
@@ -466,12 +490,12 @@ export class AggregateRepository {
   }
 
   /** A trial's adapter with what names its file; null when there is no such trial. */
-  async trialAdapter(trialId: string): Promise<{ adapter: JsonObject | null; ordinal: number; sweepName: string } | null> {
-    const { rows } = await this.pool.query<{ adapter: JsonObject | null; ordinal: number; name: string }>(
-      `SELECT t.adapter, t.ordinal, s.name FROM trial t JOIN sweep s ON s.id = t.sweep_id WHERE t.id = $1::uuid`,
+  async trialAdapter(trialId: string): Promise<{ adapter: JsonObject | null; ordinal: number; sweepName: string; modelPath: string | null } | null> {
+    const { rows } = await this.pool.query<{ adapter: JsonObject | null; ordinal: number; name: string; modelPath: string | null }>(
+      `SELECT t.adapter, t.ordinal, s.name, t.params #>> '{model,path}' AS "modelPath" FROM trial t JOIN sweep s ON s.id = t.sweep_id WHERE t.id = $1::uuid`,
       [trialId],
     );
     const r = rows[0];
-    return r ? { adapter: r.adapter, ordinal: r.ordinal, sweepName: r.name } : null;
+    return r ? { adapter: r.adapter, ordinal: r.ordinal, sweepName: r.name, modelPath: r.modelPath } : null;
   }
 }

@@ -17,6 +17,13 @@ export interface TrialCounts {
   stopped: number;
 }
 
+/** A sweep's shared trainings (trials that differ only in prune train once): all, in flight, finished. */
+export interface TrainingCounts {
+  total: number;
+  running: number;
+  done: number;
+}
+
 export interface BestTrial {
   trialId: string;
   value: number;
@@ -37,6 +44,8 @@ export interface Sweep {
   updatedAt: Date;
   trialCount: number;
   counts: TrialCounts;
+  /** Shared trainings; a running one is work in flight although its trials still wait in `queued`. */
+  trainings: TrainingCounts;
   metric: string;
   maximize: boolean;
   best: BestTrial | null;

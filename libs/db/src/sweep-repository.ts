@@ -1,5 +1,5 @@
 import type { Database, Prisma } from './database.js';
-import type { BestTrial, JsonObject, NewSweep, Sweep, SweepStatus, SweepWithSpec, Verdict } from './domain.js';
+import type { BestTrial, JsonObject, NewSweep, NewTraining, NewTrial, Sweep, SweepStatus, SweepWithSpec, Verdict } from './domain.js';
 
 /** Sweep versions whose best trials are kept (see `leaders`), and how many are kept of each. */
 const BEST_CACHE_SIZE = 256;
@@ -41,6 +41,9 @@ interface SweepRow {
   failedCount: number;
   cancelledCount: number;
   stoppedCount: number;
+  trainingCount: number;
+  trainingRunningCount: number;
+  trainingDoneCount: number;
   metric: string;
   maximize: boolean;
 }
@@ -129,6 +132,71 @@ export class SweepRepository {
     }
   }
 
+  /** Config hashes of a sweep's trials, and its shared trainings by trainHash (to extend it). */
+  async extensionState(id: string): Promise<{ configHashes: Set<string>; maxOrdinal: number; trainings: Map<string, { id: string; status: string }> }> {
+    const [t, g] = await Promise.all([
+      this.pool.query<{ configHash: string; ordinal: number }>(`SELECT config_hash AS "configHash", ordinal FROM trial WHERE sweep_id = $1::uuid`, [id]),
+      this.pool.query<{ id: string; trainHash: string; status: string }>(`SELECT id, train_hash AS "trainHash", status FROM trial_training WHERE sweep_id = $1::uuid`, [id]),
+    ]);
+    return {
+      configHashes: new Set(t.rows.map((r) => r.configHash)),
+      maxOrdinal: t.rows.reduce((m, r) => Math.max(m, r.ordinal), -1),
+      trainings: new Map(g.rows.map((r) => [r.trainHash, { id: r.id, status: r.status }])),
+    };
+  }
+
+  /**
+   * Adds trials (and shared trainings) to a sweep and stores its extended spec, in one transaction
+   * under the sweep's lock: a trial whose config the sweep already has is skipped (the unique key),
+   * the trigger on trial moves counts and status. A trial's `trainingId` links it to an existing
+   * training; `trainHash` to one of `trainings`. Returns the ids inserted; null when the sweep is
+   * gone or cancelled (a cancelled sweep takes no new trials).
+   */
+  async addTrials(id: string, spec: JsonObject, trials: Array<NewTrial & { trainingId?: string }>, trainings: NewTraining[]): Promise<string[] | null> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const { rows: sweep } = await client.query<{ status: string }>(`SELECT status FROM sweep WHERE id = $1::uuid FOR UPDATE`, [id]);
+      if (!sweep[0] || sweep[0].status === 'cancelled') {
+        await client.query('ROLLBACK');
+        return null;
+      }
+      if (trainings.length > 0) {
+        await client.query(
+          `INSERT INTO trial_training (id, sweep_id, train_hash, params)
+           SELECT g.id, $1::uuid, g.train_hash, g.params FROM unnest($2::uuid[], $3::text[], $4::jsonb[]) AS g(id, train_hash, params)`,
+          [id, trainings.map((g) => g.id), trainings.map((g) => g.trainHash), trainings.map((g) => JSON.stringify(g.params))],
+        );
+      }
+      const trainingOf = new Map(trainings.map((g) => [g.trainHash, g.id]));
+      const { rows } = await client.query<{ id: string }>(
+        `INSERT INTO trial (id, sweep_id, ordinal, params, seed, config_hash, group_hash, training_id)
+         SELECT t.id, $1::uuid, t.ordinal, t.params, t.seed, t.config_hash, t.group_hash, t.training_id
+           FROM unnest($2::uuid[], $3::int[], $4::jsonb[], $5::bigint[], $6::text[], $7::text[], $8::uuid[])
+                AS t(id, ordinal, params, seed, config_hash, group_hash, training_id)
+         ON CONFLICT (sweep_id, config_hash) DO NOTHING RETURNING id`,
+        [
+          id,
+          trials.map((t) => t.id),
+          trials.map((t) => t.ordinal),
+          trials.map((t) => JSON.stringify(t.params)),
+          trials.map((t) => t.seed),
+          trials.map((t) => t.configHash),
+          trials.map((t) => t.groupHash),
+          trials.map((t) => t.trainingId ?? (t.trainHash === undefined ? null : (trainingOf.get(t.trainHash) ?? null))),
+        ],
+      );
+      await client.query(`UPDATE sweep SET spec = $2::jsonb, trial_count = (SELECT count(*) FROM trial WHERE sweep_id = $1::uuid) WHERE id = $1::uuid`, [id, JSON.stringify(spec)]);
+      await client.query('COMMIT');
+      return rows.map((r) => r.id);
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw err;
+    } finally {
+      client.release();
+    }
+  }
+
   /** The sweep an earlier request with this idempotency key created, with the text it was created from. */
   async byIdempotencyKey(key: string): Promise<{ id: string; name: string; specSource: string; trialCount: number } | null> {
     const { rows } = await this.pool.query<{ id: string; name: string; specSource: string; trialCount: number }>(
@@ -185,20 +253,22 @@ export class SweepRepository {
    */
   async cancel(id: string): Promise<{ queued: string[]; running: string[]; trainings: string[] } | null> {
     // Locks are taken in the order every other writer takes them — shared trainings, then trials,
-    // then the sweep (the trigger on trial locks it last) — so a cancel never deadlocks with a
-    // dispatcher starting or finishing one of its trials.
+    // then the sweep (the triggers on trial and trial_training lock it last) — so a cancel never
+    // deadlocks with a dispatcher starting or finishing one of its trials. The trainings are locked
+    // with a SELECT, not yet updated: their counts trigger would lock the sweep before the trials.
     return this.prisma.$transaction(async (tx) => {
       const found = await tx.$queryRawUnsafe<unknown[]>(`SELECT 1 FROM sweep WHERE id = $1::uuid`, id);
       if (found.length === 0) return null;
-      // Shared trainings nobody waits for any more (see TrainingRunner).
-      const trainings = await tx.$queryRawUnsafe<{ id: string }[]>(
-        `UPDATE trial_training SET status = 'cancelled', finished_at = now() WHERE sweep_id = $1::uuid AND status IN ('queued', 'running') RETURNING id`,
-        id,
-      );
+      await tx.$queryRawUnsafe(`SELECT id FROM trial_training WHERE sweep_id = $1::uuid AND status IN ('queued', 'running') ORDER BY id FOR UPDATE`, id);
       const rows = await tx.$queryRawUnsafe<{ id: string; was: string }[]>(
         `UPDATE trial t SET status = 'cancelled', finished_at = now(), error = coalesce(t.error, 'cancelled by user')
            FROM (SELECT id, status::text AS was FROM trial WHERE sweep_id = $1::uuid AND status IN ('queued', 'running') ORDER BY id FOR UPDATE) p
           WHERE t.id = p.id RETURNING t.id, p.was`,
+        id,
+      );
+      // Shared trainings nobody waits for any more (see TrainingRunner).
+      const trainings = await tx.$queryRawUnsafe<{ id: string }[]>(
+        `UPDATE trial_training SET status = 'cancelled', finished_at = now() WHERE sweep_id = $1::uuid AND status IN ('queued', 'running') RETURNING id`,
         id,
       );
       await tx.$executeRawUnsafe(
@@ -268,6 +338,7 @@ export class SweepRepository {
         cancelled: r.cancelledCount,
         stopped: r.stoppedCount,
       },
+      trainings: { total: r.trainingCount, running: r.trainingRunningCount, done: r.trainingDoneCount },
       metric: r.metric,
       maximize: r.maximize,
       best,

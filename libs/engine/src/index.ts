@@ -19,3 +19,4 @@ export * from './stats/index.js';
 export * from './adapters/index.js';
 export * from './train/index.js';
 export { ENGINE_VERSION, hashCode } from './version.js';
+export * from './export/adapter-export.js';

@@ -102,12 +102,12 @@ export class TrainerFleet {
     const out: TrainerNodeStatus[] = [];
     for (const text of Object.values(all)) {
       const n = JSON.parse(text) as TrainerNode;
-      const [alive, unreachable, busy] = await Promise.all([
+      const [alive, unreachable, leases] = await Promise.all([
         this.redis.exists(this.keys.alive(n.id)),
         this.redis.exists(this.keys.unreachable(n.id)),
-        this.redis.zcount(this.keys.leases(n.id), now, '+inf'),
+        this.redis.zrangebyscore(this.keys.leases(n.id), now, '+inf'),
       ]);
-      out.push({ ...n, busy, alive: alive === 1 && unreachable === 0, heartbeatAgeMs: now - n.lastHeartbeatAt });
+      out.push({ ...n, busy: leases.length, leases, alive: alive === 1 && unreachable === 0, heartbeatAgeMs: now - n.lastHeartbeatAt });
     }
     return out.sort((a, b) => a.id.localeCompare(b.id));
   }

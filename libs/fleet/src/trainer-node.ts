@@ -32,6 +32,8 @@ export interface TrainerNode {
 export interface TrainerNodeStatus extends TrainerNode {
   /** Slots leased by dispatchers right now. */
   busy: number;
+  /** What holds those slots: trial ids, or `train-<training id>` for a shared training. */
+  leases: string[];
   /** Heartbeat within the timeout and not marked unreachable. */
   alive: boolean;
   heartbeatAgeMs: number;

@@ -10,7 +10,7 @@
 export * from './config/decoder-config.js';
 export { decoderConfigFromHf } from './config/hf-config.js';
 export * from './weights/weights.js';
-export { SafetensorsWeights, readSafetensorsHeader, writeSafetensors, type SafetensorsDtype, type SafetensorsTensor } from './weights/safetensors.js';
+export { SafetensorsWeights, readSafetensorsHeader, writeSafetensors, encodeSafetensors, type SafetensorsDtype, type SafetensorsTensor } from './weights/safetensors.js';
 export type { LoadedModel } from './loaders/loaded-model.js';
 export { loadModel, type LoadModelOptions } from './loaders/load-model.js';
 export type { Tokenizer } from './tokenizer/tokenizer.js';

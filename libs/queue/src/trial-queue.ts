@@ -35,10 +35,17 @@ export const trainJobId = (trainingId: string): string => `train-${trainingId}`;
 /** Job id of a shared training's fan-out job, the flow's parent. */
 export const fanoutJobId = (trainingId: string): string => `fanout-${trainingId}`;
 
+/**
+ * BullMQ priorities of the queue's jobs (lower runs first, FIFO within one). A shared training's
+ * fan-out and the evaluations it starts go before any training still waiting, so a sweep's first
+ * results come in as soon as its first training is done instead of after the last one.
+ */
+export const JOB_PRIORITY = { evaluate: 1, train: 2 } as const;
+
 export interface TrialJobSpec extends TrialJobData {
   /** Attempts before the trial is failed (1 + retries). */
   maxAttempts: number;
-  /** Lower runs first (BullMQ priority); default 0 = FIFO. */
+  /** BullMQ priority, lower runs first. @defaultValue JOB_PRIORITY.train */
   priority?: number;
 }
 
@@ -54,7 +61,7 @@ function jobOptions(t: TrialJobSpec): JobsOptions {
     backoff: TRIAL_BACKOFF,
     removeOnComplete: { age: 3600, count: 10_000 },
     removeOnFail: { age: 24 * 3600, count: 10_000 },
-    ...(t.priority ? { priority: t.priority } : {}),
+    priority: t.priority ?? JOB_PRIORITY.train,
   };
 }
 
@@ -106,7 +113,7 @@ export class TrialQueue {
           name: 'fanout',
           queueName: TRIAL_QUEUE,
           data: { kind: 'fanout', trainingId: t.trainingId, sweepId: t.sweepId } satisfies TrainingJobData,
-          opts: { jobId: fanoutJobId(t.trainingId), removeOnComplete: { age: 3600, count: 10_000 }, removeOnFail: { age: 24 * 3600, count: 10_000 } },
+          opts: { jobId: fanoutJobId(t.trainingId), priority: JOB_PRIORITY.evaluate, removeOnComplete: { age: 3600, count: 10_000 }, removeOnFail: { age: 24 * 3600, count: 10_000 } },
           children: [
             {
               name: 'train',

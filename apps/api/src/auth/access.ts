@@ -1,4 +1,5 @@
-import { createParamDecorator, SetMetadata, type ExecutionContext } from '@nestjs/common';
+import { applyDecorators, createParamDecorator, SetMetadata, type ExecutionContext } from '@nestjs/common';
+import { ApiExtension } from '@nestjs/swagger';
 import type { Role } from '@tinysweep/access';
 import type { Request } from 'express';
 
@@ -12,7 +13,12 @@ export type AccessRule = readonly (Role | 'public')[];
  * The roles that may call a route (any one of them; read ⊂ submit ⊂ admin, see @tinysweep/access).
  * Every route says; the AccessGuard refuses a route that does not.
  */
-export const Access = (...roles: (Role | 'public')[]) => SetMetadata(ACCESS_KEY, roles);
+export const Access = (...roles: (Role | 'public')[]) =>
+  // The OpenAPI document says it too: each operation's security requirement comes from it (openapi.ts).
+  applyDecorators(SetMetadata(ACCESS_KEY, roles), ApiExtension(ACCESS_EXTENSION, roles));
+
+/** The OpenAPI extension naming the roles that may call an operation. */
+export const ACCESS_EXTENSION = 'x-tinysweep-roles';
 
 /**
  * Who is calling. `name` is the token's name (recorded as a sweep's or schedule's owner), `role` its

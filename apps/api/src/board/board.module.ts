@@ -1,3 +1,4 @@
+import { AdapterExportService } from '../trials/adapter-export.service.js';
 import { Module } from '@nestjs/common';
 import { AggregateRepository, Database } from '@tinysweep/db';
 import { BoardFiles } from './board-files.js';
@@ -12,6 +13,7 @@ import { InsightsService } from './insights.service.js';
 @Module({
   controllers: [InsightsController, BoardStaticController],
   providers: [
+    AdapterExportService,
     BoardFiles,
     InsightsService,
     { provide: AggregateRepository, inject: [Database], useFactory: (db: Database) => new AggregateRepository(db) },

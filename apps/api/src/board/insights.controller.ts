@@ -1,11 +1,14 @@
 import { BadRequestException, Controller, Get, Inject, NotFoundException, Param, ParseUUIDPipe, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ADAPTER_FORMATS } from '@tinysweep/api-types';
+import * as tar from 'tar';
 import { AggregateRepository, type JsonObject } from '@tinysweep/db';
 import type { Response } from 'express';
 import { Access } from '../auth/access.js';
 import { BoardFiles } from './board-files.js';
 import { boolParam, intParam, metricName, paramPath, trialIds } from './dto/insight-queries.js';
 import { InsightsService } from './insights.service.js';
+import { AdapterExportService } from '../trials/adapter-export.service.js';
 
 /** Key order of a TinyLoRA adapter file (libs/tinylora adapter-file.ts): v last. */
 const ADAPTER_KEY_ORDER = ['format', 'baseModel', 'structure', 'groups', 'trainableParams', 'effectiveParams', 'prune', 'v'];
@@ -34,6 +37,7 @@ export class InsightsController {
     @Inject(InsightsService) private readonly insights: InsightsService,
     @Inject(AggregateRepository) private readonly agg: AggregateRepository,
     @Inject(BoardFiles) private readonly files: BoardFiles,
+    @Inject(AdapterExportService) private readonly exports: AdapterExportService,
   ) {}
 
   @Get('overview')
@@ -107,14 +111,34 @@ export class InsightsController {
   }
 
   @Get('trials/:id/adapter')
-  @ApiOperation({ summary: "The trial's adapter file (JSON), as a download" })
-  async adapter(@Param('id', ParseUUIDPipe) id: string, @Res() res: Response): Promise<void> {
+  @ApiOperation({
+    summary:
+      "The trial's adapter as a download: format=tinysweep (default) the adapter file (JSON); peft-lora a PEFT LoRA directory " +
+      '(adapter_config.json + adapter_model.safetensors) and merged the base HF model with the adapter merged in, each as a tar archive',
+  })
+  @ApiQuery({ name: 'format', required: false, enum: ADAPTER_FORMATS })
+  @ApiProduces('application/json', 'application/x-tar')
+  async adapter(@Param('id', ParseUUIDPipe) id: string, @Query('format') format: string | undefined, @Res() res: Response): Promise<void> {
+    const f = format ?? 'tinysweep';
+    if (!(ADAPTER_FORMATS as readonly string[]).includes(f)) {
+      throw new BadRequestException({ message: `format must be one of ${ADAPTER_FORMATS.join(', ')} (got ${JSON.stringify(f)})`, issues: [{ path: 'format', message: `must be one of ${ADAPTER_FORMATS.join(', ')}` }] });
+    }
     const t = await this.agg.trialAdapter(id);
     if (!t) throw new NotFoundException(`trial ${id} not found`);
     if (!t.adapter) throw new NotFoundException(`trial ${id} has no adapter (it has not succeeded, or its program reported none)`);
     const base = `${t.sweepName}-trial-${t.ordinal}`.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 120) || 'trial';
-    res.setHeader('Content-Disposition', `attachment; filename="${base}.adapter.json"`);
-    res.type('application/json').send(`${adapterFileText(t.adapter)}\n`);
+    if (f === 'tinysweep') {
+      res.setHeader('Content-Disposition', `attachment; filename="${base}.adapter.json"`);
+      res.type('application/json').send(`${adapterFileText(t.adapter)}\n`);
+      return;
+    }
+    const out = await this.exports.export(t.adapter, t.modelPath, f as 'peft-lora' | 'merged');
+    res.setHeader('Content-Disposition', `attachment; filename="${base}.${f}.tar"`);
+    res.type('application/x-tar');
+    const tarball = tar.create({ cwd: out.dir, portable: true }, out.files);
+    tarball.on('error', (err: unknown) => res.destroy(err as Error));
+    res.on('close', () => void out.cleanup());
+    tarball.pipe(res);
   }
   // POST /trials/:id/try (Try it) lives in trials/ (TryItService): it calls a trainer's Generate RPC.
 }

@@ -210,7 +210,7 @@ export class InsightsService {
           trials: c.trials,
           failed: c.failed,
           seeds: replicates.map((v) => v.seed),
-          summary: summarise(c.metric),
+          summary: summarise(c.metric, name),
         };
         if (o.values) item.values = replicates.map((v) => ({ trialId: v.trialId, seed: v.seed, value: v.value }));
         return item;

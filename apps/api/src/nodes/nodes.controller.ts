@@ -1,9 +1,12 @@
 import { BadRequestException, Body, Controller, Get, HttpCode, Inject, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Access } from '../auth/access.js';
-import { NodeRepository } from '@tinysweep/db';
-import { TrainerFleet } from '@tinysweep/fleet';
+import { NodeRepository, type SlotWork } from '@tinysweep/db';
+import { TrainerFleet, type TrainerNodeStatus } from '@tinysweep/fleet';
 import { HeartbeatBody } from './dto/heartbeat.dto.js';
+
+/** A node as `GET /nodes` serves it: its leases described. */
+export type NodeView = Omit<TrainerNodeStatus, 'leases'> & { work: SlotWork[] };
 
 /** How often a node's row in Postgres is refreshed; the live pool is in Redis, updated every beat. */
 const PERSIST_EVERY_MS = 30_000;
@@ -21,9 +24,13 @@ export class NodesController {
 
   @Get()
   @Access('read')
-  @ApiOperation({ summary: 'Trainer nodes: device, slots busy and free, heartbeat age, alive' })
-  async list() {
-    return { items: await this.fleet.nodes() };
+  @ApiOperation({ summary: 'Trainer nodes: device, slots busy and free and what each busy slot runs, heartbeat age, alive' })
+  async list(): Promise<{ items: NodeView[] }> {
+    const nodes = await this.fleet.nodes();
+    const work = await this.nodes.describeLeases(nodes.flatMap((n) => n.leases));
+    return {
+      items: nodes.map(({ leases, ...n }) => ({ ...n, work: leases.map((l) => work.get(l)).filter((w) => w !== undefined) })),
+    };
   }
 
   @Post('heartbeat')

@@ -23,10 +23,22 @@ describe('summarise', () => {
   });
 
   it('has no std or interval for one replicate, and nothing for none', () => {
-    expect(summarise(momentsOf([0.3]))).toEqual({ n: 1, mean: 0.3, std: null, min: 0.3, max: 0.3, ci95: null });
+    expect(summarise(momentsOf([0.3]))).toEqual({ n: 1, mean: 0.3, std: null, min: 0.3, max: 0.3, ci95: null, pooled: null });
     expect(summarise(momentsOf([]))).toBeNull();
     expect(summarise(null)).toBeNull();
     expect(ci95(1, 0.3, null)).toBeNull();
+  });
+
+  it('gives an accuracy over 2 seeds a pooled Wilson interval inside [0, 1] and no t-interval', () => {
+    // 2 seeds × 100 held-out problems: 0.59 and 0.79 (the example: t over 2 seeds gave [-0.1994, 1.5794])
+    const s = summarise({ ...momentsOf([0.59, 0.79])!, items: 200, hits: 138 }, 'score')!;
+    expect(s.mean).toBeCloseTo(0.69, 12);
+    expect(s.ci95).toBeNull();
+    expect(s.pooled).toEqual({ hits: 138, items: 200, ci95: [expect.closeTo(0.62283, 5), expect.closeTo(0.75001, 5)] });
+    // the t-interval comes back with 3 replicates; an interval's own bounds are not accuracies
+    expect(summarise({ ...momentsOf([0.59, 0.79, 0.7])!, items: 300, hits: 208 }, 'score')!.ci95).not.toBeNull();
+    expect(summarise({ ...momentsOf([0.5, 0.6])!, items: 200, hits: 110 }, 'acc_lo')!.pooled).toBeNull();
+    expect(summarise(momentsOf([0.5, 0.6]), 'score')!.pooled).toBeNull();
   });
 
   it('keeps a tiny spread on a huge metric', () => {

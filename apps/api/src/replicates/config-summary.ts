@@ -5,13 +5,19 @@
  * pruning-curve points (./board/sweep-cube.ts pools configs, then summarises here) and the
  * reproductions' top-k choice all go through it.
  *
+ * Two intervals, because they answer two questions. `ci95` is the Student-t interval of the mean
+ * over seeds (how much another seed would move it); with 2 seeds its t₀.₉₇₅,₁ = 12.7 makes it wider
+ * than any accuracy's range, so it is given from 3 replicates on. `pooled` is for accuracies (each
+ * replicate measured k of `eval_n` held-out items): the Wilson interval of all hits over all items
+ * of all seeds, always inside [0, 1] — the measurement error of the config's accuracy.
+ *
  * A summary is built from moments — n, mean and m2 = Σ(v − mean)² — which Postgres aggregates per
  * config in the same pass as everything else the board draws, so 100,000 trials never leave the
  * database; `momentsOf` makes the same moments from raw values.
  */
-import type { Ci95, ReplicateSummary } from '@tinysweep/api-types';
+import type { Ci95, PooledProportion, ReplicateSummary } from '@tinysweep/api-types';
 import type { ConfigValues, JsonObject } from '@tinysweep/db';
-import { studentTQuantile } from '@tinysweep/stats';
+import { proportionCi, studentTQuantile } from '@tinysweep/stats';
 
 /** n, mean, m2 = Σ(v − mean)², min and max of some replicate values (n > 0). */
 export interface ReplicateMoments {
@@ -20,7 +26,13 @@ export interface ReplicateMoments {
   m2: number;
   min: number;
   max: number;
+  /** For an accuracy: held-out items over all replicates, and the hits among them (see GroupMetric). */
+  items?: number;
+  hits?: number;
 }
+
+/** Fewest replicates for which the t-interval over seeds is given (see above). */
+export const MIN_REPLICATES_FOR_T = 3;
 
 /** One replicate: a succeeded trial's value. */
 export interface ReplicateValue {
@@ -53,7 +65,7 @@ export interface ConfigSummary {
 const T975 = new Map<number, number>();
 
 export function ci95(n: number, mean: number, std: number | null): Ci95 {
-  if (n < 2 || std === null || !Number.isFinite(std)) return null;
+  if (n < MIN_REPLICATES_FOR_T || std === null || !Number.isFinite(std)) return null;
   let t = T975.get(n - 1);
   if (t === undefined) {
     t = studentTQuantile(0.975, n - 1);
@@ -64,10 +76,22 @@ export function ci95(n: number, mean: number, std: number | null): Ci95 {
 }
 
 /** The summary of replicates given by their moments; null when there are none. */
-export function summarise(m: ReplicateMoments | null): ReplicateSummary | null {
+export function summarise(m: ReplicateMoments | null, metric?: string): ReplicateSummary | null {
   if (!m || m.n <= 0) return null;
   const std = m.n > 1 ? Math.sqrt(Math.max(m.m2, 0) / (m.n - 1)) : null;
-  return { n: m.n, mean: m.mean, std, min: m.min, max: m.max, ci95: ci95(m.n, m.mean, std) };
+  return { n: m.n, mean: m.mean, std, min: m.min, max: m.max, ci95: ci95(m.n, m.mean, std), pooled: pooledProportion(m, metric) };
+}
+
+/** An interval's own bounds (`acc_lo`, `acc_hi`) are not accuracies, whatever their values. */
+const NOT_A_PROPORTION = /_(lo|hi)$/;
+
+/** The pooled Wilson interval of an accuracy's replicates; null for other metrics. */
+export function pooledProportion(m: ReplicateMoments, metric?: string): PooledProportion | null {
+  if (m.items === undefined || m.hits === undefined || !(m.items > 0) || (metric !== undefined && NOT_A_PROPORTION.test(metric))) return null;
+  const items = Math.round(m.items);
+  const hits = Math.min(items, Math.max(0, Math.round(m.hits)));
+  const ci = proportionCi(hits, items);
+  return { hits, items, ci95: [ci.lo, ci.hi] };
 }
 
 /** Moments of raw values (Welford's update: no sum-of-squares cancellation); null when empty. */

@@ -77,6 +77,27 @@ export class SweepsController {
     return this.sweeps.cancel(id, caller);
   }
 
+  @Post(':id/extend')
+  @Access('submit')
+  @HttpCode(200)
+  @ApiOperation({
+    summary:
+      'Add trials to a grid or random sweep: { seeds: [3, 4] } more replicates, { set: { "adapter.rank": [4] } } more values of an axis; ' +
+      "the sweep's trials and results are untouched (a submit token: its own sweeps; admin: anyone's)",
+  })
+  @ApiBody({
+    schema: {
+      type: 'object',
+      properties: {
+        seeds: { type: 'array', items: { type: 'integer', minimum: 0 }, example: [3, 4] },
+        set: { type: 'object', additionalProperties: true, example: { 'adapter.rank': [4] }, description: 'dotted spec path → a value or a list of values joining that axis' },
+      },
+    },
+  })
+  extend(@Param('id', ParseUUIDPipe) id: string, @Body() body: unknown, @CurrentCaller() caller: Caller) {
+    return this.sweeps.extend(id, body, caller);
+  }
+
   @Sse(':id/events')
   @UseInterceptors(SseLimitInterceptor)
   @ApiOperation({ summary: 'Server-sent events: {type:"trial",trial} on each change, {type:"sweep",sweep} summaries' })

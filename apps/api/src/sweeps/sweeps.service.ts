@@ -1,14 +1,15 @@
 import { BadRequestException, ConflictException, ForbiddenException, Inject, Injectable, Logger, NotFoundException } from '@nestjs/common';
 import { createHash, randomUUID } from 'node:crypto';
-import type { SubmitSweepResult } from '@tinysweep/api-types';
+import type { ExtendSweepResult, SubmitSweepResult } from '@tinysweep/api-types';
 import { ReproductionRepository, SweepRepository, TrialRepository, type JsonObject, type NewSweep, type Sweep, type SweepWithSpec, type TrialPage, type TrialPageQuery } from '@tinysweep/db';
-import { CancelBus, SweepEvents, TrialQueue, trainJobId } from '@tinysweep/queue';
+import { CancelBus, JOB_PRIORITY, SweepEvents, TrialQueue, trainJobId } from '@tinysweep/queue';
 import { createSearch } from '@tinysweep/search';
 import { checkDataPaths, parseSweepSpec, redactSpec, SpecError, type SweepPlan, type SweepSpec } from '@tinysweep/spec';
 import { mayChange, type Caller } from '../auth/access.js';
 import { API_CONFIG, type ApiConfig } from '../config/api.config.js';
 import { ApiMetrics } from '../health/api-metrics.js';
 import { sharedTrainings } from './shared-trainings.js';
+import { extendSpec, newTrials, parseExtension } from './sweep-extension.js';
 
 @Injectable()
 export class SweepsService {
@@ -158,6 +159,58 @@ export class SweepsService {
     const [s, items] = await Promise.all([this.sweeps.verdict(id), this.runs.verdicts(asOrigin ? { originId: id, groupHash } : { runId: id, groupHash })]);
     if (!s) throw new NotFoundException(`sweep ${id} not found`);
     return { verdict: s.verdict, items };
+  }
+
+  /**
+   * Adds trials to a sweep: more seeds, or more values of an axis (see sweep-extension.ts). The trials
+   * it has are untouched. A new trial that differs from an existing shared training's only in prune
+   * joins that training (evaluated at once if it already trained); new groups train once, as at submit.
+   */
+  async extend(id: string, body: unknown, caller: Caller): Promise<ExtendSweepResult> {
+    await this.assertMayChange(id, caller, 'extending');
+    const stored = await this.sweeps.get(id);
+    if (!stored) throw new NotFoundException(`sweep ${id} not found`);
+    if (stored.status === 'cancelled') throw new ConflictException(`sweep ${id} was cancelled; submit a new one`);
+    const spec = extendSpec(stored.spec as unknown as SweepSpec, parseExtension(body));
+    const cap = this.config.TINYSWEEP_MAX_TRIALS_PER_SWEEP;
+    if (spec.budget.maxTrials > cap) throw SpecError.at('budget.maxTrials', `extended, the sweep would have ${spec.budget.maxTrials.toLocaleString('en-US')} trials; this server runs at most ${cap.toLocaleString('en-US')} (TINYSWEEP_MAX_TRIALS_PER_SWEEP)`);
+    checkDataPaths(spec, this.dataRoots);
+    const state = await this.sweeps.extensionState(id);
+    const plan = newTrials(spec, state.configHashes);
+    // Shared trainings: an existing one (not failed) takes the new thresholds; new groups of two or more train once.
+    // (A training that finishes between this read and the insert has fanned out without the new trial:
+    // the reconciler enqueues a queued trial of a succeeded training whose job is missing.)
+    const joinable = (h: string | undefined) => {
+      const g = h === undefined ? undefined : state.trainings.get(h);
+      return g && (g.status === 'succeeded' || g.status === 'queued' || g.status === 'running') ? g : undefined;
+    };
+    const fresh = sharedTrainings(plan.filter((t) => t.trainHash !== undefined && !state.trainings.has(t.trainHash)));
+    const trials = plan.map((t, i) => {
+      const existing = joinable(t.trainHash);
+      return {
+        id: randomUUID(),
+        ordinal: state.maxOrdinal + 1 + i,
+        params: t.params as JsonObject,
+        seed: t.seed,
+        configHash: t.configHash,
+        groupHash: t.groupHash,
+        ...(existing ? { trainingId: existing.id, evaluateNow: existing.status === 'succeeded' } : {}),
+        ...(!existing && t.trainHash !== undefined && fresh.has(t.trainHash) ? { trainHash: t.trainHash } : {}),
+      };
+    });
+    const inserted = new Set((await this.sweeps.addTrials(id, spec as unknown as JsonObject, trials, [...fresh.values()])) ?? []);
+    const added = trials.filter((t) => inserted.has(t.id));
+    const maxAttempts = spec.budget.retries + 1;
+    try {
+      // Trials on their own train; those of a training already done evaluate at once (the fan-out has run).
+      await this.queue.enqueue(added.filter((t) => !t.trainingId && !t.trainHash).map((t) => ({ trialId: t.id, sweepId: id, maxAttempts })));
+      await this.queue.enqueue(added.filter((t) => t.evaluateNow).map((t) => ({ trialId: t.id, sweepId: id, maxAttempts, priority: JOB_PRIORITY.evaluate })));
+      await this.queue.enqueueTrainings([...fresh.values()].map((g) => ({ trainingId: g.id, sweepId: id, maxAttempts })));
+    } catch (err) {
+      this.log.warn(`sweep ${id} extended but not enqueued (${(err as Error).message}); the reconciler will enqueue it`);
+    }
+    for (const t of added.slice(0, 1000)) this.events.publish({ sweepId: id, trialId: t.id, kind: 'started' });
+    return { id, added: added.length, trialCount: state.configHashes.size + added.length, sharedTrainings: fresh.size, seeds: spec.seeds };
   }
 
   /** Queued trials are removed from the queue; running ones are told to stop via the CancelBus. */

@@ -256,9 +256,18 @@ export function seriesOption(s: Series) {
   };
 }
 
-/** Configs ranked by mean: mean ± 95% CI, and each seed's value as a dot (configs with a result only). */
+/**
+ * Which interval a config's bar shows: for an accuracy, the pooled Wilson interval over all held-out
+ * items of all seeds (in [0, 1]); else the t-interval of the mean over seeds (given from 3 seeds).
+ */
+export function configInterval(s: { ci95: [number, number] | null; pooled?: { ci95: [number, number]; items: number } | null; n: number }): { ci: [number, number] | null; label: string } {
+  if (s.pooled) return { ci: s.pooled.ci95, label: `pooled Wilson 95% over ${int(s.pooled.items)} held-out items of ${int(s.n)} seed${s.n === 1 ? '' : 's'}` };
+  return { ci: s.ci95, label: s.ci95 ? `t 95% of the mean over ${int(s.n)} seeds` : `no interval over ${int(s.n)} seed${s.n === 1 ? '' : 's'} (t from 3)` };
+}
+
+/** Configs ranked by mean: mean with its interval (see configInterval), and each seed's value as a dot (configs with a result only). */
 export function replicatesOption(page: ConfigPage, offset: number) {
-  const items = page.items.flatMap((g) => (g.summary ? [{ ...g, ...g.summary, values: g.values ?? [] }] : []));
+  const items = page.items.flatMap((g) => (g.summary ? [{ ...g, ...g.summary, values: g.values ?? [], interval: configInterval(g.summary) }] : []));
   const r = { metric: page.metric, items };
   return (c: ChartColors): EChartsCoreOption => {
     const rows = r.items.map((_, i) => `#${offset + i + 1}`);
@@ -273,13 +282,13 @@ export function replicatesOption(page: ConfigPage, offset: number) {
           if (!g) return '';
           const head = `<b>${esc(rows[row])}</b> ${esc(g.label)}`;
           if (p.seriesIndex === 2) return `${head}<br>seed ${esc(p.data[3] as number)}: ${fmt(p.data[0] as number)} (click to open the trial)`;
-          return `${head}<br>${esc(r.metric)}: <b>${meanCi(g.mean, g.ci95)}</b> (mean ± 95% CI)<br>std ${fmt(g.std)} · ${int(g.n)} seeds · min ${fmt(g.min)} · max ${fmt(g.max)}`;
+          return `${head}<br>${esc(r.metric)}: <b>${meanCi(g.mean, g.interval.ci)}</b> (mean, ${esc(g.interval.label)})<br>seed spread: std ${fmt(g.std)} · ${int(g.n)} seeds · min ${fmt(g.min)} · max ${fmt(g.max)}${g.pooled && g.ci95 ? ` · t 95% ${meanCi(g.mean, g.ci95)}` : ''}`;
         },
       },
       xAxis: { type: 'value', name: r.metric, nameLocation: 'middle', nameGap: 26, scale: true, ...axisStyle(c) },
       yAxis: { type: 'category', data: rows, inverse: true, ...axisStyle(c) },
       series: [
-        errorBars('95% CI', r.items.flatMap((g, i) => (g.ci95 ? [[rows[i]!, g.ci95[0], g.ci95[1]]] : [])), c.fg, true),
+        errorBars('95% interval', r.items.flatMap((g, i) => (g.interval.ci ? [[rows[i]!, g.interval.ci[0], g.interval.ci[1]]] : [])), c.fg, true),
         { type: 'scatter', name: 'mean', symbol: 'diamond', symbolSize: 11, z: 5, itemStyle: { color: c.front }, data: r.items.map((g, i) => [rows[i], g.mean]), encode: { x: 1, y: 0 } },
         {
           type: 'scatter',

@@ -1,18 +1,23 @@
 import type { ComponentChildren } from 'preact';
 import { int } from '../format';
-import type { SweepStatus, TrialCounts, TrialStatus } from '@tinysweep/api-types';
+import type { SweepStatus, TrainingCounts, TrialCounts, TrialStatus } from '@tinysweep/api-types';
 
 export function StatusBadge({ status }: { status: SweepStatus | TrialStatus | string }) {
   return <span class={`badge badge-${status}`}>{status}</span>;
 }
 
-/** Finished trials out of all, as a bar with the counts beside it. */
-export function Progress({ counts, total }: { counts: TrialCounts; total: number }) {
+/**
+ * Finished trials out of all, as a bar with the counts beside it. A shared training in flight is
+ * work in flight although its trials wait in queued: "3 running (2 trainings)".
+ */
+export function Progress({ counts, total, trainings }: { counts: TrialCounts; total: number; trainings?: TrainingCounts }) {
+  const training = trainings?.running ?? 0;
+  const running = counts.running + training;
   const stopped = counts.stopped ?? 0;
   const done = counts.succeeded + counts.failed + counts.cancelled + stopped;
   const pct = (n: number) => `${total > 0 ? (100 * n) / total : 0}%`;
   return (
-    <div class="progress" title={`${int(counts.succeeded)} succeeded, ${int(counts.failed)} failed, ${int(counts.cancelled)} cancelled, ${int(stopped)} stopped early, ${int(counts.running)} running, ${int(counts.queued)} queued`}>
+    <div class="progress" data-role="progress" title={`${int(counts.succeeded)} succeeded, ${int(counts.failed)} failed, ${int(counts.cancelled)} cancelled, ${int(stopped)} stopped early, ${int(counts.running)} running, ${int(counts.queued)} queued${trainings?.total ? `; trainings: ${int(trainings.done)} of ${int(trainings.total)} done, ${int(training)} running` : ''}`}>
       <div class="progress-bar" role="progressbar" aria-valuemin={0} aria-valuemax={total} aria-valuenow={done} aria-label="finished trials">
         <span class="seg seg-succeeded" style={{ width: pct(counts.succeeded) }} />
         <span class="seg seg-failed" style={{ width: pct(counts.failed) }} />
@@ -22,7 +27,7 @@ export function Progress({ counts, total }: { counts: TrialCounts; total: number
       </div>
       <span class="progress-text">
         {int(done)} / {int(total)}
-        {counts.running > 0 ? ` · ${int(counts.running)} running` : ''}
+        {running > 0 ? ` · ${int(running)} running${training > 0 ? ` (${int(training)} training${training === 1 ? '' : 's'})` : ''}` : ''}
         {counts.failed > 0 ? ` · ${int(counts.failed)} failed` : ''}
         {stopped > 0 ? ` · ${int(stopped)} stopped early` : ''}
       </span>

@@ -3,11 +3,25 @@ import { ErrorNote } from '../components/bits';
 import { DataTable } from '../components/data-table';
 import { duration } from '../format';
 import { useFetch, useInterval } from '../hooks';
-import type { TrainerNode } from '@tinysweep/api-types';
+import { Link, paths } from '../router';
+import type { TrainerNode, TrainerWork } from '@tinysweep/api-types';
 
 /** "GPU 0 · NVIDIA H100 80GB HBM3 · 79.6 GiB" */
 function gpuLine(g: NonNullable<TrainerNode['gpus']>[number]): string {
   return `GPU ${g.index} · ${g.name || 'unnamed'} · ${(g.memoryMiB / 1024).toFixed(1)} GiB`;
+}
+
+/** What one slot runs: `training 3fa2c1d0 of demo (2 trials, step 20)`, linked to the sweep or trial. */
+export function WorkLine({ work: w }: { work: TrainerWork }) {
+  const verb = w.kind === 'evaluation' ? 'evaluating' : w.kind;
+  const extra = [w.kind === 'training' ? `${w.trials} trial${w.trials === 1 ? '' : 's'}` : '', w.step !== null ? `step ${w.step}` : ''].filter(Boolean).join(', ');
+  return (
+    <>
+      {verb} {w.kind === 'training' ? <span class="mono">{w.id.slice(0, 8)}</span> : <Link href={paths.trial(w.id)} class="mono">{w.id.slice(0, 8)}</Link>} of{' '}
+      <Link href={paths.sweep(w.sweepId)}>{w.sweepName}</Link>
+      {extra ? <span class="muted"> ({extra})</span> : null}
+    </>
+  );
 }
 
 /** Trainer nodes: device (and GPUs), slots busy and free, heartbeat age, models. Polled every 2 s. */
@@ -61,6 +75,11 @@ export function NodesPage() {
                 <span class="small">
                   {used} busy · {n.slots - used} free
                 </span>
+                {(n.work ?? []).map((w) => (
+                  <div key={w.id} class="small" data-work={w.kind}>
+                    <WorkLine work={w} />
+                  </div>
+                ))}
               </td>
               <td class={n.heartbeatAgeMs > 10_000 ? 'text-bad' : ''}>{duration(n.heartbeatAgeMs)} ago</td>
               <td>{n.backends.join(', ') || '—'}</td>

@@ -235,7 +235,12 @@ export function ReplicatesCard({ sweepId, metric, metricParam, version, onReady 
         <Empty>No succeeded trial has {metric} yet.</Empty>
       ) : option ? (
         <>
-          <Chart option={option} label={`configs ranked by mean ${data!.metric}, with 95% confidence intervals across seeds`} height={Math.max(220, 60 + shown.length * 22)} onPointClick={(d) => Array.isArray(d) && openTrial(d[2])} />
+          <p class="small muted" data-role="interval-note">
+            {shown.some((g) => g.summary?.pooled)
+              ? 'Bars: pooled Wilson 95% interval of all hits over all held-out items of all seeds (how precisely each accuracy is measured); dots: each seed.'
+              : 'Bars: t 95% interval of the mean over seeds (from 3 seeds); dots: each seed.'}
+          </p>
+          <Chart option={option} label={`configs ranked by mean ${data!.metric}, with 95% intervals`} height={Math.max(220, 60 + shown.length * 22)} onPointClick={(d) => Array.isArray(d) && openTrial(d[2])} />
           <details class="small">
             <summary>Configs on this page</summary>
             <ol start={offset + 1} class="config-list">

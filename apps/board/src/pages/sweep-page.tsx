@@ -6,7 +6,8 @@ import { ago, dateTime, int, metric as fmt } from '../format';
 import { useFetch, useThrottledVersion } from '../hooks';
 import { newerSweep, useSweepEvents } from '../live';
 import { Link, paths } from '../router';
-import { TERMINAL_TRIAL_STATUSES, type Facets, type Sweep, type Trial } from '@tinysweep/api-types';
+import { TERMINAL_TRIAL_STATUSES, type Facets, type Sweep, type TrainerNode, type Trial } from '@tinysweep/api-types';
+import { WorkLine } from './nodes-page';
 import { chartUrls, CurvesCard, HeatmapCard, ParetoCards, preloadSweepCharts, PruningCard, ReplicatesCard } from './sweep-charts';
 import { TrialsTable, tableStateFrom } from './trials-table';
 import { ReproductionFact, VerdictHistoryCard } from './verdict-history';
@@ -63,6 +64,9 @@ export function SweepPage({ id }: { id: string }) {
   const facets = facetsRes.data;
   const metric = chosenMetric || s?.metric || facets?.metric || 'metric';
   const running = s && (s.status === 'queued' || s.status === 'running');
+  // What each trainer is doing for this sweep, re-read as its trials change while it runs.
+  const nodesRes = useFetch<{ items: TrainerNode[] }>(running ? '/nodes' : null, tableVersion);
+  const work = (nodesRes.data?.items ?? []).flatMap((n) => (n.work ?? []).filter((w) => w.sweepId === id).map((w) => ({ node: n.id, w })));
 
   const cancel = async () => {
     if (cancelState === 'idle') {
@@ -125,7 +129,7 @@ export function SweepPage({ id }: { id: string }) {
             <div>
               <dt>Progress</dt>
               <dd>
-                <Progress counts={s.counts} total={s.trialCount} />
+                <Progress counts={s.counts} total={s.trialCount} trainings={s.trainings} />
               </dd>
             </div>
             <div>
@@ -147,8 +151,28 @@ export function SweepPage({ id }: { id: string }) {
             </div>
             <div>
               <dt>Trials</dt>
-              <dd>{int(s.trialCount)}</dd>
+              <dd>
+                {int(s.trialCount)}
+                {s.trainings?.total ? (
+                  <span class="muted small" title="Trials that differ only in prune train once; each then prunes and evaluates the trained adapter" data-role="trainings">
+                    {' '}
+                    · {int(s.trainings.total)} trainings ({int(s.trainings.done)} done{s.trainings.running ? `, ${int(s.trainings.running)} running` : ''})
+                  </span>
+                ) : null}
+              </dd>
             </div>
+            {running && work.length > 0 ? (
+              <div>
+                <dt>Trainers</dt>
+                <dd data-role="trainers">
+                  {work.map(({ node, w }) => (
+                    <div key={`${node}-${w.id}`} class="small">
+                      <span class="mono">{node}</span>: <WorkLine work={w} />
+                    </div>
+                  ))}
+                </dd>
+              </div>
+            ) : null}
             <ReproductionFact sweep={sweepRes.data} />
             {facets && facets.metrics.length > 1 ? (
               <div>

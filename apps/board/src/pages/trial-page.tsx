@@ -42,6 +42,11 @@ export function TrialPage({ id }: { id: string }) {
   const [curveMetric, setCurveMetric] = useState('');
 
   const numbers = useMemo(() => (t ? adapterNumbers(t.adapter) : null), [t]);
+  const [exportError, setExportError] = useState<Error | undefined>(undefined);
+  const exportAs = (format: 'peft-lora' | 'merged') => {
+    setExportError(undefined);
+    api.download(`/trials/${id}/adapter?format=${format}`, `adapter-${format}.tar`).catch((err: unknown) => setExportError(err as Error));
+  };
   const curveNames = useMemo(() => [...new Set((t?.curve ?? []).flatMap((p) => Object.keys(p.metrics)))].sort(), [t]);
   const shownMetric = curveMetric || curveNames.find((n) => n === 'loss') || curveNames[0] || '';
   const option = useMemo(
@@ -183,10 +188,18 @@ export function TrialPage({ id }: { id: string }) {
                 <button type="button" class="btn" data-action="download-adapter" onClick={() => void api.download(`/trials/${id}/adapter`, 'adapter.json').catch(() => undefined)}>
                   Download adapter file
                 </button>
+                {/* Other tools' forms (a tar of the directory): exported by the API from the base model it can read. */}
+                <button type="button" class="btn" data-action="export-peft-lora" title="A PEFT LoRA directory (adapter_config.json + adapter_model.safetensors) that PEFT, transformers and vLLM load" onClick={() => exportAs('peft-lora')}>
+                  PEFT LoRA
+                </button>
+                <button type="button" class="btn" data-action="export-merged" title="The base Hugging Face model with this adapter merged into its weights" onClick={() => exportAs('merged')}>
+                  Merged model
+                </button>
               </>
             ) : null
           }
         >
+          <ErrorNote error={exportError} />
           {numbers ? (
             <>
               <ol class="numbers" aria-label="Adapter values">

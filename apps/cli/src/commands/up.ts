@@ -35,6 +35,8 @@ export interface UpOptions {
   insecureNoToken?: boolean;
   /** Folders trainers may read models and data from besides the working directory. @defaultValue [] */
   dataRoots?: string[];
+  /** Programs the trainers' command backend may run. @defaultValue ['node'] */
+  allowCommand?: string[];
 }
 
 export function registerUp(program: Command, host: CommandHost): void {
@@ -47,6 +49,7 @@ export function registerUp(program: Command, host: CommandHost): void {
     .option('--no-dispatcher', "don't start the dispatcher")
     .option('--follow-logs', "print the apps' output here instead of to log files")
     .option('--data-roots <dirs>', 'comma-separated folders models and data may come from, besides this one', (v: string) => v.split(',').map((d) => d.trim()).filter(Boolean))
+    .option('--allow-command <programs>', "programs the trainers' command backend may run, sandboxed (default node), e.g. node,python3", (v: string) => v.split(',').map((d) => d.trim()).filter(Boolean))
     .option('--insecure-no-token', 'run the API without tokens: every local user and program can drive it (it still listens on 127.0.0.1 only)')
     .action(async (opts: UpOptions, cmd: Command) => {
       host.exit(await up(host.context(cmd), opts));
@@ -55,7 +58,7 @@ export function registerUp(program: Command, host: CommandHost): void {
 
 export async function up(ctx: CommandContext, opts: UpOptions = {}): Promise<number> {
   const { LocalStack, ProcessGroup, describeExit, startApps } = await import('@tinysweep/stack');
-  const { dataDir, apiPort, trainers, dispatcher, followLogs, insecureNoToken, dataRoots } = {
+  const { dataDir, apiPort, trainers, dispatcher, followLogs, insecureNoToken, dataRoots, allowCommand } = {
     dataDir: '.data',
     apiPort: 4100,
     trainers: 1,
@@ -63,6 +66,7 @@ export async function up(ctx: CommandContext, opts: UpOptions = {}): Promise<num
     followLogs: false,
     insecureNoToken: false,
     dataRoots: [] as string[],
+    allowCommand: ['node'],
     ...opts,
   };
   if (!(await portIsFree(apiPort))) {
@@ -83,7 +87,7 @@ export async function up(ctx: CommandContext, opts: UpOptions = {}): Promise<num
   try {
     log(`starting the stack in ${root}`);
     const urls = await stack.start({ dataDir: root, apiPort, log, tokens: !insecureNoToken, dataRoots });
-    const apps = await startApps(group, { urls, trainers, dispatcher });
+    const apps = await startApps(group, { urls, trainers, dispatcher, appEnv: { trainer: { TINYSWEEP_ALLOW_COMMAND: allowCommand.join(',') } } });
     const stopped = new Promise<string>((resolveStopped) => {
       group.on('exit', (name, info, expected) => {
         if (!expected) resolveStopped(`${name} ${describeExit(info)}`);

@@ -67,7 +67,12 @@ export async function watchSweep(ctx: CommandContext, sweepId: string, opts: Wat
     status: 'succeeded',
     limit: top,
   });
-  const refreshSummary = async (s: AbortSignal): Promise<void> => tracker.applySummary(await api.getSweep(sweepId, s));
+  const refreshSummary = async (s: AbortSignal): Promise<void> => {
+    const [summary, nodes] = await Promise.all([api.getSweep(sweepId, s), api.listNodes(s).catch(() => undefined)]);
+    tracker.applySummary(summary);
+    // What each trainer is doing for this sweep (a token that may not list nodes just goes without).
+    if (nodes) tracker.applyNodes(nodes);
+  };
   const refreshTop = async (s: AbortSignal): Promise<void> => {
     for (const trial of (await api.listTrials(sweepId, topQuery(), s)).items) tracker.applyTrial(trial);
   };

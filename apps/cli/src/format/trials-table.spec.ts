@@ -95,16 +95,20 @@ describe('rankByMetric', () => {
 
 describe('nodes table', () => {
   const nodes: TrainerNode[] = [
-    { id: 'gpu-1', address: '10.0.0.5:50051', device: 'cuda:0', slots: 4, running: 3, busy: 3, backends: ['tinylora', 'command'], models: ['demo'], version: '0.1.0', lastHeartbeatAt: Date.parse('2026-01-01T00:00:00Z'), heartbeatAgeMs: 1500, alive: true },
-    { id: 'cpu-1', address: '10.0.0.6:50051', device: 'cpu', slots: 2, running: 0, busy: 0, backends: ['tinylora'], models: [], version: '0.1.0', lastHeartbeatAt: Date.parse('2026-01-01T00:00:00Z'), heartbeatAgeMs: 125_000, alive: false },
+    { id: 'gpu-1', address: '10.0.0.5:50051', device: 'cuda:0', slots: 4, running: 3, busy: 3, work: [
+      { kind: 'training', id: '3fa2c1d0-0000-4000-8000-000000000000', sweepId: 's', sweepName: 'demo', trials: 2, step: 20, startedAt: null },
+      { kind: 'evaluation', id: '8ab1c2d3-0000-4000-8000-000000000000', sweepId: 's', sweepName: 'demo', trials: 1, step: null, startedAt: null },
+      { kind: 'trial', id: '77aa0000-0000-4000-8000-000000000000', sweepId: 's', sweepName: 'demo', trials: 1, step: 5, startedAt: null },
+    ], backends: ['tinylora', 'command'], models: ['demo'], version: '0.1.0', lastHeartbeatAt: Date.parse('2026-01-01T00:00:00Z'), heartbeatAgeMs: 1500, alive: true },
+    { id: 'cpu-1', address: '10.0.0.6:50051', device: 'cpu', slots: 2, running: 0, busy: 0, work: [], backends: ['tinylora'], models: [], version: '0.1.0', lastHeartbeatAt: Date.parse('2026-01-01T00:00:00Z'), heartbeatAgeMs: 125_000, alive: false },
   ];
 
   it('shows slots as busy/total, heartbeat age and liveness', () => {
     expect(nodesTableData(nodes).rows).toEqual([
-      ['gpu-1', '10.0.0.5:50051', 'cuda:0', '-', '3/4', 'tinylora,command', '2s ago', 'yes'],
-      ['cpu-1', '10.0.0.6:50051', 'cpu', '-', '0/2', 'tinylora', '2m05s ago', 'no'],
+      ['gpu-1', '10.0.0.5:50051', 'cuda:0', '-', '3/4', 'training 3fa2c1d0 (2 trials, step 20); evaluating 8ab1c2d3; trial 77aa0000 (step 5)', 'tinylora,command', '2s ago', 'yes'],
+      ['cpu-1', '10.0.0.6:50051', 'cpu', '-', '0/2', '-', 'tinylora', '2m05s ago', 'no'],
     ]);
-    expect(renderNodesTable(nodes)).toMatch(/│ id +│ address +│ device +│ gpus +│ slots │ backends +│ heartbeat │ alive │/);
+    expect(renderNodesTable(nodes)).toMatch(/│ id +│ address +│ device +│ gpus +│ slots │ doing +│ backends +│ heartbeat │ alive │/);
     const gpus = [0, 1, 2].map((index) => ({ index, name: index < 2 ? 'NVIDIA H100 80GB HBM3' : 'NVIDIA A100-SXM4-40GB', memoryMiB: index < 2 ? 81559 : 40960 }));
     expect(describeGpus(gpus)).toBe('2× NVIDIA H100 80GB HBM3 (79.6 GiB), 1× NVIDIA A100-SXM4-40GB (40.0 GiB)');
   });

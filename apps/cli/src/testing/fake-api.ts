@@ -64,6 +64,7 @@ export class FakeApi {
       updatedAt: new Date().toISOString(),
       trialCount: opts.n,
       counts: { queued: opts.n, running: 0, succeeded: 0, failed: 0, cancelled: 0, stopped: 0 },
+      trainings: { total: 0, running: 0, done: 0 },
       metric: opts.metric ?? 'score',
       maximize: opts.maximize ?? true,
       best: null,

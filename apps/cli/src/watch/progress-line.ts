@@ -9,11 +9,29 @@ export function progressLine(tracker: SweepTracker, etaMs: number | undefined): 
   const parts = [`${s.status} ${tracker.done}/${tracker.total} done`, `${c.succeeded} succeeded`, `${c.failed} failed`];
   if (c.cancelled > 0) parts.push(`${c.cancelled} cancelled`);
   if (c.stopped > 0) parts.push(`${c.stopped} stopped early`);
-  parts.push(`${c.running} running`, `${c.queued} queued`);
+  parts.push(runningText(tracker), `${c.queued} queued`);
   if (!tracker.terminal) parts.push(`ETA ${etaMs === undefined ? '—' : formatDuration(etaMs)}`);
   const best = bestText(tracker);
   if (best !== undefined) parts.push(best);
   return parts.join(' · ');
+}
+
+/**
+ * `5 running`; with shared trainings `3 running (2 trainings, 1 evaluation)`: a training in flight
+ * is work in flight although its trials still wait in `queued`.
+ */
+export function runningText(tracker: SweepTracker): string {
+  const c = tracker.summary.counts;
+  const t = tracker.summary.trainings;
+  if (!t || t.total === 0) return `${c.running} running`;
+  const plural = (n: number, w: string) => `${n} ${w}${n === 1 ? '' : 's'}`;
+  return `${c.running + t.running} running (${plural(t.running, 'training')}, ${plural(c.running, 'evaluation')})`;
+}
+
+/** `24 trials · 12 trainings` (the second part only when trials share trainings). */
+export function sizeText(tracker: SweepTracker): string {
+  const t = tracker.summary.trainings;
+  return `${tracker.total} trials${t && t.total > 0 ? ` · ${t.total} trainings` : ''}`;
 }
 
 /** `best score=0.8123 (3fa2c1d0)`, from the summary's `best` or else the best trial seen. */

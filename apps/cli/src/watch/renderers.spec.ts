@@ -7,7 +7,7 @@ import { SweepTracker } from './sweep-tracker.js';
 
 const T0 = Date.parse('2026-01-01T00:00:00.000Z');
 
-function summary(counts: Partial<TrialCounts>, status: Sweep['status'] = 'running'): Sweep {
+function summary(counts: Partial<TrialCounts>, status: Sweep['status'] = 'running', trainings = { total: 0, running: 0, done: 0 }): Sweep {
   return {
     id: '5eed0000-0000-4000-8000-000000000000',
     name: 'tiny',
@@ -17,6 +17,7 @@ function summary(counts: Partial<TrialCounts>, status: Sweep['status'] = 'runnin
     updatedAt: new Date(T0).toISOString(),
     trialCount: 4,
     counts: { queued: 0, running: 0, succeeded: 0, failed: 0, cancelled: 0, stopped: 0, ...counts },
+    trainings,
     metric: 'score',
     maximize: true,
     best: null,
@@ -47,6 +48,22 @@ describe('topTrialsTable', () => {
 
 describe('PlainRenderer', () => {
   let now = T0;
+
+  it('counts trainings in flight as running and says what each trainer is doing for the sweep', () => {
+    vi.setSystemTime(T0 + 10_000);
+    const out = new CaptureStream();
+    const tracker = new SweepTracker(summary({ queued: 4 }, 'running', { total: 2, running: 1, done: 0 }));
+    const work = (kind: 'training' | 'evaluation', id: string, sweepId: string) => ({ kind, id, sweepId, sweepName: 'x', trials: 2, step: 10, startedAt: null });
+    tracker.applyNodes([
+      { id: 'n1', work: [work('training', '3fa2c1d0-0000-4000-8000-000000000000', tracker.summary.id), work('evaluation', '99990000-0000-4000-8000-000000000000', 'other-sweep')] },
+      { id: 'n2', work: [] },
+    ] as unknown as Parameters<SweepTracker['applyNodes']>[0]);
+    new PlainRenderer(out).start(tracker);
+    const lines = out.text.trim().split('\n');
+    expect(lines[0]).toBe('watching sweep tiny (5eed0000-0000-4000-8000-000000000000) · 4 trials · 2 trainings · metric score (max)');
+    expect(lines[1]).toBe('running 0/4 done · 0 succeeded · 0 failed · 1 running (1 training, 0 evaluations) · 4 queued · ETA — · trainer n1: training 3fa2c1d0 (2 trials)');
+  });
+
   beforeEach(() => {
     vi.useFakeTimers();
     now = T0 + 10_000;
@@ -122,7 +139,7 @@ describe('TtyRenderer', () => {
     r.start(tracker);
     vi.advanceTimersByTime(250);
     let screen = renderScreen(out.text);
-    expect(screen[0]).toBe('watching sweep tiny (5eed0000-0000-4000-8000-000000000000) · metric score (max) · Ctrl-C stops watching');
+    expect(screen[0]).toBe('watching sweep tiny (5eed0000-0000-4000-8000-000000000000) · 4 trials · metric score (max) · Ctrl-C stops watching');
     expect(screen[1]).toMatch(/^░{30} 0\/4 done │ 0 succeeded · 0 failed · 1 running │ running │ ETA —$/);
     expect(screen).toHaveLength(2);
 

@@ -10,10 +10,11 @@
  */
 import cliProgress from 'cli-progress';
 import type { Output } from '../context.js';
+import { describeWork } from '../format/nodes-table.js';
 import { formatDuration } from '../format/numbers.js';
 import { renderTrialsTable, tableParamKeys } from '../format/trials-table.js';
 import { EtaEstimator } from './eta.js';
-import { finalLine, progressLine } from './progress-line.js';
+import { finalLine, progressLine, runningText, sizeText } from './progress-line.js';
 import type { SweepTracker } from './sweep-tracker.js';
 
 export interface WatchRenderer {
@@ -39,6 +40,11 @@ export function topTrialsTable(tracker: SweepTracker, top: number): string | und
   // Columns: the parameters that vary across every trial seen, not just the top few.
   const paramKeys = tableParamKeys(tracker.knownTrials());
   return renderTrialsTable(trials, { metric: tracker.metric, metrics: [tracker.metric], paramKeys });
+}
+
+/** `trainer local-1: training 3fa2c1d0 (2 trials, step 20); evaluating 8ab1c2d3`: this sweep's work per trainer. */
+export function trainerLines(tracker: SweepTracker, opts: { step?: boolean } = {}): string[] {
+  return tracker.trainers.map(({ node, work }) => `trainer ${node}: ${work.map((w) => describeWork(w, opts)).join('; ')}`);
 }
 
 function createEta(tracker: SweepTracker, now: number): EtaEstimator {
@@ -80,7 +86,7 @@ export class PlainRenderer implements WatchRenderer {
 
   start(tracker: SweepTracker): void {
     const s = tracker.summary;
-    this.out.write(`watching sweep ${s.name} (${s.id}) · ${s.trialCount} trials · metric ${s.metric} (${s.maximize ? 'max' : 'min'})\n`);
+    this.out.write(`watching sweep ${s.name} (${s.id}) · ${sizeText(tracker)} · metric ${s.metric} (${s.maximize ? 'max' : 'min'})\n`);
     this.eta = createEta(tracker, this.now());
     this.update(tracker);
   }
@@ -125,7 +131,8 @@ export class PlainRenderer implements WatchRenderer {
 
   private print(tracker: SweepTracker, now: number, final: boolean): void {
     this.pending = undefined;
-    const line = progressLine(tracker, this.eta?.etaMs(tracker.total, now));
+    // Without steps: a log gets a line when the work changes, not every generation.
+    const line = [progressLine(tracker, this.eta?.etaMs(tracker.total, now)), ...trainerLines(tracker, { step: false })].join(' · ');
     const changed = line !== this.lastLine;
     if (!changed && !final && now - this.lastAt < PlainRenderer.HEARTBEAT_MS) return;
     if (!changed && final) return;
@@ -146,7 +153,7 @@ interface BarPayload {
   failed: number;
   cancelled: number;
   stopped: number;
-  running: number;
+  running: string;
   eta: string;
   status: string;
 }
@@ -157,7 +164,7 @@ function formatMainBar(options: cliProgress.Options, params: cliProgress.Params,
   let counts = `${payload.succeeded} succeeded · ${payload.failed} failed`;
   if (payload.cancelled > 0) counts += ` · ${payload.cancelled} cancelled`;
   if (payload.stopped > 0) counts += ` · ${payload.stopped} stopped early`;
-  counts += ` · ${payload.running} running`;
+  counts += ` · ${payload.running}`;
   return `${bar} ${params.value}/${params.total} done │ ${counts} │ ${payload.status} │ ETA ${payload.eta}`;
 }
 
@@ -183,7 +190,7 @@ export class TtyRenderer implements WatchRenderer {
 
   start(tracker: SweepTracker): void {
     const s = tracker.summary;
-    this.out.write(`watching sweep ${s.name} (${s.id}) · metric ${s.metric} (${s.maximize ? 'max' : 'min'}) · Ctrl-C stops watching\n`);
+    this.out.write(`watching sweep ${s.name} (${s.id}) · ${sizeText(tracker)} · metric ${s.metric} (${s.maximize ? 'max' : 'min'}) · Ctrl-C stops watching\n`);
     this.eta = createEta(tracker, this.now());
     this.multibar = new cliProgress.MultiBar(
       {
@@ -229,16 +236,17 @@ export class TtyRenderer implements WatchRenderer {
       failed: c.failed,
       cancelled: c.cancelled,
       stopped: c.stopped,
-      running: c.running,
+      running: runningText(tracker),
       status: tracker.summary.status,
       eta: tracker.terminal ? '0s' : eta === undefined ? '—' : formatDuration(eta),
     };
   }
 
   private tableLines(tracker: SweepTracker): string[] {
+    const doing = trainerLines(tracker);
     const table = topTrialsTable(tracker, this.top);
-    if (table === undefined) return [];
-    return [`top ${tracker.top(this.top).length} by ${tracker.metric}:`, ...table.split('\n')];
+    if (table === undefined) return doing;
+    return [...doing, `top ${tracker.top(this.top).length} by ${tracker.metric}:`, ...table.split('\n')];
   }
 
   /** Makes the bars below the progress bar show exactly `lines`, adding or removing line-bars as needed. */

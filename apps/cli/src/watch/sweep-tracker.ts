@@ -2,13 +2,14 @@
  * What `tinysweep watch` knows about one sweep: the latest summary (counts, status, best) and every trial
  * it has seen, from the first snapshot, the event stream or polling. Pure state; no I/O.
  */
-import type { Sweep, SweepEvent, Trial } from '@tinysweep/api-types';
+import type { Sweep, SweepEvent, TrainerNode, TrainerWork, Trial } from '@tinysweep/api-types';
 import { isTerminalSweepStatus } from '../api-types.js';
 import { rankByMetric } from '../format/trials-table.js';
 
 export class SweepTracker {
   private current: Sweep;
   private readonly trials = new Map<string, Trial>();
+  private work: Array<{ node: string; work: TrainerWork[] }> = [];
 
   constructor(summary: Sweep) {
     this.current = summary;
@@ -45,6 +46,18 @@ export class SweepTracker {
   applySummary(summary: Sweep): void {
     if (summary.id !== this.current.id) return;
     this.current = summary;
+  }
+
+  /** What the trainers are doing for this sweep, from `GET /nodes`. */
+  applyNodes(nodes: readonly TrainerNode[]): void {
+    this.work = nodes
+      .map((n) => ({ node: n.id, work: (n.work ?? []).filter((w) => w.sweepId === this.current.id) }))
+      .filter((n) => n.work.length > 0);
+  }
+
+  /** Trainers busy with this sweep, and with what (see {@link applyNodes}). */
+  get trainers(): ReadonlyArray<{ node: string; work: TrainerWork[] }> {
+    return this.terminal ? [] : this.work;
   }
 
   applyTrial(trial: Trial): void {

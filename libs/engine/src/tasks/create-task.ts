@@ -40,7 +40,7 @@ const FACTORIES: Record<string, { keys: string[]; make: Factory }> = {
         eval: r.path('eval', o),
         trainSize: r.int('trainSize', 0),
         evalSize: r.int('evalSize', 0),
-        match: r.oneOf<Gsm8kMatch>('match', ['strict', 'flexible']),
+        match: r.oneOf<Gsm8kMatch>('match', ['strict', 'flexible', 'boxed']),
       }),
   },
   arc: {

@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { GSM8K_INVALID, Gsm8kTask, extractGsm8kAnswer, gsm8kExample, normaliseGsm8kAnswer, scoreGsm8k } from './gsm8k.js';
+import { GSM8K_INVALID, Gsm8kTask, extractBoxed, extractGsm8kAnswer, gsm8kExample, normaliseGsm8kAnswer, scoreGsm8k } from './gsm8k.js';
 import { buildPrompt, selectShots, type ChatMessage } from './prompt.js';
 
 /** The shared data beside the checkout (DESIGN.md "Environment facts"); read there, never copied. */
@@ -50,6 +50,20 @@ describe('GSM8K answer extraction (lm-eval gsm8k.yaml v3 filters)', () => {
     expect(scoreGsm8k('#### 1234\nThen I doubled it: 2468', target)).toEqual({ strictMatch: 1, flexibleExtract: 0 });
     expect(scoreGsm8k('#### -1234', target)).toEqual({ strictMatch: 0, flexibleExtract: 0 });
     expect(scoreGsm8k('#### 2.50', '#### 2.5')).toEqual({ strictMatch: 0, flexibleExtract: 0 });
+  });
+
+  it('reports both of lm-eval’s metrics whichever the reward uses, and extracts \\boxed{…} under match: boxed', () => {
+    const ex = gsm8kExample({ question: 'q', answer: '1000 + 234 = 1234\n#### 1,234' }, 'x:1');
+    for (const match of ['strict', 'flexible'] as const) {
+      expect(new Gsm8kTask({ match }).metrics('The answer is $1,234.', ex)).toEqual({ strict_match: 0, flexible_extract: 1 });
+    }
+    const boxed = new Gsm8kTask({ match: 'boxed' });
+    expect(boxed.metrics('so \\boxed{1,234} — not 99', ex)).toEqual({ strict_match: 0, flexible_extract: 0, boxed_match: 1 });
+    expect(boxed.reward('\\boxed{12} then \\boxed{\\frac{1}{2}}', gsm8kExample({ question: 'q', answer: '#### \\frac{1}{2}' }, 'x:2'))).toBe(1);
+    expect(extractBoxed('\\boxed{ {a}{b} }')).toBe('{a}{b}');
+    expect(extractBoxed('\\boxed{unclosed')).toBeUndefined();
+    expect(extractGsm8kAnswer('no box here', 'boxed')).toBe(GSM8K_INVALID);
+    expect(() => new Gsm8kTask({ match: 'loose' as 'strict' })).toThrow(/'strict', 'flexible' or 'boxed'/);
   });
 
   it('builds examples and refuses records without a final answer', () => {
@@ -110,6 +124,6 @@ describe('Gsm8kTask on the real test split', () => {
     expect((err as Error).message).toMatch(/LICENSE:1: invalid JSON/);
     expect((err as Error).message).not.toMatch(/MIT|License/); // the file's first line is 'MIT License'
     await expect(new Gsm8kTask({ eval: '/nonexistent/test.jsonl' }).load()).rejects.toThrow(/cannot read \/nonexistent\/test.jsonl/);
-    expect(() => new Gsm8kTask({ match: 'loose' as 'strict' })).toThrow(/match must be 'strict' or 'flexible'/);
+    expect(() => new Gsm8kTask({ match: 'loose' as 'strict' })).toThrow(/match must be 'strict', 'flexible' or 'boxed'/);
   });
 });

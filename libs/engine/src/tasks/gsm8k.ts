@@ -12,6 +12,9 @@
  *   (`,`  `\$`  `(?s).*#### `  `\.$`, in that order) and lower-casing (`ignore_case: true`).
  *   The target's `(?s).*#### ` removal is what turns the worked answer into its final number.
  *
+ * - `match: boxed` (not lm-eval's): the content of the last `\boxed{…}` (braces balanced), then the
+ *   same normalisation.
+ *
  * Consequences worth knowing (they are lm-eval's): "2.50" does not match "2.5"; flexible-extract
  * takes `7.` from "… = 7." and normalises it to `7`, and takes "1." from a numbered list item.
  */
@@ -37,12 +40,28 @@ export const GSM8K_STOP_STRINGS: readonly string[] = ['Question:', '</s>', '<|im
  * `'strict'`: the first `#### N`; `'flexible'`: the last number-like run.
  */
 export function extractGsm8kAnswer(completion: string, mode: Gsm8kMatch): string {
+  if (mode === 'boxed') return extractBoxed(completion) ?? GSM8K_INVALID;
   const pattern = mode === 'strict' ? STRICT : FLEXIBLE;
   const matches = [...completion.matchAll(pattern)];
   if (matches.length === 0) return GSM8K_INVALID;
   const m = mode === 'strict' ? matches[0] : matches[matches.length - 1];
   const group = m.slice(1).find((g) => g !== undefined && g !== '');
   return group === undefined ? GSM8K_INVALID : group.trim();
+}
+
+/**
+ * The content of the last `\boxed{…}` in `text`, nested braces balanced; undefined when there is none
+ * (or it is never closed). Written by hand: a regular expression cannot balance braces.
+ */
+export function extractBoxed(text: string): string | undefined {
+  const start = text.lastIndexOf('\\boxed{');
+  if (start < 0) return undefined;
+  let depth = 0;
+  for (let i = start + '\\boxed{'.length - 1; i < text.length; i++) {
+    if (text[i] === '{') depth++;
+    else if (text[i] === '}' && --depth === 0) return text.slice(start + '\\boxed{'.length, i).trim();
+  }
+  return undefined;
 }
 
 /**
@@ -101,7 +120,7 @@ export class Gsm8kTask implements Task {
 
   constructor(opts: Gsm8kOptions = {}) {
     const o = { match: 'flexible' as Gsm8kMatch, ...withoutUndefined(opts) };
-    if (o.match !== 'strict' && o.match !== 'flexible') throw new Error(`match must be 'strict' or 'flexible' (got ${JSON.stringify(o.match)})`);
+    if (o.match !== 'strict' && o.match !== 'flexible' && o.match !== 'boxed') throw new Error(`match must be 'strict', 'flexible' or 'boxed' (got ${JSON.stringify(o.match)})`);
     checkSize('trainSize', o.trainSize);
     checkSize('evalSize', o.evalSize);
     this.options = Object.freeze(o);
@@ -115,6 +134,12 @@ export class Gsm8kTask implements Task {
       this.options.eval === undefined ? [] : readGsm8k(this.options.eval),
     ]);
     return { train: firstN(train, trainSize), eval: firstN(evalSplit, evalSize) };
+  }
+
+  /** lm-eval's two metrics for a completion (and `boxed_match` under `match: boxed`), each 1 or 0. */
+  metrics(completion: string, ex: Example): Record<string, number> {
+    const { strictMatch, flexibleExtract } = scoreGsm8k(completion, ex.target);
+    return { strict_match: strictMatch, flexible_extract: flexibleExtract, ...(this.options.match === 'boxed' ? { boxed_match: this.reward(completion, ex) } : {}) };
   }
 
   /** 1 when the extracted answer equals the reference's final answer after lm-eval's normalisation, else 0. */

@@ -58,6 +58,11 @@ export interface Task {
   load(opts?: TaskLoadOptions): Promise<TaskSplits> | TaskSplits;
   /** Reward of a completion (already cut at the stop strings) for an example: 1 or 0 for exact-match tasks. */
   reward(completion: string, ex: Example): number;
+  /**
+   * Named scores of a completion reported beside the reward (each averaged over the held-out split):
+   * GSM8K's `strict_match` and `flexible_extract`, as lm-eval reports both.
+   */
+  metrics?(completion: string, ex: Example): Record<string, number>;
   /** Generation stops at the first of these (lm-eval's `until`); the completion is cut there. */
   readonly stopStrings?: readonly string[];
 }

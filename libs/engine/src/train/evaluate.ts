@@ -21,6 +21,8 @@ export interface GenerationEvaluation {
   n: number;
   rewards: number[];
   completions: string[];
+  /** The task's named metrics (Task.metrics), each averaged over the examples; empty when it has none. */
+  metrics: Record<string, number>;
 }
 
 /** Generates for every example under adapter `v` and scores the completions with the task's reward. */
@@ -28,12 +30,17 @@ export async function evaluateGeneration(v: Float32Array, examples: readonly Exa
   const { scores, completions } = await rewardObjective(opts)([v], examples);
   const rewards = scores[0];
   const n = rewards.length;
+  const texts = completions?.[0] ?? [];
+  const metrics: Record<string, number> = {};
+  if (opts.task.metrics && texts.length === n) {
+    for (const [i, text] of texts.entries()) for (const [k, x] of Object.entries(opts.task.metrics(text, examples[i]))) metrics[k] = (metrics[k] ?? 0) + x / n;
+  }
   if (rewards.every((r) => r === 0 || r === 1)) {
     const wilson = proportionCi(rewards.filter((r) => r === 1).length, n);
-    return { mean: wilson.estimate, ci: [wilson.lo, wilson.hi], n, rewards, completions: completions?.[0] ?? [] };
+    return { mean: wilson.estimate, ci: [wilson.lo, wilson.hi], n, rewards, completions: texts, metrics };
   }
   const t = meanCi(rewards);
-  return { mean: t.mean, ci: [t.lo, t.hi], n, rewards, completions: completions?.[0] ?? [] };
+  return { mean: t.mean, ci: [t.lo, t.hi], n, rewards, completions: texts, metrics };
 }
 
 /** The result of {@link evaluateMultipleChoice}. */

@@ -54,7 +54,7 @@ export interface ObjectiveOptions {
 /** Options of {@link rewardObjective}. */
 export interface RewardObjectiveOptions extends ObjectiveOptions {
   /** The reward and stop strings (a Task has both). */
-  task: Pick<Task, 'reward' | 'stopStrings'>;
+  task: Pick<Task, 'reward' | 'stopStrings' | 'metrics'>;
   /** Tokens generated per row at most. */
   maxNewTokens: number;
   /**

@@ -44,6 +44,13 @@ export interface TrainTaskSpec extends TaskSpec {
   fewShot?: number;
   /** Render prompts through the model's chat template (instruct models). @defaultValue `false` */
   chat?: boolean;
+  /**
+   * `'lm-eval'`: lm-evaluation-harness's settings for the task, so scores compare with papers —
+   * its few-shot count (the first N train examples, as its `first_n` sampler), generation length and
+   * stop strings (gsm8k: 5-shot, 256 tokens, until `Question:`, `</s>`, `<|im_end|>`; arc: 0-shot,
+   * scored by log-likelihood). Explicit `fewShot` / `maxNewTokens` still win.
+   */
+  preset?: 'lm-eval';
   /** At most this many train examples (the first, in file order). @defaultValue all */
   trainSize?: number;
   /** At most this many held-out examples (the first, in file order). @defaultValue all */
@@ -108,6 +115,8 @@ export interface TrainConfig {
   objective: ObjectiveKind | undefined; // undefined: chosen from the task's output type
   maxNewTokens: number;
   fewShot: number;
+  /** Few-shot examples are the first of train (lm-eval's `first_n`) rather than a seeded draw. */
+  firstShots: boolean;
   chat: boolean;
   trainSize: number | undefined;
   evalSize: number | undefined;
@@ -119,12 +128,30 @@ export interface TrainConfig {
   evalEvery: number;
 }
 
+/**
+ * lm-evaluation-harness's settings per task kind (lm_eval/tasks/gsm8k/gsm8k.yaml: num_fewshot 5,
+ * max_gen_toks 256 — the harness default —, until its three stop strings, which Gsm8kTask already
+ * stops at; arc_challenge.yaml: no num_fewshot, so 0, multiple choice).
+ */
+export const LM_EVAL_PRESETS: Readonly<Record<string, { maxNewTokens: number; fewShot: number }>> = {
+  gsm8k: { maxNewTokens: 256, fewShot: 5 },
+  arc: { maxNewTokens: 32, fewShot: 0 },
+};
+
 /** The spec's optimizer defaults (libs/spec README), repeated so library callers get the same run. */
 export const OPTIMIZER_DEFAULTS = { kind: 'es' as OptimizerKind | 'grpo', population: 32, sigma: 0.02, lr: 0.05, iterations: 200, batch: 16, group: 8, temperature: 1, kl: 0 } as const;
 
 /** Defaults applied once; throws a {@link TrialConfigError} naming the field on a value the loop cannot use. */
 export function resolveTrainConfig(trial: TinyLoraTrial): TrainConfig {
-  const { objective, maxNewTokens = 32, fewShot = 0, chat = false, trainSize, evalSize, ...task } = trial.task;
+  const { objective, preset, chat = false, trainSize, evalSize, ...rest } = trial.task;
+  let defaults: { maxNewTokens: number; fewShot: number } = { maxNewTokens: 32, fewShot: 0 };
+  if (preset !== undefined) {
+    const known = LM_EVAL_PRESETS[rest.kind];
+    if (preset !== 'lm-eval') throw new TrialConfigError('task.preset', `must be 'lm-eval' (got ${JSON.stringify(preset)})`);
+    if (!known) throw new TrialConfigError('task.preset', `lm-eval has no task for kind ${JSON.stringify(rest.kind)} (presets: ${Object.keys(LM_EVAL_PRESETS).join(', ')})`);
+    defaults = known;
+  }
+  const { maxNewTokens = defaults.maxNewTokens, fewShot = defaults.fewShot, ...task } = rest;
   const thresholds = trial.prune === undefined ? [] : Array.isArray(trial.prune.threshold) ? trial.prune.threshold : [trial.prune.threshold];
   const config: TrainConfig = {
     modelPath: trial.model.path,
@@ -132,6 +159,7 @@ export function resolveTrainConfig(trial: TinyLoraTrial): TrainConfig {
     objective,
     maxNewTokens,
     fewShot,
+    firstShots: preset === 'lm-eval',
     chat,
     trainSize,
     evalSize,

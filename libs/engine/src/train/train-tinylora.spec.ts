@@ -109,6 +109,24 @@ describe('trainTinyLora on stories260K', () => {
     expect(c.adapter.v).not.toEqual(a.adapter.v);
   });
 
+  it("reports lm-eval's metrics beside the reward's accuracy, and eval_n: GSM8K strict_match and flexible_extract, ARC acc_norm", async () => {
+    const DATA = process.env.TINYSWEEP_DATA_DIR ?? join(STORIES260K_DIR, '..', '..');
+    const tiny = { optimizer: { kind: 'es' as const, population: 2, sigma: 0.5, lr: 0.2, iterations: 1, batch: 2 } };
+    // stories260K knows no arithmetic: the numbers are ~0; what is checked is that both are measured on the same items
+    const gsm8k = await trainTinyLora(
+      trial({ ...tiny, task: { kind: 'gsm8k', train: join(DATA, 'gsm8k', 'train.jsonl'), eval: join(DATA, 'gsm8k', 'test.jsonl'), trainSize: 4, evalSize: 3, maxNewTokens: 4, match: 'strict' } }),
+      { models },
+    );
+    expect(gsm8k.metrics).toMatchObject({ eval_n: 3, strict_match: gsm8k.metrics.acc });
+    expect(gsm8k.metrics.flexible_extract).toBeGreaterThanOrEqual(0);
+    const arc = await trainTinyLora(
+      trial({ ...tiny, task: { kind: 'arc', train: join(DATA, 'arc-challenge', 'ARC-Challenge-Train.jsonl'), eval: join(DATA, 'arc-challenge', 'ARC-Challenge-Test.jsonl'), trainSize: 4, evalSize: 6 } }),
+      { models },
+    );
+    expect(arc.metrics.eval_n).toBe(6);
+    for (const k of ['acc', 'acc_norm']) expect(arc.metrics[k]! * 6).toBeCloseTo(Math.round(arc.metrics[k]! * 6), 9); // k of 6
+  }, 60_000);
+
   it('reports eval_acc at the steps a caller names (ASHA rungs) without changing what is trained', async () => {
     const tiny = trial({ seed: 3, task: { kind: 'regex', pattern: '\\bTom\\b', prompts: TRAIN_PROMPTS.slice(0, 6), evalPrompts: HELD_OUT_PROMPTS.slice(0, 4), maxNewTokens: 4 }, optimizer: { kind: 'es', population: 4, sigma: 0.5, lr: 0.2, iterations: 4, batch: 3 } });
     const plain = await trainTinyLora(tiny, { models });
@@ -171,7 +189,18 @@ describe('resolveTrainConfig', () => {
     expect(c.adapter.projectionSeed).toBe(0);
   });
 
+  it("takes lm-eval's few-shot count and generation length from preset: lm-eval, explicit values winning", () => {
+    const gsm8k = (more: object) => resolveTrainConfig(trial({ task: { kind: 'gsm8k', preset: 'lm-eval', ...more } as TinyLoraTrial['task'] }));
+    expect(gsm8k({})).toMatchObject({ fewShot: 5, maxNewTokens: 256, firstShots: true, task: { kind: 'gsm8k' } });
+    expect(gsm8k({}).task).not.toHaveProperty('preset');
+    expect(gsm8k({ maxNewTokens: 64 })).toMatchObject({ fewShot: 5, maxNewTokens: 64 });
+    expect(resolveTrainConfig(trial({ task: { kind: 'arc', preset: 'lm-eval' } }))).toMatchObject({ fewShot: 0 });
+    expect(resolveTrainConfig(trial({}))).toMatchObject({ fewShot: 0, maxNewTokens: NEW_TOKENS, firstShots: false });
+  });
+
   it.each([
+    [{ task: { kind: 'regex', preset: 'lm-eval' } }, 'task.preset'],
+    [{ task: { kind: 'gsm8k', preset: 'helm' } }, 'task.preset'],
     [{ task: { kind: 'regex', objective: 'sft' } }, 'task.objective'],
     [{ task: { kind: 'regex', maxNewTokens: 0 } }, 'task.maxNewTokens'],
     [{ optimizer: { kind: 'es' as const, iterations: 0 } }, 'optimizer.iterations'],

@@ -97,6 +97,10 @@ export interface HeldOut {
   acc: number;
   lo: number;
   hi: number;
+  /** Held-out examples measured. */
+  n: number;
+  /** The task's other metrics on the same completions or choices (GSM8K: strict_match, flexible_extract; ARC: acc_norm). */
+  named: Record<string, number>;
   /** The greedy completions, for generation tasks. */
   completions?: string[];
 }
@@ -126,6 +130,15 @@ export function scatter(keep: readonly number[], x: ArrayLike<number>, dim: numb
   const v = new Float32Array(dim);
   keep.forEach((i, j) => (v[i] = x[j]));
   return v;
+}
+
+/**
+ * What the returned adapter's held-out evaluation adds to the result: the task's named metrics
+ * (lm-eval's strict_match and flexible_extract, acc_norm) and `eval_n`, the examples behind every
+ * accuracy (so replicates pool into one binomial interval, see the API's configs).
+ */
+function heldOutMetrics(h: HeldOut | undefined): Record<string, number> {
+  return h ? { ...h.named, eval_n: h.n } : {};
 }
 
 function fmt(x: number): string {
@@ -173,11 +186,11 @@ export async function trainTinyLora(trial: TinyLoraTrial, ctx: TrainContext): Pr
     };
     const evaluateOnce = async (v: Float32Array): Promise<HeldOut> => {
       if (task.outputType === 'multiple_choice') {
-        const { acc } = await evaluateMultipleChoice(v, held, io);
-        return { acc: acc.estimate, lo: acc.lo, hi: acc.hi };
+        const { acc, accNorm } = await evaluateMultipleChoice(v, held, io);
+        return { acc: acc.estimate, lo: acc.lo, hi: acc.hi, n: held.length, named: { acc_norm: accNorm.estimate } };
       }
       const r = await evaluateGeneration(v, held, { ...io, task, maxNewTokens: cfg.maxNewTokens });
-      return { acc: r.mean, lo: r.ci[0], hi: r.ci[1], completions: r.completions };
+      return { acc: r.mean, lo: r.ci[0], hi: r.ci[1], n: r.n, named: r.metrics, completions: r.completions };
     };
     const { population, sigma, lr, kind, iterations, batch } = cfg.optimizer;
     const evalAt = new Set(ctx.evalAt);
@@ -264,9 +277,9 @@ export async function trainTinyLora(trial: TinyLoraTrial, ctx: TrainContext): Pr
     };
 
     /** Each prune threshold in turn on the trained v (retraining the survivors if asked); the last one's adapter is final. */
-    const prune = async (trained: Float32Array, unprunedAcc: number) => {
+    const prune = async (trained: Float32Array, unpruned: HeldOut | undefined) => {
       const out: Record<string, number> = {};
-      let final = { v: trained, acc: unprunedAcc, prune: undefined as { threshold: number } | undefined, metrics: out };
+      let final = { v: trained, acc: unpruned?.acc ?? Number.NaN, held: unpruned, prune: undefined as { threshold: number } | undefined, metrics: out };
       for (const [i, threshold] of cfg.pruneThresholds.entries()) {
         let v = pruneByMagnitude(trained, threshold).v;
         const keep = [...v.keys()].filter((j) => v[j] !== 0);
@@ -281,7 +294,7 @@ export async function trainTinyLora(trial: TinyLoraTrial, ctx: TrainContext): Pr
         out[`acc_pruned@${threshold}`] = pruned.acc;
         out[`effective_params@${threshold}`] = countNonZero(v);
         log(`pruned at ${threshold}: ${countNonZero(v)} of ${dim} left, held-out ${fmt(pruned.acc)} [${fmt(pruned.lo)}, ${fmt(pruned.hi)}]`);
-        final = { v, acc: pruned.acc, prune: { threshold }, metrics: out };
+        final = { v, acc: pruned.acc, held: pruned, prune: { threshold }, metrics: out };
       }
       return final;
     };
@@ -292,9 +305,9 @@ export async function trainTinyLora(trial: TinyLoraTrial, ctx: TrainContext): Pr
       const trained = storedV(ctx.from, structure, model.hash, dim);
       step = iterations;
       log(`starting from the stored adapter (${countNonZero(trained)} of ${dim} non-zero); no training`);
-      const pruned = await prune(trained, cfg.pruneThresholds.length > 0 ? Number.NaN : (await evaluate(trained)).acc);
+      const pruned = await prune(trained, cfg.pruneThresholds.length > 0 ? undefined : await evaluate(trained));
       metrics.score = pruned.acc;
-      Object.assign(metrics, pruned.metrics);
+      Object.assign(metrics, pruned.metrics, heldOutMetrics(pruned.held));
       const adapter = buildAdapterFile({ baseModel: { hash: model.hash, name: basename(model.source) }, structure, v: pruned.v, prune: pruned.prune });
       return { metrics, trainableParams: adapter.trainableParams, effectiveParams: adapter.effectiveParams, adapter };
     }
@@ -324,8 +337,8 @@ export async function trainTinyLora(trial: TinyLoraTrial, ctx: TrainContext): Pr
     log(`held-out after: ${fmt(after.acc)} [${fmt(after.lo)}, ${fmt(after.hi)}] in ${metrics.train_seconds.toFixed(1)} s`);
 
     // ---- prune (and retrain the survivors)
-    const final = await prune(trained, after.acc);
-    Object.assign(metrics, final.metrics);
+    const final = await prune(trained, after);
+    Object.assign(metrics, final.metrics, heldOutMetrics(final.held));
     metrics.score = final.acc;
 
     // ---- the adapter file: structure + v, everything needed to rebuild it from the base model

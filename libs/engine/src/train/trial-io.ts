@@ -38,7 +38,7 @@ export async function loadTrialTask(cfg: TrainConfig, model: LoadedModel, baseDi
   const task: Task = createTask(cfg.task, { baseDir });
   const splits = await task.load({ trainSize: cfg.trainSize, evalSize: cfg.evalSize });
   if (cfg.fewShot > splits.train.length) throw new Error(`task.fewShot: ${cfg.fewShot} shots need as many train examples (the task has ${splits.train.length})`);
-  const shots = selectShots(splits.train, cfg.fewShot);
+  const shots = cfg.firstShots ? splits.train.slice(0, cfg.fewShot) : selectShots(splits.train, cfg.fewShot);
   if (cfg.chat && !model.chatTemplate) throw new Error(`task.chat: the model at ${model.source} has no chat template`);
   const template = cfg.chat ? model.chatTemplate : undefined;
   const chatTemplate = template === undefined ? undefined : (messages: Parameters<typeof applyChatTemplate>[1]) => applyChatTemplate(template, messages);

@@ -116,6 +116,11 @@ export interface SafetensorsTensor {
 
 /** Writes float32 tensors as one safetensors file, stored in `dtype` (for test checkpoints and merged weights). */
 export function writeSafetensors(path: string, tensors: SafetensorsTensor[], dtype: SafetensorsDtype = 'F32', metadata?: Record<string, string>): void {
+  writeFileSync(path, encodeSafetensors(tensors, dtype, metadata));
+}
+
+/** The bytes of a safetensors file holding `tensors` in `dtype` (what writeSafetensors writes). */
+export function encodeSafetensors(tensors: SafetensorsTensor[], dtype: SafetensorsDtype = 'F32', metadata?: Record<string, string>): Buffer {
   const header: Record<string, unknown> = {};
   if (metadata) header.__metadata__ = metadata;
   const chunks: Uint8Array[] = [];
@@ -131,7 +136,7 @@ export function writeSafetensors(path: string, tensors: SafetensorsTensor[], dty
   json += ' '.repeat((8 - (Buffer.byteLength(json) % 8)) % 8); // keep the data 8-byte aligned, as the format asks
   const length = Buffer.alloc(8);
   length.writeBigUInt64LE(BigInt(Buffer.byteLength(json)));
-  writeFileSync(path, Buffer.concat([length, Buffer.from(json, 'utf8'), ...chunks]));
+  return Buffer.concat([length, Buffer.from(json, 'utf8'), ...chunks]);
 }
 
 function readExactly(fd: number, length: number, position: number): Uint8Array {

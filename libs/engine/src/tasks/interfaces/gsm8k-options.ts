@@ -1,7 +1,10 @@
 import type { TaskLoadOptions } from '../task.js';
 
-/** Which of lm-eval's GSM8K filters the reward uses. */
-export type Gsm8kMatch = 'strict' | 'flexible';
+/**
+ * Which answer extraction the reward uses: lm-eval's two GSM8K filters, or the content of the last
+ * `\boxed{…}` (the convention of the TinyLoRA paper's math tasks and of MATH-style prompts).
+ */
+export type Gsm8kMatch = 'strict' | 'flexible' | 'boxed';
 
 /** Options of {@link Gsm8kTask}. Paths are used as given (createTask resolves them against a base directory). */
 export interface Gsm8kOptions extends TaskLoadOptions {
@@ -18,7 +21,9 @@ export interface Gsm8kOptions extends TaskLoadOptions {
   /**
    * The reward's answer extraction: `'strict'` needs `#### N` (lm-eval's strict-match); `'flexible'`
    * takes the last number in the completion (lm-eval's flexible-extract), which a model that was never
-   * shown the `####` convention can still satisfy.
+   * shown the `####` convention can still satisfy; `'boxed'` the content of the last `\boxed{…}`.
+   * Every held-out evaluation reports both lm-eval metrics (`strict_match`, `flexible_extract`)
+   * whichever this is, and `boxed_match` when it is `'boxed'`.
    * @defaultValue `'flexible'`
    */
   match?: Gsm8kMatch;
