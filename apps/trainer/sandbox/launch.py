@@ -388,6 +388,9 @@ def launch(cfg, argv):
     return os.WEXITSTATUS(status) if os.WIFEXITED(status) else 128 + os.WTERMSIG(status)
 
 
+PIPE_DRAIN_S = 1.0
+
+
 def serve():
     """--serve: a launcher that stays. The trainer starts it once and sends one JSON line per attempt
     on stdin, {"id", "config", "argv", "env", "cwd"}; each is forked from here — a fork of this
@@ -449,7 +452,7 @@ def serve():
             except BaseException as e:  # noqa: BLE001 - reported, never a traceback into the server's pipes
                 report("refused", reason="the launcher failed: %r" % (e,), code=None)
             os._exit(code if isinstance(code, int) else 125)
-        attempt = {"id": req["id"], "open": 3, "status": None}
+        attempt = {"id": req["id"], "open": 3, "status": None, "reaped": None}
         attempts[pid] = attempt
         for i, (r, w) in enumerate(fds):
             os.close(w)
@@ -469,8 +472,24 @@ def serve():
         else:
             send({"id": a["id"], "exit": {"code": os.WEXITSTATUS(st), "signal": None}})
 
+    def close_pipe(fd):
+        attempt, _ = pipes.pop(fd)
+        poller.unregister(fd)
+        os.close(fd)
+        attempt["open"] -= 1
+        return attempt
+
     while stdin_open or attempts:
-        for fd, _ in poller.poll(1000):
+        # A launcher that was killed (SIGKILL) leaves what it started holding its pipes: once reaped, its
+        # pipes get PIPE_DRAIN_S to close, then they are closed here and its exit reported all the same.
+        now = time.monotonic()
+        for pid, a in list(attempts.items()):
+            if a["reaped"] is not None and now - a["reaped"] > PIPE_DRAIN_S:
+                for fd in [fd for fd, (owner, _) in pipes.items() if owner is a]:
+                    close_pipe(fd)
+                finish_if_done(pid)
+        lingering = any(a["reaped"] is not None for a in attempts.values())
+        for fd, _ in poller.poll(200 if lingering else 1000):
             if fd == wake_r:
                 try:
                     os.read(wake_r, 512)
@@ -501,16 +520,14 @@ def serve():
                 if data:
                     send({"id": attempt["id"], "fd": n, "data": base64.b64encode(data).decode()})
                     continue
-                poller.unregister(fd)
-                os.close(fd)
-                del pipes[fd]
-                attempt["open"] -= 1
+                close_pipe(fd)
                 for pid, a in list(attempts.items()):
                     if a is attempt:
                         finish_if_done(pid)
         for pid, st in reap().items():
             if pid in attempts:
                 attempts[pid]["status"] = st
+                attempts[pid]["reaped"] = time.monotonic()
                 finish_if_done(pid)
     return 0
 
