@@ -5,11 +5,12 @@
  * for a rejected spec (the sweeps and trials in Postgres against the 201s).
  */
 import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import pg from 'pg';
-import { LocalStack, ProcessGroup, REPO_ROOT, startApi } from '@tinysweep/stack';
+import { isProcessAlive, LocalStack, ProcessGroup, REPO_ROOT, startApi } from '@tinysweep/stack';
 import { BASE_SPECS, queryCase, specCase, type FuzzCase } from './fuzz-cases.js';
 
 export interface FuzzOptions {
@@ -30,6 +31,8 @@ export interface FuzzReport {
   rejected: number;
   /** The API's resident memory after warming up, at its largest, and at the end (MiB). */
   rss_mib: { warm: number; max: number; end: number };
+  /** Requests sent again after the connection was reset while the API stayed up. */
+  connection_resets: number;
   seconds: number;
   /** A few failing cases, for a failing run. */
   examples: string[];
@@ -66,13 +69,31 @@ export async function runFuzz(o: FuzzOptions): Promise<FuzzReport> {
     db = new pg.Client({ connectionString: urls.databaseUrl });
     await db.connect();
     const token = urls.secrets!.apiToken;
-    const send = async (method: string, path: string, body?: string, contentType?: string) => {
-      const res = await fetch(`${urls.apiUrl}${path}`, {
-        method,
-        headers: { authorization: `Bearer ${token}`, ...(contentType ? { 'content-type': contentType } : {}) },
-        body,
-        signal: AbortSignal.timeout(60_000),
-      });
+    let resets = 0;
+    const send = async (method: string, path: string, body?: string, contentType?: string, idempotencyKey?: string) => {
+      let res: Response;
+      for (let attempt = 1; ; attempt++) {
+        try {
+          res = await fetch(`${urls.apiUrl}${path}`, {
+            method,
+            headers: {
+              authorization: `Bearer ${token}`,
+              ...(contentType ? { 'content-type': contentType } : {}),
+              ...(idempotencyKey ? { 'idempotency-key': idempotencyKey } : {}),
+            },
+            body,
+            signal: AbortSignal.timeout(60_000),
+          });
+          break;
+        } catch (err) {
+          // A kept-alive socket the server closed as the request went out (undici's known race, seen
+          // under load) is not the API failing: count it and send again — with the same Idempotency-Key,
+          // so a spec stored the first time is not stored twice. A dead API is a finding.
+          if (!isProcessAlive(api.pid)) throw new Error(`the API exited during ${method} ${path.slice(0, 100)}: see its log`, { cause: err });
+          if (attempt >= 3) throw err;
+          resets++;
+        }
+      }
       const text = await res.text();
       let parsed: unknown = text;
       try {
@@ -109,7 +130,7 @@ export async function runFuzz(o: FuzzOptions): Promise<FuzzReport> {
     const rss = { warm: 0, max: 0, end: 0 };
     let done = 0;
     const run = async (c: FuzzCase) => {
-      const r = c.kind === 'spec' ? await send('POST', '/sweeps', c.body, c.contentType) : await send('GET', c.path);
+      const r = c.kind === 'spec' ? await send('POST', '/sweeps', c.body, c.contentType, randomUUID()) : await send('GET', c.path);
       if (r.status >= 500) {
         serverErrors++;
         note('server error', c, r.status, r.body);
@@ -151,6 +172,7 @@ export async function runFuzz(o: FuzzOptions): Promise<FuzzReport> {
       accepted,
       rejected,
       rss_mib: rss,
+      connection_resets: resets,
       seconds: Math.round((Date.now() - started) / 1000),
       examples,
     };
@@ -164,7 +186,7 @@ export async function runFuzz(o: FuzzOptions): Promise<FuzzReport> {
       // never started
     }
     await stack.stop();
-    rmSync(dir, { recursive: true, force: true });
+    if (!process.env.TINYSWEEP_FUZZ_KEEP) rmSync(dir, { recursive: true, force: true });
     if (cluster !== undefined && !cluster.startsWith(dir)) rmSync(cluster, { recursive: true, force: true });
   }
 }
