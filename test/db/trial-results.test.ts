@@ -102,4 +102,34 @@ describe('trial results and attempts in Postgres', () => {
     expect(await attempts(t!)).toEqual([{ attempt: 1, outcome: 'cancelled', finished: true }]);
   });
 
+  it('results arriving together are written together, each exactly once; a late attempt is superseded; one bad value loses no other', async () => {
+    const ids = await newTrials(40);
+    const started = await Promise.all(ids.map((t) => repo.startAttempt(t, 'n')));
+    // a second attempt of the first trial (a stalled job run again elsewhere) finishes in the same breath
+    const again = await repo.startAttempt(ids[0]!, 'm');
+    const commits0 = Number((await db.pool.query(`SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()`)).rows[0].xact_commit);
+    const recorded = await Promise.all([
+      ...ids.map((t, i) => repo.recordResult(t, started[i]!.attempt, { ...ok, metrics: { score: i } })),
+      repo.recordResult(ids[0]!, again!.attempt, { ...ok, metrics: { score: -1 } }),
+    ]);
+    const commits = Number((await db.pool.query(`SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()`)).rows[0].xact_commit) - commits0;
+    expect(recorded.filter(Boolean)).toHaveLength(40); // the first trial's two attempts: one wins
+    expect(commits).toBeLessThan(20); // batched (41 one by one); the counter may include this test's own reads
+    for (const [i, t] of ids.entries()) {
+      const trial = await repo.get(t);
+      expect(trial).toMatchObject({ status: 'succeeded' });
+      if (i > 0) expect(trial!.metrics).toEqual({ score: i });
+    }
+    // the first attempt to finish wins (as one by one); the other attempt is superseded
+    expect((await attempts(ids[0]!)).map((a) => a.outcome).sort()).toEqual(['succeeded', 'superseded']);
+
+    // a value Postgres refuses (a lone surrogate in JSON) in one result of a batch: the others keep theirs
+    const more = await newTrials(5);
+    const s2 = await Promise.all(more.map((t) => repo.startAttempt(t, 'n')));
+    const res = await Promise.all(more.map((t, i) => repo.recordResult(t, s2[i]!.attempt, { ...ok, metrics: i === 2 ? { ['\ud800']: 1 } : { score: i } })));
+    expect(res).toEqual([true, true, true, true, true]);
+    expect((await repo.get(more[4]!))!.metrics).toEqual({ score: 4 });
+    expect(await repo.detail(more[2]!)).toMatchObject({ status: 'succeeded', metrics: null, logTail: expect.stringMatching(/could not be stored/) });
+  });
+
 });

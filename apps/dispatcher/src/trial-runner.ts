@@ -3,7 +3,7 @@ import type { CheckpointRepository, JsonObject, Metrics, Training, TrainingRepos
 import type { TrainerFleet, TrainerLease } from '@tinysweep/fleet';
 import type { TrainRequest, TrainResult__Output } from '@tinysweep/proto';
 import type { SweepEvents, TrialJobData } from '@tinysweep/queue';
-import { resultKey } from '@tinysweep/search';
+import { fingerprintOf, resultKey } from '@tinysweep/search';
 import type { Logger } from 'pino';
 import { InterruptedError, persist } from './interruption.js';
 import { holdingLease, leaseWants, waitForLease } from './lease.js';
@@ -80,6 +80,7 @@ interface Attempt {
   request: TrainRequest;
   /** The shared training it prunes and evaluates, if any. */
   training?: Training;
+  configHash: string;
   tail: LogTail;
   /** The step of the checkpoint it resumes from (0: from the start). */
   from: number;
@@ -120,7 +121,7 @@ export class TrialRunner {
     return holdingLease(this.d.fleet, lease, async () => {
       const started = await this.d.trials.startAttempt(job.trialId, lease.nodeId);
       if (started === null) return 'skipped';
-      const { attempt, params, configHash } = started;
+      const { attempt, params, configHash, reuseCandidate } = started;
       this.d.events.publish({ sweepId: job.sweepId, trialId: job.trialId, kind: 'started' });
       const request: TrainRequest = {
         trialId: job.trialId,
@@ -128,13 +129,13 @@ export class TrialRunner {
         attempt,
         backend: settings.backend.kind,
         paramsJson: JSON.stringify(params),
-        backendJson: JSON.stringify(settings.backend),
+        backendJson: backendJsonOf(settings.backend),
         timeoutMs: settings.trialTimeoutMs,
         evalAt: settings.evalAt,
         checkpointEvery: settings.checkpointEvery,
         ...(training ? { mode: 'TRAIN_MODE_EVALUATE' as const, adapterJson: JSON.stringify(training.adapter) } : {}),
       };
-      const a: Attempt = { job, attempt, lease, settings, request, training, tail: new LogTail(), from: 0 };
+      const a: Attempt = { job, attempt, lease, settings, request, training, configHash, tail: new LogTail(), from: 0 };
       // Resumable trials: an earlier attempt's checkpoint is where this one starts (its curve up to there copied under this attempt).
       if (!training) {
         const saved = await this.d.checkpoints.latest(job.trialId);
@@ -145,15 +146,19 @@ export class TrialRunner {
           this.d.log.info({ trialId: job.trialId, attempt, step: saved.step }, 'resuming from a checkpoint');
         }
       }
-      let key: string | undefined;
-      try {
-        const fp = await fingerprint(this.d.clients.get(lease.address), request, aborted);
-        key = fp && resultKey(configHash, settings.backend, fp);
-      } catch (err) {
-        return this.unreachable(a, err); // never reached the trainer
-      }
       // A retry (attempt > 1, or a trial retried by hand) means "run it": only first attempts reuse.
-      if (key && settings.reuse && attempt === 1 && (await this.reuse(a, key))) return 'succeeded';
+      // And only a config some trial already succeeded with can be reused: for any other the
+      // fingerprint comes with the result (its environment), not from a round trip of its own.
+      let key: string | undefined;
+      if (settings.reuse && attempt === 1 && (reuseCandidate || training)) {
+        try {
+          const fp = await fingerprint(this.d.clients.get(lease.address), request, aborted);
+          key = fp && resultKey(configHash, settings.backend, fp);
+        } catch (err) {
+          return this.unreachable(a, err); // never reached the trainer
+        }
+        if (key && (await this.reuse(a, key))) return 'succeeded';
+      }
       return await this.attempt(a, key, attempts, signal, aborted);
     }, recheck);
   }
@@ -279,7 +284,8 @@ export class TrialRunner {
         await this.interrupted(a, why);
         throw new InterruptedError(why);
       }
-      const outcome = { ...outcomeOf(result, tail), resultKey: key ?? null };
+      const outcome = outcomeOf(result, tail);
+      outcome.resultKey = key ?? resultKeyOf(a.configHash, settings.backend, outcome.environment) ?? null;
       // A shared training's trial: the training's metrics (before, after, train time) plus its own pruning's.
       if (a.training && outcome.metrics) outcome.metrics = { ...(a.training.metrics ?? {}), ...outcome.metrics };
       return this.record(a, outcome);
@@ -402,6 +408,20 @@ function stoppedOutcome(s: AshaStop, latest: Metrics, tail: LogTail): TrialOutco
     error: `stopped by ASHA at rung ${s.rung}: ${s.metric} ${fmt(s.value)} is not in the top 1/${s.eta} of the ${s.competitors} values recorded there (needed ${fmt(s.cutoff)})`,
     logTail: tail.toString() || null,
   };
+}
+
+/** A sweep's backend section as JSON, once per sweep (its settings are cached; the text is the same for every trial). */
+const backendJsons = new WeakMap<object, string>();
+function backendJsonOf(backend: SweepRunSettings['backend']): string {
+  let json = backendJsons.get(backend);
+  if (json === undefined) backendJsons.set(backend, (json = JSON.stringify(backend)));
+  return json;
+}
+
+/** The result key from a result's environment (the fingerprint every result carries), if it has one. */
+function resultKeyOf(configHash: string, backend: unknown, environment: JsonObject | null | undefined): string | undefined {
+  const fp = fingerprintOf(environment);
+  return fp && resultKey(configHash, backend, fp);
 }
 
 /** A JSON object from a TrainResult text field; null when empty or not an object. */

@@ -24,6 +24,7 @@ What it does, in order (apps/trainer/README.md and SECURITY.md say why):
 
 Standard library only (ctypes for landlock and prctl): no compiler, no packages.
 """
+import base64
 import ctypes
 import json
 import os
@@ -188,8 +189,38 @@ def process_table():
     return table
 
 
+def children_of(pid):
+    """Children of `pid` from /proc/<pid>/task/*/children; None where the kernel has no such file."""
+    out = []
+    try:
+        tasks = os.listdir("/proc/%d/task" % pid)
+    except OSError:
+        return out  # gone
+    for tid in tasks:
+        try:
+            with open("/proc/%d/task/%s/children" % (pid, tid), "rb") as f:
+                out.extend(int(c) for c in f.read().split())
+        except FileNotFoundError:
+            return None
+        except OSError:
+            continue
+    return out
+
+
 def descendants(root, table=None):
     """Processes below `root` (this launcher is their subreaper, so orphans stay below it)."""
+    if table is None and HAS_CHILDREN_FILES:
+        # A walk down the tree reads a few files; a scan of every process on the machine reads
+        # hundreds (it was most of the launcher's CPU on short trials).
+        out, todo = [], [root]
+        while todo:
+            found = children_of(todo.pop())
+            if found is None:
+                break
+            out.extend(found)
+            todo.extend(found)
+        else:
+            return out
     table = process_table() if table is None else table
     children = {}
     for pid, (ppid, _) in table.items():
@@ -215,6 +246,22 @@ def reap():
         done[pid] = status
 
 
+HAS_CHILDREN_FILES = os.path.exists("/proc/self/task/%d/children" % os.getpid())
+
+
+def tree_rss(root):
+    """Resident bytes of every process below `root`."""
+    page = os.sysconf("SC_PAGE_SIZE")
+    used = 0
+    for pid in descendants(root):
+        try:
+            with open("/proc/%d/statm" % pid, "rb") as f:
+                used += int(f.read().split()[1]) * page
+        except (OSError, IndexError, ValueError):
+            pass  # gone meanwhile
+    return used
+
+
 def kill_all(sig, cgroup):
     if sig == signal.SIGKILL and cgroup:
         try:
@@ -233,9 +280,14 @@ def main():
     if sys.argv[1:] == ["--probe"]:
         print(json.dumps({"landlock": landlock_abi()}))
         return 0
-    cfg = json.loads(sys.argv[1])
-    argv = sys.argv[2:]
-    libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)  # the trainer died: end the trial
+    if sys.argv[1:] == ["--serve"]:
+        return serve()
+    return launch(json.loads(sys.argv[1]), sys.argv[2:])
+
+
+def launch(cfg, argv):
+    """One attempt: confine and run `argv`, watch it, end what it left; returns the exit status."""
+    libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)  # the trainer (or the server) died: end the trial
     if os.getppid() == 1:
         return 1
     libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
@@ -297,8 +349,7 @@ def main():
         if term_sent_at is not None and now - term_sent_at >= grace:
             kill_all(signal.SIGKILL, cfg.get("cgroup"))
         if memory and over_limit is None:
-            table = process_table()
-            used = sum(table[p][1] for p in descendants(os.getpid(), table) if p in table)
+            used = tree_rss(os.getpid())
             if used > memory:
                 over_limit = used
                 report("limit", what="memory", limit=memory, used=used)
@@ -335,6 +386,150 @@ def main():
     else:
         report("exit", code=os.WEXITSTATUS(status), signal=None)
     return os.WEXITSTATUS(status) if os.WIFEXITED(status) else 128 + os.WTERMSIG(status)
+
+
+PIPE_DRAIN_S = 1.0
+
+
+def serve():
+    """--serve: a launcher that stays. The trainer starts it once and sends one JSON line per attempt
+    on stdin, {"id", "config", "argv", "env", "cwd"}; each is forked from here — a fork of this
+    warm interpreter instead of a fresh python3 per program, which cost tens of ms of CPU per start —
+    and runs launch() exactly as a launcher started alone would, in a session of its own, with
+    stdin /dev/null and its stdout, stderr and status fd 3 on pipes this server relays. Out, one
+    JSON line per event: {"id", "pid"} once forked, {"id", "fd", "data": base64} for output,
+    {"id", "exit": {"code", "signal"}} once the launcher is reaped and its pipes are drained,
+    {"id", "error"} when it could not be forked. EOF on stdin (the trainer went away): every
+    launcher gets SIGTERM (ending its program as on a cancel) and the server exits."""
+    libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
+    out = os.fdopen(1, "wb", buffering=0)
+
+    def send(msg):
+        data = (json.dumps(msg, separators=(",", ":")) + "\n").encode()
+        while data:
+            data = data[os.write(out.fileno(), data):]
+
+    wake_r, wake_w = os.pipe()
+    os.set_blocking(wake_r, False)
+    os.set_blocking(wake_w, False)
+    signal.set_wakeup_fd(wake_w)
+    signal.signal(signal.SIGCHLD, lambda *_: None)  # only to wake the poll
+    signal.signal(signal.SIGTERM, lambda *_: None)  # stop by closing stdin
+    poller = select.poll()
+    poller.register(0, select.POLLIN)
+    poller.register(wake_r, select.POLLIN)
+    pending = b""
+    pipes = {}  # read fd → (attempt, fd number it is in the launcher)
+    attempts = {}  # launcher pid → {"id", "open": pipes left, "status"}
+    stdin_open = True
+
+    def start(req):
+        fds = [os.pipe() for _ in range(3)]
+        try:
+            pid = os.fork()
+        except OSError as e:
+            for r, w in fds:
+                os.close(r)
+                os.close(w)
+            send({"id": req["id"], "error": "fork: %s" % e})
+            return
+        if pid == 0:
+            code = 125
+            try:
+                signal.set_wakeup_fd(-1)
+                for sig in (signal.SIGCHLD, signal.SIGTERM):
+                    signal.signal(sig, signal.SIG_DFL)
+                os.setsid()
+                null = os.open("/dev/null", os.O_RDONLY)
+                os.dup2(null, 0)
+                for i, (_, w) in enumerate(fds):
+                    os.dup2(w, i + 1)
+                os.closerange(4, os.sysconf("SC_OPEN_MAX") if os.sysconf("SC_OPEN_MAX") < 65536 else 65536)
+                os.chdir(req["cwd"])
+                os.environ.clear()
+                os.environ.update(req["env"])
+                code = launch(req["config"], req["argv"])
+            except BaseException as e:  # noqa: BLE001 - reported, never a traceback into the server's pipes
+                report("refused", reason="the launcher failed: %r" % (e,), code=None)
+            os._exit(code if isinstance(code, int) else 125)
+        attempt = {"id": req["id"], "open": 3, "status": None, "reaped": None}
+        attempts[pid] = attempt
+        for i, (r, w) in enumerate(fds):
+            os.close(w)
+            os.set_blocking(r, False)
+            pipes[r] = (attempt, i + 1)
+            poller.register(r, select.POLLIN)
+        send({"id": req["id"], "pid": pid})
+
+    def finish_if_done(pid):
+        a = attempts.get(pid)
+        if a is None or a["open"] > 0 or a["status"] is None:
+            return
+        del attempts[pid]
+        st = a["status"]
+        if os.WIFSIGNALED(st):
+            send({"id": a["id"], "exit": {"code": None, "signal": signal.Signals(os.WTERMSIG(st)).name}})
+        else:
+            send({"id": a["id"], "exit": {"code": os.WEXITSTATUS(st), "signal": None}})
+
+    def close_pipe(fd):
+        attempt, _ = pipes.pop(fd)
+        poller.unregister(fd)
+        os.close(fd)
+        attempt["open"] -= 1
+        return attempt
+
+    while stdin_open or attempts:
+        # A launcher that was killed (SIGKILL) leaves what it started holding its pipes: once reaped, its
+        # pipes get PIPE_DRAIN_S to close, then they are closed here and its exit reported all the same.
+        now = time.monotonic()
+        for pid, a in list(attempts.items()):
+            if a["reaped"] is not None and now - a["reaped"] > PIPE_DRAIN_S:
+                for fd in [fd for fd, (owner, _) in pipes.items() if owner is a]:
+                    close_pipe(fd)
+                finish_if_done(pid)
+        lingering = any(a["reaped"] is not None for a in attempts.values())
+        for fd, _ in poller.poll(200 if lingering else 1000):
+            if fd == wake_r:
+                try:
+                    os.read(wake_r, 512)
+                except BlockingIOError:
+                    pass
+            elif fd == 0:
+                chunk = os.read(0, 1 << 16)
+                if not chunk:
+                    stdin_open = False
+                    poller.unregister(0)
+                    for pid in attempts:
+                        try:
+                            os.kill(pid, signal.SIGTERM)
+                        except OSError:
+                            pass
+                    continue
+                pending += chunk
+                while b"\n" in pending:
+                    line, pending = pending.split(b"\n", 1)
+                    if line.strip():
+                        start(json.loads(line))
+            elif fd in pipes:
+                attempt, n = pipes[fd]
+                try:
+                    data = os.read(fd, 1 << 16)
+                except BlockingIOError:
+                    continue
+                if data:
+                    send({"id": attempt["id"], "fd": n, "data": base64.b64encode(data).decode()})
+                    continue
+                close_pipe(fd)
+                for pid, a in list(attempts.items()):
+                    if a is attempt:
+                        finish_if_done(pid)
+        for pid, st in reap().items():
+            if pid in attempts:
+                attempts[pid]["status"] = st
+                attempts[pid]["reaped"] = time.monotonic()
+                finish_if_done(pid)
+    return 0
 
 
 if __name__ == "__main__":

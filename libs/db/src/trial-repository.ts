@@ -1,6 +1,7 @@
 import type { Database, Prisma } from './database.js';
 import type { CurvePoint, JsonObject, Metrics, Trial, TrialDetail, TrialOutcome, TrialPage, TrialPageQuery, TrialStatus } from './domain.js';
 import { isDataError } from './db-errors.js';
+import { GroupCommit } from './group-commit.js';
 import { TRIAL_COLUMNS, trialFromRow, type TrialRow } from './rows.js';
 import { isStorableStep, storableCount, storableJson, storableText } from './storable.js';
 
@@ -17,6 +18,24 @@ export interface StartedAttempt {
   /** The shared training whose adapter this trial prunes and evaluates, if any. */
   trainingId: string | null;
   configHash: string;
+  /**
+   * Whether a succeeded trial elsewhere has the same config hash (and a result key): only then can a
+   * result be reused, so only then is a fingerprint worth asking for before the run.
+   */
+  reuseCandidate: boolean;
+}
+
+/** An attempt start waiting for its batch. */
+interface PendingStart {
+  trialId: string;
+  trainerId: string;
+}
+
+/** A result waiting for its batch (already made storable). */
+interface PendingResult {
+  trialId: string;
+  attempt: number;
+  outcome: TrialOutcome;
 }
 
 /** A succeeded trial whose result another trial may reuse. */
@@ -66,6 +85,17 @@ export class InvalidQueryError extends Error {
 export class TrialRepository {
   private readonly prisma: Prisma;
   private readonly pool: Database['pool'];
+
+  private readonly results = new GroupCommit<PendingResult, boolean>(
+    (batch) => this.recordMany(batch),
+    (r) => r.trialId,
+  );
+
+  private readonly starts = new GroupCommit<PendingStart, StartedAttempt | null>(
+    (batch) => this.writeStarts(batch),
+    (r) => r.trialId,
+    { alone: isDataError }, // a value Postgres refuses (not a uuid) fails its own start only
+  );
 
   constructor(db: Database) {
     this.prisma = db.prisma;
@@ -159,22 +189,33 @@ export class TrialRepository {
    * the trial is no longer runnable (cancelled, or a result is already recorded).
    */
   async startAttempt(trialId: string, trainerId: string): Promise<StartedAttempt | null> {
+    // Starts that arrive while others are being written go together (see GroupCommit).
+    return this.starts.submit({ trialId, trainerId });
+  }
+
+  /** Many attempts started in one statement; per trial, as {@link startAttempt} says. */
+  private async writeStarts(batch: PendingStart[]): Promise<(StartedAttempt | null)[]> {
     // An earlier attempt still open was abandoned (its dispatcher died or lost Postgres before it
     // could say how it ended): it is closed as interrupted, which does not count against the retries.
-    const { rows } = await this.pool.query<StartedAttempt>(
-      `WITH t AS (
-         UPDATE trial SET status = 'running', attempts = attempts + 1, trainer_id = $2, started_at = now()
-          WHERE id = $1::uuid AND status IN ('queued', 'running') AND result_attempt IS NULL
-          RETURNING attempts, params, training_id, config_hash),
+    const { rows } = await this.pool.query<StartedAttempt & { id: string }>(
+      `WITH i AS (SELECT * FROM unnest($1::uuid[], $2::text[]) AS i(id, trainer_id)),
+       t AS (
+         UPDATE trial SET status = 'running', attempts = attempts + 1, trainer_id = i.trainer_id, started_at = now()
+           FROM i WHERE trial.id = i.id AND trial.status IN ('queued', 'running') AND trial.result_attempt IS NULL
+          RETURNING trial.id, trial.attempts, trial.params, trial.training_id, trial.config_hash, i.trainer_id),
        c AS (
          UPDATE trial_attempt SET finished_at = now(), outcome = 'interrupted',
-                error = coalesce(error, 'abandoned: no dispatcher recorded how it ended (attempt ' || (SELECT attempts FROM t) || ' replaced it)')
-          WHERE trial_id = $1::uuid AND finished_at IS NULL AND EXISTS (SELECT 1 FROM t)),
-       a AS (INSERT INTO trial_attempt (trial_id, attempt, trainer_id) SELECT $1::uuid, attempts, $2 FROM t)
-       SELECT attempts AS attempt, params, training_id AS "trainingId", config_hash AS "configHash" FROM t`,
-      [trialId, trainerId],
+                error = coalesce(error, 'abandoned: no dispatcher recorded how it ended (attempt ' || t.attempts || ' replaced it)')
+           FROM t WHERE trial_attempt.trial_id = t.id AND trial_attempt.finished_at IS NULL),
+       a AS (INSERT INTO trial_attempt (trial_id, attempt, trainer_id) SELECT t.id, t.attempts, t.trainer_id FROM t)
+       SELECT t.id, t.attempts AS attempt, t.params, t.training_id AS "trainingId", t.config_hash AS "configHash",
+              EXISTS (SELECT 1 FROM trial o WHERE o.config_hash = t.config_hash AND o.result_key IS NOT NULL
+                         AND o.status = 'succeeded' AND o.id <> t.id) AS "reuseCandidate"
+         FROM t`,
+      [batch.map((b) => b.trialId), batch.map((b) => b.trainerId)],
     );
-    return rows[0] ?? null;
+    const byId = new Map(rows.map(({ id, ...started }) => [id, started]));
+    return batch.map((b) => byId.get(b.trialId) ?? null);
   }
 
   /**
@@ -182,7 +223,13 @@ export class TrialRepository {
    * while the trial is still open wins. Returns whether this call recorded it.
    */
   async recordResult(trialId: string, attempt: number, outcome: TrialOutcome): Promise<boolean> {
-    const o = storableOutcome(outcome);
+    // Results that arrive while others are being written go together (one statement, one commit,
+    // one update of the sweep's row by its trigger): see GroupCommit.
+    return this.results.submit({ trialId, attempt, outcome: storableOutcome(outcome) });
+  }
+
+  /** One result alone, and without the parts Postgres refuses if it refuses a value. */
+  private async recordOne(trialId: string, attempt: number, o: TrialOutcome): Promise<boolean> {
     try {
       return await this.writeResult(trialId, attempt, o);
     } catch (err) {
@@ -191,6 +238,56 @@ export class TrialRepository {
       const note = `[tinysweep: the result's metrics, adapter and environment could not be stored: ${(err as Error).message}]`;
       return this.writeResult(trialId, attempt, { ...o, metrics: null, adapter: null, environment: null, logTail: appendNote(o.logTail, note) });
     }
+  }
+
+  /** A batch of results in one statement; a value Postgres refuses sends the batch one by one. */
+  private async recordMany(batch: PendingResult[]): Promise<boolean[]> {
+    if (batch.length === 1) return [await this.recordOne(batch[0]!.trialId, batch[0]!.attempt, batch[0]!.outcome)];
+    try {
+      return await this.writeResults(batch);
+    } catch (err) {
+      if (!isDataError(err)) throw err;
+      const out: boolean[] = [];
+      for (const r of batch) out.push(await this.recordOne(r.trialId, r.attempt, r.outcome));
+      return out;
+    }
+  }
+
+  /** {@link writeResult} for many trials (each at most once) in one statement. */
+  private async writeResults(batch: PendingResult[]): Promise<boolean[]> {
+    const col = <T>(f: (o: TrialOutcome, r: PendingResult) => T) => batch.map((r) => f(r.outcome, r));
+    const { rows } = await this.pool.query<{ id: string; recorded: boolean }>(
+      `WITH i AS (
+         SELECT * FROM unnest($1::uuid[], $2::int[], $3::text[], $4::jsonb[], $5::bigint[], $6::bigint[], $7::jsonb[], $8::text[],
+                              $9::text[], $10::jsonb[], $11::text[])
+                    AS i(id, attempt, status, metrics, trainable_params, effective_params, adapter, error, log_tail, environment, result_key)),
+       t AS (
+         UPDATE trial SET status = i.status::"TrialStatus", result_attempt = i.attempt, metrics = i.metrics,
+                trainable_params = i.trainable_params, effective_params = i.effective_params, adapter = i.adapter, error = i.error,
+                log_tail = i.log_tail, environment = i.environment, result_key = i.result_key, finished_at = now()
+           FROM i WHERE trial.id = i.id AND trial.result_attempt IS NULL AND trial.status IN ('queued', 'running')
+          RETURNING trial.id),
+       a AS (
+         UPDATE trial_attempt SET finished_at = now(), error = i.error,
+                outcome = CASE WHEN EXISTS (SELECT 1 FROM t WHERE t.id = i.id) THEN i.status WHEN i.status = 'cancelled' THEN 'cancelled' ELSE 'superseded' END
+           FROM i WHERE trial_attempt.trial_id = i.id AND trial_attempt.attempt = i.attempt)
+       SELECT i.id, EXISTS (SELECT 1 FROM t WHERE t.id = i.id) AS recorded FROM i`,
+      [
+        col((_, r) => r.trialId),
+        col((_, r) => r.attempt),
+        col((o) => o.status),
+        col((o) => (o.metrics === null ? null : JSON.stringify(o.metrics))),
+        col((o) => o.trainableParams),
+        col((o) => o.effectiveParams),
+        col((o) => (o.adapter === null ? null : JSON.stringify(o.adapter))),
+        col((o) => o.error),
+        col((o) => o.logTail),
+        col((o) => (o.environment ? JSON.stringify(o.environment) : null)),
+        col((o) => (o.status === 'succeeded' ? (o.resultKey ?? null) : null)),
+      ],
+    );
+    const recorded = new Map(rows.map((r) => [r.id, r.recorded]));
+    return batch.map((r) => recorded.get(r.trialId) === true);
   }
 
   private async writeResult(trialId: string, attempt: number, o: TrialOutcome): Promise<boolean> {

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, realpathSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -243,7 +243,48 @@ describe('CommandBackend', () => {
     const straggler = result.metrics!.straggler_pid as number;
     expect(await waitFor(() => !processAlive(straggler), 3000)).toBe(true);
   });
+
+  it('the launcher server killed mid-run: the attempt fails saying so, its program ends, the next attempt gets a new server', async () => {
+    const own = new CommandBackend({ programs: [NODE], workdir, killGraceMs: 500 });
+    const sink = new RecordingSink();
+    const running = own.run(request({ command: [NODE, 'grandchild.mjs'], cwd: FIXTURES }), sink, new AbortController().signal);
+    expect(await waitFor(() => sink.steps.length > 0)).toBe(true);
+    const { child_pid: childPid } = sink.steps[0].metrics;
+    const servers = launcherServers();
+    expect(servers.length).toBeGreaterThan(0);
+    for (const pid of servers) process.kill(pid, 'SIGKILL');
+    const result = await running;
+    expect(result).toMatchObject({ ok: false, failure: 'FAILURE_EXIT', error: expect.stringMatching(/sandbox launcher server exited .*the program was stopped/) });
+    expect(await waitFor(() => !processAlive(childPid), 5000)).toBe(true); // its launcher's parent-death signal
+    const again = await own.run(request({ command: [NODE, 'metrics.mjs', '1'], cwd: FIXTURES }, { steps: 1 }), new RecordingSink(), new AbortController().signal);
+    expect(again).toMatchObject({ ok: true });
+    own.close();
+  });
 });
+
+/** Launcher servers (launch.py --serve) this test process started. */
+function launcherServers(): number[] {
+  const out: number[] = [];
+  for (const tid of readdirSync(`/proc/${process.pid}/task`)) {
+    let children: string;
+    try {
+      children = readFileSync(`/proc/${process.pid}/task/${tid}/children`, 'utf8');
+    } catch {
+      continue; // the thread ended
+    }
+    for (const pid of children.split(/\s+/).filter(Boolean).map(Number)) {
+      const cmdline = (() => {
+        try {
+          return readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+        } catch {
+          return ''; // gone meanwhile
+        }
+      })();
+      if (cmdline.includes('--serve')) out.push(pid);
+    }
+  }
+  return out;
+}
 
 /**
  * The sandbox (sandbox/launch.py) against a program that tries to get out, as issue 14 lists:

@@ -1,11 +1,9 @@
 import { hashCode } from '@tinysweep/engine';
 import type { TrainResult } from '@tinysweep/proto';
 import { isInside } from '@tinysweep/spec';
-import { spawn } from 'node:child_process';
 import { chmod, chown, mkdir, mkdtemp, realpath, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import type { BackendRequest, EventSink, TrainerBackend } from '../backend.js';
 import { abortedResult } from '../train-abort.js';
@@ -18,7 +16,8 @@ import { expandArgv } from './placeholders.js';
 import { killGroup } from './process-group.js';
 import { ProgramOutput } from './program-output.js';
 import { checkPassThrough, programEnv } from './program-env.js';
-import { assertUserCanRead, defaultSandbox, LAUNCHER, probeSandbox, WRITABLE_DEVICES, type SandboxOptions } from './sandbox.js';
+import { LauncherServer, type LaunchedProgram } from './launcher-server.js';
+import { assertUserCanRead, defaultSandbox, probeSandbox, WRITABLE_DEVICES, type SandboxOptions } from './sandbox.js';
 import { TailBuffer } from './tail-buffer.js';
 import { TrialCgroups } from './trial-cgroups.js';
 
@@ -113,6 +112,7 @@ export class CommandBackend implements TrainerBackend {
   private scratch?: Promise<string>;
   private dirsMade = 0;
   private readonly files = new FileHasher();
+  private readonly launcher: LauncherServer;
 
   constructor(opts: CommandBackendOptions) {
     this.opts = { killGraceMs: opts.killGraceMs ?? 5000, drainMs: opts.drainMs ?? 1000, tmpDir: opts.tmpDir ?? tmpdir(), passEnv: checkPassThrough(opts.passEnv ?? []) };
@@ -133,12 +133,18 @@ export class CommandBackend implements TrainerBackend {
       }
     }
     this.landlock = probeSandbox(this.sandbox.python).landlock;
+    this.launcher = new LauncherServer(this.sandbox.python);
     if (this.landlock === 0 && this.sandbox.landlock === 'required') {
       throw new Error(
         'this kernel has no Landlock, which keeps programs from writing outside their directory; ' +
           'run the trainer on Linux ≥ 5.13 with Landlock enabled, or accept unconfined writes with --command-landlock off',
       );
     }
+  }
+
+  /** Stops the launcher server (programs still running end as on a cancel). */
+  close(): void {
+    this.launcher.close();
   }
 
   /** What the startup log says about the sandbox. */
@@ -280,22 +286,14 @@ export class CommandBackend implements TrainerBackend {
       graceMs: this.opts.killGraceMs,
       drainMs: this.opts.drainMs,
     };
-    const child = spawn(this.sandbox.python, ['-I', '-S', LAUNCHER, JSON.stringify(config), ...argv], {
-      cwd,
-      env,
-      detached: true,
-      stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
-    });
-    const spawnError = await new Promise<NodeJS.ErrnoException | null>((res) => {
-      child.once('spawn', () => res(null));
-      child.once('error', res);
-    });
-    if (spawnError) {
+    let child: LaunchedProgram;
+    try {
+      child = await this.launcher.launch({ config, argv, env, cwd });
+    } catch (err) {
       if (cgroup) await cgroups?.remove(cgroup);
-      return badRequest(`cannot start the command sandbox (${this.sandbox.python}): ${spawnError.code ?? spawnError.message}`, started);
+      return badRequest(`cannot start the command sandbox (${this.sandbox.python}): ${(err as Error).message}`, started);
     }
-    child.on('error', () => {}); // later errors (a failed kill) are not fatal; exit still comes
-    const pid = child.pid as number;
+    const pid = child.pid;
 
     const report: LauncherReport = {};
     const status = new LineSplitter((line) => {
@@ -306,7 +304,7 @@ export class CommandBackend implements TrainerBackend {
         // not a status line: ignore
       }
     });
-    (child.stdio[3] as Readable).on('data', (chunk: Buffer) => status.push(chunk));
+    child.status.on('data', (chunk: Buffer) => status.push(chunk));
 
     const output = new ProgramOutput();
     const stderrTail = new TailBuffer(STDERR_TAIL_BYTES);
@@ -319,15 +317,16 @@ export class CommandBackend implements TrainerBackend {
       if (read.checkpoint) sink.checkpoint(read.checkpoint.step, read.checkpoint.stateJson);
     });
     const stderrLines = new LineSplitter((line, cut) => sink.log('stderr', cut ? truncated(line) : line));
-    child.stdout!.on('data', (chunk: Buffer) => stdoutLines.push(chunk));
-    child.stderr!.on('data', (chunk: Buffer) => {
+    child.stdout.on('data', (chunk: Buffer) => stdoutLines.push(chunk));
+    child.stderr.on('data', (chunk: Buffer) => {
       stderrTail.push(chunk);
       stderrLines.push(chunk);
     });
-    const streams = [child.stdout!, child.stderr!, child.stdio[3] as Readable];
+    const streams = [child.stdout, child.stderr, child.status];
     const stdioClosed = Promise.all(streams.map((s) => new Promise((r) => s.once('close', r))));
 
     let launcherExit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
+    let lost: string | undefined;
     let abortReason: unknown;
     let fallback: NodeJS.Timeout | undefined;
     // The launcher ends the program and what it started (TERM, then KILL after the grace); should
@@ -335,17 +334,20 @@ export class CommandBackend implements TrainerBackend {
     const onAbort = () => {
       if (launcherExit) return;
       abortReason ??= signal.reason;
-      child.kill('SIGTERM');
+      try {
+        process.kill(pid, 'SIGTERM');
+      } catch {
+        // already gone: its exit is on the way
+      }
       fallback ??= setTimeout(() => void killGroup(pid, 0), this.opts.killGraceMs + 3000);
     };
     signal.addEventListener('abort', onAbort, { once: true });
     if (signal.aborted) onAbort();
 
     try {
-      launcherExit = await new Promise((res) => {
-        if (child.exitCode !== null || child.signalCode !== null) res({ code: child.exitCode, signal: child.signalCode });
-        else child.once('exit', (code, sig) => res({ code, signal: sig }));
-      });
+      const ended = await child.exited;
+      launcherExit = { code: ended.code, signal: ended.signal };
+      if (ended.lost) lost = ended.lost;
       if (!(await within(stdioClosed, 1000))) for (const s of streams) s.destroy();
     } finally {
       signal.removeEventListener('abort', onAbort);
@@ -365,6 +367,7 @@ export class CommandBackend implements TrainerBackend {
     };
     if (report.refused) return badRequest(this.refusal(report.refused, shownAs, cwd), started);
     if (abortReason !== undefined) return abortedResult(abortReason, partial);
+    if (lost) return { ...partial, ok: false, failure: 'FAILURE_EXIT', error: `${lost}; the program was stopped` };
     const exit = report.exit ?? launcherExit ?? { code: null, signal: null };
     if (exit.code === 0 && !report.limit) return { ...partial, ok: true, failure: 'FAILURE_NONE', error: '' };
     const tail = stderrTail.toString();
