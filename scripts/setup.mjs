@@ -145,6 +145,8 @@ const SYSTEM_PACKAGES = [
   { name: 'yamllint', forTests: true, present: () => onPath('yamllint') !== undefined },
   { name: 'python3-torch', forTests: true, present: () => debianHas('python3-torch') },
   { name: 'libopenblas0-pthread', forTests: true, present: () => debianHas('libopenblas0-pthread') },
+  // the Python client's test pip-installs it offline (no build isolation: Debian's setuptools builds it)
+  { name: 'python3-pip', forTests: true, present: () => debianHas('python3-pip') },
 ];
 
 /** Whether dpkg says a package is installed (false without dpkg). */

@@ -10,7 +10,7 @@
  *   unittest suite run against this cluster (and checked against the API's OpenAPI document).
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createConfig, lintFromString } from '@redocly/openapi-core';
@@ -159,8 +159,11 @@ describe("a researcher's workflow: steer from the CLI, export adapters, the Pyth
 
   it.skipIf(!HAS_PIP)(`the Python client installs from the repo with pip, offline${HAS_PIP ? '' : ' — SKIPPED: python3 -m pip is not available (Debian: python3-pip)'}`, () => {
     const site = tmp();
+    // Built from a copy: setuptools writes build/ beside the sources, and the checkout stays untouched.
+    const source = join(tmp(), 'python');
+    cpSync('clients/python', source, { recursive: true, filter: (from) => !/[/\\](build|__pycache__|[^/\\]*\.egg-info)$/.test(from) });
     // No build isolation: the system's setuptools builds it, nothing is fetched.
-    const pip = spawnSync(PYTHON, ['-m', 'pip', 'install', '--quiet', '--no-build-isolation', '--no-deps', '--no-index', '--target', site, 'clients/python'], { encoding: 'utf8', timeout: 120_000 });
+    const pip = spawnSync(PYTHON, ['-m', 'pip', 'install', '--quiet', '--no-build-isolation', '--no-deps', '--no-index', '--target', site, source], { encoding: 'utf8', timeout: 120_000 });
     expect(pip.status, pip.stderr).toBe(0);
     expect(existsSync(join(site, 'tinysweep', 'client.py'))).toBe(true);
     installed = site;
