@@ -106,7 +106,7 @@ export class SearchSpace {
 }
 
 /** An axis path (`adapter.rank`, `params.lr`) read from trial params (`params.lr` sits at the top). */
-function valueAt(params: TrialParams, path: string): unknown {
+export function valueAt(params: TrialParams, path: string): unknown {
   const parts = path.startsWith('params.') ? [path.slice('params.'.length)] : path.split('.');
   let v: unknown = params;
   for (const p of parts) {

@@ -6,6 +6,7 @@
  * the value); it becomes trial params hashed exactly as planSweep hashes them.
  */
 import { canonicalHash, canonicalJson, configSpace, createRng, sampleDistribution, type ConfigSpace, type ParamDistribution, type Rng, type SweepSpec, type TrialParams } from '@tinysweep/spec';
+import { valueAt } from '../search-space.js';
 import type { Dim } from './parzen-estimator.js';
 
 /** One value per dimension, in {@link TpeSpace.dims} order. */
@@ -122,15 +123,4 @@ function numericDim(d: Exclude<ParamDistribution, { choice: unknown }>): Dim {
   if ('uniform' in d) return { kind: 'numeric', low: d.uniform[0], high: d.uniform[1], log: false, int: false };
   if ('loguniform' in d) return { kind: 'numeric', low: d.loguniform[0], high: d.loguniform[1], log: true, int: false };
   return { kind: 'numeric', low: d.int[0], high: d.int[1], log: false, int: true };
-}
-
-/** A field path (`adapter.rank`, `params.lr`) read from trial params (`params.lr` sits at the top). */
-export function valueAt(params: TrialParams, path: string): unknown {
-  const parts = path.startsWith('params.') ? [path.slice('params.'.length)] : path.split('.');
-  let v: unknown = params;
-  for (const p of parts) {
-    if (v === null || typeof v !== 'object' || Array.isArray(v)) return undefined;
-    v = (v as Record<string, unknown>)[p];
-  }
-  return v;
 }
