@@ -12,6 +12,7 @@
  *   const { sweepId } = await seedSweep(pgClient, { trials: 100_000 });
  */
 import { randomUUID } from 'node:crypto';
+import { parseSweepSpec } from '@tinysweep/spec';
 
 /**
  * @param {import('pg').Client | import('pg').Pool} db  connected client (migrated database)
@@ -25,15 +26,26 @@ export async function seedSweep(db, opts = {}) {
   const name = opts.name ?? `seeded-${trials}`;
   const sweepId = randomUUID();
   const t0 = performance.now();
-  const spec = {
+  // The spec of the grid below, normalized as the API stores it (so every endpoint reads it as it
+  // would a submitted sweep's: importance and the front sample the same space).
+  const spec = parseSweepSpec({
     name,
     backend: { kind: 'tinylora' },
     model: { path: 'models/demo-arith' },
     task: { kind: 'arith' },
+    adapter: {
+      modules: [['q', 'k', 'v', 'o', 'gate', 'up', 'down']],
+      layers: ['all', 'last:8', 'last:4', 'every:2', 'first:8'],
+      rank: [1, 2, 4, 8],
+      u: [1, 2, 4, 8, 13],
+      tie: [{ mode: 'none' }, { mode: 'tiled', n: 16 }],
+    },
+    prune: { threshold: [0, 0.05, 0.1, 0.2, 0.3] },
+    optimizer: { kind: 'es', lr: [0.005, 0.01, 0.02, 0.03, 0.05, 0.07, 0.1, 0.15, 0.2, 0.3] },
     objective: { metric: 'accuracy', mode: 'max' },
     seeds: Array.from({ length: seeds }, (_, i) => i + 1),
-    note: 'seeded straight into Postgres by bench/board/seed-sweep.mjs',
-  };
+    budget: { maxTrials: Math.max(trials, 10_000 * seeds) },
+  });
   await db.query('SELECT setseed(0.42)');
   await db.query(
     `INSERT INTO sweep (id, name, spec, spec_source, status, trial_count, metric, maximize, created_at, updated_at, finished_at)

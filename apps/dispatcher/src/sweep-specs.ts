@@ -1,6 +1,6 @@
 import type { SweepRepository } from '@tinysweep/db';
 import { ashaOf, ashaPruner } from '@tinysweep/search';
-import { parseDuration, SPEC_DEFAULTS, type SweepSpec } from '@tinysweep/spec';
+import { parseDuration, SPEC_DEFAULTS, storedSpec, type SweepSpec } from '@tinysweep/spec';
 
 /** What the dispatcher needs from a sweep's spec to run its trials. */
 export interface SweepRunSettings {
@@ -26,8 +26,9 @@ export class SweepSpecs {
   async get(sweepId: string): Promise<SweepRunSettings | null> {
     const hit = this.cache.get(sweepId);
     if (hit) return hit;
-    const spec = (await this.sweeps.spec(sweepId)) as unknown as SweepSpec | null;
-    if (!spec) return null;
+    const stored = await this.sweeps.spec(sweepId);
+    if (!stored) return null;
+    const spec = storedSpec(stored, sweepId);
     const asha = ashaOf(spec);
     const settings: SweepRunSettings = {
       backend: spec.backend,

@@ -12,6 +12,7 @@ export { MAX_LAYER_INDEX } from './adapter-spec.js';
 export { PARAM_NAME, RESERVED_PARAM_NAMES, isDistribution } from './params-spec.js';
 export { PLACEHOLDER_PATTERN, TRAINER_PLACEHOLDERS, placeholderNames, knownPlaceholders } from './placeholders.js';
 export { parseSweepSpec, DEFAULT_PARSE_OPTIONS, type ParseOptions } from './parse-spec.js';
+export { storedSpec } from './stored-spec.js';
 export { planSweep, sharesTraining, sampleDistribution, type SweepPlan, type TrialPlan, type TrialParams } from './expand.js';
 export { countTrials, configSpace, gridSize, sampleSize, isRange, type ConfigSpace, type GridAxis } from './sweep-axes.js';
 export { createRng, type Rng } from './prng.js';

@@ -9,7 +9,7 @@ import { LiveSweeps } from './live-sweeps.js';
 import { SweepFrontService } from './sweep-front.js';
 import { SweepImportanceService } from './sweep-importance.js';
 import { SweepsService } from './sweeps.service.js';
-import type { SweepSpec } from '@tinysweep/spec';
+import { storedSpec } from '@tinysweep/spec';
 
 @ApiTags('sweeps')
 @ApiBearerAuth()
@@ -62,7 +62,7 @@ export class SweepsController {
   })
   async front(@Param('id', ParseUUIDPipe) id: string) {
     const s = await this.sweeps.get(id);
-    return this.fronts.front(id, s.spec as unknown as SweepSpec, s.metric, s.maximize);
+    return this.fronts.front(id, storedSpec(s.spec, id), s.metric, s.maximize);
   }
 
   @Get(':id/importance')
@@ -74,7 +74,7 @@ export class SweepsController {
   async importance(@Param('id', ParseUUIDPipe) id: string, @Query('metric') metricParam?: string) {
     const s = await this.sweeps.get(id);
     const metric = metricName({ metric: metricParam }, s.metric);
-    return this.importances.importance(id, s.updatedAt, s.spec as unknown as SweepSpec, metric, s.maximize);
+    return this.importances.importance(id, s.updatedAt, storedSpec(s.spec, id), metric, s.maximize);
   }
 
   @Get(':id/verdicts')

@@ -4,7 +4,7 @@ import type { ExtendSweepResult, SubmitSweepResult } from '@tinysweep/api-types'
 import { ReproductionRepository, SweepRepository, TrialRepository, type JsonObject, type NewSweep, type Sweep, type SweepWithSpec, type TrialPage, type TrialPageQuery } from '@tinysweep/db';
 import { CancelBus, JOB_PRIORITY, SweepEvents, TrialQueue, trainJobId } from '@tinysweep/queue';
 import { createSearch } from '@tinysweep/search';
-import { checkDataPaths, parseSweepSpec, redactSpec, SpecError, type SweepPlan, type SweepSpec } from '@tinysweep/spec';
+import { checkDataPaths, parseSweepSpec, redactSpec, SpecError, storedSpec, type SweepPlan, type SweepSpec } from '@tinysweep/spec';
 import { mayChange, type Caller } from '../auth/access.js';
 import { API_CONFIG, type ApiConfig } from '../config/api.config.js';
 import { ApiMetrics } from '../health/api-metrics.js';
@@ -171,7 +171,7 @@ export class SweepsService {
     const stored = await this.sweeps.get(id);
     if (!stored) throw new NotFoundException(`sweep ${id} not found`);
     if (stored.status === 'cancelled') throw new ConflictException(`sweep ${id} was cancelled; submit a new one`);
-    const spec = extendSpec(stored.spec as unknown as SweepSpec, parseExtension(body));
+    const spec = extendSpec(storedSpec(stored.spec, id), parseExtension(body));
     const cap = this.config.TINYSWEEP_MAX_TRIALS_PER_SWEEP;
     if (spec.budget.maxTrials > cap) throw SpecError.at('budget.maxTrials', `extended, the sweep would have ${spec.budget.maxTrials.toLocaleString('en-US')} trials; this server runs at most ${cap.toLocaleString('en-US')} (TINYSWEEP_MAX_TRIALS_PER_SWEEP)`);
     checkDataPaths(spec, this.dataRoots);

@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Inject, NotFoundException, Param, Pars
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { SweepRepository, TrialRepository } from '@tinysweep/db';
 import { SweepEvents, TrialQueue } from '@tinysweep/queue';
-import type { SweepSpec } from '@tinysweep/spec';
+import { storedSpec } from '@tinysweep/spec';
 import { Access, CurrentCaller, type Caller } from '../auth/access.js';
 import { SweepsService } from '../sweeps/sweeps.service.js';
 import { TryItService } from './try-it.service.js';
@@ -39,7 +39,7 @@ export class TrialsController {
     await this.sweepsService.assertMayChange(before.sweepId, caller, 'retrying a trial of');
     const t = await this.trials.retry(id);
     if (!t) throw new ConflictException(`trial ${id} is ${before.status}; only finished trials can be retried`);
-    const spec = (await this.sweeps.spec(t.sweepId)) as unknown as SweepSpec;
+    const spec = storedSpec(await this.sweeps.spec(t.sweepId), t.sweepId);
     // The finished job may still be kept in Redis under the same id; requeue replaces it.
     await this.queue.requeue({ trialId: t.id, sweepId: t.sweepId, maxAttempts: spec.budget.retries + 1 });
     this.events.publish({ sweepId: t.sweepId, trialId: t.id, kind: 'started' });
