@@ -10,7 +10,7 @@
  *   await session.greedy(prompts, { maxNewTokens: 24, adapterV });   // [P·B, groups, u] rows
  *   await session.release();
  */
-import { DecoderSession, type AdapterPlan, type DecoderSessionOptions, type LoadedModel } from '@tinysweep/model';
+import { DecoderSession, type DecoderSessionOptions, type LoadedModel, type SessionAdapter } from '@tinysweep/model';
 import type { GenerateOptions, GradientRequest, GradientResult, SampleOptions } from './policy.js';
 
 /** One model + adapter structure, open on a device. */
@@ -32,7 +32,8 @@ export interface PolicyDevice {
   readonly name: string;
   /** True when its sessions have `sample` and `gradient` (GRPO, SFT by autograd). */
   readonly gradients: boolean;
-  open(model: LoadedModel, plan: AdapterPlan): Promise<DeviceSession>;
+  /** `plan`: TinyLoRA's AdapterPlan or another method's AdapterGraph (a device may refuse what it cannot run). */
+  open(model: LoadedModel, plan: SessionAdapter): Promise<DeviceSession>;
   /** Frees what the device holds (a worker process, sessions still open keep working until released). */
   close(): Promise<void>;
 }
@@ -49,7 +50,7 @@ export class OnnxDevice implements PolicyDevice {
     this.name = `onnxruntime:${options.executionProvider ?? 'cpu'}`;
   }
 
-  open(model: LoadedModel, plan: AdapterPlan): Promise<DeviceSession> {
+  open(model: LoadedModel, plan: SessionAdapter): Promise<DeviceSession> {
     return DecoderSession.create(model, { ...this.options, adapter: plan });
   }
 

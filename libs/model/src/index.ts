@@ -18,6 +18,7 @@ export { Llama2cTokenizer, llama2cPrintable } from './tokenizer/llama2c-tokenize
 export { HfTokenizer, type HfTokenizerOptions } from './tokenizer/hf-tokenizer.js';
 export { applyChatTemplate, type ChatMessage, type ChatTemplateOptions } from './tokenizer/chat-template.js';
 export * from './builder/adapter-plan.js';
+export * from './builder/adapter-graph.js';
 export { ARCHITECTURES, architectureFor, createBuilder, type ArchitectureEntry } from './builder/architectures.js';
 export { ModelBuilder, BUILDER_VERSION, type BuilderModel } from './builder/model-builder.js';
 export { LlamaBuilder } from './builder/llama-builder.js';

@@ -14,7 +14,7 @@
  * loading it.
  */
 import type { DeviceSession, GenerateOptions, GradientRequest, GradientResult, PolicyDevice, SampleOptions } from '@tinysweep/engine';
-import type { AdapterPlan, LoadedModel } from '@tinysweep/model';
+import { isAdapterGraph, type AdapterPlan, type LoadedModel, type SessionAdapter } from '@tinysweep/model';
 import type { Frame, FrameTensor } from './frames.js';
 import { TorchWorkerError } from './errors/torch-worker-error.js';
 import { TorchWorker, type TorchWorkerOptions } from './torch-worker.js';
@@ -74,7 +74,10 @@ export class TorchDevice implements PolicyDevice {
   }
 
   /** Loads the model and the adapter structure into the worker (now, so a bad one fails here). */
-  async open(model: LoadedModel, plan: AdapterPlan): Promise<TorchSession> {
+  async open(model: LoadedModel, adapter: SessionAdapter): Promise<TorchSession> {
+    // The worker knows TinyLoRA's branch only; other methods run on the onnxruntime device for now.
+    if (isAdapterGraph(adapter)) throw new Error(`adapter.method: the torch device runs tinylora adapters only, not ${adapter.method}; use --device onnxruntime`);
+    const plan: AdapterPlan = adapter;
     await this.exclusive(() => this.ensure(model, plan));
     this.openSessions.set(plan.key, (this.openSessions.get(plan.key) ?? 0) + 1);
     return new TorchSession(this, model, plan);

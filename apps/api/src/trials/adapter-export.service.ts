@@ -2,10 +2,9 @@ import { ConflictException, Inject, Injectable } from '@nestjs/common';
 import { mkdtemp, realpath, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
-import type { AdapterExportFormat, ExportedFile } from '@tinysweep/engine';
+import type { AdapterExportFormat, AnyAdapterFile, ExportedFile } from '@tinysweep/engine';
 import type { LoadedModel } from '@tinysweep/model';
 import { isInside } from '@tinysweep/spec';
-import { parseAdapter, type AdapterFile } from '@tinysweep/tinylora';
 import { API_CONFIG, type ApiConfig } from '../config/api.config.js';
 
 /** A base model kept after an export, so the next export of the same sweep does not load it again. */
@@ -33,11 +32,12 @@ export class AdapterExportService {
 
   /** Writes the export into a fresh temporary directory; the caller streams it and calls `cleanup`. */
   async export(adapterJson: unknown, modelPath: string | null, format: Exclude<AdapterExportFormat, 'tinysweep'>): Promise<{ dir: string; files: string[]; cleanup: () => Promise<void> }> {
-    let adapter: AdapterFile;
+    let adapter: AnyAdapterFile;
+    const { parseAnyAdapter } = await import('@tinysweep/engine'); // lazily, as build() below
     try {
-      adapter = parseAdapter(JSON.stringify(adapterJson));
+      adapter = parseAnyAdapter(JSON.stringify(adapterJson));
     } catch (err) {
-      throw new ConflictException(`the trial's adapter is not a TinyLoRA adapter file (${(err as Error).message}): only format tinysweep is available`);
+      throw new ConflictException(`the trial's adapter is not an adapter file (${(err as Error).message}): only format tinysweep is available`);
     }
     if (!modelPath) throw new ConflictException('the trial names no model.path: only format tinysweep is available');
     const run = this.queue.then(() => this.build(adapter, modelPath, format));
@@ -48,7 +48,7 @@ export class AdapterExportService {
     return { dir, files: files.map((f) => f.name), cleanup: () => rm(dir, { recursive: true, force: true }) };
   }
 
-  private async build(adapter: AdapterFile, modelPath: string, format: Exclude<AdapterExportFormat, 'tinysweep'>): Promise<ExportedFile[]> {
+  private async build(adapter: AnyAdapterFile, modelPath: string, format: Exclude<AdapterExportFormat, 'tinysweep'>): Promise<ExportedFile[]> {
     // Loaded on the first export only: they bring ONNX Runtime's native library, which the API needs for nothing else.
     const [{ AdapterExportError, exportAdapter }, { loadModel }] = await Promise.all([import('@tinysweep/engine'), import('@tinysweep/model')]);
     const path = await this.confined(modelPath);

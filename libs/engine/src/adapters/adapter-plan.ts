@@ -12,19 +12,10 @@
  *   const plan = buildAdapterPlan(model, structure);     // plan.key = model hash + structureKey
  *   const session = await DecoderSession.create(model, { adapter: plan });
  */
-import { linearShape, linearWeightName, type AdapterPlan, type AdapterSite, type LoadedModel } from '@tinysweep/model';
-import {
-  adapterTargets,
-  groupOf,
-  lowRankBranch,
-  projectionTensor,
-  structureGroupCount,
-  structureKey,
-  targetSeed,
-  truncatedSvd,
-  type AdapterStructure,
-} from '@tinysweep/tinylora';
+import type { AdapterPlan, AdapterSite, LoadedModel } from '@tinysweep/model';
+import { adapterTargets, groupOf, projectionTensor, structureGroupCount, structureKey, targetSeed, type AdapterStructure } from '@tinysweep/tinylora';
 import { defaultFactorCache, type FactorCache } from './factor-cache.js';
+import { checkLayersFit, svdBranch } from './svd-branch.js';
 
 /** Options of {@link buildAdapterPlan}. */
 export interface AdapterPlanOptions {
@@ -42,24 +33,13 @@ export interface AdapterPlanOptions {
  */
 export function buildAdapterPlan(model: LoadedModel, structure: AdapterStructure, opts: AdapterPlanOptions = {}): AdapterPlan {
   const factors = opts.factors ?? defaultFactorCache;
-  const { config, weights } = model;
   const { rank, u } = structure;
-  const last = structure.layers.at(-1);
-  if (last !== undefined && last >= config.nLayers) throw new Error(`adapter layer ${last} is past the model's last block (it has ${config.nLayers})`);
+  checkLayersFit(model, structure.layers);
 
   const targets = adapterTargets(structure.layers, structure.modules);
   const group = groupOf(targets, structure.tie);
   const sites: AdapterSite[] = targets.map(({ layer, module }, t) => {
-    const { in: inDim, out } = linearShape(config, module);
-    const branch = factors.get({ modelHash: model.hash, layer, module, rank, svd: structure.svd }, () => {
-      const name = linearWeightName(layer, module);
-      const W = weights.get(name);
-      if (W.shape.length !== 2 || W.shape[0] !== out || W.shape[1] !== inDim) {
-        throw new Error(`${name} has shape [${W.shape.join(', ')}], expected [${out}, ${inDim}] for the adapter`);
-      }
-      if (rank > Math.min(out, inDim)) throw new Error(`adapter rank ${rank} exceeds min(out, in) = ${Math.min(out, inDim)} of ${name}`);
-      return lowRankBranch(truncatedSvd(W.data, out, inDim, rank, structure.svd));
-    });
+    const branch = svdBranch(model, layer, module, rank, structure.svd, factors);
     return { layer, module, group: group[t], down: branch.down, up: branch.up, P: projectionTensor(targetSeed(structure.projectionSeed, t), u, rank) };
   });
   return { rank, u, groups: structureGroupCount(structure), sites, key: adapterPlanKey(model.hash, structure) };

@@ -20,9 +20,13 @@
  */
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { encodeSafetensors, linearShape, linearWeightName, type AdapterPlan, type AdapterSite, type LoadedModel, type SafetensorsTensor } from '@tinysweep/model';
-import { serializeAdapter, type AdapterFile } from '@tinysweep/tinylora';
-import { buildAdapterPlan, type AdapterPlanOptions } from '../adapters/adapter-plan.js';
+import { encodeSafetensors, linearWeightName, type LinearModule, type LoadedModel, type SafetensorsTensor } from '@tinysweep/model';
+import type { AdapterPlanOptions } from '../adapters/adapter-plan.js';
+import type { PreparedAdapter } from '../adapters/adapter-method.js';
+import { adapterFileMethod, type AnyAdapterFile } from '../adapters/method-file.js';
+import { adapterMethod, serializeAnyAdapter } from '../adapters/registry.js';
+
+export { loraFactors } from '../adapters/methods/tinylora/index.js';
 
 /** The forms {@link exportAdapter} writes. */
 export const ADAPTER_EXPORT_FORMATS = ['peft-lora', 'merged', 'tinysweep'] as const;
@@ -50,17 +54,19 @@ const HF_SIDE_FILES = /^(config|generation_config|tokenizer|tokenizer_config|spe
  * the adapter was trained on another model, or when `peft-lora`/`merged` is asked of a model that is
  * not a Hugging Face directory (a llama2.c checkpoint has no HF names or config to point at).
  */
-export function exportAdapter(model: LoadedModel, adapter: AdapterFile, format: AdapterExportFormat, opts: AdapterPlanOptions = {}): ExportedFile[] {
-  if (format === 'tinysweep') return [{ name: 'adapter.json', data: Buffer.from(`${serializeAdapter(adapter)}\n`) }];
+export function exportAdapter(model: LoadedModel, adapter: AnyAdapterFile, format: AdapterExportFormat, opts: AdapterPlanOptions = {}): ExportedFile[] {
+  if (format === 'tinysweep') return [{ name: 'adapter.json', data: Buffer.from(`${serializeAnyAdapter(adapter)}\n`) }];
   if (adapter.baseModel.hash !== model.hash) {
     throw new AdapterExportError(`the adapter was trained on model ${adapter.baseModel.hash.slice(0, 12)}, not on ${basename(model.source)} (${model.hash.slice(0, 12)})`);
   }
   if (!isHfDirectory(model.source)) {
     throw new AdapterExportError(`${format} needs a Hugging Face model directory (config.json + safetensors); ${basename(model.source)} is a llama2.c checkpoint: export format tinysweep instead`);
   }
-  const plan = buildAdapterPlan(model, adapter.structure, opts);
+  const method = adapterFileMethod(adapter);
+  const prepared = adapterMethod(method).fromFile(model, adapter, opts);
   const v = Float32Array.from(adapter.v);
-  return format === 'peft-lora' ? peftLoraFiles(model, adapter, plan, v) : mergedModelFiles(model, plan, v);
+  if (format === 'peft-lora' && !prepared.loraFactors) throw new AdapterExportError(`peft-lora cannot express a ${method} adapter (its update is not B·A); export merged or tinysweep instead`);
+  return format === 'peft-lora' ? peftLoraFiles(model, adapter, prepared, v) : mergedModelFiles(model, prepared, v);
 }
 
 function isHfDirectory(source: string): boolean {
@@ -71,45 +77,21 @@ function isHfDirectory(source: string): boolean {
   }
 }
 
-/** R [r, r] = (1/√u) Σᵢ v[group, i] Pᵢ of one site, in float64. */
-function siteR(plan: AdapterPlan, site: AdapterSite, v: Float32Array): Float64Array {
-  const { rank: r, u } = plan;
-  const R = new Float64Array(r * r);
-  for (let i = 0; i < u; i++) {
-    const vi = v[site.group * u + i]! / Math.sqrt(u);
-    for (let ab = 0; ab < r * r; ab++) R[ab]! += vi * site.P[i * r * r + ab]!;
-  }
-  return R;
-}
-
-/** lora_A = Vᵀ [r, in] and lora_B = U Σ R [out, r] of one site (B[o][b] = Σ_a up[a][o] · R[a][b]). */
-export function loraFactors(model: LoadedModel, plan: AdapterPlan, site: AdapterSite, v: Float32Array): { A: Float32Array; B: Float32Array; in: number; out: number } {
-  const r = plan.rank;
-  const { in: inDim, out } = linearShape(model.config, site.module);
-  const R = siteR(plan, site, v);
-  const A = new Float32Array(r * inDim);
-  for (let b = 0; b < r; b++) for (let k = 0; k < inDim; k++) A[b * inDim + k] = site.down[k * r + b]!;
-  const B = new Float32Array(out * r);
-  for (let o = 0; o < out; o++) {
-    for (let b = 0; b < r; b++) {
-      let x = 0;
-      for (let a = 0; a < r; a++) x += site.up[a * out + o]! * R[a * r + b]!;
-      B[o * r + b] = x;
-    }
-  }
-  return { A, B, in: inDim, out };
-}
-
 /** `model.layers.3.self_attn.q_proj`: the module's path in the HF model (PEFT's target and key names). */
-const modulePath = (site: AdapterSite) => linearWeightName(site.layer, site.module).replace(/\.weight$/, '');
+const modulePath = (site: { layer: number; module: LinearModule }) => linearWeightName(site.layer, site.module).replace(/\.weight$/, '');
 
-function peftLoraFiles(model: LoadedModel, adapter: AdapterFile, plan: AdapterPlan, v: Float32Array): ExportedFile[] {
+function peftLoraFiles(model: LoadedModel, adapter: AnyAdapterFile, prepared: PreparedAdapter, v: Float32Array): ExportedFile[] {
   const tensors: SafetensorsTensor[] = [];
-  for (const site of plan.sites) {
-    const f = loraFactors(model, plan, site, v);
+  const sites = prepared.loraFactors!(v);
+  const rank = sites[0]!.rank;
+  const alpha = sites[0]!.alpha;
+  for (const site of sites) {
     const key = `base_model.model.${modulePath(site)}`;
-    tensors.push({ name: `${key}.lora_A.weight`, shape: [plan.rank, f.in], data: f.A }, { name: `${key}.lora_B.weight`, shape: [f.out, plan.rank], data: f.B });
+    tensors.push({ name: `${key}.lora_A.weight`, shape: [rank, site.A.length / rank], data: site.A }, { name: `${key}.lora_B.weight`, shape: [site.B.length / rank, rank], data: site.B });
   }
+  const plan = { rank, sites };
+  const method = adapterFileMethod(adapter);
+  const title = method === 'tinylora' ? 'TinyLoRA' : method === 'lora-xs' ? 'LoRA-XS' : method;
   // Every block adapted: PEFT's short module names; else each module's full path, which PEFT matches
   // exactly and vLLM reads like any other (it keys on the tensors' module names).
   const allLayers = adapter.structure.layers.length === model.config.nLayers;
@@ -119,7 +101,7 @@ function peftLoraFiles(model: LoadedModel, adapter: AdapterFile, plan: AdapterPl
     task_type: 'CAUSAL_LM',
     base_model_name_or_path: basename(model.source),
     r: plan.rank,
-    lora_alpha: plan.rank, // scaling = lora_alpha / r = 1: B already carries U Σ R
+    lora_alpha: alpha, // scaling = lora_alpha / r: 1 where B already carries U Σ R (TinyLoRA, LoRA-XS)
     lora_dropout: 0,
     bias: 'none',
     fan_in_fan_out: false,
@@ -131,10 +113,12 @@ function peftLoraFiles(model: LoadedModel, adapter: AdapterFile, plan: AdapterPl
     target_modules: allLayers ? shortNames : plan.sites.map(modulePath),
   };
   const readme = [
-    `# TinyLoRA adapter as a PEFT LoRA`,
+    `# ${title} adapter as a PEFT LoRA`,
     '',
-    `Exported by tinysweep from a TinyLoRA adapter (${adapter.trainableParams} trained numbers, ${adapter.effectiveParams} non-zero) on ${basename(model.source)}.`,
-    `Rank ${plan.rank}, ${plan.sites.length} modules: lora_A = Vᵀ, lora_B = U Σ R (W ≈ U Σ Vᵀ the truncated SVD of each frozen weight, R = (1/√u) Σᵢ vᵢ Pᵢ), scaling 1.`,
+    `Exported by tinysweep from a ${title} adapter (${adapter.trainableParams} trained numbers, ${adapter.effectiveParams} non-zero) on ${basename(model.source)}.`,
+    method === 'lora'
+      ? `Rank ${plan.rank}, ${plan.sites.length} modules: lora_A and lora_B as trained, scaling lora_alpha / r = ${alpha / rank}.`
+      : `Rank ${plan.rank}, ${plan.sites.length} modules: lora_A = Vᵀ, lora_B = U Σ R (W ≈ U Σ Vᵀ the truncated SVD of each frozen weight, ${method === 'tinylora' ? 'R = (1/√u) Σᵢ vᵢ Pᵢ' : 'R the trained r×r matrix'}), scaling 1.`,
     '',
     '```python',
     'from peft import PeftModel',
@@ -149,21 +133,32 @@ function peftLoraFiles(model: LoadedModel, adapter: AdapterFile, plan: AdapterPl
   ];
 }
 
-function mergedModelFiles(model: LoadedModel, plan: AdapterPlan, v: Float32Array): ExportedFile[] {
+function mergedModelFiles(model: LoadedModel, prepared: PreparedAdapter, v: Float32Array): ExportedFile[] {
   const merged = new Map<string, Float32Array>();
-  for (const site of plan.sites) {
-    const f = loraFactors(model, plan, site, v);
-    const name = linearWeightName(site.layer, site.module);
-    const W = model.weights.get(name).data;
-    const out = new Float32Array(W.length);
-    for (let o = 0; o < f.out; o++) {
-      for (let k = 0; k < f.in; k++) {
-        let delta = 0; // (B A)[o][k]
-        for (let b = 0; b < plan.rank; b++) delta += f.B[o * plan.rank + b]! * f.A[b * f.in + k]!;
-        out[o * f.in + k] = W[o * f.in + k]! + delta;
-      }
-    }
+  const add = (layer: number, module: LinearModule, delta: (o: number, k: number) => number) => {
+    const name = linearWeightName(layer, module);
+    const W = model.weights.get(name);
+    const [outDim, inDim] = W.shape as [number, number];
+    const out = new Float32Array(W.data.length);
+    for (let o = 0; o < outDim; o++) for (let k = 0; k < inDim; k++) out[o * inDim + k] = W.data[o * inDim + k]! + delta(o, k);
     merged.set(name, out);
+  };
+  if (prepared.loraFactors) {
+    for (const f of prepared.loraFactors(v)) {
+      const r = f.rank;
+      const inDim = f.A.length / r;
+      const scale = f.alpha / r;
+      add(f.layer, f.module, (o, k) => {
+        let delta = 0; // (B A)[o][k], summed in float64
+        for (let b = 0; b < r; b++) delta += f.B[o * r + b]! * f.A[b * inDim + k]!;
+        return scale === 1 ? delta : scale * delta;
+      });
+    }
+  } else {
+    for (const d of prepared.deltas(v)) {
+      const inDim = model.weights.get(linearWeightName(d.layer, d.module)).shape[1]!;
+      add(d.layer, d.module, (o, k) => d.delta[o * inDim + k]!);
+    }
   }
   const tensors = model.weights.names().map((name) => {
     const t = model.weights.get(name);
@@ -182,7 +177,11 @@ function mergedModelFiles(model: LoadedModel, plan: AdapterPlan, v: Float32Array
   files.push({ name: 'model.safetensors', data: encodeSafetensors(tensors, 'F32', { format: 'pt' }) });
   files.push({
     name: 'README.md',
-    data: Buffer.from(`# ${basename(model.source)} with a TinyLoRA adapter merged\n\nExported by tinysweep: W' = W + U Σ R Vᵀ on ${plan.sites.length} modules (rank ${plan.rank}); every other weight as in the base model, float32.\n`),
+    data: Buffer.from(
+      prepared.method === 'tinylora'
+        ? `# ${basename(model.source)} with a TinyLoRA adapter merged\n\nExported by tinysweep: W' = W + U Σ R Vᵀ on ${merged.size} modules; every other weight as in the base model, float32.\n`
+        : `# ${basename(model.source)} with a ${prepared.method} adapter merged\n\nExported by tinysweep: W' = W + ΔW on ${merged.size} modules; every other weight as in the base model, float32.\n`,
+    ),
   });
   return files;
 }

@@ -15,7 +15,7 @@
  * trainer runs `--device torch`): `session(model, plan, slotDevice)` picks another one per call.
  */
 import { resolve } from 'node:path';
-import { loadModel, type AdapterPlan, type LoadedModel } from '@tinysweep/model';
+import { loadModel, type LoadedModel, type SessionAdapter } from '@tinysweep/model';
 import { FactorCache } from '../adapters/factor-cache.js';
 import { OnnxDevice, type DeviceSession, type OnnxDeviceOptions, type PolicyDevice } from '../device.js';
 
@@ -120,7 +120,7 @@ export class ModelCache {
   }
 
   /** An open session of `model` with `plan`'s adapter on `device`, shared by every trial whose plan has its key there. */
-  async session(model: LoadedModel, plan: AdapterPlan, device: PolicyDevice = this.device): Promise<SessionLease> {
+  async session(model: LoadedModel, plan: SessionAdapter, device: PolicyDevice = this.device): Promise<SessionLease> {
     const key = `${device.name}|${plan.key}`;
     let entry = this.sessions.get(key);
     const hit = entry !== undefined;

@@ -19,8 +19,8 @@
  * {@link SideBySideRequest}: `trial.model.path`, `trial.task…`, `adapter.baseModel.hash`,
  * `adapter.structure`, `prompts[2]`, `maxNewTokens`.
  */
-import type { AdapterFile } from '@tinysweep/tinylora';
-import { buildAdapterPlan } from '../adapters/adapter-plan.js';
+import { adapterFileMethod, type AnyAdapterFile } from '../adapters/method-file.js';
+import { adapterMethod } from '../adapters/registry.js';
 import type { PolicyDevice } from '../device.js';
 import type { Example } from '../tasks/task.js';
 import { asTrialConfigError, TrialConfigError } from './errors/trial-config-error.js';
@@ -33,8 +33,8 @@ import { loadTrialTask, resolvePath, trialIo } from './trial-io.js';
 export interface SideBySideRequest {
   /** The trial's params: its model, and its task (prompt layout, stop strings, maxNewTokens). */
   trial: TinyLoraTrial;
-  /** The trained adapter (structure + v), e.g. `parseAdapter(storedText)`. */
-  adapter: AdapterFile;
+  /** The trained adapter (structure + v, any method), e.g. `parseAnyAdapter(storedText)`. */
+  adapter: AnyAdapterFile;
   /** Prompts as a user types them; each is laid out as the trial's own prompts were. */
   prompts: string[];
   /** Tokens per completion. @defaultValue the trial's `task.maxNewTokens` */
@@ -101,8 +101,8 @@ export async function generateSideBySide(req: SideBySideRequest, ctx: SideBySide
       `the adapter was trained on model ${req.adapter.baseModel.hash.slice(0, 12)} (${req.adapter.baseModel.name ?? 'unnamed'}), but ${modelPath} is ${model.hash.slice(0, 12)}`,
     );
   }
-  const plan = await asTrialConfigError('adapter.structure', () => buildAdapterPlan(model, req.adapter.structure, { factors: ctx.models.factors }));
-  const lease = await ctx.models.session(model, plan, ctx.device);
+  const prepared = await asTrialConfigError('adapter.structure', () => adapterMethod(adapterFileMethod(req.adapter)).fromFile(model, req.adapter, { factors: ctx.models.factors }));
+  const lease = await ctx.models.session(model, prepared.session, ctx.device);
   try {
     // ---- prompts laid out as the trial's, each checked against the model's context
     const { task, formatPrompt } = await under('trial', () => asTrialConfigError('task', () => loadTrialTask(cfg, model, ctx.baseDir)));
@@ -119,7 +119,7 @@ export async function generateSideBySide(req: SideBySideRequest, ctx: SideBySide
 
     // ---- one batched call: candidate 0 is the base model, candidate 1 the adapter; rewards are not
     // asked for (a typed prompt has no reference), only the completions, cut at the task's stop strings
-    const dim = plan.groups * plan.u;
+    const dim = prepared.dim;
     const started = performance.now();
     const objective = rewardObjective({ ...io, task: { reward: () => 0, stopStrings: task.stopStrings }, maxNewTokens });
     const { completions } = await objective([new Float32Array(dim), Float32Array.from(req.adapter.v)], examples); // [2][B]

@@ -13,7 +13,8 @@
  *     seed: 1,
  *   }, { models: new ModelCache() });
  */
-import type { LayerSelector, ModuleName, TieSpec } from '@tinysweep/tinylora';
+import type { AdapterConfig } from '../adapters/adapter-method.js';
+import type { TinyLoraAdapterConfig } from '../adapters/methods/tinylora/config.js';
 import { withoutUndefined } from '../defaults.js';
 import type { OptimizerKind } from '../optimizers/interfaces/optimizer-state.js';
 import type { TaskSpec } from '../tasks/create-task.js';
@@ -62,16 +63,11 @@ export interface TinyLoraTrial {
   /** The base model: a HF directory or a llama2.c `.bin`, relative to the trainer's work directory. */
   model: { path: string };
   task: TrainTaskSpec;
-  adapter: {
-    modules: ModuleName[];
-    /** A selector (`all`, `last:4`, `every:2`, `0-3`) or explicit block indices. */
-    layers: LayerSelector;
-    rank: number;
-    u: number;
-    tie: TieSpec;
-    /** Base seed of the projections P. Not in the spec's schema yet. @defaultValue `0` */
-    projectionSeed?: number;
-  };
+  /**
+   * The adapter: TinyLoRA's fields without `method` (or `method: tinylora`), another registered
+   * method's config with its `method` (`lora-xs`, `lora`; see adapters/methods/).
+   */
+  adapter: TinyLoraAdapterConfig | AdapterConfig;
   /**
    * Magnitude pruning after training. The spec sweeps one threshold per trial; a list here evaluates
    * several in one run (the adapter returned is the last one's).
@@ -120,7 +116,8 @@ export interface TrainConfig {
   chat: boolean;
   trainSize: number | undefined;
   evalSize: number | undefined;
-  adapter: TinyLoraTrial['adapter'] & { projectionSeed: number };
+  /** The trial's adapter; TinyLoRA's with its projectionSeed defaulted. */
+  adapter: TinyLoraTrial['adapter'];
   optimizer: Required<TinyLoraTrial['optimizer']>;
   pruneThresholds: number[];
   retrainIterations: number;
@@ -163,7 +160,7 @@ export function resolveTrainConfig(trial: TinyLoraTrial): TrainConfig {
     chat,
     trainSize,
     evalSize,
-    adapter: { projectionSeed: 0, ...trial.adapter },
+    adapter: trial.adapter.method === undefined || trial.adapter.method === 'tinylora' ? { projectionSeed: 0, ...trial.adapter } : trial.adapter,
     optimizer: { ...OPTIMIZER_DEFAULTS, ...withoutUndefined(trial.optimizer) },
     pruneThresholds: thresholds,
     retrainIterations: trial.prune?.retrainIterations ?? 0,

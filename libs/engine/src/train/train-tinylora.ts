@@ -16,8 +16,9 @@
  * [P·B, groups, u] beside the batch's prompts, so a population of 32 on a batch of 16 is 512 rows.
  */
 import { basename } from 'node:path';
-import { buildAdapterFile, countNonZero, pruneByMagnitude, resolveStructure, tinyLoraConfig, type AdapterFile } from '@tinysweep/tinylora';
-import { buildAdapterPlan } from '../adapters/adapter-plan.js';
+import { countNonZero, pruneByMagnitude } from '@tinysweep/tinylora';
+import type { AnyAdapterFile } from '../adapters/method-file.js';
+import { adapterMethod } from '../adapters/registry.js';
 import type { PolicyDevice } from '../device.js';
 import { Adam } from '../optimizers/adam.js';
 import { createOptimizer } from '../optimizers/create-optimizer.js';
@@ -30,7 +31,6 @@ import { asTrialConfigError, TrialConfigError } from './errors/trial-config-erro
 import type { ModelCache } from './model-cache.js';
 import { nllObjective, rewardObjective, type Objective } from './objectives.js';
 import { resolveTrainConfig, type ObjectiveKind, type TinyLoraTrial } from './tinylora-trial.js';
-import { storedV } from './stored-adapter.js';
 import { checkpointKey, CHECKPOINT_VERSION, readCheckpoint, type TrainCheckpoint } from './train-checkpoint.js';
 import { loadTrialTask, resolvePath, trialIo } from './trial-io.js';
 
@@ -67,7 +67,7 @@ export interface TrainContext {
    * and "after", and goes straight to pruning, retraining where the training's batch order left off.
    * The metrics then hold only the pruning's and `score`.
    */
-  from?: AdapterFile;
+  from?: AnyAdapterFile;
   /**
    * Steps at which to report `eval_acc` as well as every `evalEvery` (an ASHA sweep's rungs: the
    * dispatcher needs the metric there and nowhere else). Scheduling, not configuration: it never
@@ -100,12 +100,12 @@ export interface TrainContext {
 export interface TinyLoraResult {
   /** Final metrics (see the module comment); `score` is the held-out accuracy of `adapter`. */
   metrics: Record<string, number>;
-  /** groups × u. */
+  /** Length of the trainable vector (TinyLoRA: groups × u; LoRA-XS: modules × r²; LoRA: Σ r·(in + out)). */
   trainableParams: number;
   /** Non-zero entries of the returned adapter (after the last prune threshold, if any). */
   effectiveParams: number;
   /** The trained adapter; pruned (and retrained) at the last threshold when the trial prunes. */
-  adapter: AdapterFile;
+  adapter: AnyAdapterFile;
   /**
    * Held-out greedy completions of the base model and of the trained (unpruned) adapter, in held-out
    * order, for generation tasks: what changed, not just how much (e.g. the share of worked answers).
@@ -184,14 +184,10 @@ export async function trainTinyLora(trial: TinyLoraTrial, ctx: TrainContext): Pr
   const modelPath = resolvePath(ctx.baseDir, cfg.modelPath);
   const { model, hit: modelHit } = await asTrialConfigError('model.path', () => ctx.models.model(modelPath));
   log(`${modelHit ? 'model cache hit' : 'model loaded'}: ${modelPath} (${model.config.nLayers} layers, hash ${model.hash.slice(0, 12)})`);
-  const { modules, layers, rank, u, tie, projectionSeed } = cfg.adapter;
-  const { structure, plan } = await asTrialConfigError('adapter', () => {
-    const structure = resolveStructure(tinyLoraConfig({ modules, layers, rank, u, tie, projectionSeed }), model.config.nLayers);
-    return { structure, plan: buildAdapterPlan(model, structure, { factors: ctx.models.factors }) };
-  });
-  const dim = plan.groups * plan.u; // length of v: groups × u
-  const lease = await ctx.models.session(model, plan, ctx.device);
-  log(`adapter: ${plan.sites.length} modules, ${plan.groups} groups × u ${u} = ${dim} trainable; session ${lease.hit ? 'cache hit' : 'opened'}`);
+  const prepared = await asTrialConfigError('adapter', () => adapterMethod(cfg.adapter.method).prepare(model, cfg.adapter, { factors: ctx.models.factors }));
+  const dim = prepared.dim; // length of the trainable vector
+  const lease = await ctx.models.session(model, prepared.session, ctx.device);
+  log(`adapter: ${prepared.summary}; session ${lease.hit ? 'cache hit' : 'opened'}`);
   checkAbort();
 
   try {
@@ -332,20 +328,21 @@ export async function trainTinyLora(trial: TinyLoraTrial, ctx: TrainContext): Pr
     const metrics: Record<string, number> = {};
     if (ctx.from) {
       // ---- a stored training: prune it, as the end of this run would have
-      const trained = storedV(ctx.from, structure, model.hash, dim);
+      const trained = prepared.storedV(ctx.from, model.hash);
       step = iterations;
       log(`starting from the stored adapter (${countNonZero(trained)} of ${dim} non-zero); no training`);
       const pruned = await prune(trained, cfg.pruneThresholds.length > 0 ? undefined : await evaluate(trained));
       metrics.score = pruned.acc;
       Object.assign(metrics, pruned.metrics, heldOutMetrics(pruned.held));
-      const adapter = buildAdapterFile({ baseModel: { hash: model.hash, name: basename(model.source) }, structure, v: pruned.v, prune: pruned.prune });
+      const adapter = prepared.file({ baseModel: { hash: model.hash, name: basename(model.source) }, v: pruned.v, prune: pruned.prune });
       return { metrics, trainableParams: adapter.trainableParams, effectiveParams: adapter.effectiveParams, adapter };
     }
 
     // ---- resume: a checkpoint of this very training (else start over, saying why)
     const key = checkpointKey(trial, model.hash, (ctx.device ?? ctx.models.device).name);
-    const opt = kind === 'grpo' ? undefined : newOptimizer(dim, cfg.seed);
-    const adam = kind === 'grpo' ? newAdam(new Float32Array(dim), undefined) : undefined;
+    // Methods whose zero vector is not their start (LoRA's seeded A) start at prepared.init.
+    const opt = kind === 'grpo' ? undefined : newOptimizer(dim, cfg.seed, prepared.init);
+    const adam = kind === 'grpo' ? newAdam(prepared.init ?? new Float32Array(dim), undefined) : undefined;
     let resumed: TrainCheckpoint | undefined;
     if (ctx.resume) {
       const c = readCheckpoint(ctx.resume);
@@ -392,7 +389,7 @@ export async function trainTinyLora(trial: TinyLoraTrial, ctx: TrainContext): Pr
     if (resumed) log(`resuming from the checkpoint at step ${resumed.step} of ${iterations}`);
     const deadline = ctx.trainSeconds === undefined ? Infinity : started + ctx.trainSeconds * 1000;
     const trained = adam
-      ? await optimiseByGradient(new Float32Array(dim), undefined, iterations, {}, deadline, phase, adam)
+      ? await optimiseByGradient(prepared.init ?? new Float32Array(dim), undefined, iterations, {}, deadline, phase, adam)
       : await optimise(opt!, (x) => x, iterations, {}, deadline, phase);
     metrics.train_seconds = priorSeconds + (performance.now() - started) / 1000;
     if (ctx.trainSeconds !== undefined) metrics.train_steps = step; // where the budget stopped it
@@ -406,7 +403,7 @@ export async function trainTinyLora(trial: TinyLoraTrial, ctx: TrainContext): Pr
     metrics.score = final.acc;
 
     // ---- the adapter file: structure + v, everything needed to rebuild it from the base model
-    const adapter = buildAdapterFile({ baseModel: { hash: model.hash, name: basename(model.source) }, structure, v: final.v, prune: final.prune });
+    const adapter = prepared.file({ baseModel: { hash: model.hash, name: basename(model.source) }, v: final.v, prune: final.prune });
     const completions = before.completions && after.completions ? { before: before.completions, after: after.completions } : undefined;
     return { metrics, trainableParams: adapter.trainableParams, effectiveParams: adapter.effectiveParams, adapter, completions };
   } finally {

@@ -8,6 +8,7 @@
  * so every batch row carries its own adapter.
  */
 import { linearShape, type DecoderConfig, type LinearModule } from '../config/decoder-config.js';
+import type { SessionAdapter } from './adapter-graph.js';
 
 export interface AdapterSite {
   layer: number;
@@ -35,8 +36,8 @@ export interface AdapterPlan {
 }
 
 export interface BuildOptions {
-  /** Put TinyLoRA branches in the graph and add the `tinylora_v` input. */
-  adapter?: AdapterPlan;
+  /** Put TinyLoRA branches in the graph and add the `tinylora_v` input (or another method's {@link AdapterGraph}). */
+  adapter?: SessionAdapter;
   /**
    * Largest batch a session runs at once (greedy/logprobs split bigger requests). The graph itself
    * has a dynamic batch dimension.

@@ -13,6 +13,7 @@
  */
 import { linearShape, linearWeightName, type DecoderConfig, type LinearModule } from '../config/decoder-config.js';
 import { transpose2d, type Weights } from '../weights/weights.js';
+import { isAdapterGraph, type AdapterGraph, type BranchOps } from './adapter-graph.js';
 import { validateAdapterPlan, type AdapterPlan, type AdapterSite, type BuildOptions } from './adapter-plan.js';
 import { GraphBuilder } from './graph-builder.js';
 import { DataType, valueInfo, type Dim, type OnnxModelParts, type ValueInfoProto } from './onnx-model.js';
@@ -80,6 +81,11 @@ export class ModelBuilder extends GraphBuilder {
     scale: number; // R = scale · Σᵢ vᵢ Pᵢ with scale = 1/√u (TinyLoRA's normalisation)
   };
 
+  protected readonly methodAttrs: {
+    graph: AdapterGraph | undefined; // another adapter method's branches (lora-xs, lora); undefined = none
+    sites: Map<string, number>; // `${layer}/${module}` → index into graph.sites
+  };
+
   constructor(model: BuilderModel, opts: BuildOptions = {}) {
     super();
     const { config } = model;
@@ -102,8 +108,11 @@ export class ModelBuilder extends GraphBuilder {
       maxSeqLen: config.maxSeqLen,
     };
     this.lmHeadAttrs = { tied: config.tiedEmbeddings };
-    const plan = opts.adapter;
+    const graph = opts.adapter && isAdapterGraph(opts.adapter) ? opts.adapter : undefined;
+    const plan = opts.adapter && !isAdapterGraph(opts.adapter) ? opts.adapter : undefined;
     if (plan) validateAdapterPlan(config, plan);
+    graph?.validate(config);
+    this.methodAttrs = { graph, sites: new Map((graph?.sites ?? []).map((s, i) => [`${s.layer}/${s.module}`, i])) };
     this.tinyloraAttrs = {
       plan,
       sites: new Map((plan?.sites ?? []).map((site) => [`${site.layer}/${site.module}`, site])),
@@ -140,7 +149,7 @@ export class ModelBuilder extends GraphBuilder {
       metadata: {
         'tinysweep.builder_version': BUILDER_VERSION,
         'tinysweep.model_hash': this.modelHash,
-        'tinysweep.adapter_key': this.tinyloraAttrs.plan?.key ?? '',
+        'tinysweep.adapter_key': this.tinyloraAttrs.plan?.key ?? this.methodAttrs.graph?.key ?? '',
         'tinysweep.config': JSON.stringify(this.config),
       },
     };
@@ -162,6 +171,8 @@ export class ModelBuilder extends GraphBuilder {
     input('logits_to_keep', INT64, [1]);
     const plan = this.tinyloraAttrs.plan;
     if (plan) input('tinylora_v', FLOAT, [B, plan.groups, plan.u]);
+    const graph = this.methodAttrs.graph;
+    if (graph) input(graph.input.name, FLOAT, [B, graph.input.rows, graph.input.cols]);
   }
 
   private isGraphIo(name: string): boolean {
@@ -229,7 +240,26 @@ export class ModelBuilder extends GraphBuilder {
     }
     const site = this.tinyloraAttrs.sites.get(`${layer}/${module}`);
     if (site) y = this.makeAdd(`${path}/tinylora/Add`, y, this.makeTinyLoraBranch(path, site, x), shape);
+    const methodSite = this.methodAttrs.sites.get(`${layer}/${module}`);
+    const graph = this.methodAttrs.graph;
+    if (graph && methodSite !== undefined) y = this.makeAdd(`${path}/${graph.method}/Add`, y, graph.makeDelta(this.branchOps(), methodSite, path, x), shape);
     return y;
+  }
+
+  /** The make* vocabulary an {@link AdapterGraph} builds its branches with. */
+  protected branchOps(): BranchOps {
+    return {
+      dims: { batch: B, seq: T },
+      input: this.methodAttrs.graph!.input.name,
+      initializer: (name, dims, data) => this.makeInitializer(name, dims, data),
+      matMul: (name, a, b, shape) => this.makeMatMul(name, a, b, shape),
+      mul: (name, a, b, shape) => this.makeMul(name, a, b, shape),
+      reshape: (name, x, target, shape) => this.makeReshape(name, x, target, shape),
+      transpose: (name, x, perm, shape) => this.makeTranspose(name, x, perm, shape),
+      slice: (name, x, starts, ends, axes, shape) => this.makeSlice(name, x, this.int64(...starts), this.int64(...ends), axes, shape),
+      gather: (name, data, index, axis, shape) => this.makeGather(name, data, this.int64Scalar(index), axis, shape),
+      floatScalar: (value) => this.floatScalar(value),
+    };
   }
 
   /**

@@ -4,7 +4,8 @@
  */
 import * as ort from 'onnxruntime-node';
 import type { DecoderConfig } from '../config/decoder-config.js';
-import { validateAdapterPlan, type AdapterPlan } from '../builder/adapter-plan.js';
+import { adapterInput, isAdapterGraph, type SessionAdapter } from '../builder/adapter-graph.js';
+import { validateAdapterPlan } from '../builder/adapter-plan.js';
 import type { LoadedModel } from '../loaders/loaded-model.js';
 import { argmax, chunks, leftPad, logSoftmaxAt, positionIdsFromMask, toInt64Matrix, type Int64Batch, type Int64Matrix } from './batching.js';
 import { DECODER_SESSION_DEFAULTS, validateSessionOptions, type DecoderSessionOptions } from './decoder-session-options.js';
@@ -51,6 +52,8 @@ export class DecoderSession {
   readonly maxBatch: number;
   /** [groups, u] of the adapter input, when the graph has one. */
   readonly adapterShape: { groups: number; u: number } | undefined;
+  /** The adapter's graph input: `tinylora_v`, or another method's (see AdapterGraph). */
+  private readonly adapterInputName: string;
 
   private constructor(
     private readonly session: ort.InferenceSession,
@@ -61,10 +64,12 @@ export class DecoderSession {
     /** True when create() found the graph in the cache and built nothing. */
     readonly cacheHit: boolean,
     maxBatch: number,
-    adapter: AdapterPlan | undefined,
+    adapter: SessionAdapter | undefined,
   ) {
     this.maxBatch = maxBatch;
-    this.adapterShape = adapter ? { groups: adapter.groups, u: adapter.u } : undefined;
+    const input = adapter && adapterInput(adapter);
+    this.adapterShape = input ? { groups: input.rows, u: input.cols } : undefined;
+    this.adapterInputName = input?.name ?? 'tinylora_v';
   }
 
   /** Builds the graph (or finds it in the cache) and opens an ONNX Runtime session on it. */
@@ -72,7 +77,8 @@ export class DecoderSession {
     const given = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as DecoderSessionOptions; // { cacheDir: undefined } keeps the default
     const opts = { ...DECODER_SESSION_DEFAULTS, cacheDir: defaultGraphCacheDir(), ...given };
     validateSessionOptions(opts);
-    if (opts.adapter) validateAdapterPlan(model.config, opts.adapter); // also on a cache hit: the plan shapes the inputs
+    // also on a cache hit: the plan shapes the inputs
+    if (opts.adapter) isAdapterGraph(opts.adapter) ? opts.adapter.validate(model.config) : validateAdapterPlan(model.config, opts.adapter);
     const { path, cacheHit } = ensureGraph(model, opts, opts.cacheDir);
     const session = await ort.InferenceSession.create(path, {
       executionProviders: [opts.executionProvider],
@@ -111,7 +117,7 @@ export class DecoderSession {
       feeds[`past_key_values.${layer}.key`] = past?.keys[layer] ?? empty;
       feeds[`past_key_values.${layer}.value`] = past?.values[layer] ?? empty;
     }
-    if (this.adapterShape) feeds.tinylora_v = this.adapterTensor(input.adapterV, batch);
+    if (this.adapterShape) feeds[this.adapterInputName] = this.adapterTensor(input.adapterV, batch);
     else if (input.adapterV) throw new Error('adapterV given, but the session was created without an adapter plan');
 
     const out = await this.session.run(feeds);

@@ -3,7 +3,7 @@
  * R = (1/√u) Σᵢ v[group, i] P[i] — what the graph's branch must be equivalent to. For the reference
  * forward in tests (and a way to check a merged export).
  */
-import { linearShape, linearWeightName, type DecoderConfig } from '../config/decoder-config.js';
+import { linearShape, linearWeightName, type DecoderConfig, type LinearModule } from '../config/decoder-config.js';
 import type { AdapterPlan } from '../builder/adapter-plan.js';
 import { MapWeights, type Weights } from '../weights/weights.js';
 
@@ -31,6 +31,18 @@ export function mergeAdapterPlan(config: DecoderConfig, weights: Weights, plan: 
       }
     }
     merged.set(name, { data: updated, shape: [out, inDim] });
+  }
+  return merged;
+}
+
+/** Weights with each ΔW [out, in] added (any adapter method's deltas, e.g. a PreparedAdapter's). */
+export function mergeDeltas(weights: Weights, deltas: ReadonlyArray<{ layer: number; module: LinearModule; delta: Float32Array }>): MapWeights {
+  const merged = MapWeights.from(weights);
+  for (const { layer, module, delta } of deltas) {
+    const name = linearWeightName(layer, module);
+    const W = weights.get(name);
+    if (delta.length !== W.data.length) throw new Error(`ΔW of ${name} has ${delta.length} values, W has ${W.data.length}`);
+    merged.set(name, { data: W.data.map((w, i) => w + delta[i]!), shape: W.shape });
   }
   return merged;
 }

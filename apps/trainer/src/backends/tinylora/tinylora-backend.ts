@@ -16,9 +16,9 @@
  * It also serves Generate (the board's Try it) from the same cache: a trial's prompts through the base
  * model and through its stored adapter, in one batch (libs/engine generateSideBySide).
  */
-import { ENGINE_VERSION, generateSideBySide, ModelCache, trainTinyLora, TrialConfigError, type ModelCacheOptions, type PolicyDevice, type TrainCheckpoint } from '@tinysweep/engine';
+import { ENGINE_VERSION, generateSideBySide, ModelCache, parseAnyAdapter, serializeAnyAdapter, trainTinyLora, TrialConfigError, type AnyAdapterFile, type ModelCacheOptions, type PolicyDevice, type TrainCheckpoint } from '@tinysweep/engine';
 import type { TrainResult } from '@tinysweep/proto';
-import { AdapterFileError, parseAdapter, serializeAdapter, type AdapterFile } from '@tinysweep/tinylora';
+import { AdapterFileError } from '@tinysweep/tinylora';
 import { TorchDevice, type TorchDtype, type TorchWorkerInfo } from '@tinysweep/torch';
 import { existsSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
@@ -159,10 +159,10 @@ export class TinyLoraBackend implements TrainerBackend {
     }
     this.modelPaths.set(trial.model.path, modelPath);
     // evaluate: prune and evaluate a stored (shared) training instead of training
-    let from: AdapterFile | undefined;
+    let from: AnyAdapterFile | undefined;
     if (req.mode === 'evaluate') {
       try {
-        from = parseAdapter(req.adapterJson ?? '');
+        from = parseAnyAdapter(req.adapterJson ?? '');
       } catch (err) {
         return { ok: false, failure: 'FAILURE_BAD_REQUEST', error: `adapter_json: ${(err as Error).message}`, seconds: seconds() };
       }
@@ -197,7 +197,7 @@ export class TinyLoraBackend implements TrainerBackend {
         metrics: result.metrics,
         trainableParams: result.trainableParams,
         effectiveParams: result.effectiveParams,
-        adapterJson: serializeAdapter(result.adapter),
+        adapterJson: serializeAnyAdapter(result.adapter),
         seconds: seconds(),
         environmentJson: JSON.stringify(await this.fingerprint(req).catch(() => ({}))),
       };
@@ -223,9 +223,9 @@ export class TinyLoraBackend implements TrainerBackend {
       throw new GenerateRequestError('invalid-argument', parsed.error.slice(0, at), parsed.error.slice(at + 2));
     }
     const trial = parsed.trial;
-    let adapter: AdapterFile;
+    let adapter: AnyAdapterFile;
     try {
-      adapter = parseAdapter(req.adapterJson);
+      adapter = parseAnyAdapter(req.adapterJson);
     } catch (err) {
       if (err instanceof AdapterFileError) throw new GenerateRequestError('invalid-argument', `adapter.${err.field}`, err.problem);
       throw err;

@@ -6,8 +6,7 @@
  * per axis); the spec's free-form `params` land at the top level, and the only one this backend
  * reads is `evalEvery` — any other top-level key is refused rather than silently ignored.
  */
-import type { TinyLoraTrial } from '@tinysweep/engine';
-import { checkLayerSelector, type LayerSelector, type ModuleName } from '@tinysweep/tinylora';
+import { adapterMethod, adapterMethodNames, type TinyLoraTrial } from '@tinysweep/engine';
 import { z } from 'zod';
 
 const int = (min: number, max = Number.MAX_SAFE_INTEGER) =>
@@ -17,29 +16,6 @@ const int = (min: number, max = Number.MAX_SAFE_INTEGER) =>
     .max(max, { error: `must be at most ${max}` });
 const positive = z.number({ error: 'must be a number' }).positive({ error: 'must be greater than 0' });
 const unit = z.number({ error: 'must be a number in [0, 1)' }).min(0, { error: 'must be in [0, 1)' }).lt(1, { error: 'must be in [0, 1)' });
-
-const MODULES = ['q', 'k', 'v', 'o', 'gate', 'up', 'down'] as const satisfies readonly ModuleName[];
-
-const layers = z
-  .union([z.string(), z.array(int(0, 4095)).min(1)], { error: 'must be a layer selector (all, first:k, last:k, every:k, a-b) or a list of block indices' })
-  .transform((sel, ctx): LayerSelector => {
-    try {
-      checkLayerSelector(sel as LayerSelector); // the syntax; whether the model has the blocks is checked on the model
-    } catch (err) {
-      ctx.addIssue({ code: 'custom', message: (err as Error).message });
-    }
-    return sel as LayerSelector;
-  });
-
-const tie = z.discriminatedUnion(
-  'mode',
-  [
-    z.strictObject({ mode: z.literal('none') }),
-    z.strictObject({ mode: z.literal('full') }),
-    z.strictObject({ mode: z.enum(['tiled', 'structured']), n: int(1) }),
-  ],
-  { error: 'must be { mode: none | full } or { mode: tiled | structured, n }' },
-);
 
 const trialSchema = z.strictObject({
   model: z.strictObject({ path: z.string({ error: 'required: the base model path' }).min(1, { error: 'must not be empty' }) }),
@@ -52,13 +28,15 @@ const trialSchema = z.strictObject({
     trainSize: int(0).optional(),
     evalSize: int(0).optional(),
   }),
-  adapter: z.strictObject({
-    modules: z.array(z.enum(MODULES, { error: `must be one of ${MODULES.join(', ')}` })).min(1, { error: 'must list at least one module' }),
-    layers,
-    rank: int(1),
-    u: int(1),
-    tie,
-    projectionSeed: int(0).optional(),
+  // The adapter section is the method's (adapters/methods/<method>/config.ts), chosen by `method`.
+  adapter: z.unknown().superRefine((value, ctx) => {
+    const name = typeof value === 'object' && value !== null && 'method' in value ? (value as { method: unknown }).method : undefined;
+    if (name !== undefined && (typeof name !== 'string' || !adapterMethodNames().includes(name))) {
+      ctx.addIssue({ code: 'custom', path: ['method'], message: `must be one of ${adapterMethodNames().join(', ')} (got ${JSON.stringify(name)})` });
+      return;
+    }
+    const parsed = adapterMethod(name as string | undefined).trialSchema.safeParse(value);
+    if (!parsed.success) for (const issue of parsed.error.issues) ctx.addIssue({ ...issue } as Parameters<typeof ctx.addIssue>[0]);
   }),
   prune: z.strictObject({ threshold: z.union([unit, z.array(unit).min(1)]), retrainIterations: int(0).optional() }).optional(),
   optimizer: z.strictObject({
@@ -83,7 +61,8 @@ export type ParsedParams = { ok: true; trial: TinyLoraTrial } | { ok: false; err
 export function parseTinyLoraParams(params: Record<string, unknown>): ParsedParams {
   const parsed = trialSchema.safeParse(params);
   if (parsed.success) {
-    const trial: TinyLoraTrial = parsed.data;
+    // The adapter passed its method's schema above; the method's prepare() reads it.
+    const trial = parsed.data as TinyLoraTrial;
     return { ok: true, trial };
   }
   const issue = parsed.error.issues[0];
