@@ -3,7 +3,8 @@
  * write into one canonical form, so that configurations that mean the same thing hash the same.
  */
 import { z } from 'zod';
-import { axis, axisOrRange, got, isMapping, positiveInt, report, reportAll, strictObject, type Ctx } from './schema-kit.js';
+import { ADAPTER_METHOD_FIELDS, METHOD_SPECIFIC_FIELDS, methodsUsing } from './adapter-methods.js';
+import { axis, axisOrRange, got, isMapping, positiveInt, positiveNumber, report, reportAll, strictObject, type Ctx } from './schema-kit.js';
 import { MODULE_NAMES, type AdapterAxes, type LayerSelector, type ModuleName, type TieSpec } from './spec-types.js';
 
 /** Highest block index a layer selector may name (no real decoder has anywhere near this many). */
@@ -235,11 +236,38 @@ const tieValue: z.ZodType<TieSpec> = z.unknown().transform((input, ctx) => {
 
 // ---- section ---------------------------------------------------------------------------------------
 
-/** The `adapter` section. Every field is optional with the paper's setup as default. */
+const METHOD_NAMES = Object.keys(ADAPTER_METHOD_FIELDS);
+
+/** One adapter method's name. */
+const methodValue: z.ZodType<string> = z.unknown().transform((input, ctx) => {
+  if (typeof input === 'string' && METHOD_NAMES.includes(input.trim())) return input.trim();
+  report(ctx, `must be one of ${METHOD_NAMES.join(', ')}${got(input)}`, [], input);
+  return z.NEVER;
+});
+
+/**
+ * The `adapter` section. Every field is optional with the paper's setup as default. A method's own
+ * fields (`u`, `tie`: tinylora; `alpha`: lora) are refused, naming the field, when no method of the
+ * spec reads them, and defaulted only when one does.
+ */
 export const AdapterSchema: z.ZodType<AdapterAxes> = strictObject({
   modules: modulesAxis.optional().transform((v) => v ?? [[...MODULE_NAMES]]),
   layers: layersAxis.optional().transform((v): LayerSelector[] => v ?? ['all']),
   rank: axisOrRange(positiveInt(), { int: true }).optional().transform((v) => v ?? [2]),
-  u: axisOrRange(positiveInt(), { int: true }).optional().transform((v) => v ?? [1]),
-  tie: axis(tieValue).optional().transform((v): TieSpec[] => v ?? [{ mode: 'none' }]),
+  u: axisOrRange(positiveInt(), { int: true }).optional(),
+  tie: axis(tieValue).optional(),
+  method: axis(methodValue).optional(),
+  alpha: axisOrRange(positiveNumber(), { int: false }).optional(),
+}).transform((a, ctx): AdapterAxes => {
+  const methods = a.method ?? ['tinylora'];
+  const reads = (field: string) => methods.some((m) => ADAPTER_METHOD_FIELDS[m]!.includes(field));
+  for (const field of METHOD_SPECIFIC_FIELDS) {
+    if (a[field] !== undefined && !reads(field)) report(ctx, `applies only to adapter.method ${methodsUsing(field).join(' or ')} (this spec's: ${methods.join(', ')})`, [field]);
+  }
+  const out: AdapterAxes = { modules: a.modules, layers: a.layers, rank: a.rank };
+  if (a.method !== undefined) out.method = [...new Set(a.method)];
+  if (reads('u')) out.u = a.u ?? [1];
+  if (reads('tie')) out.tie = a.tie ?? [{ mode: 'none' }];
+  if (a.alpha !== undefined && reads('alpha')) out.alpha = a.alpha;
+  return out;
 });

@@ -12,11 +12,11 @@
  *   earlier one (after normalization) is dropped and counted in `duplicatesCollapsed`.
  * - The size is counted before anything is built: over `budget.maxTrials` throws at once.
  */
-import { canonicalJson, canonicalTemplate, sha256Hex } from './config-hash.js';
+import { canonicalJson, canonicalTemplate, sha256Hex, type CanonicalTemplate } from './config-hash.js';
 import { SpecError } from './errors/spec-error.js';
 import { createRng, type Rng } from './prng.js';
 import type { ParamDistribution, ParamValue } from './spec-types.js';
-import { configSpace, countTrials, gridSize, sampleSize, type ConfigSpace, type TrialParams } from './sweep-axes.js';
+import { configSpace, countTrials, gridSize, methodAxisIndex, sampleSize, type ConfigSpace, type TrialParams } from './sweep-axes.js';
 import { overBudgetMessage, type SweepSpec } from './sweep-spec.js';
 
 export type { TrialParams } from './sweep-axes.js';
@@ -97,14 +97,27 @@ export function planSweep(spec: SweepSpec): SweepPlan {
   // once and join precomputed fragments (slots: one per axis, one per distribution, then the seed).
   const drawSlot = axes.length;
   const seedSlot = drawSlot + distributions.length;
-  const shape = space.build(
-    axes.map((_, i) => new Slot(i)),
-    new Map(distributions.map(([path], k) => [path, new Slot(drawSlot + k)])),
-  );
-  const groupTemplate = canonicalTemplate(shape, slotOf);
-  const trialTemplate = canonicalTemplate({ ...shape, seed: new Slot(seedSlot) }, slotOf);
-  const { prune: _prune, ...unpruned } = shape;
-  const trainTemplate = sharesTraining(spec) ? canonicalTemplate({ ...unpruned, seed: new Slot(seedSlot) }, slotOf) : undefined;
+  // A trial's adapter fields depend on its method, so a spec that sweeps methods gets one template
+  // per method (the method written in, not a hole); every other spec has one template.
+  const methodAxis = methodAxisIndex(space);
+  const templates = new Map<number, { group: CanonicalTemplate; trial: CanonicalTemplate; train?: CanonicalTemplate }>();
+  const templatesFor = (indices: readonly number[]) => {
+    const j = methodAxis < 0 ? -1 : indices[methodAxis]!;
+    let t = templates.get(j);
+    if (t) return t;
+    const shape = space.build(
+      axes.map((ax, i) => (i === methodAxis ? ax.values[j] : new Slot(i))),
+      new Map(distributions.map(([path], k) => [path, new Slot(drawSlot + k)])),
+    );
+    const { prune: _prune, ...unpruned } = shape;
+    t = {
+      group: canonicalTemplate(shape, slotOf),
+      trial: canonicalTemplate({ ...shape, seed: new Slot(seedSlot) }, slotOf),
+      train: sharesTraining(spec) ? canonicalTemplate({ ...unpruned, seed: new Slot(seedSlot) }, slotOf) : undefined,
+    };
+    templates.set(j, t);
+    return t;
+  };
   const encoded = axes.map((ax) => ax.values.map((v) => canonicalJson(v)));
   const parts = new Array<string>(seedSlot + 1);
 
@@ -118,6 +131,7 @@ export function planSweep(spec: SweepSpec): SweepPlan {
   for (const { indices, draws } of configs) {
     indices.forEach((j, i) => (parts[i] = encoded[i][j]));
     draws.forEach((d, k) => (parts[drawSlot + k] = canonicalJson(d)));
+    const { group: groupTemplate, trial: trialTemplate, train: trainTemplate } = templatesFor(indices);
     const groupHash = sha256Hex(groupTemplate.fill(parts));
     if (groups.has(groupHash)) {
       duplicatesCollapsed += spec.seeds.length;

@@ -108,6 +108,12 @@ export type NumericAxis = number[] | NumericRange;
 /** The adapter design space. Every field is a sweep axis. */
 export interface AdapterAxes {
   /**
+   * Adapter methods (`tinylora`, `lora-xs`, `lora`; a list is an axis). Present only when the spec
+   * names it: a spec without it is TinyLoRA's, and its trials hash as before methods existed.
+   * @defaultValue absent (tinylora)
+   */
+  method?: string[];
+  /**
    * Module sets to adapt. Written as one set (`[q, v]`, or `all`), or a list of sets
    * (`[[q, k, v, o], all]`); `all` means all seven; HF names such as `q_proj` are accepted.
    * Normalized: each set deduplicated and in canonical order q, k, v, o, gate, up, down.
@@ -122,10 +128,12 @@ export interface AdapterAxes {
   layers: LayerSelector[];
   /** Truncated-SVD rank r (positive integers), or a range. @defaultValue `[2]` (best in the paper) */
   rank: NumericAxis;
-  /** Trainable size u of each tied group's vector v (positive integers), or a range. @defaultValue `[1]` */
-  u: NumericAxis;
-  /** Weight tying (see {@link TieSpec}). @defaultValue `[{ mode: 'none' }]` */
-  tie: TieSpec[];
+  /** tinylora: trainable size u of each tied group's vector v (positive integers), or a range. @defaultValue `[1]` when a method reads it */
+  u?: NumericAxis;
+  /** tinylora: weight tying (see {@link TieSpec}). @defaultValue `[{ mode: 'none' }]` when a method reads it */
+  tie?: TieSpec[];
+  /** lora: scaling α (ΔW = (α/r)·B·A), positive numbers or a range. @defaultValue absent (α = r) */
+  alpha?: NumericAxis;
 }
 
 /** Magnitude pruning of the trained v. Both fields are sweep axes. */

@@ -3,6 +3,7 @@
  * choice of one value per axis becomes a trial's params. Counting is done here in bigint, so a spec
  * that expands to 10³⁰ trials is measured (and refused) without enumerating anything.
  */
+import { ADAPTER_METHOD_FIELDS, DEFAULT_ADAPTER_METHOD } from './adapter-methods.js';
 import { isDistribution } from './params-spec.js';
 import type { NormalizedSweepSpec, NumericRange, ParamDistribution } from './spec-types.js';
 
@@ -53,11 +54,13 @@ export function configSpace(spec: Omit<SpaceSpec, 'search' | 'seeds' | 'reuse'>)
   };
   const { adapter, prune, optimizer } = spec;
   const a = adapter && {
+    method: adapter.method && field('adapter.method', adapter.method),
     modules: field('adapter.modules', adapter.modules),
     layers: field('adapter.layers', adapter.layers),
     rank: field('adapter.rank', adapter.rank),
-    u: field('adapter.u', adapter.u),
-    tie: field('adapter.tie', adapter.tie),
+    u: adapter.u && field('adapter.u', adapter.u),
+    tie: adapter.tie && field('adapter.tie', adapter.tie),
+    alpha: adapter.alpha && field('adapter.alpha', adapter.alpha),
   };
   const p = prune && {
     threshold: field('prune.threshold', prune.threshold),
@@ -84,7 +87,7 @@ export function configSpace(spec: Omit<SpaceSpec, 'search' | 'seeds' | 'reuse'>)
   const build = (chosen: readonly unknown[], draws: ReadonlyMap<string, unknown>): TrialParams => {
     const out: TrialParams = {};
     const at = (pick: Pick) => pick(chosen, draws);
-    if (a) out.adapter = { modules: at(a.modules), layers: at(a.layers), rank: at(a.rank), u: at(a.u), tie: at(a.tie) };
+    if (a) out.adapter = adapterParams(a.method && at(a.method), { modules: at(a.modules), layers: at(a.layers), rank: at(a.rank), u: a.u && at(a.u), tie: a.tie && at(a.tie), alpha: a.alpha && at(a.alpha) });
     if (p) out.prune = { threshold: at(p.threshold), retrainIterations: at(p.retrainIterations) };
     if (o && optimizer) {
       out.optimizer = {
@@ -105,6 +108,25 @@ export function configSpace(spec: Omit<SpaceSpec, 'search' | 'seeds' | 'reuse'>)
     return out;
   };
   return { axes, distributions, build };
+}
+
+/**
+ * A trial's adapter params for its method: only the fields that method reads, and `method` only when
+ * it is not the default, so tinylora trials hash as they did before methods existed. (planSweep
+ * builds its hash templates with the method written in, never as a hole.)
+ */
+function adapterParams(method: unknown, fields: Record<string, unknown>): Record<string, unknown> {
+  const { modules, layers, rank, ...own } = fields;
+  const name = typeof method === 'string' ? method : DEFAULT_ADAPTER_METHOD;
+  const out: Record<string, unknown> = name === DEFAULT_ADAPTER_METHOD ? { modules, layers, rank } : { method: name, modules, layers, rank };
+  const reads = ADAPTER_METHOD_FIELDS[name] ?? [];
+  for (const [k, v] of Object.entries(own)) if (v !== undefined && reads.includes(k)) out[k] = v;
+  return out;
+}
+
+/** Index of the `adapter.method` axis, when the spec sweeps methods (planSweep builds one template per method). */
+export function methodAxisIndex(space: ConfigSpace): number {
+  return space.axes.findIndex((ax) => ax.path === 'adapter.method');
 }
 
 /** Product of the axis lengths (1 for no axes). */
