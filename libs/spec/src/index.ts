@@ -9,6 +9,7 @@ export * from './errors/spec-error.js';
 export * from './spec-types.js';
 export { SweepSpecSchema, SPEC_DEFAULTS, MAX_TRIALS_CEILING, MAX_TRIAL_TIMEOUT_MS, MAX_SEED, type SweepSpec } from './sweep-spec.js';
 export { MAX_LAYER_INDEX } from './adapter-spec.js';
+export { ADAPTER_METHOD_FIELDS, DEFAULT_ADAPTER_METHOD, methodsUsing } from './adapter-methods.js';
 export { PARAM_NAME, RESERVED_PARAM_NAMES, isDistribution } from './params-spec.js';
 export { PLACEHOLDER_PATTERN, TRAINER_PLACEHOLDERS, placeholderNames, knownPlaceholders } from './placeholders.js';
 export { parseSweepSpec, DEFAULT_PARSE_OPTIONS, type ParseOptions } from './parse-spec.js';
