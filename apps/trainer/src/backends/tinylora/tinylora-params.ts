@@ -70,6 +70,8 @@ export function parseTinyLoraParams(params: Record<string, unknown>): ParsedPara
   if (issue.code === 'unrecognized_keys') {
     const where = path === '' ? '' : `${path}.`;
     const known = path === '' ? ' (a tinylora trial takes model, task, adapter, prune, optimizer, seed and the param evalEvery)' : '';
+    const method = (params.adapter as { method?: unknown } | undefined)?.method;
+    if (path === 'adapter' && typeof method === 'string') return { ok: false, error: `params.adapter.${issue.keys[0]}: does not apply to adapter.method ${method}` };
     return { ok: false, error: `params.${where}${issue.keys[0]}: unknown parameter for the tinylora backend${known}` };
   }
   return { ok: false, error: `params.${path || '(root)'}: ${issue.message}` };

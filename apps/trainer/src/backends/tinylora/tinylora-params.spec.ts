@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+import { parseTinyLoraParams } from './tinylora-params.js';
+
+const base = { model: { path: 'models/demo-arith' }, task: { kind: 'arithmetic' }, optimizer: { kind: 'es' }, seed: 1 };
+const error = (adapter: unknown) => {
+  const r = parseTinyLoraParams({ ...base, adapter });
+  return r.ok ? undefined : r.error;
+};
+
+describe('parseTinyLoraParams: the adapter section is its method’s', () => {
+  it('takes each registered method with its own fields', () => {
+    expect(error({ modules: ['q'], layers: 'all', rank: 2, u: 1, tie: { mode: 'none' } })).toBeUndefined();
+    expect(error({ method: 'tinylora', modules: ['q'], layers: 'all', rank: 2, u: 1, tie: { mode: 'full' } })).toBeUndefined();
+    expect(error({ method: 'lora-xs', modules: ['q', 'v'], layers: 'last:1', rank: 2 })).toBeUndefined();
+    expect(error({ method: 'lora', modules: ['q'], layers: [3], rank: 1, alpha: 2 })).toBeUndefined();
+  });
+
+  it('names the field that is wrong for the method', () => {
+    expect(error({ modules: ['q'], layers: 'all', rank: 0, u: 1, tie: { mode: 'none' } })).toBe('params.adapter.rank: must be at least 1');
+    expect(error({ modules: ['q'], layers: 'all', rank: 1, tie: { mode: 'none' } })).toBe('params.adapter.u: required');
+    expect(error({ method: 'lora', modules: ['q'], layers: 'all', rank: 1, u: 3 })).toBe('params.adapter.u: does not apply to adapter.method lora');
+    expect(error({ method: 'lora-xs', modules: ['q'], layers: 'all', rank: 1, tie: { mode: 'full' } })).toBe('params.adapter.tie: does not apply to adapter.method lora-xs');
+    expect(error({ method: 'dora', modules: ['q'], layers: 'all', rank: 1 })).toBe('params.adapter.method: must be one of tinylora, lora-xs, lora (got "dora")');
+    expect(error({ method: 'lora', modules: ['q'], layers: 'all', rank: 1, alpha: 0 })).toBe('params.adapter.alpha: must be greater than 0');
+  });
+});
