@@ -3,7 +3,7 @@
  * write into one canonical form, so that configurations that mean the same thing hash the same.
  */
 import { z } from 'zod';
-import { ADAPTER_METHOD_FIELDS, METHOD_SPECIFIC_FIELDS, methodsUsing } from './adapter-methods.js';
+import { ADAPTER_METHOD_FIELDS, DEFAULT_ADAPTER_METHOD, METHOD_SPECIFIC_FIELDS, methodReads, methodsUsing, type MethodFieldKind } from './adapter-methods.js';
 import { axis, axisOrRange, got, isMapping, positiveInt, positiveNumber, report, reportAll, strictObject, type Ctx } from './schema-kit.js';
 import { MODULE_NAMES, type AdapterAxes, type LayerSelector, type ModuleName, type TieSpec } from './spec-types.js';
 
@@ -245,6 +245,13 @@ const methodValue: z.ZodType<string> = z.unknown().transform((input, ctx) => {
   return z.NEVER;
 });
 
+/** A method field's parser, by its kind (see adapter-methods.ts). */
+const FIELD_PARSERS: Readonly<Record<MethodFieldKind, z.ZodType>> = {
+  'positive-int': axisOrRange(positiveInt(), { int: true }),
+  'positive-number': axisOrRange(positiveNumber(), { int: false }),
+  tie: axis(tieValue),
+};
+
 /**
  * The `adapter` section. Every field is optional with the paper's setup as default. A method's own
  * fields (`u`, `tie`: tinylora; `alpha`: lora) are refused, naming the field, when no method of the
@@ -254,20 +261,18 @@ export const AdapterSchema: z.ZodType<AdapterAxes> = strictObject({
   modules: modulesAxis.optional().transform((v) => v ?? [[...MODULE_NAMES]]),
   layers: layersAxis.optional().transform((v): LayerSelector[] => v ?? ['all']),
   rank: axisOrRange(positiveInt(), { int: true }).optional().transform((v) => v ?? [2]),
-  u: axisOrRange(positiveInt(), { int: true }).optional(),
-  tie: axis(tieValue).optional(),
+  ...Object.fromEntries([...METHOD_SPECIFIC_FIELDS].map(([name, f]) => [name, FIELD_PARSERS[f.kind].optional()])),
   method: axis(methodValue).optional(),
-  alpha: axisOrRange(positiveNumber(), { int: false }).optional(),
-}).transform((a, ctx): AdapterAxes => {
-  const methods = a.method ?? ['tinylora'];
-  const reads = (field: string) => methods.some((m) => ADAPTER_METHOD_FIELDS[m]!.includes(field));
-  for (const field of METHOD_SPECIFIC_FIELDS) {
-    if (a[field] !== undefined && !reads(field)) report(ctx, `applies only to adapter.method ${methodsUsing(field).join(' or ')} (this spec's: ${methods.join(', ')})`, [field]);
-  }
+}).transform((raw, ctx): AdapterAxes => {
+  const a = raw as Record<string, unknown> & { method?: string[]; modules: ModuleName[][]; layers: LayerSelector[]; rank: AdapterAxes['rank'] };
+  const methods = a.method ?? [DEFAULT_ADAPTER_METHOD];
   const out: AdapterAxes = { modules: a.modules, layers: a.layers, rank: a.rank };
   if (a.method !== undefined) out.method = [...new Set(a.method)];
-  if (reads('u')) out.u = a.u ?? [1];
-  if (reads('tie')) out.tie = a.tie ?? [{ mode: 'none' }];
-  if (a.alpha !== undefined && reads('alpha')) out.alpha = a.alpha;
+  for (const [name, f] of METHOD_SPECIFIC_FIELDS) {
+    const read = methods.some((m) => methodReads(m, name));
+    if (a[name] !== undefined && !read) report(ctx, `applies only to adapter.method ${methodsUsing(name).join(' or ')} (this spec's: ${methods.join(', ')})`, [name]);
+    const value = a[name] ?? (f.default === undefined ? undefined : [f.default]);
+    if (read && value !== undefined) out[name] = value;
+  }
   return out;
 });

@@ -175,7 +175,7 @@ describe('parseSweepSpec: each error names its field', () => {
   it('unknown keys, with a suggestion when one is close', () => {
     const issues = issuesOf(() => parseSweepSpec({ ...minimal, adapter: { rnak: 2, foo: 1 }, budjet: {} }));
     expect(messageAt(issues, 'adapter.rnak')).toBe('unknown key (did you mean "rank"?)');
-    expect(messageAt(issues, 'adapter.foo')).toMatch(/^unknown key; allowed: modules, layers, rank, u, tie, method, alpha$/);
+    expect(messageAt(issues, 'adapter.foo')).toMatch(/^unknown key; allowed: modules, layers, rank, u, tie, alpha, method$/);
     expect(messageAt(issues, 'budjet')).toBe('unknown key (did you mean "budget"?)');
     expect(messageAt(issuesOf(() => parseSweepSpec({ ...minimal, adapter: { tie: [{ mode: 'none' }, { mode: 'tiled', m: 2 }] } })), 'adapter.tie[1].m')).toMatch(/unknown key/);
   });

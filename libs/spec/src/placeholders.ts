@@ -31,7 +31,7 @@ export function knownPlaceholders(spec: Omit<NormalizedSweepSpec, 'name' | 'back
   if (spec.adapter) {
     for (const k of ['adapter', 'adapter.modules', 'adapter.layers', 'adapter.rank', 'adapter.u', 'adapter.tie', 'adapter.tie.mode']) known.add(k);
     if (spec.adapter.tie?.some((t) => 'n' in t)) known.add('adapter.tie.n');
-    for (const k of ['method', 'alpha'] as const) if (spec.adapter[k] !== undefined) known.add(`adapter.${k}`);
+    for (const k of Object.keys(spec.adapter)) known.add(`adapter.${k}`);
   }
   if (spec.prune) for (const k of ['prune', 'prune.threshold', 'prune.retrainIterations']) known.add(k);
   if (spec.optimizer) {

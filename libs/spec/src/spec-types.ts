@@ -134,6 +134,8 @@ export interface AdapterAxes {
   tie?: TieSpec[];
   /** lora: scaling α (ΔW = (α/r)·B·A), positive numbers or a range. @defaultValue absent (α = r) */
   alpha?: NumericAxis;
+  /** Any other method's own fields (libs/spec's ADAPTER_METHOD_FIELDS), as axes. */
+  [field: string]: unknown;
 }
 
 /** Magnitude pruning of the trained v. Both fields are sweep axes. */

@@ -3,7 +3,7 @@
  * choice of one value per axis becomes a trial's params. Counting is done here in bigint, so a spec
  * that expands to 10³⁰ trials is measured (and refused) without enumerating anything.
  */
-import { ADAPTER_METHOD_FIELDS, DEFAULT_ADAPTER_METHOD } from './adapter-methods.js';
+import { DEFAULT_ADAPTER_METHOD, METHOD_SPECIFIC_FIELDS, methodReads } from './adapter-methods.js';
 import { isDistribution } from './params-spec.js';
 import type { NormalizedSweepSpec, NumericRange, ParamDistribution } from './spec-types.js';
 
@@ -58,9 +58,11 @@ export function configSpace(spec: Omit<SpaceSpec, 'search' | 'seeds' | 'reuse'>)
     modules: field('adapter.modules', adapter.modules),
     layers: field('adapter.layers', adapter.layers),
     rank: field('adapter.rank', adapter.rank),
-    u: adapter.u && field('adapter.u', adapter.u),
-    tie: adapter.tie && field('adapter.tie', adapter.tie),
-    alpha: adapter.alpha && field('adapter.alpha', adapter.alpha),
+    // each method's own fields (u, tie, alpha, …), in the table's order
+    own: [...METHOD_SPECIFIC_FIELDS.keys()].flatMap((name): Array<[string, Pick]> => {
+      const v = adapter[name] as readonly unknown[] | NumericRange | undefined;
+      return v === undefined ? [] : [[name, field(`adapter.${name}`, v)]];
+    }),
   };
   const p = prune && {
     threshold: field('prune.threshold', prune.threshold),
@@ -87,7 +89,7 @@ export function configSpace(spec: Omit<SpaceSpec, 'search' | 'seeds' | 'reuse'>)
   const build = (chosen: readonly unknown[], draws: ReadonlyMap<string, unknown>): TrialParams => {
     const out: TrialParams = {};
     const at = (pick: Pick) => pick(chosen, draws);
-    if (a) out.adapter = adapterParams(a.method && at(a.method), { modules: at(a.modules), layers: at(a.layers), rank: at(a.rank), u: a.u && at(a.u), tie: a.tie && at(a.tie), alpha: a.alpha && at(a.alpha) });
+    if (a) out.adapter = adapterParams(a.method && at(a.method), { modules: at(a.modules), layers: at(a.layers), rank: at(a.rank), ...Object.fromEntries(a.own.map(([name, pick]) => [name, at(pick)])) });
     if (p) out.prune = { threshold: at(p.threshold), retrainIterations: at(p.retrainIterations) };
     if (o && optimizer) {
       out.optimizer = {
@@ -119,8 +121,7 @@ function adapterParams(method: unknown, fields: Record<string, unknown>): Record
   const { modules, layers, rank, ...own } = fields;
   const name = typeof method === 'string' ? method : DEFAULT_ADAPTER_METHOD;
   const out: Record<string, unknown> = name === DEFAULT_ADAPTER_METHOD ? { modules, layers, rank } : { method: name, modules, layers, rank };
-  const reads = ADAPTER_METHOD_FIELDS[name] ?? [];
-  for (const [k, v] of Object.entries(own)) if (v !== undefined && reads.includes(k)) out[k] = v;
+  for (const [k, v] of Object.entries(own)) if (v !== undefined && methodReads(name, k)) out[k] = v;
   return out;
 }
 
