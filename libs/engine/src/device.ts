@@ -32,7 +32,12 @@ export interface PolicyDevice {
   readonly name: string;
   /** True when its sessions have `sample` and `gradient` (GRPO, SFT by autograd). */
   readonly gradients: boolean;
-  /** `plan`: TinyLoRA's AdapterPlan or another method's AdapterGraph (a device may refuse what it cannot run). */
+  /**
+   * Why this device cannot run `adapter` (another method's AdapterGraph it has no branch for), or
+   * undefined when it can. Absent: it runs every adapter.
+   */
+  refuses?(adapter: SessionAdapter): string | undefined;
+  /** `plan`: TinyLoRA's AdapterPlan or another method's AdapterGraph (see {@link refuses}). */
   open(model: LoadedModel, plan: SessionAdapter): Promise<DeviceSession>;
   /** Frees what the device holds (a worker process, sessions still open keep working until released). */
   close(): Promise<void>;

@@ -73,11 +73,17 @@ export class TorchDevice implements PolicyDevice {
     return header as unknown as TorchWorkerInfo;
   }
 
+  /** The worker knows TinyLoRA's branch only: another method runs here when it can be written as one (LoRA-XS). */
+  refuses(adapter: SessionAdapter): string | undefined {
+    if (!isAdapterGraph(adapter) || adapter.tinyLoraForm) return undefined;
+    return `the torch device runs tinylora and lora-xs adapters, not ${adapter.method}; run it on a trainer with --device cpu (ONNX Runtime)`;
+  }
+
   /** Loads the model and the adapter structure into the worker (now, so a bad one fails here). */
   async open(model: LoadedModel, adapter: SessionAdapter): Promise<TorchSession> {
-    // The worker knows TinyLoRA's branch only; other methods run on the onnxruntime device for now.
-    if (isAdapterGraph(adapter)) throw new Error(`adapter.method: the torch device runs tinylora adapters only, not ${adapter.method}; use --device onnxruntime`);
-    const plan: AdapterPlan = adapter;
+    const why = this.refuses(adapter);
+    if (why) throw new Error(`adapter.method: ${why}`);
+    const plan: AdapterPlan = isAdapterGraph(adapter) ? adapter.tinyLoraForm!() : adapter;
     await this.exclusive(() => this.ensure(model, plan));
     this.openSessions.set(plan.key, (this.openSessions.get(plan.key) ?? 0) + 1);
     return new TorchSession(this, model, plan);

@@ -102,6 +102,8 @@ export async function generateSideBySide(req: SideBySideRequest, ctx: SideBySide
     );
   }
   const prepared = await asTrialConfigError('adapter.structure', () => adapterMethod(adapterFileMethod(req.adapter)).fromFile(model, req.adapter, { factors: ctx.models.factors }));
+  const refused = (ctx.device ?? ctx.models.device).refuses?.(prepared.session);
+  if (refused) throw new TrialConfigError('adapter.method', refused);
   const lease = await ctx.models.session(model, prepared.session, ctx.device);
   try {
     // ---- prompts laid out as the trial's, each checked against the model's context

@@ -186,6 +186,8 @@ export async function trainTinyLora(trial: TinyLoraTrial, ctx: TrainContext): Pr
   log(`${modelHit ? 'model cache hit' : 'model loaded'}: ${modelPath} (${model.config.nLayers} layers, hash ${model.hash.slice(0, 12)})`);
   const prepared = await asTrialConfigError('adapter', () => adapterMethod(cfg.adapter.method).prepare(model, cfg.adapter, { factors: ctx.models.factors }));
   const dim = prepared.dim; // length of the trainable vector
+  const refused = (ctx.device ?? ctx.models.device).refuses?.(prepared.session);
+  if (refused) throw new TrialConfigError('adapter.method', refused);
   const lease = await ctx.models.session(model, prepared.session, ctx.device);
   log(`adapter: ${prepared.summary}; session ${lease.hit ? 'cache hit' : 'opened'}`);
   checkAbort();

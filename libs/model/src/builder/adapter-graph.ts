@@ -45,6 +45,11 @@ export interface AdapterGraph {
   makeDelta(ops: BranchOps, site: number, path: string, x: string): string;
   /** Throws, naming the site and field, when the graph does not fit the model. */
   validate(config: DecoderConfig): void;
+  /**
+   * The same update written as a TinyLoRA plan (same key, same trainable layout), for a device that
+   * knows only TinyLoRA's branch (the torch worker); absent when the method has no such form.
+   */
+  tinyLoraForm?(): AdapterPlan;
 }
 
 /** What a session may be built with: TinyLoRA's plan or another method's graph. */

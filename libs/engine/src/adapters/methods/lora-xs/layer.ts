@@ -1,7 +1,7 @@
 /**
  * LoRA-XS's graph branch: TinyLoRA's with R read straight from the trainable input.
  */
-import type { AdapterGraph, BranchOps, DecoderConfig, LinearModule } from '@tinysweep/model';
+import type { AdapterGraph, AdapterPlan, BranchOps, DecoderConfig, LinearModule } from '@tinysweep/model';
 
 /** One adapted projection: its frozen SVD branch. */
 export interface LoraXsSite {
@@ -41,6 +41,14 @@ export function loraXsGraph(key: string, rank: number, sites: readonly LoraXsSit
       const xDown = ops.matMul(`${p}/down/MatMul`, x, down, [B, T, r]);
       const xMixed = ops.matMul(`${p}/mix/MatMul`, xDown, RT, [B, T, r]);
       return ops.matMul(`${p}/up/MatMul`, xMixed, up, [B, T, site.out]);
+    },
+    // R = (1/√u) Σᵢ vᵢ Pᵢ with u = r², Pᵢ = r·Eᵢ (Eᵢ the i-th unit r×r matrix) and one group per site
+    // is R = v_site reshaped: LoRA-XS is TinyLoRA with a basis for P and no tying.
+    tinyLoraForm(): AdapterPlan {
+      const u = r * r;
+      const P = new Float32Array(u * u);
+      for (let i = 0; i < u; i++) P[i * u + i] = r;
+      return { rank: r, u, groups: sites.length, key, sites: sites.map((s, group) => ({ layer: s.layer, module: s.module, group, down: s.down, up: s.up, P })) };
     },
     validate(config: DecoderConfig) {
       for (const s of sites) {
