@@ -74,9 +74,9 @@ describe('a sweep over adapter methods through API → queue → trainer → Pos
 describe('examples/method-comparison.yaml', () => {
   it('is a valid spec whose every trial passes the tinylora backend’s checks, one method each', () => {
     const plan = planSweep(example());
-    expect(plan.trials).toHaveLength(12);
+    expect(plan.trials).toHaveLength(8);
     const methods = plan.trials.map((t) => (t.params.adapter as { method?: string }).method ?? 'tinylora');
-    expect(methods.filter((m) => m === 'tinylora')).toHaveLength(6);
+    expect(methods.filter((m) => m === 'tinylora')).toHaveLength(4);
     for (const t of plan.trials) {
       const parsed = parseTinyLoraParams(t.params);
       expect(parsed.ok, parsed.ok ? '' : parsed.error).toBe(true);

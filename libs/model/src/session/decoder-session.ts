@@ -78,7 +78,8 @@ export class DecoderSession {
     const opts = { ...DECODER_SESSION_DEFAULTS, cacheDir: defaultGraphCacheDir(), ...given };
     validateSessionOptions(opts);
     // also on a cache hit: the plan shapes the inputs
-    if (opts.adapter) isAdapterGraph(opts.adapter) ? opts.adapter.validate(model.config) : validateAdapterPlan(model.config, opts.adapter);
+    if (opts.adapter && isAdapterGraph(opts.adapter)) opts.adapter.validate(model.config);
+    else if (opts.adapter) validateAdapterPlan(model.config, opts.adapter);
     const { path, cacheHit } = ensureGraph(model, opts, opts.cacheDir);
     const session = await ort.InferenceSession.create(path, {
       executionProviders: [opts.executionProvider],
