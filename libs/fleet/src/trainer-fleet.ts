@@ -1,7 +1,8 @@
 import { Redis } from 'ioredis';
 import { ACQUIRE_KEYS_PER_NODE, defineFleetCommands, type FleetRedis } from './commands/index.js';
 import { FleetKeys } from './fleet-keys.js';
-import type { LeaseWants, TrainerLease, TrainerNode, TrainerNodeStatus } from './trainer-node.js';
+import { fromRedisNode, toRedisNode } from './redis-node.js';
+import type { LeaseWants, RegisteredNode, TrainerLease, TrainerNodeInfo, TrainerNodeStatus } from './trainer-node.js';
 
 export interface TrainerFleetOptions {
   /**
@@ -54,9 +55,9 @@ export class TrainerFleet {
    * hears from may still be one no dispatcher can dial (a wrong advertised address, a certificate
    * from another CA) — only a dispatcher that dialled it can say it is back ({@link markReachable}).
    */
-  async heartbeat(node: Omit<TrainerNode, 'lastHeartbeatAt'>): Promise<void> {
+  async heartbeat(node: TrainerNodeInfo): Promise<void> {
     const k = this.keys;
-    await this.redis.recordHeartbeat(k.nodes, k.heartbeats, k.alive(node.id), node.id, JSON.stringify(node), String(this.heartbeatTimeoutMs));
+    await this.redis.recordHeartbeat(k.nodes, k.heartbeats, k.alive(node.id), node.id, toRedisNode(node), String(this.heartbeatTimeoutMs));
   }
 
   /** A trainer shutting down cleanly leaves at once instead of timing out. */
@@ -80,9 +81,9 @@ export class TrainerFleet {
   }
 
   /** Nodes that heartbeat but are marked unreachable: what dispatchers probe. */
-  async unreachableNodes(): Promise<TrainerNode[]> {
+  async unreachableNodes(): Promise<RegisteredNode[]> {
     const { nodes } = await this.readNodes();
-    const out: TrainerNode[] = [];
+    const out: RegisteredNode[] = [];
     for (const n of nodes) {
       const [alive, unreachable] = await Promise.all([this.redis.exists(this.keys.alive(n.id)), this.redis.exists(this.keys.unreachable(n.id))]);
       if (alive === 1 && unreachable === 1) out.push(n);
@@ -132,10 +133,10 @@ export class TrainerFleet {
   }
 
   /** Every registered node with its last heartbeat's time, and Redis's time now (ms). */
-  private async readNodes(): Promise<{ nodes: TrainerNode[]; now: number }> {
+  private async readNodes(): Promise<{ nodes: RegisteredNode[]; now: number }> {
     const [all, beats, [sec, usec]] = await Promise.all([this.redis.hgetall(this.keys.nodes), this.redis.hgetall(this.keys.heartbeats), this.redis.time()]);
     const now = Number(sec) * 1000 + Math.floor(Number(usec) / 1000);
-    const nodes = Object.entries(all).map(([id, text]) => ({ ...(JSON.parse(text) as Omit<TrainerNode, 'lastHeartbeatAt'>), lastHeartbeatAt: Number(beats[id] ?? 0) }));
+    const nodes = Object.entries(all).map(([id, json]) => fromRedisNode(json, Number(beats[id] ?? 0)));
     return { nodes, now };
   }
 
