@@ -1,4 +1,5 @@
 import * as grpc from '@grpc/grpc-js';
+import type { TrainerNodeInfo } from '@tinysweep/api-types';
 import {
   loadTrainerProto,
   TRAINER_SERVER_OPTIONS,
@@ -19,6 +20,7 @@ import { DataRoots } from './data-roots.js';
 import { ProgressCoalescer } from './progress-coalescer.js';
 import { runInMode, runModeOf } from './backends/train-mode.js';
 import { GenerateHandler } from './generate/generate-handler.js';
+import { toNodeInfo } from './node-info.js';
 import type { TrainerServerOptions } from './interfaces/trainer-server-options.js';
 import { TRAINER_VERSION } from './version.js';
 
@@ -176,18 +178,23 @@ export class TrainerServer {
     return this.trainings.size;
   }
 
-  /** What Describe answers (and the heartbeat sends). */
-  describe(): NodeInfo {
+  /** What this node is, in the one node shape: the heartbeat sends it (with GPUs and loaded models added). */
+  node(): TrainerNodeInfo {
     return {
-      nodeId: this.nodeId,
+      id: this.nodeId,
       address: this.address,
       device: this.opts.device,
       slots: this.opts.slots,
+      running: this.running,
       backends: this.opts.backends.names(),
       models: this.opts.models,
       version: this.opts.version,
-      running: this.running,
     };
+  }
+
+  /** What Describe answers. */
+  describe(): NodeInfo {
+    return toNodeInfo(this.node());
   }
 
   /**
