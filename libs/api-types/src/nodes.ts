@@ -25,6 +25,8 @@ export interface TrainerNode {
   heartbeatAgeMs: number;
   /** Heartbeat within the timeout and not marked unreachable. */
   alive: boolean;
+  /** Why dispatchers will not use it, when one said: e.g. it speaks another trainer protocol (naming both). */
+  error?: string;
 }
 
 /**

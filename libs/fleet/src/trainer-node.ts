@@ -37,6 +37,8 @@ export interface TrainerNodeStatus extends TrainerNode {
   /** Heartbeat within the timeout and not marked unreachable. */
   alive: boolean;
   heartbeatAgeMs: number;
+  /** Why dispatchers will not use it, when one said (e.g. it speaks another trainer protocol). */
+  error?: string;
 }
 
 /** What a trial asks of the slot it leases. */
