@@ -244,8 +244,9 @@ export class TrainerServer {
     }
     const mismatch = callerRefusal(metadata, { nodeId: this.nodeId, version: this.opts.version });
     if (!mismatch) return false;
-    const seen = `${peer} ${mismatch}`;
+    const seen = `${peer.replace(/:\d+$/, '')} ${mismatch}`; // by host: each connection has a port of its own
     if (!this.refusedCallers.has(seen)) {
+      if (this.refusedCallers.size >= 1000) this.refusedCallers.clear();
       this.refusedCallers.add(seen);
       this.logger.warn({ peer }, mismatch);
     }
