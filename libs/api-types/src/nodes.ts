@@ -41,6 +41,8 @@ export interface TrainerNodeState {
   alive: boolean;
   /** Slots leased by dispatchers right now. */
   busy: number;
+  /** Why dispatchers will not use it, when one said: e.g. it speaks another trainer protocol (naming both). */
+  error?: string;
 }
 
 /** `GET /nodes` items: a trainer as its last heartbeat described it, with the control plane's view added. */

@@ -17,7 +17,7 @@ export class FleetKeys {
   alive(id: string): string {
     return `${this.prefix}alive:${id}`;
   }
-  /** STRING with a TTL: a dispatcher could not reach the node; no leases until one reaches it again. */
+  /** STRING with a TTL: a dispatcher could not reach the node ('1') or will not use it (why); no leases until a dispatcher reached it. */
   unreachable(id: string): string {
     return `${this.prefix}unreachable:${id}`;
   }

@@ -67,12 +67,13 @@ export class TrainerFleet {
   }
 
   /**
-   * A dispatcher could not reach the node: it gets no leases until a dispatcher has dialled it
-   * successfully ({@link markReachable}; dispatchers probe marked nodes that still heartbeat). The
-   * mark expires after an hour, so a node that left for good leaves nothing behind.
+   * A dispatcher could not reach the node, or will not use it (`why`, e.g. it speaks another trainer
+   * protocol): it gets no leases until a dispatcher has dialled it successfully ({@link markReachable};
+   * dispatchers probe marked nodes that still heartbeat). `why` is the node's `error` in {@link nodes}.
+   * The mark expires after an hour, so a node that left for good leaves nothing behind.
    */
-  async markUnreachable(nodeId: string): Promise<void> {
-    await this.redis.set(this.keys.unreachable(nodeId), '1', 'PX', UNREACHABLE_MARK_MS);
+  async markUnreachable(nodeId: string, why?: string): Promise<void> {
+    await this.redis.set(this.keys.unreachable(nodeId), why || '1', 'PX', UNREACHABLE_MARK_MS);
   }
 
   /** A dispatcher dialled the node and it answered: it takes leases again. */
@@ -95,12 +96,13 @@ export class TrainerFleet {
     const { nodes, now } = await this.readNodes();
     const out: TrainerNodeStatus[] = [];
     for (const n of nodes) {
-      const [alive, unreachable, leases] = await Promise.all([
+      const [alive, mark, leases] = await Promise.all([
         this.redis.exists(this.keys.alive(n.id)),
-        this.redis.exists(this.keys.unreachable(n.id)),
+        this.redis.get(this.keys.unreachable(n.id)),
         this.redis.zrangebyscore(this.keys.leases(n.id), now, '+inf'),
       ]);
-      out.push({ ...n, busy: leases.length, leases, alive: alive === 1 && unreachable === 0, heartbeatAgeMs: now - n.lastHeartbeatAt });
+      const error = mark && mark !== '1' ? { error: mark } : {};
+      out.push({ ...n, busy: leases.length, leases, alive: alive === 1 && mark === null, heartbeatAgeMs: now - n.lastHeartbeatAt, ...error });
     }
     return out.sort((a, b) => a.id.localeCompare(b.id));
   }

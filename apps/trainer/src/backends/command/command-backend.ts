@@ -183,6 +183,7 @@ export class CommandBackend implements TrainerBackend {
   async run(req: BackendRequest, sink: EventSink, signal: AbortSignal): Promise<TrainResult> {
     const started = performance.now();
     if (this.closed) return badRequest(this.closed, started);
+    if (req.mode === 'evaluate') return badRequest('the command backend cannot evaluate a stored adapter (Evaluate is for tinylora\'s shared trainings)', started);
     let spec: CommandSpec;
     try {
       spec = parseCommandSpec(req.spec);
@@ -211,6 +212,7 @@ export class CommandBackend implements TrainerBackend {
         TINYSWEEP_PARAMS: paramsText,
         TINYSWEEP_PARAMS_FILE: paramsFile,
         TINYSWEEP_TRIAL_ID: req.trialId,
+        ...(req.trainingId ? { TINYSWEEP_TRAINING_ID: req.trainingId } : {}),
         TINYSWEEP_SWEEP_ID: req.sweepId,
         TINYSWEEP_ATTEMPT: String(req.attempt),
       };
@@ -251,7 +253,7 @@ export class CommandBackend implements TrainerBackend {
     // One scratch folder per trainer, one directory per attempt: a mkdtemp per trial cost a tenth
     // of the trainer's CPU on short trials. Others may pass through it (0711) but not list it.
     this.scratch ??= mkdtemp(join(this.opts.tmpDir, 'tinysweep-trainer-')).then(async (d) => (await chmod(d, 0o711), d));
-    const dir = join(await this.scratch, `${req.trialId}.${req.attempt}.${++this.dirsMade}`);
+    const dir = join(await this.scratch, `${req.trialId || req.trainingId || 'run'}.${req.attempt}.${++this.dirsMade}`);
     await mkdir(dir, { mode: 0o700 });
     if (this.sandbox.user) await chown(dir, this.sandbox.user.uid, this.sandbox.user.gid);
     return dir;
