@@ -8,7 +8,8 @@
  */
 export * from './errors/spec-error.js';
 export * from './spec-types.js';
-export { SweepSpecSchema, SPEC_DEFAULTS, MAX_TRIALS_CEILING, MAX_TRIAL_TIMEOUT_MS, MAX_SEED, type SweepSpec } from './sweep-spec.js';
+export { SPEC_DEFAULTS, TRIAL_DEFAULTS, checkpointEvery } from './spec-defaults.js';
+export { SweepSpecSchema, MAX_TRIALS_CEILING, MAX_TRIAL_TIMEOUT_MS, MAX_SEED, type SweepSpec } from './sweep-spec.js';
 export { MAX_LAYER_INDEX } from './adapter-spec.js';
 export { PARAM_NAME, RESERVED_PARAM_NAMES, isDistribution } from './params-spec.js';
 export { PLACEHOLDER_PATTERN, TRAINER_PLACEHOLDERS, placeholderNames, knownPlaceholders } from './placeholders.js';
