@@ -79,10 +79,11 @@ export interface TinyLoraTrial {
    * several in one run (the adapter returned is the last one's).
    */
   prune?: { threshold: number | number[]; retrainIterations?: number };
+  /** A field left out takes the sweep spec's default (libs/spec's `TRIAL_DEFAULTS.optimizer`). */
   optimizer: {
     /** A forward-only optimizer, or `grpo`: gradients by autograd (the torch device only; see gradient-steps.ts). */
     kind: OptimizerKind | 'grpo';
-    /** Candidates per generation (es: even). @defaultValue the spec's (TRIAL_DEFAULTS.optimizer, as for every field here) */
+    /** Candidates per generation (es: even). */
     population?: number;
     /** Perturbation scale. */
     sigma?: number;
