@@ -4,7 +4,7 @@
  *
  *   1. npm dependencies (npm ci on a fresh clone; npm install when a package.json or the lock changed)
  *   2. system packages from Debian: redis-server; with --tests also what the tests need (chromium,
- *      yamllint, python3-torch, libopenblas0-pthread). apt-get as root; otherwise it prints the
+ *      yamllint, python3-torch, libopenblas0-pthread, python3-pip). apt-get as root; otherwise it prints the
  *      command and exits 1
  *   3. the Prisma client (prisma generate, offline) when prisma/schema.prisma changed
  *   4. tsc -b tsconfig.json: dist/ of every project, and the typecheck

@@ -5,8 +5,10 @@
  */
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AggregateRepository, Database, migrate, paretoFront, SweepRepository, type ConfigPass, type GroupMetric } from '@tinysweep/db';
+import { AggregateRepository, Database, migrate, SweepRepository, type ConfigPass, type GroupMetric } from '@tinysweep/db';
+import { paretoFront } from '@tinysweep/search';
 import { compareConfigs, summarise } from '../../apps/api/src/replicates/config-summary.js';
+import { withFronts } from '../../apps/api/src/board/scatter-fronts.js';
 import { grid, pool, series, type ConfigTable } from '../../apps/api/src/board/sweep-cube.js';
 import { seedSweep } from '../../bench/board/seed-sweep.mjs';
 import { startTestPostgres, type TestPostgres } from '../support/postgres.js';
@@ -135,14 +137,15 @@ describe('AggregateRepository on a seeded sweep', () => {
   });
 
   it('plots parameter counts with the exact Pareto front, raw or binned', async () => {
-    const raw = await agg.scatterPass(sweepId, 'accuracy', { maximize: true });
-    const binned = await agg.scatterPass(sweepId, 'accuracy', { maximize: true, maxPoints: 100 });
+    const raw = await withFronts(agg, await agg.scatterPass(sweepId, 'accuracy', { maximize: true }), true);
+    const binned = await withFronts(agg, await agg.scatterPass(sweepId, 'accuracy', { maximize: true, maxPoints: 100 }), true);
     for (const [col, key] of [
       ['trainable', 'trainable'],
       ['effective', 'effective'],
     ] as const) {
       const points = ok.filter((r) => (r[key] ?? 0) > 0).map((r) => ({ x: r[key]!, y: r.acc! }));
-      const front = paretoFront(points, true);
+      // Every trial's nondominated point, by count; trials tied on both show as one point.
+      const front = [...new Map(paretoFront(points, (p) => [p.x, p.y], ['min', 'max']).map((p) => [`${p.x}:${p.y}`, p])).values()].sort((a, b) => a.x - b.x);
       expect(raw[col].binned).toBe(false);
       expect(raw[col].points).toHaveLength(points.length);
       expect(raw[col].front.map((f) => [f.x, f.y])).toEqual(front.map((f) => [f.x, f.y]));

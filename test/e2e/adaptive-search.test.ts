@@ -249,6 +249,14 @@ describe('adaptive search: asha and pareto', () => {
     expect(front.configs).toBe(12);
     expect(front.front.map((f) => f.groupHash).sort()).toEqual(brute.sort());
     expect(nondominatedSort(points, (p) => p.v, ['max', 'min'])[0]!.map((p) => p.g).sort()).toEqual(brute.sort());
+    // The board's Pareto plot against effective parameters draws the same front (one seed: a trial
+    // per configuration), at the same values: both come from libs/search's paretoFront.
+    const board = await c.get<{ metric: string; effective: { front: { trialId: string; x: number; y: number }[] } }>(`/sweeps/${id}/pareto`);
+    expect(board.metric).toBe('score');
+    const groupOf = new Map(trials.map((t) => [t.id, t.group_hash]));
+    const drawn = board.effective.front.map((f) => [groupOf.get(f.trialId), f.y, f.x]);
+    const listed = front.front.map((f) => [f.groupHash, f.values.score, f.values.effective_params]);
+    expect(drawn.sort()).toEqual(listed.sort());
     // The search moved: it found something better than its random start, or smaller at least as good.
     const best = (ts: Row[]) => Math.max(...ts.map((t) => t.metrics!.score!));
     expect(best(trials)).toBeGreaterThan(best(trials.slice(0, 3)));

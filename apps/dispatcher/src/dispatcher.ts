@@ -13,6 +13,7 @@ import { SearchDriver } from './search-driver.js';
 import { StepWriter } from './step-writer.js';
 import { SweepSpecs } from './sweep-specs.js';
 import { TrainerClients } from './trainer-clients.js';
+import { TrainerProtocols } from './trainer-protocols.js';
 import { TrainingRunner } from './training-runner.js';
 import { SHUTDOWN_REASON, TrainerBusyError, TrainerLostError, TrialRunner, type RunResult } from './trial-runner.js';
 
@@ -75,9 +76,10 @@ export class Dispatcher {
     const searches = new SearchRepository(this.db);
     this.search = new SearchDriver({ search: searches, specs, queue: this.queue, events: this.events, log });
     this.reconciler = new Reconciler(trials, trainings, this.queue, specs, log, { searches, driver: this.search }, { attemptGraceMs: 2 * config.TINYSWEEP_LOCK_MS });
-    this.prober = new NodeProber(this.fleet, this.clients, log);
+    const protocols = new TrainerProtocols(this.clients, this.fleet, log);
+    this.prober = new NodeProber(this.fleet, this.clients, log, protocols);
     const checkpoints = new CheckpointRepository(this.db);
-    const deps = { trials, trainings, checkpoints, specs, fleet: this.fleet, clients: this.clients, steps: this.steps, events: this.events, search: this.search, log };
+    const deps = { trials, trainings, checkpoints, specs, fleet: this.fleet, clients: this.clients, protocols, steps: this.steps, events: this.events, search: this.search, log };
     this.runner = new TrialRunner(deps);
     this.trainingRunner = new TrainingRunner({ ...deps, queue: this.queue });
   }

@@ -20,13 +20,28 @@ export function leaseWants(spec: SweepSpec, params: unknown): LeaseWants {
   };
 }
 
-/** Polls the fleet for a free slot that has what the trial wants until one is leased (or the signal aborts: null). */
-export async function waitForLease(fleet: TrainerFleet, key: string, wants: LeaseWants, signal: AbortSignal, log: Logger): Promise<TrainerLease | null> {
+/**
+ * Polls the fleet for a free slot that has what the trial wants until one is leased (or the signal
+ * aborts: null). A lease `accept` turns down (a trainer of another protocol: TrainerProtocols) goes
+ * back at once; `accept` takes the node out of the pool, so the next ask finds another.
+ */
+export async function waitForLease(
+  fleet: TrainerFleet,
+  key: string,
+  wants: LeaseWants,
+  signal: AbortSignal,
+  log: Logger,
+  accept?: (lease: TrainerLease) => Promise<boolean>,
+): Promise<TrainerLease | null> {
   let waited = 0;
   for (;;) {
     if (signal.aborted) return null;
     const lease = await fleet.acquire(key, wants);
-    if (lease) return lease;
+    if (lease && (!accept || (await accept(lease)))) return lease;
+    if (lease) {
+      await fleet.release(lease).catch(() => undefined);
+      continue;
+    }
     if (waited % 30_000 < LEASE_POLL_MS) log.info({ key, ...wants }, 'waiting for a free trainer slot');
     await new Promise((r) => setTimeout(r, LEASE_POLL_MS));
     waited += LEASE_POLL_MS;

@@ -1,6 +1,7 @@
 import type { TrainerFleet } from '@tinysweep/fleet';
-import type { TrainerClients } from '@tinysweep/proto';
+import { trainerRefusal, type TrainerClients } from '@tinysweep/proto';
 import type { Logger } from 'pino';
+import { describeTrainer, type TrainerProtocols } from './trainer-protocols.js';
 
 /** How long a probe waits for a trainer's Describe. */
 const PROBE_DEADLINE_MS = 5000;
@@ -9,7 +10,8 @@ const PROBE_DEADLINE_MS = 5000;
  * Brings back trainers marked unreachable once a dispatcher can dial them again. Heartbeats reach
  * the API, not the dispatchers: a node with a wrong advertised address or a certificate from another
  * CA heartbeats as well as a healthy one, so only a successful dial — a Describe that answers with
- * the node's own id — clears the mark.
+ * the node's own id — clears the mark; and only one that speaks this dispatcher's trainer protocol (a
+ * node refused for its protocol comes back once upgraded).
  */
 export class NodeProber {
   private timer?: NodeJS.Timeout;
@@ -19,6 +21,7 @@ export class NodeProber {
     private readonly fleet: TrainerFleet,
     private readonly clients: TrainerClients,
     private readonly log: Logger,
+    private readonly protocols?: TrainerProtocols,
   ) {}
 
   start(everyMs: number): void {
@@ -35,13 +38,14 @@ export class NodeProber {
     this.probing = true;
     try {
       const marked = await this.fleet.unreachableNodes();
-      const back = await Promise.all(marked.map(async (n) => ((await this.answers(n.address, n.id)) ? n.id : undefined)));
-      const ids = back.filter((id): id is string => id !== undefined);
-      for (const id of ids) {
-        await this.fleet.markReachable(id);
-        this.log.info({ nodeId: id }, 'trainer reachable again');
+      const back = await Promise.all(marked.map(async (n) => ((await this.answers(n.address, n.id)) ? n : undefined)));
+      const nodes = back.filter((n) => n !== undefined);
+      for (const n of nodes) {
+        this.protocols?.forget(n.address);
+        await this.fleet.markReachable(n.id);
+        this.log.info({ nodeId: n.id }, 'trainer reachable again');
       }
-      return ids;
+      return nodes.map((n) => n.id);
     } catch {
       return []; // Redis away: next time
     } finally {
@@ -49,12 +53,13 @@ export class NodeProber {
     }
   }
 
-  private answers(address: string, nodeId: string): Promise<boolean> {
-    return new Promise((resolve) => {
-      this.clients.get(address).describe({}, { deadline: Date.now() + PROBE_DEADLINE_MS }, (err, info) => {
-        if (err) this.clients.forget(address); // dial afresh next time (a channel in backoff answers nothing)
-        resolve(!err && info?.nodeId === nodeId);
-      });
-    });
+  private async answers(address: string, nodeId: string): Promise<boolean> {
+    const info = await describeTrainer(this.clients.get(address), PROBE_DEADLINE_MS);
+    if (!info) this.clients.forget(address); // dial afresh next time (a channel in backoff answers nothing)
+    if (info?.nodeId !== nodeId) return false;
+    const refusal = trainerRefusal(info);
+    // Still another protocol: it stays out, with why (also where the mark was set for a lost connection).
+    if (refusal !== undefined) await this.fleet.markUnreachable(nodeId, refusal);
+    return refusal === undefined;
   }
 }

@@ -1,6 +1,6 @@
 import type { SweepRepository } from '@tinysweep/db';
 import { ashaOf, ashaPruner } from '@tinysweep/search';
-import { parseDuration, SPEC_DEFAULTS, storedSpec, type SweepSpec } from '@tinysweep/spec';
+import { checkpointEvery, parseDuration, storedSpec, type SweepSpec } from '@tinysweep/spec';
 
 /** What the dispatcher needs from a sweep's spec to run its trials. */
 export interface SweepRunSettings {
@@ -36,7 +36,7 @@ export class SweepSpecs {
       maxAttempts: spec.budget.retries + 1,
       reuse: spec.reuse !== false,
       evalAt: asha ? [...ashaPruner(asha).rungs] : [],
-      checkpointEvery: spec.checkpoint?.every ?? SPEC_DEFAULTS.checkpoint.every,
+      checkpointEvery: checkpointEvery(spec),
       spec,
     };
     if (this.cache.size >= this.capacity) this.cache.delete(this.cache.keys().next().value as string);

@@ -1,11 +1,17 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { status as GrpcStatus } from '@grpc/grpc-js';
-import type { TrainerClient, TrainEvent__Output, TrainRequest, TrainResult__Output } from '@tinysweep/proto';
+import type { EvaluateRequest, FingerprintReply__Output, FingerprintRequest, TrainerClient, TrainEvent__Output, TrainRequest, TrainResult__Output } from '@tinysweep/proto';
 import { fingerprintOf, type Fingerprint } from '@tinysweep/search';
 
-/** What one Train call sends and whom it tells while it runs. */
+/**
+ * What one streaming call runs: Train (a trial's attempt, or a shared training by its training id)
+ * or Evaluate (a trial of a shared training: its pruning and evaluation of the stored adapter).
+ */
+export type RunCall = { train: TrainRequest } | { evaluate: EvaluateRequest };
+
+/** What one Train or Evaluate call sends and whom it tells while it runs. */
 export interface TrainCallOptions {
-  request: TrainRequest;
+  call: RunCall;
   /** Guards against a trainer that hangs; the trainer enforces the trial timeout itself. */
   deadline?: Date;
   /** Aborting cancels the call (the trainer stops the training). */
@@ -30,7 +36,7 @@ export const WIND_DOWN_WAIT_MS = 15_000;
 /** First and longest pause between asks of a busy trainer. */
 const BUSY_BACKOFF_MS = { first: 25, max: 400 };
 
-/** A failed Train call's error: `answered` is true when the trainer had answered (sent headers or an event) before it failed. */
+/** A failed call's error: `answered` is true when the trainer had answered (sent headers or an event) before it failed. */
 export type TrainCallError = Error & { code?: number; answered?: boolean };
 
 /**
@@ -43,7 +49,7 @@ export function neverReached(err: unknown): boolean {
 }
 
 /**
- * Opens Train on a trainer and relays its events until the one `result` arrives. Rejects with the
+ * Opens Train (or Evaluate) on a trainer and relays its events until the one `result` arrives. Rejects with the
  * gRPC error when the stream breaks first (a result that arrived before a late transport error
  * still counts), or with UNAVAILABLE when it ends without a result; the error says whether the
  * trainer had answered (see {@link neverReached}).
@@ -71,7 +77,8 @@ export async function callTrain(client: TrainerClient, o: TrainCallOptions): Pro
  */
 function callTrainOnce(client: TrainerClient, o: TrainCallOptions, state: { started: boolean; answered: boolean }): Promise<TrainResult__Output> {
   return new Promise((resolve, reject) => {
-    const call = client.train(o.request, o.deadline ? { deadline: o.deadline } : {});
+    const options = o.deadline ? { deadline: o.deadline } : {};
+    const call = 'train' in o.call ? client.train(o.call.train, options) : client.evaluate(o.call.evaluate, options);
     let result: TrainResult__Output | undefined;
     const onAbort = () => call.cancel();
     if (o.signal.aborted) call.cancel();
@@ -98,23 +105,38 @@ function callTrainOnce(client: TrainerClient, o: TrainCallOptions, state: { star
   });
 }
 
+/** How long a Fingerprint may take (file hashes are cached on the node; a cold model is hashed once). */
+const FINGERPRINT_DEADLINE_MS = 60_000;
+
 /**
- * What a trial would read, per the trainer (TRAIN_MODE_FINGERPRINT: nothing runs), or undefined when
- * the trainer cannot say (an older trainer, a backend without fingerprints, a bad request). Throws
- * only when the trainer could not be reached at all ({@link neverReached}): the first dial of an attempt.
+ * What a trial or training would read, per the trainer (Fingerprint: nothing runs), or undefined when
+ * the trainer cannot say (a backend without fingerprints, a bad request, a trainer without the call).
+ * Throws only when the trainer could not be reached at all ({@link neverReached}): the first dial of an attempt.
  */
-export async function fingerprint(client: TrainerClient, request: TrainRequest, signal: AbortSignal): Promise<Fingerprint | undefined> {
-  let r: TrainResult__Output;
+export async function fingerprint(client: TrainerClient, request: FingerprintRequest, signal: AbortSignal): Promise<Fingerprint | undefined> {
+  let reply: FingerprintReply__Output;
   try {
-    r = await callTrain(client, { request: { ...request, mode: 'TRAIN_MODE_FINGERPRINT' }, deadline: new Date(Date.now() + 60_000), signal });
+    reply = await callFingerprint(client, request, signal);
   } catch (err) {
     if (neverReached(err) && !signal.aborted) throw err;
     return undefined;
   }
-  if (!r.ok || !r.environmentJson) return undefined;
-  try {
-    return fingerprintOf(JSON.parse(r.environmentJson) as Record<string, unknown>);
-  } catch {
-    return undefined;
-  }
+  return reply.error ? undefined : fingerprintOf(reply.fingerprint);
+}
+
+/** One Fingerprint call, cancelled when `signal` aborts; its error says whether the trainer had answered. */
+function callFingerprint(client: TrainerClient, request: FingerprintRequest, signal: AbortSignal): Promise<FingerprintReply__Output> {
+  return new Promise((resolve, reject) => {
+    const state = { answered: false };
+    const onAbort = () => call.cancel();
+    const call = client.fingerprint(request, { deadline: Date.now() + FINGERPRINT_DEADLINE_MS }, (err, reply) => {
+      signal.removeEventListener('abort', onAbort);
+      if (err) reject(Object.assign(err, { answered: state.answered }));
+      else if (reply) resolve(reply);
+      else reject(Object.assign(new Error('Fingerprint answered nothing'), { code: GrpcStatus.UNAVAILABLE, answered: true }));
+    });
+    call.on('metadata', () => (state.answered = true));
+    if (signal.aborted) call.cancel();
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
 }

@@ -35,14 +35,15 @@ export class TrainingRunner {
       await this.end(job, 'cancelled', 'no trial waits for it');
       return 'skipped';
     }
-    const lease = await waitForLease(this.d.fleet, `train-${job.trainingId}`, leaseWants(settings.spec, training.params), signal, this.d.log);
+    // The lease's holder key in the fleet (not a trial id on the wire): GET /nodes tells trainings by it.
+    const lease = await waitForLease(this.d.fleet, `train-${job.trainingId}`, leaseWants(settings.spec, training.params), signal, this.d.log, (l) => this.d.protocols.accepts(l));
     if (!lease) {
       if (signal.reason === SHUTDOWN_REASON) throw new InterruptedError('the dispatcher stopped before the training got a trainer slot');
       return 'cancelled'; // the training is still open: the reconciler adds its flow again
     }
     return holdingLease(this.d.fleet, lease, async () => {
       const request: TrainRequest = {
-        trialId: `train-${job.trainingId}`,
+        trainingId: job.trainingId,
         sweepId: job.sweepId,
         attempt: training.attempts + 1,
         backend: settings.backend.kind,
@@ -51,7 +52,8 @@ export class TrainingRunner {
         timeoutMs: settings.trialTimeoutMs,
         checkpointEvery: settings.checkpointEvery,
       };
-      const fp = await fingerprint(this.d.clients.get(lease.address), request, signal).catch((err: unknown) => this.unreachable(lease, err));
+      const { trainingId, sweepId, backend, paramsJson, backendJson } = request;
+      const fp = await fingerprint(this.d.clients.get(lease.address), { trainingId, sweepId, backend, paramsJson, backendJson }, signal).catch((err: unknown) => this.unreachable(lease, err));
       if (fp && settings.reuse) await this.reuse(job, lease, settings, fp);
       const waiting = await this.d.trainings.openTrials(job.trainingId);
       if (waiting.length === 0) {
@@ -104,7 +106,7 @@ export class TrainingRunner {
     let result: TrainResult__Output;
     try {
       result = await callTrain(this.d.clients.get(lease.address), {
-        request,
+        call: { train: request },
         deadline: settings.trialTimeoutMs > 0 ? new Date(Date.now() + settings.trialTimeoutMs + 30_000) : undefined,
         busyWaitMs: WIND_DOWN_WAIT_MS,
         signal,

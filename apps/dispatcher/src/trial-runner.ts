@@ -1,7 +1,7 @@
 import { status as GrpcStatus, type ServiceError } from '@grpc/grpc-js';
 import type { CheckpointRepository, JsonObject, Metrics, Training, TrainingRepository, TrialOutcome, TrialRepository } from '@tinysweep/db';
 import type { TrainerFleet, TrainerLease } from '@tinysweep/fleet';
-import type { TrainRequest, TrainResult__Output } from '@tinysweep/proto';
+import { TRAINER_PROTOCOL, type FingerprintRequest, type TrainResult__Output } from '@tinysweep/proto';
 import type { SweepEvents, TrialJobData } from '@tinysweep/queue';
 import { fingerprintOf, resultKey } from '@tinysweep/search';
 import type { Logger } from 'pino';
@@ -11,8 +11,9 @@ import { LogTail } from './log-tail.js';
 import { pausesAtRungs, type AshaStop, type SearchDriver } from './search-driver.js';
 import type { StepWriter } from './step-writer.js';
 import type { SweepRunSettings, SweepSpecs } from './sweep-specs.js';
-import { callTrain, fingerprint, neverReached, WIND_DOWN_WAIT_MS } from './train-call.js';
+import { callTrain, fingerprint, neverReached, WIND_DOWN_WAIT_MS, type RunCall } from './train-call.js';
 import type { TrainerClients } from './trainer-clients.js';
+import type { TrainerProtocols } from './trainer-protocols.js';
 
 /** Learning-curve points stored per attempt at most. */
 export const MAX_STEPS_PER_ATTEMPT = 10_000;
@@ -55,6 +56,8 @@ export interface TrialRunnerDeps {
   specs: SweepSpecs;
   fleet: TrainerFleet;
   clients: TrainerClients;
+  /** Leases only trainers that speak this dispatcher's trainer protocol. */
+  protocols: TrainerProtocols;
   steps: StepWriter;
   events: SweepEvents;
   search: SearchDriver;
@@ -77,7 +80,8 @@ interface Attempt {
   attempt: number;
   lease: TrainerLease;
   settings: SweepRunSettings;
-  request: TrainRequest;
+  /** Train (a trial of its own) or Evaluate (a trial of a shared training). */
+  call: RunCall;
   /** The shared training it prunes and evaluates, if any. */
   training?: Training;
   configHash: string;
@@ -107,7 +111,7 @@ export class TrialRunner {
       if (training?.status !== 'succeeded') return 'waiting'; // the fan-out job enqueues it again
     }
 
-    const lease = await waitForLease(this.d.fleet, job.trialId, leaseWants(settings.spec, trial?.params), signal, this.d.log);
+    const lease = await waitForLease(this.d.fleet, job.trialId, leaseWants(settings.spec, trial?.params), signal, this.d.log, (l) => this.d.protocols.accepts(l));
     if (!lease) {
       if (signal.reason === SHUTDOWN_REASON) throw new InterruptedError('the dispatcher stopped before the trial got a trainer slot');
       return 'cancelled';
@@ -123,25 +127,17 @@ export class TrialRunner {
       if (started === null) return 'skipped';
       const { attempt, params, configHash, reuseCandidate } = started;
       this.d.events.publish({ sweepId: job.sweepId, trialId: job.trialId, kind: 'started' });
-      const request: TrainRequest = {
-        trialId: job.trialId,
-        sweepId: job.sweepId,
-        attempt,
-        backend: settings.backend.kind,
-        paramsJson: JSON.stringify(params),
-        backendJson: backendJsonOf(settings.backend),
-        timeoutMs: settings.trialTimeoutMs,
-        evalAt: settings.evalAt,
-        checkpointEvery: settings.checkpointEvery,
-        ...(training ? { mode: 'TRAIN_MODE_EVALUATE' as const, adapterJson: JSON.stringify(training.adapter) } : {}),
-      };
-      const a: Attempt = { job, attempt, lease, settings, request, training, configHash, tail: new LogTail(), from: 0 };
+      const run = { trialId: job.trialId, sweepId: job.sweepId, attempt, backend: settings.backend.kind, paramsJson: JSON.stringify(params), backendJson: backendJsonOf(settings.backend) };
+      const call: RunCall = training
+        ? { evaluate: { ...run, timeoutMs: settings.trialTimeoutMs, adapterJson: JSON.stringify(training.adapter) } }
+        : { train: { ...run, timeoutMs: settings.trialTimeoutMs, evalAt: settings.evalAt, checkpointEvery: settings.checkpointEvery } };
+      const a: Attempt = { job, attempt, lease, settings, call, training, configHash, tail: new LogTail(), from: 0 };
       // Resumable trials: an earlier attempt's checkpoint is where this one starts (its curve up to there copied under this attempt).
-      if (!training) {
+      if ('train' in call) {
         const saved = await this.d.checkpoints.latest(job.trialId);
         if (saved) {
           await this.d.trials.copyCurve(job.trialId, saved.attempt, attempt, saved.step);
-          request.resumeJson = saved.state;
+          call.train.resumeJson = saved.state;
           a.from = saved.step;
           this.d.log.info({ trialId: job.trialId, attempt, step: saved.step }, 'resuming from a checkpoint');
         }
@@ -152,7 +148,8 @@ export class TrialRunner {
       let key: string | undefined;
       if (settings.reuse && attempt === 1 && (reuseCandidate || training)) {
         try {
-          const fp = await fingerprint(this.d.clients.get(lease.address), request, aborted);
+          const asked: FingerprintRequest = { trialId: run.trialId, sweepId: run.sweepId, backend: run.backend, paramsJson: run.paramsJson, backendJson: run.backendJson };
+          const fp = await fingerprint(this.d.clients.get(lease.address), asked, aborted);
           key = fp && resultKey(configHash, settings.backend, fp);
         } catch (err) {
           return this.unreachable(a, err); // never reached the trainer
@@ -235,11 +232,11 @@ export class TrialRunner {
     // ASHA with pausing: the trial runs rung to rung (stop_at), and at each one goes on, pauses or stops.
     const pausing = pausesAtRungs(settings.spec) && !a.training;
     for (;;) {
-      if (pausing) a.request.stopAt = settings.evalAt.find((r) => r > a.from) ?? 0;
+      if (pausing && 'train' in a.call) a.call.train.stopAt = settings.evalAt.find((r) => r > a.from) ?? 0;
       let result: TrainResult__Output;
       try {
         result = await callTrain(this.d.clients.get(lease.address), {
-          request: a.request,
+          call: a.call,
           // The trainer enforces the trial timeout; the deadline only guards against a trainer that hangs.
           deadline: settings.trialTimeoutMs > 0 ? new Date(Date.now() + settings.trialTimeoutMs + 30_000) : undefined,
           busyWaitMs: WIND_DOWN_WAIT_MS,
@@ -262,6 +259,13 @@ export class TrialRunner {
         if (code === GrpcStatus.RESOURCE_EXHAUSTED) {
           await this.interrupted(a, `trainer ${lease.nodeId} had no free slot`);
           throw new TrainerBusyError(lease.nodeId);
+        }
+        if (code === GrpcStatus.UNIMPLEMENTED) {
+          // A trainer of an older protocol (restarted as one since it was checked): not the trial's doing.
+          const why = `trainer ${lease.nodeId} does not know the ${'train' in a.call ? 'Train' : 'Evaluate'} call of trainer protocol ${TRAINER_PROTOCOL}: it speaks an older one; upgrade the trainer`;
+          await this.d.protocols.refuse(lease.nodeId, why);
+          await this.interrupted(a, why);
+          throw new InterruptedError(why);
         }
         if (code === GrpcStatus.UNAVAILABLE || code === GrpcStatus.DEADLINE_EXCEEDED) {
           await this.d.fleet.markUnreachable(lease.nodeId).catch(() => undefined);
@@ -301,16 +305,18 @@ export class TrialRunner {
     await this.d.steps.flush();
     const outcome = await this.persistOr(a, 'decide at a rung', () => this.d.search.atRung(a.job.sweepId, a.job.trialId, a.attempt, rung, metrics));
     const state = checkpoints.last;
-    if (outcome === 'continue' && state && state.step === rung) {
-      a.request = { ...a.request, resumeJson: state.state };
+    // Only a Train call pauses (an Evaluate never gets stop_at): the next segment is one more Train.
+    const train = 'train' in a.call ? a.call.train : undefined;
+    if (outcome === 'continue' && train && state && state.step === rung) {
+      a.call = { train: { ...train, resumeJson: state.state } };
       a.from = rung;
       this.d.log.debug({ trialId: a.job.trialId, rung }, 'promoted at once: runs on');
       return 'continue';
     }
-    if (outcome === 'continue') {
+    if (outcome === 'continue' && train) {
       // no checkpoint at the rung reached us (too big to send, a program that does not write one): it cannot pause, so it ran on.
       this.d.log.warn({ trialId: a.job.trialId, rung }, 'no checkpoint at the rung; the trial starts its next segment from its last one');
-      a.request = { ...a.request, ...(state ? { resumeJson: state.state } : {}) };
+      a.call = { train: { ...train, ...(state ? { resumeJson: state.state } : {}) } };
       a.from = state?.step ?? 0;
       return 'continue';
     }

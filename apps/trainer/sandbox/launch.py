@@ -2,7 +2,7 @@
 it started when it ends. The trainer starts it once per trial attempt:
 
     python3 -I -S launch.py '<config json>' /abs/path/to/program [args...]
-    python3 -I -S launch.py --probe            # prints {"landlock": <ABI or 0>} and exits
+    python3 -I -S launch.py --probe            # prints {"landlock": <ABI or 0>, "mountns": bool} and exits
 
 stdin is /dev/null, stdout and stderr are the program's, and fd 3 carries this launcher's status
 lines (JSON): {"event": "started", ...}, {"event": "refused", "reason": ...},
@@ -11,7 +11,8 @@ lines (JSON): {"event": "started", ...}, {"event": "refused", "reason": ...},
 What it does, in order (apps/trainer/README.md and SECURITY.md say why):
   - becomes a child subreaper, and joins the attempt's cgroup v2 when the trainer made one, so
     every process the program starts stays findable even after setsid() and a double fork;
-  - forks the program into its own process group, with: default signal dispositions; cwd;
+  - forks the program into its own process group, with: default signal dispositions; a private
+    view of the file system when its user could not otherwise reach its workdir (apply_view); cwd;
     rlimits (address space, CPU seconds, file size, processes, open files, no core dumps);
     no_new_privs; a Landlock domain that allows writing only beneath the given directories,
     TCP connections only to the given ports (ABI 4) and no signals outside itself (ABI 6); then
@@ -57,7 +58,15 @@ NET_CONNECT_TCP = 1 << 1  # ABI 4
 SCOPE_ABSTRACT_UNIX_SOCKET = 1 << 0  # ABI 6
 SCOPE_SIGNAL = 1 << 1  # ABI 6
 
+CLONE_NEWNS = 0x00020000
+MS_NOSUID = 2
+MS_NODEV = 4
+MS_BIND = 0x1000
+MS_REC = 0x4000
+MS_PRIVATE = 1 << 18
+
 libc = ctypes.CDLL(None, use_errno=True)
+libc.mount.argtypes = [ctypes.c_char_p, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_ulong, ctypes.c_char_p]
 libc.syscall.restype = ctypes.c_long
 
 
@@ -135,6 +144,44 @@ def apply_landlock(abi, write_dirs, write_files, connect_ports):
 LIMITS = {"as": resource.RLIMIT_AS, "cpu": resource.RLIMIT_CPU, "fsize": resource.RLIMIT_FSIZE, "nproc": resource.RLIMIT_NPROC, "nofile": resource.RLIMIT_NOFILE}
 
 
+def apply_view(view):
+    """A private view of the file system (sandbox.ts PrivateView), in a mount namespace of this
+    process's own: each `hide` directory is covered by an empty tmpfs (mode 0755), and each `reveal`
+    directory beneath one is bound back at its own path. The bind sources are opened before the
+    tmpfs hides them."""
+    if libc.unshare(CLONE_NEWNS) != 0:
+        raise OSError("unshare(CLONE_NEWNS): " + errno_text())
+    # nothing mounted here reaches the trainer's namespace
+    if libc.mount(b"none", b"/", None, MS_REC | MS_PRIVATE, None) != 0:
+        raise OSError("mount --make-rprivate /: " + errno_text())
+    # opened inside the new namespace: a bind source must be one of its own mounts
+    sources = [(path, os.open(path, os.O_PATH | os.O_DIRECTORY)) for path in view["reveal"]]
+    for path in view["hide"]:
+        if libc.mount(b"tinysweep-view", path.encode(), b"tmpfs", MS_NOSUID | MS_NODEV, b"mode=0755,size=64k") != 0:
+            raise OSError("mount tmpfs on %s: %s" % (path, errno_text()))
+    old = os.umask(0o022)
+    try:
+        for path, fd in sources:
+            os.makedirs(path, 0o755, exist_ok=True)
+            if libc.mount(("/proc/self/fd/%d" % fd).encode(), path.encode(), None, MS_BIND | MS_REC, None) != 0:
+                raise OSError("mount --rbind %s: %s" % (path, errno_text()))
+            os.close(fd)
+    finally:
+        os.umask(old)
+
+
+def mount_namespace_works():
+    """Whether this process may make a mount namespace (root, and not forbidden by a container)."""
+    if os.geteuid() != 0:
+        return False
+    pid = os.fork()
+    if pid == 0:
+        ok = libc.unshare(CLONE_NEWNS) == 0 and libc.mount(b"none", b"/", None, MS_REC | MS_PRIVATE, None) == 0
+        os._exit(0 if ok else 1)
+    _, status = os.waitpid(pid, 0)
+    return os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0
+
+
 def exec_program(cfg, argv, landlock):
     """In the forked child: confine, then execve. Never returns."""
     try:
@@ -146,6 +193,8 @@ def exec_program(cfg, argv, landlock):
             os.set_inheritable(status_fd, False)  # closed by a successful exec, open to report a failed one
         except OSError:
             pass  # no status pipe (run by hand)
+        if cfg.get("view"):
+            apply_view(cfg["view"])  # before chdir and Landlock: both open paths the view shows
         os.chdir(cfg["cwd"])
         resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
         for name, value in (cfg.get("limits") or {}).items():
@@ -278,7 +327,7 @@ def kill_all(sig, cgroup):
 
 def main():
     if sys.argv[1:] == ["--probe"]:
-        print(json.dumps({"landlock": landlock_abi()}))
+        print(json.dumps({"landlock": landlock_abi(), "mountns": mount_namespace_works()}))
         return 0
     if sys.argv[1:] == ["--serve"]:
         return serve()

@@ -141,7 +141,7 @@ async function main(): Promise<void> {
     logger,
   });
   const { port, address, nodeId } = await server.start();
-  const info = server.describe();
+  const info = server.node();
   const command = backends?.has('command') ? (backends.get('command') as CommandBackend).describe() : 'off';
   const level = typeof command === 'object' && command.warnings ? 'warn' : 'info';
   logger[level]({ roots: server.roots.all, command }, command === 'off' ? 'command backend off (no --allow-command)' : 'command backend on, sandboxed');
@@ -157,21 +157,11 @@ async function main(): Promise<void> {
       token: config.nodeToken,
       intervalMs: config.heartbeatMs,
       logger,
-      body: () => {
-        const node = server.describe();
-        return {
-          id: node.nodeId ?? nodeId,
-          address: node.address ?? address,
-          device: node.device ?? config.device,
-          slots: node.slots ?? config.slots,
-          running: node.running ?? 0,
-          backends: node.backends ?? [],
-          models: node.models ?? [],
-          version: node.version ?? '',
-          ...(gpus && gpus.length > 0 ? { gpus } : {}),
-          ...(tinylora instanceof TinyLoraBackend ? { loadedModels: tinylora.loadedModels() } : {}),
-        };
-      },
+      body: () => ({
+        ...server.node(),
+        ...(gpus && gpus.length > 0 ? { gpus } : {}),
+        ...(tinylora instanceof TinyLoraBackend ? { loadedModels: tinylora.loadedModels() } : {}),
+      }),
     });
     heartbeat.start();
   } else {

@@ -1,5 +1,16 @@
 import * as grpc from '@grpc/grpc-js';
-import { createTrainerClient, toTrainError, TrainingTimeoutError, type TrainerClient, type TrainEvent__Output, type TrainRequest } from '@tinysweep/proto';
+import {
+  createTrainerClient,
+  loadTrainerProto,
+  toTrainError,
+  TRAINER_PROTOCOL,
+  TrainingTimeoutError,
+  type FingerprintReply__Output,
+  type FingerprintRequest,
+  type TrainerClient,
+  type TrainEvent__Output,
+  type TrainRequest,
+} from '@tinysweep/proto';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -50,6 +61,10 @@ function commandRequest(command: string[] | string, params: Record<string, unkno
   };
 }
 
+function fingerprintOf(c: TrainerClient, request: FingerprintRequest) {
+  return new Promise<{ err: grpc.ServiceError | null; reply?: FingerprintReply__Output }>((resolve) => c.fingerprint(request, (err, reply) => resolve({ err, reply })));
+}
+
 const results = (events: TrainEvent__Output[]) => events.filter((e) => e.event === 'result').map((e) => e.result!);
 
 function describeNode(c: TrainerClient, metadata = new grpc.Metadata()) {
@@ -72,6 +87,7 @@ describe('TrainerServer', () => {
       models: ['models/demo'],
       version: '9.9.9',
       running: 0,
+      protocol: TRAINER_PROTOCOL,
     });
   });
 
@@ -184,10 +200,14 @@ describe('TrainerServer', () => {
     const second = await collect(c.train(commandRequest([NODE, '-e', '0'])));
     expect(second.error?.code).toBe(grpc.status.RESOURCE_EXHAUSTED);
     expect(second.events).toEqual([]);
+    // an Evaluate takes a slot as well
+    const evaluate = await collect(c.evaluate({ trialId: 't-eval', backend: 'command', paramsJson: '{}', backendJson: '{}', adapterJson: '{}' }));
+    expect(evaluate.error?.code).toBe(grpc.status.RESOURCE_EXHAUSTED);
     // a fingerprint runs nothing: it is answered while every slot is busy (the dispatcher asks before each trial)
-    const fp = await collect(c.train({ ...commandRequest([NODE, '-e', '0']), mode: 'TRAIN_MODE_FINGERPRINT' }));
-    expect(fp.error).toBeFalsy();
-    expect(fp.events.at(-1)?.result).toMatchObject({ ok: true, environmentJson: expect.stringContaining('"backend":"command"') });
+    const { backend, paramsJson, backendJson } = commandRequest([NODE, '-e', '0']);
+    const fp = await fingerprintOf(c, { trialId: 't-fp', sweepId: 'sweep-1', backend, paramsJson, backendJson });
+    expect(fp.err).toBeNull();
+    expect(fp.reply).toMatchObject({ error: '', fingerprint: { engine: expect.stringMatching(/^command\//), code_hash: expect.any(String) } });
     first.cancel();
   });
 
@@ -217,5 +237,44 @@ describe('TrainerServer', () => {
     const [result] = results(events);
     expect(result).toMatchObject({ ok: false, failure: 'FAILURE_INTERRUPTED', error: expect.stringContaining('shutting down') });
     expect(processAlive(result.metrics.pid)).toBe(false);
+  });
+
+  it('runs a shared training by its training id, and gives the program no trial id', async () => {
+    const { address } = await startServer();
+    const request: TrainRequest = { ...commandRequest([NODE, 'echo-env.mjs']), trialId: undefined, trainingId: 'training-7' };
+    const { events } = await collect(client(address).train(request));
+    const line = events.find((e) => e.event === 'log' && e.log!.line.startsWith('ENV '))!.log!.line;
+    expect(JSON.parse(line.slice(4))).toMatchObject({ TINYSWEEP_TRIAL_ID: '', TINYSWEEP_TRAINING_ID: 'training-7' });
+    expect(results(events)[0].ok).toBe(true);
+  });
+
+  it('answers Evaluate with a result, and a fingerprint it cannot give with an error', async () => {
+    const { address } = await startServer();
+    const c = client(address);
+    const { backend, paramsJson, backendJson } = commandRequest([NODE, '-e', '0']);
+    const evaluate = await collect(c.evaluate({ trialId: 't-eval', sweepId: 's', attempt: 1, backend, paramsJson, backendJson, adapterJson: '{}' }));
+    expect(evaluate.error).toBeUndefined();
+    expect(results(evaluate.events)[0]).toMatchObject({ ok: false, failure: 'FAILURE_BAD_REQUEST', error: expect.stringContaining('cannot evaluate') });
+    const unknown = await fingerprintOf(c, { trialId: 't', backend: 'nope', paramsJson: '{}', backendJson: '{}' });
+    expect(unknown.reply).toMatchObject({ fingerprint: {}, error: expect.stringContaining('unknown backend "nope"') });
+  });
+
+  it('refuses callers of another trainer protocol with UNAVAILABLE naming both versions, and still describes itself', async () => {
+    const { address } = await startServer({ nodeId: 'node-new', version: '2.0.0' });
+    // A test double of a protocol 1 dispatcher: a raw client that states no protocol.
+    const { Trainer } = loadTrainerProto().tinysweep.trainer.v1;
+    const old = new Trainer(address, grpc.credentials.createInsecure()) as TrainerClient;
+    clients.push(old);
+    const { err, info } = await describeNode(old);
+    expect(err).toBeNull();
+    expect(info).toMatchObject({ nodeId: 'node-new', protocol: TRAINER_PROTOCOL });
+    const train = await collect(old.train(commandRequest([NODE, '-e', '0'])));
+    expect(train.events).toEqual([]);
+    expect(train.error?.code).toBe(grpc.status.UNAVAILABLE);
+    expect(train.error?.details).toBe(
+      `trainer protocol mismatch: trainer node-new (version 2.0.0) speaks trainer protocol ${TRAINER_PROTOCOL}; the caller speaks protocol 1: upgrade the dispatcher`,
+    );
+    const fp = await fingerprintOf(old, { trialId: 't', backend: 'command', paramsJson: '{}', backendJson: '{}' });
+    expect(fp.err?.code).toBe(grpc.status.UNAVAILABLE);
   });
 });

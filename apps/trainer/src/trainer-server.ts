@@ -1,8 +1,14 @@
 import * as grpc from '@grpc/grpc-js';
+import type { TrainerNodeInfo } from '@tinysweep/api-types';
 import {
+  callerRefusal,
   loadTrainerProto,
+  TRAINER_PROTOCOL,
   TRAINER_SERVER_OPTIONS,
   type DescribeRequest__Output,
+  type EvaluateRequest__Output,
+  type FingerprintReply,
+  type FingerprintRequest__Output,
   type GenerateReply,
   type GenerateRequest__Output,
   type NodeInfo,
@@ -13,12 +19,13 @@ import {
 import { hostname } from 'node:os';
 import { pino, type Logger } from 'pino';
 import { bearerAuthInterceptor } from './auth.js';
-import { defaultBackendRegistry, type EventSink } from './backends/index.js';
+import { defaultBackendRegistry, type BackendRequest, type EventSink, type TrainerBackend } from './backends/index.js';
 import { abortedResult, TrainAbort, timeoutAbort } from './backends/train-abort.js';
 import { DataRoots } from './data-roots.js';
 import { ProgressCoalescer } from './progress-coalescer.js';
-import { runInMode, runModeOf } from './backends/train-mode.js';
+import { evaluateRun, fingerprintRun, runLabel, trainRun, type RunRequest } from './backends/run-request.js';
 import { GenerateHandler } from './generate/generate-handler.js';
+import { toNodeInfo } from './node-info.js';
 import type { TrainerServerOptions } from './interfaces/trainer-server-options.js';
 import { TRAINER_VERSION } from './version.js';
 
@@ -28,10 +35,11 @@ const LOG_BACKLOG_LIMIT = 1000;
 /** Largest checkpoint sent (half the message limit): a bigger state (CMA-ES past a few hundred dimensions) is not checkpointed. */
 export const MAX_CHECKPOINT_BYTES = 16 * 1024 * 1024;
 
-type TrainCall = grpc.ServerWritableStream<TrainRequest__Output, TrainEvent>;
+/** A Train or Evaluate call: both stream TrainEvents. */
+type RunCall = grpc.ServerWritableStream<TrainRequest__Output | EvaluateRequest__Output, TrainEvent>;
 
 interface Training {
-  trialId: string;
+  label: Record<string, string | number>;
   controller: AbortController;
   done: Promise<void>;
 }
@@ -49,7 +57,7 @@ function hostPort(host: string, port: number): string {
   return host.includes(':') && !host.startsWith('[') ? `[${host}]:${port}` : `${host}:${port}`;
 }
 
-/** Parses a JSON-object field of a TrainRequest; empty means {}. */
+/** Parses a JSON-object field of a request; empty means {}. */
 function parseObject(field: string, text: string): Record<string, unknown> {
   if (text.trim() === '') return {};
   let value: unknown;
@@ -72,13 +80,16 @@ function backendEnvironment(text: string | undefined): Record<string, unknown> {
 }
 
 /**
- * The gRPC server of a trainer node: Describe says what the node is, Train runs one trial
- * attempt on a backend and streams its events.
+ * The gRPC server of a trainer node: Describe says what the node is, Train runs one trial attempt
+ * (or shared training) on a backend and streams its events, Evaluate prunes and evaluates a stored
+ * adapter the same way, Fingerprint says what a run would read.
  *
- * - At most `slots` trainings run at once; one more Train fails with RESOURCE_EXHAUSTED.
- * - A Train whose request cannot run (unknown backend, bad JSON) ends with a FAILURE_BAD_REQUEST
+ * - Train, Evaluate and Fingerprint answer only callers of this trainer's protocol (protocol.ts in
+ *   libs/proto); others get UNAVAILABLE naming both versions, and a log line.
+ * - At most `slots` trainings and evaluations run at once; one more fails with RESOURCE_EXHAUSTED.
+ * - A run whose request cannot run (unknown backend, bad JSON) ends with a FAILURE_BAD_REQUEST
  *   result, not a gRPC error: gRPC errors mean "try elsewhere", results mean "this is the outcome".
- * - Every Train stream ends with exactly one `result` event, then OK status.
+ * - Every Train and Evaluate stream ends with exactly one `result` event, then OK status.
  * - When the client cancels or disappears (keepalive notices within ~15 s), the training's
  *   AbortSignal fires and the backend kills what it started. The request's timeout_ms fires
  *   the same signal with a timeout reason.
@@ -98,6 +109,8 @@ export class TrainerServer {
   private seq = 0;
   private stopping?: Promise<void>;
   private readonly generations: GenerateHandler;
+  /** Callers already told (and logged) that they speak another protocol, by peer and protocol. */
+  private readonly refusedCallers = new Set<string>();
 
   constructor(opts: TrainerServerOptions = {}) {
     this.opts = {
@@ -142,7 +155,10 @@ export class TrainerServer {
     server.addService(loadTrainerProto().tinysweep.trainer.v1.Trainer.service, {
       Describe: (call: grpc.ServerUnaryCall<DescribeRequest__Output, NodeInfo>, callback: grpc.sendUnaryData<NodeInfo>) =>
         callback(null, this.describe()),
-      Train: (call: TrainCall) => this.train(call),
+      Train: (call: grpc.ServerWritableStream<TrainRequest__Output, TrainEvent>) => this.startRun(call, () => trainRun(call.request)),
+      Evaluate: (call: grpc.ServerWritableStream<EvaluateRequest__Output, TrainEvent>) => this.startRun(call, () => evaluateRun(call.request)),
+      Fingerprint: (call: grpc.ServerUnaryCall<FingerprintRequest__Output, FingerprintReply>, callback: grpc.sendUnaryData<FingerprintReply>) =>
+        void this.fingerprint(call, callback),
       Generate: (call: grpc.ServerUnaryCall<GenerateRequest__Output, GenerateReply>, callback: grpc.sendUnaryData<GenerateReply>) =>
         this.generations.handle(call, callback),
     });
@@ -176,18 +192,23 @@ export class TrainerServer {
     return this.trainings.size;
   }
 
-  /** What Describe answers (and the heartbeat sends). */
-  describe(): NodeInfo {
+  /** What this node is, in the one node shape: the heartbeat sends it (with GPUs and loaded models added). */
+  node(): TrainerNodeInfo {
     return {
-      nodeId: this.nodeId,
+      id: this.nodeId,
       address: this.address,
       device: this.opts.device,
       slots: this.opts.slots,
+      running: this.running,
       backends: this.opts.backends.names(),
       models: this.opts.models,
       version: this.opts.version,
-      running: this.running,
     };
+  }
+
+  /** What Describe answers. */
+  describe(): NodeInfo {
+    return toNodeInfo(this.node());
   }
 
   /**
@@ -209,7 +230,7 @@ export class TrainerServer {
       await Promise.race([all(), sleep(drainMs)]);
     }
     for (const t of this.trainings.values()) {
-      this.logger.warn({ trialId: t.trialId }, 'cancelling training: trainer shutting down');
+      this.logger.warn(t.label, 'cancelling training: trainer shutting down');
       t.controller.abort(new TrainAbort('shutdown', 'training cancelled: the trainer is shutting down'));
     }
     await all();
@@ -218,18 +239,37 @@ export class TrainerServer {
     server.forceShutdown();
   }
 
-  private train(call: TrainCall): void {
-    const req = call.request;
+  /**
+   * Why this call is not run here, answered as a gRPC error (true), or false: the trainer stops,
+   * or the caller speaks another trainer protocol (told once per peer in the log).
+   */
+  private refused(metadata: grpc.Metadata, peer: string, fail: (err: Partial<grpc.StatusObject>) => void): boolean {
     if (this.stopping) {
-      call.emit('error', { code: grpc.status.UNAVAILABLE, details: 'trainer is shutting down' });
-      return;
+      fail({ code: grpc.status.UNAVAILABLE, details: 'trainer is shutting down' });
+      return true;
     }
-    // A fingerprint runs nothing (it hashes files the trial would read): it needs no slot, and must
-    // not be refused while a slot winds down a cancelled run.
-    const needsSlot = runModeOf(req.mode) !== 'fingerprint';
-    if (needsSlot && this.trainings.size >= this.opts.slots) {
+    const mismatch = callerRefusal(metadata, { nodeId: this.nodeId, version: this.opts.version });
+    if (!mismatch) return false;
+    const seen = `${peer.replace(/:\d+$/, '')} ${mismatch}`; // by host: each connection has a port of its own
+    if (!this.refusedCallers.has(seen)) {
+      if (this.refusedCallers.size >= 1000) this.refusedCallers.clear();
+      this.refusedCallers.add(seen);
+      this.logger.warn({ peer }, mismatch);
+    }
+    // UNAVAILABLE ("this node could not take the call"): a protocol 1 dispatcher runs the trial on
+    // another node without charging it, where another code would cost the trial an attempt.
+    fail({ code: grpc.status.UNAVAILABLE, details: mismatch });
+    return true;
+  }
+
+  /** Train and Evaluate: take a slot and run; `run` reads the call's typed request. */
+  private startRun(call: RunCall, run: () => RunRequest): void {
+    if (this.refused(call.metadata, call.getPeer(), (err) => call.emit('error', err))) return;
+    const request = run();
+    const label = runLabel(request);
+    if (this.trainings.size >= this.opts.slots) {
       // debug: routine while a cancelled run winds down (the dispatcher asks again for a moment)
-      this.logger.debug({ trialId: req.trialId, slots: this.opts.slots }, 'train refused: no free slot');
+      this.logger.debug({ ...label, slots: this.opts.slots }, 'run refused: no free slot');
       call.emit('error', {
         code: grpc.status.RESOURCE_EXHAUSTED,
         details: `all ${this.opts.slots} slot(s) of trainer ${this.nodeId} are busy`,
@@ -238,16 +278,33 @@ export class TrainerServer {
     }
     const id = ++this.seq;
     const controller = new AbortController();
-    const done = this.runTraining(call, controller)
-      .catch((err: unknown) => this.logger.error({ err, trialId: req.trialId }, 'training crashed'))
+    const done = this.runTraining(call, request, controller)
+      .catch((err: unknown) => this.logger.error({ err, ...label }, 'training crashed'))
       .finally(() => this.trainings.delete(id));
-    if (needsSlot) this.trainings.set(id, { trialId: req.trialId, controller, done });
+    this.trainings.set(id, { label, controller, done });
   }
 
-  private async runTraining(call: TrainCall, controller: AbortController): Promise<void> {
-    const req = call.request;
+  /**
+   * Fingerprint runs nothing (it hashes files the run would read): it needs no slot, and must not be
+   * refused while a slot winds down a cancelled run. A request it cannot answer gets an `error`.
+   */
+  private async fingerprint(call: grpc.ServerUnaryCall<FingerprintRequest__Output, FingerprintReply>, callback: grpc.sendUnaryData<FingerprintReply>): Promise<void> {
+    if (this.refused(call.metadata, call.getPeer(), (err) => callback(err))) return;
+    try {
+      const checked = await this.checkRun(fingerprintRun(call.request));
+      if ('error' in checked) return callback(null, { error: checked.error });
+      const { backend, req } = checked;
+      if (!backend.fingerprint) return callback(null, { error: `backend "${backend.name}" reports no fingerprint` });
+      callback(null, { fingerprint: await backend.fingerprint(req) });
+    } catch (err) {
+      callback(null, { error: `fingerprint: ${(err as Error).message}` });
+    }
+  }
+
+  private async runTraining(call: RunCall, run: RunRequest, controller: AbortController): Promise<void> {
+    const req = run.fields;
     const started = performance.now();
-    const log = this.logger.child({ trialId: req.trialId, sweepId: req.sweepId, attempt: req.attempt, backend: req.backend });
+    const log = this.logger.child(runLabel(run));
     const cancel = (why: string) => controller.abort(new TrainAbort('cancelled', why));
     call.on('cancelled', () => cancel('training cancelled: the client cancelled the call or went away'));
     call.on('error', (err: Error) => cancel(`training cancelled: stream error: ${err.message}`));
@@ -255,7 +312,7 @@ export class TrainerServer {
     // Headers at once: the dispatcher tells "this trainer answered" (a loss mid-run, charged to the
     // trial) from "never reached it" (a connection failure, which is not) by them.
     if (!call.cancelled) call.sendMetadata(new grpc.Metadata());
-    const timeoutMs = Number(req.timeoutMs) || 0;
+    const timeoutMs = req.timeoutMs;
     const timer = timeoutMs > 0 ? setTimeout(() => controller.abort(timeoutAbort(timeoutMs)), Math.min(timeoutMs, MAX_TIMER_MS)) : undefined;
 
     let dropped = 0;
@@ -264,9 +321,9 @@ export class TrainerServer {
     };
     // A program printing thousands of steps a second is coalesced here (rungs always pass).
     let latest: Record<string, number> = {};
-    const progress = new ProgressCoalescer((step, metrics) => send({ progress: { step, metrics } }), { keep: new Set(req.evalAt.map(Number)) });
+    const progress = new ProgressCoalescer((step, metrics) => send({ progress: { step, metrics } }), { keep: new Set(req.evalAt ?? []) });
     // Pausing (ASHA with promotion: pause): the run ends once it has checkpointed at or past stop_at.
-    const stopAt = Number(req.stopAt) || 0;
+    const stopAt = 'stopAt' in call.request ? Number(call.request.stopAt) || 0 : 0;
     let pausedAt = 0;
     const sink: EventSink = {
       progress: (step, metrics) => {
@@ -302,11 +359,11 @@ export class TrainerServer {
     log.debug({ timeoutMs }, 'training started');
     let result: TrainResult;
     try {
-      result = await this.runBackend(req, sink, controller.signal);
+      result = await this.runBackend(run, sink, controller.signal);
     } catch (err) {
       result = controller.signal.aborted
         ? abortedResult(controller.signal.reason)
-        : { ok: false, failure: 'FAILURE_EXIT', error: `backend "${req.backend}" threw: ${(err as Error).message}` };
+        : { ok: false, failure: 'FAILURE_EXIT', error: `backend "${run.backend}" threw: ${(err as Error).message}` };
     } finally {
       clearTimeout(timer);
       progress.flush();
@@ -318,7 +375,7 @@ export class TrainerServer {
     if (progress.coalesced > 0) send({ log: { stream: 'engine', line: `[${progress.coalesced} progress events coalesced into ${progress.sent}: the program reported faster than 50 a second]` } });
     if (!result.seconds) result = { ...result, seconds: (performance.now() - started) / 1000 };
     if (!result.ok && !result.failure) result = { ...result, failure: 'FAILURE_EXIT' };
-    result = { ...result, environmentJson: JSON.stringify({ ...this.environment(req.backend), ...backendEnvironment(result.environmentJson) }) };
+    result = { ...result, environmentJson: JSON.stringify({ ...this.environment(run.backend), ...backendEnvironment(result.environmentJson) }) };
     // Successes are the common case and the dispatcher records them; failures are worth a line here.
     const level = result.ok ? 'debug' : 'info';
     log[level]({ ok: result.ok, failure: result.failure, seconds: result.seconds, error: result.error || undefined }, 'training finished');
@@ -338,42 +395,30 @@ export class TrainerServer {
     };
   }
 
-  private async runBackend(req: TrainRequest__Output, sink: EventSink, signal: AbortSignal): Promise<TrainResult> {
-    if (!this.opts.backends.has(req.backend)) {
+  /** The backend and its request, or why the run cannot start (unknown backend, bad JSON, a path outside the roots). */
+  private async checkRun(run: RunRequest): Promise<{ backend: TrainerBackend; req: BackendRequest } | { error: string }> {
+    if (!this.opts.backends.has(run.backend)) {
       const offered = this.opts.backends.names().join(', ') || 'none';
-      return { ok: false, failure: 'FAILURE_BAD_REQUEST', error: this.opts.backends.refusal(req.backend) ?? `unknown backend "${req.backend}" (this trainer offers: ${offered})` };
+      return { error: this.opts.backends.refusal(run.backend) ?? `unknown backend "${run.backend}" (this trainer offers: ${offered})` };
     }
     let params: Record<string, unknown>;
     let spec: Record<string, unknown>;
     try {
-      params = parseObject('params_json', req.paramsJson);
-      spec = parseObject('backend_json', req.backendJson);
+      params = parseObject('params_json', run.paramsJson);
+      spec = parseObject('backend_json', run.backendJson);
     } catch (err) {
-      return { ok: false, failure: 'FAILURE_BAD_REQUEST', error: (err as Error).message };
+      return { error: (err as Error).message };
     }
     // Model and data paths must stay in the workdir and data roots, before the backend reads a byte.
     const outside = await this.roots.check(params);
-    if (outside) return { ok: false, failure: 'FAILURE_BAD_REQUEST', error: outside };
-    const backend = this.opts.backends.get(req.backend);
-    return runInMode(
-      backend,
-      runModeOf(req.mode),
-      {
-        trialId: req.trialId,
-        sweepId: req.sweepId,
-        attempt: req.attempt,
-        params,
-        spec,
-        timeoutMs: Number(req.timeoutMs) || 0,
-        workdir: this.opts.workdir,
-        roots: this.roots.all,
-        adapterJson: req.adapterJson,
-        evalAt: req.evalAt.map(Number).filter((s) => Number.isInteger(s) && s > 0),
-        ...(req.resumeJson ? { resumeJson: req.resumeJson } : {}),
-        checkpointEvery: Math.max(0, Number(req.checkpointEvery) || 0),
-      },
-      sink,
-      signal,
-    );
+    if (outside) return { error: outside };
+    const backend = this.opts.backends.get(run.backend);
+    return { backend, req: { ...run.fields, params, spec, workdir: this.opts.workdir, roots: this.roots.all } };
+  }
+
+  private async runBackend(run: RunRequest, sink: EventSink, signal: AbortSignal): Promise<TrainResult> {
+    const checked = await this.checkRun(run);
+    if ('error' in checked) return { ok: false, failure: 'FAILURE_BAD_REQUEST', error: checked.error };
+    return checked.backend.run(checked.req, sink, signal);
   }
 }

@@ -1,30 +1,54 @@
-/** `GET /nodes` items: a trainer as its last heartbeat described it, with the control plane's view added. */
-export interface TrainerNode {
+/** One GPU of a node, as nvidia-smi names it. */
+export interface GpuInfo {
+  index: number;
+  name: string;
+  /** Total memory, MiB. */
+  memoryMiB: number;
+}
+
+/**
+ * A trainer node as it describes itself: the one node shape. A heartbeat (`POST /nodes/heartbeat`)
+ * sends exactly this; every other form is derived from it, one mapper each: Describe's NodeInfo
+ * (apps/trainer node-info.ts), the fleet's Redis record and its zod check at the API's edge
+ * (libs/fleet trainer-node.ts), the database row (libs/db NodeRecord) and `GET /nodes` items below.
+ */
+export interface TrainerNodeInfo {
   id: string;
   /** host:port the dispatcher dials. */
   address: string;
   /** "cpu", "cuda:0" (ONNX Runtime), "torch", "torch:cuda", ... */
   device: string;
-  /** The GPUs its slots run on (one slot per GPU with --gpus). */
-  gpus?: { index: number; name: string; memoryMiB: number }[];
-  /** Model paths it holds in memory now. */
-  loadedModels?: string[];
   /** Trainings it runs at once. */
   slots: number;
   /** Trainings in flight, as the trainer reported. */
   running: number;
-  /** Slots leased by dispatchers right now. */
-  busy: number;
-  /** What those slots are doing (a lease the control plane cannot place is left out). */
-  work: TrainerWork[];
   backends: string[];
+  /** Model paths or names it can serve. */
   models: string[];
   version: string;
-  /** ms since epoch of the last heartbeat (a number, not an ISO string). */
+  /** The GPUs its slots run on (one slot per GPU with --gpus), on a GPU node. */
+  gpus?: GpuInfo[];
+  /** Model paths (as trials name them) it holds in memory now: leases prefer a node holding the trial's. */
+  loadedModels?: string[];
+}
+
+/** What the control plane knows of a node beyond what it said. */
+export interface TrainerNodeState {
+  /** ms since epoch (Redis's clock) of the last heartbeat (a number, not an ISO string). */
   lastHeartbeatAt: number;
   heartbeatAgeMs: number;
   /** Heartbeat within the timeout and not marked unreachable. */
   alive: boolean;
+  /** Slots leased by dispatchers right now. */
+  busy: number;
+  /** Why dispatchers will not use it, when one said: e.g. it speaks another trainer protocol (naming both). */
+  error?: string;
+}
+
+/** `GET /nodes` items: a trainer as its last heartbeat described it, with the control plane's view added. */
+export interface TrainerNode extends TrainerNodeInfo, TrainerNodeState {
+  /** What the busy slots are doing (a lease the control plane cannot place is left out). */
+  work: TrainerWork[];
 }
 
 /**

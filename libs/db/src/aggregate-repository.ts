@@ -5,7 +5,7 @@ import type { JsonObject, Metrics, TrialStatus } from './domain.js';
  * Read-only aggregation over a sweep's trials for the results board. Two statements read a
  * sweep's trials per metric and change of its results, side by side on two cores (`configPass`:
  * one row per config, seed replicates collapsed by group_hash; `scatterPass`: parameter-count
- * scatters and Pareto fronts), each taking the metric out of every trial's JSON once, so a
+ * scatters and the best trial per count, which the API picks Pareto fronts from), each taking the metric out of every trial's JSON once, so a
  * 100,000-trial sweep leaves the database as 10,000 config rows and a couple of thousand bins,
  * never as 100,000 rows; the API combines configs into cells and lines. Metric names and parameter paths
  * are always bound as query parameters (`$n`), never spliced into the SQL.
@@ -78,8 +78,8 @@ export interface ConfigPass {
 
 /** What {@link AggregateRepository.scatterPass} returns. */
 export interface ScatterPass {
-  trainable: Scatter;
-  effective: Scatter;
+  trainable: ScatterRows;
+  effective: ScatterRows;
 }
 
 /** A succeeded trial's metric value (for the replicate dots of a few configs). */
@@ -93,16 +93,20 @@ export interface TrialValue {
 /** A scatter point: [x, y, trialId] raw, or [x, y, count] when binned. */
 export type ScatterPoint = [number, number, string] | [number, number, number];
 
-/** A trial on the Pareto front: fewer parameters and a better metric than anything it beats. */
-export interface FrontPoint {
+/**
+ * The best trial at one parameter count (the lowest ordinal among equals): no other trial at that
+ * count can be on the scatter's Pareto front, so these are all the front is chosen from (apps/api,
+ * with libs/search's paretoFront, the one GET /sweeps/:id/front uses).
+ */
+export interface CountBest {
   x: number;
   y: number;
   trialId: string;
   ordinal: number;
-  params: JsonObject;
 }
 
-export interface Scatter {
+/** One parameter-count scatter as read: what the board draws, and the candidates for its front. */
+export interface ScatterRows {
   column: ParamCountColumn;
   /** Succeeded trials with the metric and a parameter count > 0. */
   total: number;
@@ -111,7 +115,8 @@ export interface Scatter {
   /** False: one point per trial. True: points are bins, the third number their trial count. */
   binned: boolean;
   points: ScatterPoint[];
-  front: FrontPoint[];
+  /** The best trial at each count > 0, by count. */
+  best: CountBest[];
 }
 
 export interface TrialCurve {
@@ -165,24 +170,6 @@ type PassRow = { kind: 'config' | 'seed' | 'bin' | 'point' | 'zero' | 'best' | '
 function select(columns: Partial<Record<keyof typeof PASS_COLUMNS, string>>, rest: string, distinct = ''): string {
   const list = Object.entries(PASS_COLUMNS).map(([name, type]) => `(${columns[name as keyof typeof PASS_COLUMNS] ?? 'NULL'})::${type} AS ${name}`);
   return `SELECT ${distinct} ${list.join(', ')} ${rest}`;
-}
-
-/**
- * The Pareto front of (x, y) points where smaller x is better and larger y is better (or smaller,
- * when `maximize` is false): points sorted by x, each kept when it beats every point before it.
- * Ties on x keep the best y only. Pure; exported for its spec.
- */
-export function paretoFront<T extends { x: number; y: number }>(points: readonly T[], maximize: boolean): T[] {
-  const sorted = [...points].sort((a, b) => a.x - b.x || (maximize ? b.y - a.y : a.y - b.y));
-  const front: T[] = [];
-  let best = maximize ? -Infinity : Infinity;
-  for (const p of sorted) {
-    if (maximize ? p.y > best : p.y < best) {
-      front.push(p);
-      best = p.y;
-    }
-  }
-  return front;
 }
 
 export class AggregateRepository {
@@ -283,14 +270,14 @@ export class AggregateRepository {
   }
 
   /**
-   * The metric against trainable and against effective parameters, each with its Pareto front, in
-   * one read of the sweep's succeeded trials (materialized once, grouped several ways). When the
-   * trials with the metric are at most `maxPoints`, one point per trial; else bins of 5% of log x
-   * (the exact x when a bin holds one count) × 1/30 of the metric's range, each with its trial
-   * count: a couple of thousand symbols at most, each a few pixels apart on the board's plot
-   * (finer bins only cost the browser time to draw what the eye cannot tell apart). The fronts are
-   * exact either way: the best trial at each count, then the scan of {@link paretoFront}. (The
-   * best trials by the metric: SweepRepository.leaders.)
+   * The metric against trainable and against effective parameters, each with the best trial at each
+   * count (what its Pareto front is chosen from), in one read of the sweep's succeeded trials
+   * (materialized once, grouped several ways). When the trials with the metric are at most
+   * `maxPoints`, one point per trial; else bins of 5% of log x (the exact x when a bin holds one
+   * count) × 1/30 of the metric's range, each with its trial count: a couple of thousand symbols at
+   * most, each a few pixels apart on the board's plot (finer bins only cost the browser time to draw
+   * what the eye cannot tell apart). The best trials per count are exact either way, so the fronts
+   * are too. (The best trials by the metric: SweepRepository.leaders.)
    */
   async scatterPass(sweepId: string, metric: string, o: { maximize: boolean; maxPoints?: number }): Promise<ScatterPass> {
     const maxPoints = o.maxPoints ?? 4000;
@@ -328,25 +315,22 @@ export class AggregateRepository {
       [sweepId, metric, maxPoints],
     );
     const out: ScatterPass = {
-      trainable: { column: 'trainable', total: 0, zeroCount: 0, binned: false, points: [], front: [] },
-      effective: { column: 'effective', total: 0, zeroCount: 0, binned: false, points: [], front: [] },
+      trainable: { column: 'trainable', total: 0, zeroCount: 0, binned: false, points: [], best: [] },
+      effective: { column: 'effective', total: 0, zeroCount: 0, binned: false, points: [], best: [] },
     };
-    const best: Record<ParamCountColumn, { x: number; y: number; trialId: string; ordinal: number }[]> = { trainable: [], effective: [] };
     for (const r of rows) {
       if (r.kind === 'count') out.trainable.binned = out.effective.binned = Number(r.n) > maxPoints;
       else if (r.kind === 'zero') out[r.key as ParamCountColumn].zeroCount = Number(r.n);
-      else if (r.kind === 'best') best[r.key as ParamCountColumn].push({ x: Number(r.x), y: Number(r.y), trialId: r.id!, ordinal: Number(r.ordinal) });
+      else if (r.kind === 'best') out[r.key as ParamCountColumn].best.push({ x: Number(r.x), y: Number(r.y), trialId: r.id!, ordinal: Number(r.ordinal) });
       else if (r.kind === 'bin' || r.kind === 'point') {
         const s = out[r.key as ParamCountColumn];
         s.points.push(r.kind === 'bin' ? [Number(r.x), Number(r.y), Number(r.n)] : [Number(r.x), Number(r.y), r.id!]);
         s.total += Number(r.n);
       }
     }
-    const fronts = { trainable: paretoFront(best.trainable, o.maximize), effective: paretoFront(best.effective, o.maximize) };
-    const params = await this.trialParams([...new Set([...fronts.trainable, ...fronts.effective].map((f) => f.trialId))], { withSeed: true });
     for (const col of ['trainable', 'effective'] as const) {
       out[col].points.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
-      out[col].front = fronts[col].map((f) => ({ ...f, params: params.get(f.trialId) ?? {} }));
+      out[col].best.sort((a, b) => a.x - b.x);
     }
     return out;
   }
@@ -376,7 +360,7 @@ export class AggregateRepository {
     return rows.map((r) => r.path).sort((a, b) => a.join('.').localeCompare(b.join('.')));
   }
 
-  /** Params of some trials by id (the seed left out unless `withSeed`): a config's params from one of its trials. */
+  /** Params of some trials by id (the seed left out unless `withSeed`): a config's params from one of its trials, a front's trials. */
   async trialParams(trialIds: readonly string[], o: { withSeed?: boolean } = {}): Promise<Map<string, JsonObject>> {
     const out = new Map<string, JsonObject>();
     if (trialIds.length === 0) return out;

@@ -1,14 +1,8 @@
+import type { TrainerNodeInfo } from '@tinysweep/api-types';
 import type { Database, Prisma } from './database.js';
 
-export interface NodeRecord {
-  id: string;
-  address: string;
-  device: string;
-  slots: number;
-  backends: string[];
-  models: string[];
-  version: string;
-}
+/** The database form of a node: the part of its description worth keeping once it has left. */
+export type NodeRecord = Pick<TrainerNodeInfo, 'id' | 'address' | 'device' | 'slots' | 'backends' | 'models' | 'version'>;
 
 /** Trainer nodes that ever registered (the live pool itself is in Redis, see libs/fleet). */
 export class NodeRepository {
@@ -25,14 +19,20 @@ export class NodeRepository {
     return describeSlotWork(this.db, leases);
   }
 
+  /** Takes the whole description (a heartbeat) and keeps the {@link NodeRecord} part. */
   async upsert(n: NodeRecord): Promise<void> {
-    const data = { address: n.address, device: n.device, slots: n.slots, backends: n.backends, models: n.models, version: n.version };
+    const { id, ...data } = toNodeRecord(n);
     await this.prisma.trainerNode.upsert({
-      where: { id: n.id },
-      create: { id: n.id, ...data },
+      where: { id },
+      create: { id, ...data },
       update: { ...data, lastHeartbeatAt: new Date() },
     });
   }
+}
+
+/** Picks the record's fields, so what else a heartbeat carries (GPUs, loaded models) never reaches Prisma. */
+function toNodeRecord(n: NodeRecord): NodeRecord {
+  return { id: n.id, address: n.address, device: n.device, slots: n.slots, backends: n.backends, models: n.models, version: n.version };
 }
 
 /** What holds a trainer slot, as `GET /nodes` shows it (see TrainerWork in libs/api-types). */

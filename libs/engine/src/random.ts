@@ -6,8 +6,9 @@
  *   const eps = gaussianVector(streamSeed(NoiseDomain.Es, seed, generation, member), dim); // [dim]
  *
  * Why hand-written: Math.random cannot be seeded. The generator is sfc32 (Chris Doty-Humphrey's Small
- * Fast Counting generator, 128-bit state, passes PractRand), libs/tinylora's createRng; keys are combined with MurmurHash3's 32-bit word mixing, so neighbouring keys
- * (member 7 and 8, generation 99 and 100) give unrelated streams. Gaussians come from Box–Muller.
+ * Fast Counting generator, 128-bit state, passes PractRand), libs/tinylora's createRng, the project's
+ * only one; keys are combined with MurmurHash3's 32-bit word mixing, so neighbouring keys (member 7
+ * and 8, generation 99 and 100) give unrelated streams. Gaussians come from its Box–Muller.
  * Reproducibility holds bit for bit within one JavaScript engine (V8 computes Math.log/cos/sin
  * with its own fdlibm port, identical on every platform).
  */
@@ -64,18 +65,11 @@ export function streamSeed(domain: NoiseDomain, ...keys: number[]): number {
   return mixSeed(domain, ...keys);
 }
 
-/** `n` independent N(0, 1) draws from the stream `seed` (Box–Muller, both outputs used). */
+/** `n` independent N(0, 1) draws from the stream `seed` (the generator's Box–Muller, both outputs used). */
 export function gaussianVector(seed: number, n: number): Float64Array {
   const rng = createRng(seed);
   const out = new Float64Array(n);
-  for (let i = 0; i < n; i += 2) {
-    const u1 = 1 - rng.next(); // (0, 1]: log stays finite
-    const u2 = rng.next();
-    const r = Math.sqrt(-2 * Math.log(u1));
-    const theta = 2 * Math.PI * u2;
-    out[i] = r * Math.cos(theta);
-    if (i + 1 < n) out[i + 1] = r * Math.sin(theta);
-  }
+  for (let i = 0; i < n; i++) out[i] = rng.normal();
   return out;
 }
 

@@ -94,6 +94,18 @@ describe('TrainerFleet on a real Redis', () => {
     await f.close();
   });
 
+  it("keeps a refused node out of the pool with why, as the node's error", async () => {
+    await redis.flushAll();
+    const f = new TrainerFleet(url);
+    await f.heartbeat(node('old', 2));
+    await f.markUnreachable('old', 'trainer old speaks trainer protocol 1; this dispatcher speaks protocol 2: upgrade the trainer');
+    expect(await f.acquire('t')).toBeNull();
+    expect((await f.nodes())[0]).toMatchObject({ alive: false, error: expect.stringContaining('speaks trainer protocol 1') });
+    await f.markReachable('old');
+    expect((await f.nodes())[0]?.error).toBeUndefined();
+    await f.close();
+  });
+
   it('frees a lease its holder stopped renewing', async () => {
     await redis.flushAll();
     const f = new TrainerFleet(url, { leaseTtlMs: 1500 });

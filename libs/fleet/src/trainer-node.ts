@@ -1,43 +1,15 @@
-/** One GPU of a node, as nvidia-smi names it. */
-export interface GpuInfo {
-  index: number;
-  name: string;
-  /** Total memory, MiB. */
-  memoryMiB: number;
-}
+import type { TrainerNode, TrainerNodeInfo, TrainerNodeState } from '@tinysweep/api-types';
 
-/** A trainer process as the control plane sees it (what it said in its last heartbeat). */
-export interface TrainerNode {
-  id: string;
-  /** host:port the dispatcher dials. */
-  address: string;
-  /** "cpu", "cuda:0", ... */
-  device: string;
-  /** Trainings it runs at once. */
-  slots: number;
-  /** Trainings in flight, as the trainer reported. */
-  running: number;
-  backends: string[];
-  models: string[];
-  version: string;
-  /** The GPUs its slots run on, on a GPU node. */
-  gpus?: GpuInfo[];
-  /** Model paths (as trials name them) it holds in memory now: leases prefer a node holding the trial's. */
-  loadedModels?: string[];
-  /** ms since epoch of the last heartbeat. */
-  lastHeartbeatAt: number;
-}
+export type { GpuInfo, TrainerNodeInfo } from '@tinysweep/api-types';
 
-/** A node with the control plane's view of it added. */
-export interface TrainerNodeStatus extends TrainerNode {
-  /** Slots leased by dispatchers right now. */
-  busy: number;
-  /** What holds those slots: trial ids, or `train-<training id>` for a shared training. */
+/** A node in the fleet's registry: what it said in its last heartbeat, and when (Redis's clock). */
+export type RegisteredNode = TrainerNodeInfo & Pick<TrainerNodeState, 'lastHeartbeatAt'>;
+
+/** A node with the fleet's view of it added: `GET /nodes` items before their leases are described. */
+export type TrainerNodeStatus = Omit<TrainerNode, 'work'> & {
+  /** What holds the busy slots: trial ids, or `train-<training id>` for a shared training. */
   leases: string[];
-  /** Heartbeat within the timeout and not marked unreachable. */
-  alive: boolean;
-  heartbeatAgeMs: number;
-}
+};
 
 /** What a trial asks of the slot it leases. */
 export interface LeaseWants {

@@ -5,6 +5,7 @@
  * proto-loader-gen-types made from it (regenerate with `node libs/proto/scripts/gen.mjs`).
  */
 export * from './types.js';
+export * from './protocol.js';
 export * from './channel-options.js';
 export * from './load-trainer-proto.js';
 export * from './trainer-client.js';

@@ -1,6 +1,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { TRAINER_CHANNEL_OPTIONS } from './channel-options.js';
 import { loadTrainerProto } from './load-trainer-proto.js';
+import { TRAINER_PROTOCOL, TRAINER_PROTOCOL_METADATA } from './protocol.js';
 import type { GenerateReply__Output, GenerateRequest, TrainerClient } from './types.js';
 
 /** Metadata key that carries the shared trainer token, as `Bearer <token>`. */
@@ -38,10 +39,21 @@ export function bearerTokenInterceptor(token: string): grpc.Interceptor {
     });
 }
 
-/** Creates a Trainer client for `address` (`host:port`), insecure unless credentials are given. */
+/** A client interceptor that states this code's trainer protocol on each call (see protocol.ts): trainers refuse callers of another. */
+export function protocolInterceptor(protocol: number = TRAINER_PROTOCOL): grpc.Interceptor {
+  return (options, nextCall) =>
+    new grpc.InterceptingCall(nextCall(options), {
+      start(metadata, listener, next) {
+        metadata.set(TRAINER_PROTOCOL_METADATA, String(protocol));
+        next(metadata, listener);
+      },
+    });
+}
+
+/** Creates a Trainer client for `address` (`host:port`), insecure unless credentials are given; every call states TRAINER_PROTOCOL. */
 export function createTrainerClient(address: string, opts: TrainerClientOptions = {}): TrainerClient {
   const { Trainer } = loadTrainerProto().tinysweep.trainer.v1;
-  const interceptors = opts.token ? [bearerTokenInterceptor(opts.token)] : [];
+  const interceptors = [protocolInterceptor(), ...(opts.token ? [bearerTokenInterceptor(opts.token)] : [])];
   return new Trainer(address, opts.credentials ?? grpc.credentials.createInsecure(), {
     ...TRAINER_CHANNEL_OPTIONS,
     ...opts.channelOptions,

@@ -8,6 +8,9 @@
 export type { DescribeRequest, DescribeRequest__Output } from './generated/tinysweep/trainer/v1/DescribeRequest.js';
 export type { NodeInfo, NodeInfo__Output } from './generated/tinysweep/trainer/v1/NodeInfo.js';
 export type { TrainRequest, TrainRequest__Output } from './generated/tinysweep/trainer/v1/TrainRequest.js';
+export type { EvaluateRequest, EvaluateRequest__Output } from './generated/tinysweep/trainer/v1/EvaluateRequest.js';
+export type { FingerprintRequest, FingerprintRequest__Output } from './generated/tinysweep/trainer/v1/FingerprintRequest.js';
+export type { FingerprintReply, FingerprintReply__Output } from './generated/tinysweep/trainer/v1/FingerprintReply.js';
 export type { TrainEvent, TrainEvent__Output } from './generated/tinysweep/trainer/v1/TrainEvent.js';
 export type { Progress, Progress__Output } from './generated/tinysweep/trainer/v1/Progress.js';
 export type { LogLine, LogLine__Output } from './generated/tinysweep/trainer/v1/LogLine.js';
@@ -16,6 +19,5 @@ export type { GenerateRequest, GenerateRequest__Output } from './generated/tinys
 export type { GenerateReply, GenerateReply__Output } from './generated/tinysweep/trainer/v1/GenerateReply.js';
 export type { Completion, Completion__Output } from './generated/tinysweep/trainer/v1/Completion.js';
 export { FailureCode, type FailureCode__Output } from './generated/tinysweep/trainer/v1/FailureCode.js';
-export { TrainMode, type TrainMode__Output } from './generated/tinysweep/trainer/v1/TrainMode.js';
 export type { TrainerClient, TrainerHandlers, TrainerDefinition } from './generated/tinysweep/trainer/v1/Trainer.js';
 export type { ProtoGrpcType as TrainerProtoGrpcType } from './generated/trainer.js';

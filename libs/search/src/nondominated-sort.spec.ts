@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dominates, nondominatedSort } from './nondominated-sort.js';
+import { dominates, nondominatedSort, paretoFront } from './nondominated-sort.js';
 
 describe('nondominatedSort', () => {
   it('sorts points into fronts (max accuracy, min parameters)', () => {
@@ -28,5 +28,24 @@ describe('nondominatedSort', () => {
     const brute = pts.filter((p) => !pts.some((q) => dominates(q, p, modes)));
     expect(fronts[0]).toEqual(brute);
     expect(fronts.flat()).toHaveLength(200);
+  });
+});
+
+describe('paretoFront', () => {
+  it('is the first front of nondominatedSort, ties and duplicates included, for every pair of modes', () => {
+    let s = 11;
+    const rand = () => ((s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    for (const modes of [['max', 'min'], ['min', 'max'], ['max', 'max'], ['min', 'min']] as const) {
+      for (const n of [0, 1, 2, 5, 40, 300]) {
+        // Few distinct values, so equal coordinates and equal points are common; some not comparable.
+        const pts = Array.from({ length: n }, (_, i) => (i % 37 === 5 ? [Number.NaN, 1] : [Math.round(rand() * 8), Math.round(rand() * 8)]));
+        expect(paretoFront(pts, (p) => p, modes)).toEqual(nondominatedSort(pts, (p) => p, modes)[0] ?? []);
+      }
+    }
+  });
+
+  it('falls back to the nondominated sort past two objectives', () => {
+    const pts = [[1, 2, 3], [3, 2, 1], [0, 0, 0]];
+    expect(paretoFront(pts, (p) => p, ['max', 'max', 'max'])).toEqual([[1, 2, 3], [3, 2, 1]]);
   });
 });

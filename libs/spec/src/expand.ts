@@ -12,9 +12,9 @@
  *   earlier one (after normalization) is dropped and counted in `duplicatesCollapsed`.
  * - The size is counted before anything is built: over `budget.maxTrials` throws at once.
  */
+import { createRng, type Rng } from '@tinysweep/tinylora';
 import { canonicalJson, canonicalTemplate, sha256Hex, type CanonicalTemplate } from './config-hash.js';
 import { SpecError } from './errors/spec-error.js';
-import { createRng, type Rng } from './prng.js';
 import type { ParamDistribution, ParamValue } from './spec-types.js';
 import { configSpace, countTrials, gridSize, methodAxisIndex, sampleSize, type ConfigSpace, type TrialParams } from './sweep-axes.js';
 import { overBudgetMessage, type SweepSpec } from './sweep-spec.js';

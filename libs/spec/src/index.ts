@@ -3,11 +3,13 @@
  * Pure: no I/O, no framework (node:crypto for SHA-256 and node:path's posix arithmetic are its node imports).
  *
  * Left out on purpose: schema-kit.ts (zod helpers), plain-data.ts (the input guard) and spec-path.ts
- * are internal. prng.ts and the config space are public for libs/search, which samples the same space.
+ * are internal. The seeded stream (libs/tinylora's, re-exported) and the config space are public for
+ * libs/search, which samples the same space.
  */
 export * from './errors/spec-error.js';
 export * from './spec-types.js';
-export { SweepSpecSchema, SPEC_DEFAULTS, MAX_TRIALS_CEILING, MAX_TRIAL_TIMEOUT_MS, MAX_SEED, type SweepSpec } from './sweep-spec.js';
+export { SPEC_DEFAULTS, TRIAL_DEFAULTS, checkpointEvery } from './spec-defaults.js';
+export { SweepSpecSchema, MAX_TRIALS_CEILING, MAX_TRIAL_TIMEOUT_MS, MAX_SEED, type SweepSpec } from './sweep-spec.js';
 export { MAX_LAYER_INDEX } from './adapter-spec.js';
 export { ADAPTER_METHOD_FIELDS, DEFAULT_ADAPTER_METHOD, methodsUsing } from './adapter-methods.js';
 export { PARAM_NAME, RESERVED_PARAM_NAMES, isDistribution } from './params-spec.js';
@@ -16,7 +18,7 @@ export { parseSweepSpec, DEFAULT_PARSE_OPTIONS, type ParseOptions } from './pars
 export { storedSpec } from './stored-spec.js';
 export { planSweep, sharesTraining, sampleDistribution, type SweepPlan, type TrialPlan, type TrialParams } from './expand.js';
 export { countTrials, configSpace, gridSize, sampleSize, isRange, type ConfigSpace, type GridAxis } from './sweep-axes.js';
-export { createRng, type Rng } from './prng.js';
+export { createRng, type Rng } from '@tinysweep/tinylora';
 export { ASHA_DEFAULT_ETA, TINYLORA_EVAL_METRIC, EFFECTIVE_PARAMS_OBJECTIVE } from './search-spec.js';
 export { canonicalHash, canonicalJson, sha256Hex } from './config-hash.js';
 export { parseDuration, formatDuration } from './duration.js';

@@ -4,6 +4,7 @@
  * search may sample) in {@link normalizeSearch}.
  */
 import { z } from 'zod';
+import { SPEC_DEFAULTS } from './spec-defaults.js';
 import { intIn, nonEmptyString, oneOf, positiveInt, strictObject, tagged } from './schema-kit.js';
 import type { AshaSearchSpec, AshaSettings, NormalizedSweepSpec, ObjectiveSpec, ParetoSearchSpec, SearchSpec, TpeSearchSpec } from './spec-types.js';
 import { configSpace, gridSize, isRange } from './sweep-axes.js';
@@ -32,7 +33,7 @@ export type SearchInput =
 
 const samplerSeed = intIn(0, MAX_SAMPLER_SEED, `a sampler seed, an integer from 0 to ${MAX_SAMPLER_SEED}`);
 const objective = strictObject({ metric: nonEmptyString('a metric name'), mode: oneOf(['max', 'min']).optional() }).transform(
-  (o): ObjectiveSpec => ({ metric: o.metric, mode: o.mode ?? 'max' }),
+  (o): ObjectiveSpec => ({ metric: o.metric, mode: o.mode ?? SPEC_DEFAULTS.objective.mode }),
 );
 
 /** ASHA's own fields, in `search` (kind asha) or in a tpe search's `asha`. */

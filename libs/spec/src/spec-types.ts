@@ -403,7 +403,7 @@ export interface NormalizedSweepSpec {
   objective: ObjectiveSpec;
   /** Budget. @defaultValue `{ maxTrials: 1000, trialTimeout: 1800000, retries: 2 }` */
   budget: BudgetSpec;
-  /** Checkpoints of running trials; absent = `{ every: 10 }` (SPEC_DEFAULTS.checkpoint). */
+  /** Checkpoints of running trials; absent = `{ every: 10 }` (SPEC_DEFAULTS.checkpoint, applied by checkpointEvery). */
   checkpoint?: CheckpointSpec;
   /**
    * Result reuse: a trial whose configuration (params and seed, backend, and the model, data and engine

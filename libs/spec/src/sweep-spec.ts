@@ -14,6 +14,7 @@ import { z } from 'zod';
 import { AdapterSchema } from './adapter-spec.js';
 import { parseDuration, formatDuration } from './duration.js';
 import { SpecError } from './errors/spec-error.js';
+import { SPEC_DEFAULTS } from './spec-defaults.js';
 import { ParamsSchema } from './params-spec.js';
 import { knownPlaceholders, placeholderNames, unknownPlaceholderMessage } from './placeholders.js';
 import { checkPlainData } from './plain-data.js';
@@ -53,20 +54,6 @@ export const MAX_TRIALS_CEILING = 1_000_000;
 export const MAX_TRIAL_TIMEOUT_MS = 7 * 86_400_000;
 /** Largest seed: trial seeds are stored in a Postgres INTEGER column, so 2³¹−1. */
 export const MAX_SEED = 0x7fff_ffff;
-
-/** Defaults, in one place (normalized form). */
-export const SPEC_DEFAULTS = {
-  backend: { kind: 'tinylora' },
-  optimizer: { kind: 'es', population: [32], sigma: [0.02], lr: [0.05], iterations: [200], batch: [16] },
-  grpo: { group: [8], temperature: [1], kl: [0] },
-  prune: { retrainIterations: [0] },
-  seeds: [0],
-  search: { kind: 'grid' },
-  reuse: true,
-  objective: { metric: 'score', mode: 'max' },
-  budget: { maxTrials: 1000, trialTimeout: 30 * 60_000, retries: 2 },
-  checkpoint: { every: 10 },
-} as const;
 
 // ---- backend ---------------------------------------------------------------------------------------
 

@@ -1,5 +1,8 @@
 /**
- * A small seeded random stream: sfc32 for uniforms, Box–Muller for standard normals.
+ * The project's one seeded random stream: sfc32 for uniforms, Box–Muller for standard normals.
+ * libs/spec samples random searches with it (re-exported there), libs/engine derives its noise from
+ * it, and this lib its adapter tensors; here because this lib has no dependencies, so every lib can
+ * import it without a cycle.
  *
  * Why hand-written: `Math.random` cannot be seeded, and every random tensor of an adapter (the
  * projections P, the SVD's starting block) must be rebuilt bit for bit from a seed on any trainer
@@ -17,6 +20,8 @@
 export interface Rng {
   /** A float in [0, 1) with 53 random bits. */
   next(): number;
+  /** An integer in [0, n), for 1 ≤ n ≤ 2⁵³. */
+  int(n: number): number;
   /** A uniform 32-bit unsigned integer. */
   u32(): number;
   /** A standard normal draw (mean 0, variance 1). */
@@ -75,5 +80,5 @@ export function createRng(seed: number): Rng {
     hasSpare = true;
     return radius * Math.cos(angle);
   };
-  return { next, u32, normal };
+  return { next, int: (n) => Math.floor(next() * n), u32, normal };
 }

@@ -1,7 +1,8 @@
 import { BadRequestException, Inject, Injectable, NotFoundException } from '@nestjs/common';
-import { AggregateRepository, SweepRepository, type ConfigPass, type GroupMetric, type Scatter, type ScatterPass, type Sweep, type SweepScheduleRef, type TrialCurve, type TrialValue } from '@tinysweep/db';
+import { AggregateRepository, SweepRepository, type ConfigPass, type GroupMetric, type Sweep, type SweepScheduleRef, type TrialCurve, type TrialValue } from '@tinysweep/db';
 import { compareConfigs, summarise, type ConfigSummary } from '../replicates/config-summary.js';
 import { Memo } from './memo.js';
+import { withFronts, type ScatterFronts } from './scatter-fronts.js';
 import { configLabeller, facets, grid, groupablePaths, pickPath, series, type ConfigTable, type FacetSummary } from './sweep-cube.js';
 
 export interface SweepMeta {
@@ -58,7 +59,8 @@ const RESULT_TTL_MS = 5 * 60_000;
 /**
  * What the board draws. Per metric and change of a sweep's results, Postgres reads the sweep
  * twice, side by side: its configs (AggregateRepository.configPass: heatmap, pruning curves,
- * replicates, facets) and its parameter-count scatters (scatterPass: Pareto plots). Every
+ * replicates, facets) and its parameter-count scatters (scatterPass: Pareto plots, their fronts
+ * picked by libs/search in ./scatter-fronts.ts). Every
  * endpoint below shares them while the sweep stays as it is, and the Pareto plots need not wait
  * for the configs. The default learning curves take the sweep's best trials from what its
  * summary reads (SweepRepository.leaders). This combines configs into cells, lines and rankings
@@ -69,7 +71,7 @@ const RESULT_TTL_MS = 5 * 60_000;
 export class InsightsService {
   private readonly tables = new Memo<ConfigTable>(TABLE_TTL_MS, TABLE_CACHE_SIZE);
   private readonly views = new Memo<ConfigView>(RESULT_TTL_MS, 32);
-  private readonly scatters = new Memo<ScatterPass>(RESULT_TTL_MS, 16);
+  private readonly scatters = new Memo<ScatterFronts>(RESULT_TTL_MS, 16);
   private readonly answers = new Memo<unknown>(RESULT_TTL_MS, 128);
   private warming?: Promise<void>;
 
@@ -219,7 +221,7 @@ export class InsightsService {
     });
   }
 
-  async pareto(sweepId: string, metric: string | undefined): Promise<{ metric: string; maximize: boolean; trainable: Scatter; effective: Scatter }> {
+  async pareto(sweepId: string, metric: string | undefined): Promise<{ metric: string; maximize: boolean } & ScatterFronts> {
     const m = await this.meta(sweepId);
     const name = metric ?? m.metric;
     const { trainable, effective } = await this.scattersOf(sweepId, m, name);
@@ -236,9 +238,9 @@ export class InsightsService {
     return { chosen, trials: await this.agg.curves(sweepId, which, maxPoints) };
   }
 
-  /** Both scatters with their fronts, one pass over the sweep per change of its results. */
-  private scattersOf(sweepId: string, m: SweepMeta, metric: string): Promise<ScatterPass> {
-    return this.scatters.get(`${sweepId}:${metric}:${m.updatedAt}`, () => this.agg.scatterPass(sweepId, metric, { maximize: m.maximize }));
+  /** Both scatters with their fronts (./scatter-fronts.ts), one pass over the sweep per change of its results. */
+  private scattersOf(sweepId: string, m: SweepMeta, metric: string): Promise<ScatterFronts> {
+    return this.scatters.get(`${sweepId}:${metric}:${m.updatedAt}`, async () => withFronts(this.agg, await this.agg.scatterPass(sweepId, metric, { maximize: m.maximize }), m.maximize));
   }
 
   /**

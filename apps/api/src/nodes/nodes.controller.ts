@@ -2,8 +2,7 @@ import { BadRequestException, Body, Controller, Get, HttpCode, Inject, Param, Po
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Access } from '../auth/access.js';
 import { NodeRepository, type SlotWork } from '@tinysweep/db';
-import { TrainerFleet, type TrainerNodeStatus } from '@tinysweep/fleet';
-import { HeartbeatBody } from './dto/heartbeat.dto.js';
+import { TrainerFleet, TrainerNodeInfoSchema, type TrainerNodeStatus } from '@tinysweep/fleet';
 
 /** A node as `GET /nodes` serves it: its leases described. */
 export type NodeView = Omit<TrainerNodeStatus, 'leases'> & { work: SlotWork[] };
@@ -38,7 +37,8 @@ export class NodesController {
   @HttpCode(204)
   @ApiOperation({ summary: "A trainer registers or refreshes itself (sent every few seconds); a node token's only call besides leave" })
   async heartbeat(@Body() body: unknown): Promise<void> {
-    const parsed = HeartbeatBody.safeParse(body);
+    // The body is the node's one shape (TrainerNodeInfo), checked here where it enters.
+    const parsed = TrainerNodeInfoSchema.safeParse(body);
     if (!parsed.success) {
       const issues = parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
       throw new BadRequestException({ message: 'invalid heartbeat', issues });

@@ -1,6 +1,6 @@
 import { ConflictException, Inject, Injectable } from '@nestjs/common';
 import { SearchRepository, type JsonObject } from '@tinysweep/db';
-import { configPoints, nondominatedSort, SearchSpace } from '@tinysweep/search';
+import { configPoints, paretoFront, SearchSpace } from '@tinysweep/search';
 import { EFFECTIVE_PARAMS_OBJECTIVE, type ObjectiveSpec, type SweepSpec } from '@tinysweep/spec';
 
 /** One configuration on the Pareto front. */
@@ -21,9 +21,9 @@ export interface SweepFront {
 }
 
 /**
- * The Pareto front of a sweep's finished configurations, computed as the pareto search computes it
- * (libs/search): over its `search.objectives`, or for other searches over the sweep's metric and
- * effective parameters.
+ * The Pareto front of a sweep's finished configurations, computed as the pareto search and the
+ * board's scatters compute it (libs/search's paretoFront): over its `search.objectives`, or for other
+ * searches over the sweep's metric and effective parameters.
  */
 @Injectable()
 export class SweepFrontService {
@@ -38,7 +38,7 @@ export class SweepFrontService {
       throw new ConflictException(`no front for this sweep: ${(err as Error).message}`);
     }
     const finished = configPoints(space, await this.search.trials(id), objectives).filter((c) => !c.open && c.succeeded > 0);
-    const front = nondominatedSort(finished, (c) => c.values, objectives.map((o) => o.mode))[0] ?? [];
+    const front = paretoFront(finished, (c) => c.values, objectives.map((o) => o.mode));
     return {
       objectives,
       configs: finished.length,

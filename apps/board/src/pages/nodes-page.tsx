@@ -57,6 +57,11 @@ export function NodesPage() {
               </td>
               <td>
                 <span class={`badge ${n.alive ? 'badge-succeeded' : 'badge-failed'}`}>{n.alive ? 'live' : 'gone'}</span>
+                {n.error ? (
+                  <div class="small text-bad" data-node-error>
+                    {n.error}
+                  </div>
+                ) : null}
               </td>
               <td class="mono">
                 {n.device}

@@ -38,7 +38,7 @@ export function nodesTableData(nodes: readonly TrainerNode[]): TableData {
       describeNodeWork(n),
       n.backends.join(','),
       `${formatDuration(n.heartbeatAgeMs)} ago`,
-      n.alive ? 'yes' : 'no',
+      n.alive ? 'yes' : n.error ? `no: ${n.error}` : 'no',
     ]),
   };
 }

@@ -112,6 +112,11 @@ describe('nodes table', () => {
     const gpus = [0, 1, 2].map((index) => ({ index, name: index < 2 ? 'NVIDIA H100 80GB HBM3' : 'NVIDIA A100-SXM4-40GB', memoryMiB: index < 2 ? 81559 : 40960 }));
     expect(describeGpus(gpus)).toBe('2× NVIDIA H100 80GB HBM3 (79.6 GiB), 1× NVIDIA A100-SXM4-40GB (40.0 GiB)');
   });
+
+  it("says why dispatchers refuse a node (a trainer of another protocol)", () => {
+    const why = 'trainer cpu-1 (version 0.1.0) speaks trainer protocol 1; this dispatcher speaks protocol 2: upgrade the trainer';
+    expect(nodesTableData([{ ...nodes[1]!, error: why }]).rows[0]!.at(-1)).toBe(`no: ${why}`);
+  });
 });
 
 describe('statusCell', () => {

@@ -1,8 +1,11 @@
 import type { TrainResult } from '@tinysweep/proto';
 
-/** One trial attempt, as a backend sees it (TrainRequest with its JSON fields parsed). */
+/** One run, as a backend sees it: a Train or Evaluate request (or a Fingerprint's) with its JSON fields parsed. */
 export interface BackendRequest {
+  /** The trial whose attempt this is; '' for a shared training (see trainingId). */
   trialId: string;
+  /** A shared training's id (Train with training_id: trials that differ only in prune, trained once); absent for a trial. */
+  trainingId?: string;
   sweepId: string;
   attempt: number;
   /** The trial's parameters (params_json), seed included; nested objects kept as they are. */
@@ -20,11 +23,11 @@ export interface BackendRequest {
    */
   roots?: readonly string[];
   /**
-   * What to run (TrainRequest.mode): `train` (the default); `evaluate`: prune `adapterJson` at the
+   * Which call: `train` (Train, the default); `evaluate` (Evaluate): prune `adapterJson` at the
    * trial's params.prune and evaluate it, no training (backends that cannot refuse it as a bad request).
    */
   mode?: 'train' | 'evaluate';
-  /** `evaluate`: the stored adapter file to start from. */
+  /** `evaluate`: the stored adapter file to start from (EvaluateRequest.adapter_json). */
   adapterJson?: string;
   /** Steps at which to report held-out metrics too (TrainRequest.eval_at: an ASHA sweep's rungs); backends that evaluate on demand honour it. */
   evalAt?: number[];
@@ -76,7 +79,7 @@ export interface GenerateBackendResult {
  * `abortedResult(signal.reason)` (train-abort.ts) describes.
  */
 export interface TrainerBackend {
-  /** Lowercase name a TrainRequest's `backend` field selects, e.g. "command". */
+  /** Lowercase name a request's `backend` field selects, e.g. "command". */
   readonly name: string;
   run(req: BackendRequest, sink: EventSink, signal: AbortSignal): Promise<TrainResult>;
   /**

@@ -4,7 +4,7 @@ import { TinyLoraBackend, type TinyLoraBackendOptions } from './tinylora/tinylor
 
 export * from './backend.js';
 export * from './train-abort.js';
-export * from './train-mode.js';
+export * from './run-request.js';
 export * from './fingerprint.js';
 export * from './generate-request-error.js';
 export * from './command/index.js';

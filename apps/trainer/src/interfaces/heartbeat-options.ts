@@ -1,20 +1,8 @@
+import type { TrainerNodeInfo } from '@tinysweep/api-types';
 import type { Logger } from 'pino';
 
-/** What a trainer tells the control plane on every beat (POST /nodes/heartbeat). */
-export interface HeartbeatBody {
-  id: string;
-  address: string;
-  device: string;
-  slots: number;
-  running: number;
-  backends: string[];
-  models: string[];
-  version: string;
-  /** The GPUs its slots run on (index, name, total memory in MiB), on a GPU node. */
-  gpus?: { index: number; name: string; memoryMiB: number }[];
-  /** Model paths (as trials name them) it holds in memory now: leases prefer a node that has the trial's. */
-  loadedModels?: string[];
-}
+/** What a trainer tells the control plane on every beat (POST /nodes/heartbeat): the node's one shape. */
+export type HeartbeatBody = TrainerNodeInfo;
 
 export interface HeartbeatOptions {
   /** Control plane base URL, e.g. http://127.0.0.1:4100. */

@@ -1,8 +1,9 @@
 /**
  * What one TinyLoRA trial is told: exactly the params libs/spec's planSweep gives a tinylora trial
  * (`{ adapter, prune?, optimizer, model, task, seed, …spec params at top level }`), plus the engine's
- * own defaults for what a spec may leave out. The trainer backend validates params into this shape;
- * {@link resolveTrainConfig} applies the defaults once.
+ * own defaults for what a spec may leave out (the optimizer's and prune's are libs/spec's
+ * TRIAL_DEFAULTS, so a library caller gets the run a sweep would). The trainer backend validates
+ * params into this shape; {@link resolveTrainConfig} applies the defaults once.
  *
  *   trainTinyLora({
  *     model: { path: '../shared/data/models/stories260K/stories260K.bin' },
@@ -13,6 +14,7 @@
  *     seed: 1,
  *   }, { models: new ModelCache() });
  */
+import { TRIAL_DEFAULTS } from '@tinysweep/spec';
 import type { AdapterConfig } from '../adapters/adapter-method.js';
 import type { TinyLoraAdapterConfig } from '../adapters/methods/tinylora/config.js';
 import { withoutUndefined } from '../defaults.js';
@@ -73,24 +75,25 @@ export interface TinyLoraTrial {
    * several in one run (the adapter returned is the last one's).
    */
   prune?: { threshold: number | number[]; retrainIterations?: number };
+  /** A field left out takes the sweep spec's default (libs/spec's `TRIAL_DEFAULTS.optimizer`). */
   optimizer: {
     /** A forward-only optimizer, or `grpo`: gradients by autograd (the torch device only; see gradient-steps.ts). */
     kind: OptimizerKind | 'grpo';
-    /** Candidates per generation (es: even). @defaultValue 32 */
+    /** Candidates per generation (es: even). */
     population?: number;
-    /** Perturbation scale. @defaultValue 0.02 */
+    /** Perturbation scale. */
     sigma?: number;
-    /** Learning rate (es, spsa). @defaultValue 0.05 */
+    /** Learning rate (es, spsa). */
     lr?: number;
-    /** Generations. @defaultValue 200 */
+    /** Generations. */
     iterations?: number;
-    /** Training examples per generation (every candidate sees the same batch). @defaultValue 16 */
+    /** Training examples per generation (every candidate sees the same batch). */
     batch?: number;
-    /** grpo: samples per prompt (the group advantages are relative to). @defaultValue 8 */
+    /** grpo: samples per prompt (the group advantages are relative to). */
     group?: number;
-    /** grpo: sampling temperature. @defaultValue 1 */
+    /** grpo: sampling temperature. */
     temperature?: number;
-    /** grpo: KL coefficient against the base model (v = 0). @defaultValue 0 (as TRL's GRPOTrainer) */
+    /** grpo: KL coefficient against the base model (v = 0); the default 0 is TRL's GRPOTrainer's. */
     kl?: number;
   };
   /** Replicate seed: optimizer noise and batch order. */
@@ -135,9 +138,6 @@ export const LM_EVAL_PRESETS: Readonly<Record<string, { maxNewTokens: number; fe
   arc: { maxNewTokens: 32, fewShot: 0 },
 };
 
-/** The spec's optimizer defaults (libs/spec README), repeated so library callers get the same run. */
-export const OPTIMIZER_DEFAULTS = { kind: 'es' as OptimizerKind | 'grpo', population: 32, sigma: 0.02, lr: 0.05, iterations: 200, batch: 16, group: 8, temperature: 1, kl: 0 } as const;
-
 /** Defaults applied once; throws a {@link TrialConfigError} naming the field on a value the loop cannot use. */
 export function resolveTrainConfig(trial: TinyLoraTrial): TrainConfig {
   const { objective, preset, chat = false, trainSize, evalSize, ...rest } = trial.task;
@@ -161,9 +161,9 @@ export function resolveTrainConfig(trial: TinyLoraTrial): TrainConfig {
     trainSize,
     evalSize,
     adapter: trial.adapter.method === undefined || trial.adapter.method === 'tinylora' ? { projectionSeed: 0, ...trial.adapter } : trial.adapter,
-    optimizer: { ...OPTIMIZER_DEFAULTS, ...withoutUndefined(trial.optimizer) },
+    optimizer: { ...TRIAL_DEFAULTS.optimizer, ...withoutUndefined(trial.optimizer) },
     pruneThresholds: thresholds,
-    retrainIterations: trial.prune?.retrainIterations ?? 0,
+    retrainIterations: trial.prune?.retrainIterations ?? TRIAL_DEFAULTS.prune.retrainIterations,
     seed: trial.seed,
     evalEvery: trial.evalEvery ?? 0,
   };

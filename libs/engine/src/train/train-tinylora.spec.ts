@@ -95,7 +95,9 @@ describe('trainTinyLora on stories260K', () => {
       expect(result.effectiveParams).toBe(m['effective_params@0.3']);
       expect(m.score).toBe(m['acc_pruned@0.3']);
     },
-    120_000,
+    // a bound on a hang, not on speed (about 60 s alone on 2 cores; twice that and more beside the
+    // rest of the suite on a loaded machine): the time is printed, and bench:engine measures speed
+    600_000,
   );
 
   it('is deterministic for a seed (CPU), and another seed explores differently', async () => {

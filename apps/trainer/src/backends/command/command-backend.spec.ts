@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +9,7 @@ import type { BackendRequest } from '../backend.js';
 import { TrainAbort, timeoutAbort } from '../train-abort.js';
 import { CommandBackend } from './command-backend.js';
 import { processAlive } from './process-group.js';
+import { findPython, probeSandbox } from './sandbox.js';
 
 /** The fixtures are the workdir: a program's cwd must lie inside it. */
 const FIXTURES = realpathSync(fileURLToPath(new URL('./fixtures/', import.meta.url)));
@@ -174,18 +175,51 @@ describe('CommandBackend', () => {
     expect(() => new CommandBackend({ programs: ['node'], passEnv: ['DATABASE_URL'] })).toThrow(/never passed to programs/);
   });
 
-  it('runs programs as a user who can read the workdir: a named one must, the default gives way with a warning', () => {
+  it('runs programs as a user who can read the workdir: a named one must; the default, never root, refuses trials where it cannot', async () => {
     const hidden = mkdtempSync(join(tmpdir(), 'tinysweep-private-')); // 0700: others cannot enter
     try {
       const nobody = { name: 'nobody', uid: 65534, gid: 65534 };
       expect(() => new CommandBackend({ programs: ['node'], workdir: hidden, sandbox: { user: nobody } })).toThrow(/programs run as nobody .* cannot read/);
       if (isRoot) {
-        const fallback = new CommandBackend({ programs: ['node'], workdir: hidden });
-        expect(fallback.sandbox.user).toBeUndefined();
-        expect(fallback.describe().warnings).toEqual([expect.stringMatching(/cannot read .*; until then programs run as the trainer's own user$/)]);
+        // the workdir itself is private (not only a folder above it): no view can show it to nobody
+        const closed = new CommandBackend({ programs: ['node'], workdir: hidden });
+        expect(closed.sandbox.user?.name).toBe('nobody');
+        expect(closed.describe().warnings).toEqual([expect.stringMatching(/cannot read .*command trials are refused until then \(or start the trainer with --command-user trainer/)]);
+        const refused = await closed.run({ ...request({ command: 'node -e 0' }), workdir: hidden }, new RecordingSink(), new AbortController().signal);
+        expect(refused).toMatchObject({ ok: false, failure: 'FAILURE_BAD_REQUEST', error: expect.stringMatching(/command trials are refused/) });
+        closed.close();
       }
     } finally {
       rmSync(hidden, { recursive: true, force: true });
+    }
+  });
+
+  // Root with a checkout in its mode-700 home, the usual GPU box: programs still run as nobody,
+  // through a private view that shows the workdir and hides the rest of the home.
+  it.runIf(isRoot && probeSandbox(findPython()).mountns)('in a private home, programs run as nobody and see the workdir, not the rest of the home', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'tinysweep-home-')); // 0700, as /root
+    try {
+      const work = join(home, 'checkout');
+      mkdirSync(work, { mode: 0o755 });
+      copyFileSync(join(FIXTURES, 'sandbox-probe.mjs'), join(work, 'sandbox-probe.mjs'));
+      const secret = join(home, 'api-token');
+      writeFileSync(secret, 'tsw_admin_secret', { mode: 0o644 }); // readable by anyone who could enter
+      const b = new CommandBackend({ programs: ['node'], workdir: work, killGraceMs: 500 });
+      try {
+        expect(b.viewed).toBe(true);
+        expect(b.describe().warnings).toBeUndefined();
+        const sink = new RecordingSink();
+        const req = { ...request({ command: ['node', 'sandbox-probe.mjs', 'read', secret, join(work, 'sandbox-probe.mjs')] }), workdir: work };
+        const result = await b.run(req, sink, new AbortController().signal);
+        expect(result.ok, JSON.stringify(result)).toBe(true);
+        expect(probes(sink)[0]).toEqual({ [secret]: 'ENOENT', [join(work, 'sandbox-probe.mjs')]: 'read', uid: 65534 });
+        // the trainer's own view is untouched
+        expect(readFileSync(secret, 'utf8')).toBe('tsw_admin_secret');
+      } finally {
+        b.close();
+      }
+    } finally {
+      rmSync(home, { recursive: true, force: true });
     }
   });
 

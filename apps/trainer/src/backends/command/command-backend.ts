@@ -1,9 +1,10 @@
 import { hashCode } from '@tinysweep/engine';
 import type { TrainResult } from '@tinysweep/proto';
 import { isInside } from '@tinysweep/spec';
+import { realpathSync } from 'node:fs';
 import { chmod, chown, mkdir, mkdtemp, realpath, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BackendRequest, EventSink, TrainerBackend } from '../backend.js';
 import { abortedResult } from '../train-abort.js';
@@ -17,7 +18,7 @@ import { killGroup } from './process-group.js';
 import { ProgramOutput } from './program-output.js';
 import { checkPassThrough, programEnv } from './program-env.js';
 import { LauncherServer, type LaunchedProgram } from './launcher-server.js';
-import { assertUserCanRead, defaultSandbox, probeSandbox, WRITABLE_DEVICES, type SandboxOptions } from './sandbox.js';
+import { assertUserCanRead, defaultSandbox, privateView, probeSandbox, userMay, WRITABLE_DEVICES, type PrivateView, type SandboxOptions } from './sandbox.js';
 import { TailBuffer } from './tail-buffer.js';
 import { TrialCgroups } from './trial-cgroups.js';
 
@@ -106,6 +107,10 @@ export class CommandBackend implements TrainerBackend {
   readonly warnings: string[] = [];
   /** The Landlock ABI the launcher found (0: none). */
   readonly landlock: number;
+  /** Programs see the file system through a private view (sandbox.ts PrivateView): the workdir lies in a private home. */
+  readonly viewed: boolean = false;
+  /** Why command trials are refused on this trainer (the default user cannot reach the workdir and no view can be made). */
+  private readonly closed?: string;
   private readonly opts: { killGraceMs: number; drainMs: number; tmpDir: string; passEnv: string[] };
   private cgroups?: Promise<TrialCgroups | undefined>;
   /** Created on first use; holds one directory per running attempt. */
@@ -121,18 +126,27 @@ export class CommandBackend implements TrainerBackend {
     if (opts.programs.length === 0) throw new Error('the command backend needs at least one allowed program (--allow-command)');
     this.programs = new AllowedPrograms(opts.programs, { workdir: opts.workdir ?? process.cwd() });
     this.sandbox = { ...defaultSandbox(), ...opts.sandbox };
-    if (this.sandbox.user) {
+    const probe = probeSandbox(this.sandbox.python);
+    this.landlock = probe.landlock;
+    const user = this.sandbox.user;
+    if (user) {
+      const workdir = resolve(opts.workdir ?? process.cwd());
       try {
-        assertUserCanRead(opts.workdir ?? process.cwd(), this.sandbox.user);
+        assertUserCanRead(workdir, user);
       } catch (err) {
-        // A user asked for by name must work; the default (nobody under root) gives way, loudly:
-        // writes, network, environment and limits stay confined, reads are the trainer's user's.
+        // A user asked for by name must work. The default (nobody under root) with a workdir in a
+        // private home (a clone under /root): each program gets a private view of the file system
+        // that shows it the workdir, and never runs as root; where no view can be made, command
+        // trials are refused rather than run with root's reads (the stack's token, others' /proc).
         if (opts.sandbox && 'user' in opts.sandbox) throw err;
-        this.warnings.push(`${(err as Error).message}; until then programs run as the trainer's own user`);
-        this.sandbox = { ...this.sandbox, user: undefined };
+        if (probe.mountns && userMay(workdir, user, 5)) {
+          this.viewed = true;
+        } else {
+          this.closed = `${(err as Error).message}; ${probe.mountns ? '' : 'this machine cannot give programs a private view of it (no mount namespace), so '}command trials are refused until then (or start the trainer with --command-user trainer, and programs read what the trainer reads)`;
+          this.warnings.push(this.closed);
+        }
       }
     }
-    this.landlock = probeSandbox(this.sandbox.python).landlock;
     this.launcher = new LauncherServer(this.sandbox.python);
     if (this.landlock === 0 && this.sandbox.landlock === 'required') {
       throw new Error(
@@ -154,6 +168,7 @@ export class CommandBackend implements TrainerBackend {
       ...(this.warnings.length > 0 ? { warnings: this.warnings } : {}),
       programs: this.programs.names,
       user: this.sandbox.user?.name ?? 'the trainer\'s own',
+      ...(this.viewed ? { view: 'private: the workdir is in a private home, programs see only it, the data roots and their own directory there' } : {}),
       landlock: this.landlock,
       connectPorts: this.sandbox.connectPorts,
       limits,
@@ -167,6 +182,8 @@ export class CommandBackend implements TrainerBackend {
 
   async run(req: BackendRequest, sink: EventSink, signal: AbortSignal): Promise<TrainResult> {
     const started = performance.now();
+    if (this.closed) return badRequest(this.closed, started);
+    if (req.mode === 'evaluate') return badRequest('the command backend cannot evaluate a stored adapter (Evaluate is for tinylora\'s shared trainings)', started);
     let spec: CommandSpec;
     try {
       spec = parseCommandSpec(req.spec);
@@ -195,6 +212,7 @@ export class CommandBackend implements TrainerBackend {
         TINYSWEEP_PARAMS: paramsText,
         TINYSWEEP_PARAMS_FILE: paramsFile,
         TINYSWEEP_TRIAL_ID: req.trialId,
+        ...(req.trainingId ? { TINYSWEEP_TRAINING_ID: req.trainingId } : {}),
         TINYSWEEP_SWEEP_ID: req.sweepId,
         TINYSWEEP_ATTEMPT: String(req.attempt),
       };
@@ -213,7 +231,8 @@ export class CommandBackend implements TrainerBackend {
       }
       const env = programEnv({ trainerEnv: process.env, passThrough: this.opts.passEnv, trialDir, specEnv: spec.env, own });
       sink.log('engine', `$ ${argv.map(quoteArg).join(' ')}  (cwd ${cwd.dir})`);
-      const result = await this.runProgram([program.file, ...argv.slice(1)], argv[0]!, cwd.dir, trialDir, env, sink, signal, started);
+      const view = this.viewed ? privateView(this.shown(req, trialDir, program.file), this.sandbox.user!) : undefined;
+      const result = await this.runProgram([program.file, ...argv.slice(1)], argv[0]!, cwd.dir, { trialDir, view }, env, sink, signal, started);
       return result.ok ? { ...result, environmentJson: JSON.stringify(await this.fingerprint(req).catch(() => ({}))) } : result;
     } finally {
       await rm(trialDir, { recursive: true, force: true });
@@ -234,7 +253,7 @@ export class CommandBackend implements TrainerBackend {
     // One scratch folder per trainer, one directory per attempt: a mkdtemp per trial cost a tenth
     // of the trainer's CPU on short trials. Others may pass through it (0711) but not list it.
     this.scratch ??= mkdtemp(join(this.opts.tmpDir, 'tinysweep-trainer-')).then(async (d) => (await chmod(d, 0o711), d));
-    const dir = join(await this.scratch, `${req.trialId}.${req.attempt}.${++this.dirsMade}`);
+    const dir = join(await this.scratch, `${req.trialId || req.trainingId || 'run'}.${req.attempt}.${++this.dirsMade}`);
     await mkdir(dir, { mode: 0o700 });
     if (this.sandbox.user) await chown(dir, this.sandbox.user.uid, this.sandbox.user.gid);
     return dir;
@@ -259,11 +278,26 @@ export class CommandBackend implements TrainerBackend {
     };
   }
 
+  /**
+   * What a program in a private view sees of a private home: the workdir, the data roots, its own
+   * directory, the folders it may write to, and the installation its program comes from (a node or
+   * python3 under the home, e.g. pyenv's: bin/'s parent).
+   */
+  private shown(req: BackendRequest, trialDir: string, program: string): string[] {
+    let install: string[] = [];
+    try {
+      install = [dirname(dirname(realpathSync(program)))];
+    } catch {
+      // not there: the launcher says so
+    }
+    return [req.workdir, ...(req.roots ?? []), trialDir, ...this.sandbox.writeDirs, ...install];
+  }
+
   private async runProgram(
     argv: string[],
     shownAs: string,
     cwd: string,
-    trialDir: string,
+    { trialDir, view }: { trialDir: string; view: PrivateView | undefined },
     env: Record<string, string>,
     sink: EventSink,
     signal: AbortSignal,
@@ -282,6 +316,7 @@ export class CommandBackend implements TrainerBackend {
       uid: user?.uid ?? null,
       gid: user?.gid ?? null,
       cgroup: cgroup ?? null,
+      view: view ?? null,
       landlock: this.sandbox.landlock,
       graceMs: this.opts.killGraceMs,
       drainMs: this.opts.drainMs,

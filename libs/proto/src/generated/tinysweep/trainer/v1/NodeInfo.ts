@@ -22,6 +22,10 @@ export interface NodeInfo {
    * trainings in flight now
    */
   'running'?: (number);
+  /**
+   * the trainer protocol it speaks; 0: a trainer older than protocol 2 (it speaks 1)
+   */
+  'protocol'?: (number);
 }
 
 export interface NodeInfo__Output {
@@ -45,4 +49,8 @@ export interface NodeInfo__Output {
    * trainings in flight now
    */
   'running': (number);
+  /**
+   * the trainer protocol it speaks; 0: a trainer older than protocol 2 (it speaks 1)
+   */
+  'protocol': (number);
 }

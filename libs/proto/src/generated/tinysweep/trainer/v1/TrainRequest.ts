@@ -1,9 +1,11 @@
 // Original file: trainer.proto
 
-import type { TrainMode as _tinysweep_trainer_v1_TrainMode, TrainMode__Output as _tinysweep_trainer_v1_TrainMode__Output } from '../../../tinysweep/trainer/v1/TrainMode.js';
 import type { Long } from '@grpc/proto-loader';
 
 export interface TrainRequest {
+  /**
+   * one trial's attempt
+   */
   'trialId'?: (string);
   'sweepId'?: (string);
   'attempt'?: (number);
@@ -12,7 +14,7 @@ export interface TrainRequest {
    */
   'backend'?: (string);
   /**
-   * the trial's parameters (JSON object), seed included
+   * the run's parameters (JSON object), seed included
    */
   'paramsJson'?: (string);
   /**
@@ -24,14 +26,6 @@ export interface TrainRequest {
    */
   'timeoutMs'?: (number | string | Long);
   /**
-   * what to run; TRAIN when unset
-   */
-  'mode'?: (_tinysweep_trainer_v1_TrainMode);
-  /**
-   * EVALUATE: a stored adapter file (a TrainResult's adapter_json) to start from
-   */
-  'adapterJson'?: (string);
-  /**
    * steps at which to report held-out metrics as well (an ASHA sweep's rungs),
    */
   'evalAt'?: (number | string | Long)[];
@@ -40,7 +34,7 @@ export interface TrainRequest {
    * Resumable trials (issue 19). A backend that checkpoints (tinylora; a command program that prints
    * {"checkpoint": …}) sends a `checkpoint` event at every eval_at step, every checkpoint_every steps
    * and at the end of training; the dispatcher keeps the latest and sends it back as resume_json to
-   * the trial's next attempt, which continues from it to the result an uninterrupted run gives.
+   * the run's next attempt, which continues from it to the result an uninterrupted run gives.
    */
   'resumeJson'?: (string);
   /**
@@ -51,10 +45,18 @@ export interface TrainRequest {
    * pause (ASHA with promotion: pause): once a checkpoint at a step ≥ stop_at
    */
   'stopAt'?: (number | string | Long);
+  /**
+   * a shared training: the trials that differ only in prune, trained once (unpruned)
+   */
+  'trainingId'?: (string);
+  'run'?: "trialId"|"trainingId";
 }
 
 export interface TrainRequest__Output {
-  'trialId': (string);
+  /**
+   * one trial's attempt
+   */
+  'trialId'?: (string);
   'sweepId': (string);
   'attempt': (number);
   /**
@@ -62,7 +64,7 @@ export interface TrainRequest__Output {
    */
   'backend': (string);
   /**
-   * the trial's parameters (JSON object), seed included
+   * the run's parameters (JSON object), seed included
    */
   'paramsJson': (string);
   /**
@@ -74,14 +76,6 @@ export interface TrainRequest__Output {
    */
   'timeoutMs': (number);
   /**
-   * what to run; TRAIN when unset
-   */
-  'mode': (_tinysweep_trainer_v1_TrainMode__Output);
-  /**
-   * EVALUATE: a stored adapter file (a TrainResult's adapter_json) to start from
-   */
-  'adapterJson': (string);
-  /**
    * steps at which to report held-out metrics as well (an ASHA sweep's rungs),
    */
   'evalAt': (number)[];
@@ -90,7 +84,7 @@ export interface TrainRequest__Output {
    * Resumable trials (issue 19). A backend that checkpoints (tinylora; a command program that prints
    * {"checkpoint": …}) sends a `checkpoint` event at every eval_at step, every checkpoint_every steps
    * and at the end of training; the dispatcher keeps the latest and sends it back as resume_json to
-   * the trial's next attempt, which continues from it to the result an uninterrupted run gives.
+   * the run's next attempt, which continues from it to the result an uninterrupted run gives.
    */
   'resumeJson': (string);
   /**
@@ -101,4 +95,9 @@ export interface TrainRequest__Output {
    * pause (ASHA with promotion: pause): once a checkpoint at a step ≥ stop_at
    */
   'stopAt': (number);
+  /**
+   * a shared training: the trials that differ only in prune, trained once (unpruned)
+   */
+  'trainingId'?: (string);
+  'run'?: "trialId"|"trainingId";
 }

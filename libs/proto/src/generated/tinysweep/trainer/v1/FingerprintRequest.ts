@@ -1,0 +1,28 @@
+// Original file: trainer.proto
+
+
+export interface FingerprintRequest {
+  'trialId'?: (string);
+  'trainingId'?: (string);
+  'sweepId'?: (string);
+  'backend'?: (string);
+  /**
+   * the run's parameters, as Train or Evaluate would get them
+   */
+  'paramsJson'?: (string);
+  'backendJson'?: (string);
+  'run'?: "trialId"|"trainingId";
+}
+
+export interface FingerprintRequest__Output {
+  'trialId'?: (string);
+  'trainingId'?: (string);
+  'sweepId': (string);
+  'backend': (string);
+  /**
+   * the run's parameters, as Train or Evaluate would get them
+   */
+  'paramsJson': (string);
+  'backendJson': (string);
+  'run'?: "trialId"|"trainingId";
+}
