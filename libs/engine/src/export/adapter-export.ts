@@ -15,7 +15,7 @@
  *   its config and tokenizer files copied: any HF loader runs it without knowing about adapters.
  * - `tinysweep`: the adapter file itself (libs/tinylora's format).
  *
- *   const files = exportAdapter(await loadModel(path), parseAdapter(text), 'peft-lora');
+ *   const files = exportAdapter(await loadModel(path), parseAnyAdapter(text), 'peft-lora');
  *   for (const f of files) writeFileSync(join(out, f.name), f.data);
  */
 import { readFileSync, readdirSync, statSync } from 'node:fs';

@@ -5,7 +5,7 @@
  *   const models = new ModelCache();                                  // kept across trials by a node
  *   const result = await trainTinyLora(trial, { models, baseDir, signal, events });
  *   result.metrics;   // { acc_before, acc_before_lo, acc_before_hi, acc, acc_lo, acc_hi, train_seconds, 'acc_pruned@0.3', score, … }
- *   result.adapter;   // AdapterFile: structure + v, serializeAdapter() writes it
+ *   result.adapter;   // AnyAdapterFile: structure + v (its method's), serializeAnyAdapter() writes it
  *
  * Order of a run: load the model (cached) → resolve the adapter structure and build its plan (SVD
  * branches cached) → open the session (cached by plan key) → load the task → held-out accuracy of the
