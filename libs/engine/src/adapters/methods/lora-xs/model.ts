@@ -4,7 +4,6 @@
  *
  *   ΔW_site = upᵀ · R · downᵀ  (= U Σ R Vᵀ)        peft-lora: B = U Σ R = upᵀ·R [out, r], A = Vᵀ [r, in]
  */
-import { basename } from 'node:path';
 import { linearShape, type LoadedModel } from '@tinysweep/model';
 import { adapterTargets, AdapterFileError, canonicalModules, SVD_DEFAULTS, selectLayers, type ModuleName } from '@tinysweep/tinylora';
 import type { PrepareContext, PreparedAdapter } from '../../adapter-method.js';
@@ -82,6 +81,3 @@ export function prepareLoraXs(model: LoadedModel, structure: LoraXsStructure, ct
       }),
   };
 }
-
-/** The base model's name for a file (as TinyLoRA's files record it). */
-export const baseModelOf = (model: LoadedModel) => ({ hash: model.hash, name: basename(model.source) });
