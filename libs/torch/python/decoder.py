@@ -286,12 +286,22 @@ class Site:
 
 
 @dataclass
+class LoraSite:
+    """One LoRA-adapted linear: where its A [r, in] and B [out, r] sit in the adapter row (A first)."""
+    offset: int
+    in_dim: int
+    out_dim: int
+
+
+@dataclass
 class Adapter:
     """An adapter structure on a model: which linears carry a branch and v's shape [groups, u]."""
     rank: int
     u: int
     groups: int
-    sites: dict  # (layer, module) -> Site
+    sites: dict  # (layer, module) -> Site (kind tinylora) or LoraSite (kind lora)
+    kind: str = 'tinylora'  # 'lora': ΔW = lora_scale · B·A with A, B sliced from row b's v
+    lora_scale: float = 1.0
 
     @property
     def scale(self) -> float:
@@ -348,7 +358,13 @@ class Decoder:
         if self.cfg.qkv_bias and module in ('q', 'k', 'v'):
             y = y + self.w[name[:-len('weight')] + 'bias']
         site = adapter.sites.get((layer, module)) if adapter is not None and v is not None else None
-        if site is not None:
+        if site is not None and adapter.kind == 'lora':
+            r, n_in, n_out, a = adapter.rank, site.in_dim, site.out_dim, site.offset
+            row = v[:, 0, :]  # [B, u]: this row's whole trainable vector
+            A = row[:, a:a + r * n_in].reshape(-1, r, n_in).to(x.dtype)  # [B, r, in]
+            Bm = row[:, a + r * n_in:a + r * (n_in + n_out)].reshape(-1, n_out, r).to(x.dtype)  # [B, out, r]
+            y = y + ((x @ A.transpose(1, 2)) @ Bm.transpose(1, 2)) * adapter.lora_scale  # [B,T,in]·[B,in,r]·[B,r,out]
+        elif site is not None:
             r = adapter.rank
             # R in float32 (v and P are float32 whatever the model dtype), then the model dtype
             R = ((v[:, site.group, :] @ site.P).reshape(-1, r, r) * adapter.scale).to(x.dtype)  # [B, r, r]

@@ -15,7 +15,8 @@ tensors, or "ok": false with "code" (bad_request | missing_model | missing_adapt
 One request at a time; a whole generation (every token) is one request, so nothing per token crosses.
 
 Ops: hello · load_model {model_id, path, config} · load_adapter {adapter_id, model_id, rank, u, groups,
-sites: [{layer, module, group}]} + down_i, up_i, P_i · drop {model_id? adapter_id?} · generate · logprobs ·
+sites: [{layer, module, group}]} + down_i, up_i, P_i (or kind lora, scale, sites: [{layer, module, offset, in,
+out}], no tensors) · drop {model_id? adapter_id?} · generate · logprobs ·
 logits · gradient (see the handlers). Only torch and the standard library.
 """
 from __future__ import annotations
@@ -33,7 +34,7 @@ from typing import BinaryIO, Optional
 import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from decoder import Adapter, Decoder, DecoderConfig, Site, continuation_logprobs, generate, hf_weight_files, left_pad, read_llama2c, read_safetensors, sum_logprobs  # noqa: E402
+from decoder import Adapter, Decoder, DecoderConfig, LoraSite, Site, continuation_logprobs, generate, hf_weight_files, left_pad, read_llama2c, read_safetensors, sum_logprobs  # noqa: E402
 
 DTYPES = {'i32': torch.int32, 'f32': torch.float32, 'f64': torch.float64}
 MODEL_DTYPES = {'float32': torch.float32, 'bfloat16': torch.bfloat16, 'float16': torch.float16}
@@ -138,6 +139,10 @@ class Worker:
 
     def load_adapter(self, req: dict, t: dict) -> tuple[dict, dict]:
         self.model(req['model_id'])
+        if req.get('kind') == 'lora':  # no frozen tensors: A and B come with each call's v
+            sites = {(s['layer'], s['module']): LoraSite(offset=s['offset'], in_dim=s['in'], out_dim=s['out']) for s in req['sites']}
+            self.adapters[req['adapter_id']] = (req['model_id'], Adapter(rank=req['rank'], u=req['u'], groups=1, sites=sites, kind='lora', lora_scale=float(req['scale'])))
+            return {}, {}
         sites = {}
         for i, s in enumerate(req['sites']):
             sites[(s['layer'], s['module'])] = Site(

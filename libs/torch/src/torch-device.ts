@@ -14,7 +14,7 @@
  * loading it.
  */
 import type { DeviceSession, GenerateOptions, GradientRequest, GradientResult, PolicyDevice, SampleOptions } from '@tinysweep/engine';
-import { isAdapterGraph, type AdapterPlan, type LoadedModel, type SessionAdapter } from '@tinysweep/model';
+import { isAdapterGraph, type AdapterPlan, type LoadedModel, type LoraForm, type SessionAdapter } from '@tinysweep/model';
 import type { Frame, FrameTensor } from './frames.js';
 import { TorchWorkerError } from './errors/torch-worker-error.js';
 import { TorchWorker, type TorchWorkerOptions } from './torch-worker.js';
@@ -73,24 +73,27 @@ export class TorchDevice implements PolicyDevice {
     return header as unknown as TorchWorkerInfo;
   }
 
-  /** The worker knows TinyLoRA's branch only: another method runs here when it can be written as one (LoRA-XS). */
+  /**
+   * The worker has two branches, TinyLoRA's and LoRA's per-row A·B: another method runs here when it
+   * can be written as one of them (LoRA-XS as TinyLoRA, see AdapterGraph.tinyLoraForm / loraForm).
+   */
   refuses(adapter: SessionAdapter): string | undefined {
-    if (!isAdapterGraph(adapter) || adapter.tinyLoraForm) return undefined;
-    return `the torch device runs tinylora and lora-xs adapters, not ${adapter.method}; run it on a trainer with --device cpu (ONNX Runtime)`;
+    if (!isAdapterGraph(adapter) || adapter.tinyLoraForm || adapter.loraForm) return undefined;
+    return `the torch device has no branch for ${adapter.method} adapters; run it on a trainer with --device cpu (ONNX Runtime)`;
   }
 
   /** Loads the model and the adapter structure into the worker (now, so a bad one fails here). */
   async open(model: LoadedModel, adapter: SessionAdapter): Promise<TorchSession> {
     const why = this.refuses(adapter);
     if (why) throw new Error(`adapter.method: ${why}`);
-    const plan: AdapterPlan = isAdapterGraph(adapter) ? adapter.tinyLoraForm!() : adapter;
+    const plan = workerPlan(adapter);
     await this.exclusive(() => this.ensure(model, plan));
     this.openSessions.set(plan.key, (this.openSessions.get(plan.key) ?? 0) + 1);
     return new TorchSession(this, model, plan);
   }
 
   /** One request on `model` (and `plan`'s adapter), loading what the worker lacks. */
-  call(model: LoadedModel, plan: AdapterPlan | undefined, header: { op: string } & Record<string, unknown>, tensors: FrameTensor[]): Promise<Frame> {
+  call(model: LoadedModel, plan: WorkerPlan | undefined, header: { op: string } & Record<string, unknown>, tensors: FrameTensor[]): Promise<Frame> {
     return this.exclusive(async () => {
       for (let attempt = 0; ; attempt++) {
         await this.ensure(model, plan);
@@ -106,7 +109,7 @@ export class TorchDevice implements PolicyDevice {
   }
 
   /** A session is done with its adapter structure: the worker frees it when no session holds it. */
-  async releaseSession(plan: AdapterPlan): Promise<void> {
+  async releaseSession(plan: WorkerPlan): Promise<void> {
     const left = (this.openSessions.get(plan.key) ?? 1) - 1;
     if (left > 0) {
       this.openSessions.set(plan.key, left);
@@ -135,13 +138,18 @@ export class TorchDevice implements PolicyDevice {
     this.held.adapters.clear();
   }
 
-  private async ensure(model: LoadedModel, plan: AdapterPlan | undefined): Promise<void> {
+  private async ensure(model: LoadedModel, plan: WorkerPlan | undefined): Promise<void> {
     if (this.worker.pid === undefined) this.forget(); // not running: the next request starts a fresh worker
     if (!this.held.models.has(model.hash)) {
       await this.evictModels();
       await this.worker.request({ op: 'load_model', model_id: model.hash, path: model.source, config: model.config });
     }
     this.held.models.set(model.hash, ++this.uses);
+    if (plan?.lora && !this.held.adapters.has(plan.key)) {
+      const { rank, scale, sites } = plan.lora;
+      await this.worker.request({ op: 'load_adapter', kind: 'lora', adapter_id: plan.key, model_id: model.hash, rank, u: plan.u, groups: 1, scale, sites });
+      this.held.adapters.add(plan.key);
+    }
     if (plan && !this.held.adapters.has(plan.key)) {
       const tensors: FrameTensor[] = [];
       plan.sites.forEach((site, i) => {
@@ -193,6 +201,19 @@ function unragged(frame: Frame, prefix = ''): number[][] {
   return out;
 }
 
+/**
+ * What the worker loads: TinyLoRA's plan (LoRA-XS's written as one), or LoRA's form (no frozen
+ * tensors; its trainable row is [groups 1, u = dim]).
+ */
+type WorkerPlan = AdapterPlan & { lora?: LoraForm };
+
+function workerPlan(adapter: SessionAdapter): WorkerPlan {
+  if (!isAdapterGraph(adapter)) return adapter;
+  if (adapter.tinyLoraForm) return adapter.tinyLoraForm();
+  const lora = adapter.loraForm!();
+  return { rank: lora.rank, u: adapter.input.rows * adapter.input.cols, groups: 1, sites: [], key: adapter.key, lora };
+}
+
 function adapterTensor(v: Float32Array | undefined): FrameTensor[] {
   return v ? [{ name: 'v', data: v, shape: [v.length] }] : [];
 }
@@ -204,7 +225,7 @@ export class TorchSession implements DeviceSession {
   constructor(
     private readonly device: TorchDevice,
     private readonly model: LoadedModel,
-    private readonly plan: AdapterPlan,
+    private readonly plan: WorkerPlan,
   ) {}
 
   async greedy(prompts: number[][], opts: GenerateOptions): Promise<number[][]> {

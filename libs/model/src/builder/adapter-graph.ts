@@ -50,6 +50,18 @@ export interface AdapterGraph {
    * knows only TinyLoRA's branch (the torch worker); absent when the method has no such form.
    */
   tinyLoraForm?(): AdapterPlan;
+  /**
+   * The branch as data, for a device without this graph builder (the torch worker): per batch row,
+   * site s reads A [r, in] at `offset` of its input row and B [out, r] right after it, ΔW = scale·B·A.
+   */
+  loraForm?(): LoraForm;
+}
+
+/** See {@link AdapterGraph.loraForm}. */
+export interface LoraForm {
+  rank: number;
+  scale: number;
+  sites: ReadonlyArray<{ layer: number; module: LinearModule; offset: number; in: number; out: number }>;
 }
 
 /** What a session may be built with: TinyLoRA's plan or another method's graph. */

@@ -43,6 +43,7 @@ export function loraGraph(key: string, rank: number, scale: number, dim: number,
       const xAB = ops.matMul(`${p}/B/MatMul`, xA, BT, [B, T, s.out]);
       return ops.mul(`${p}/scale/Mul`, xAB, ops.floatScalar(scale), [B, T, s.out]);
     },
+    loraForm: () => ({ rank: r, scale, sites }),
     validate(config: DecoderConfig) {
       for (const s of sites) {
         if (s.layer >= config.nLayers) throw new Error(`lora site (layer ${s.layer}, ${s.module}): past the model's last block`);
