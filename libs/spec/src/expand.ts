@@ -18,6 +18,7 @@ import { SpecError } from './errors/spec-error.js';
 import type { ParamDistribution, ParamValue } from './spec-types.js';
 import { configSpace, countTrials, gridSize, sampleSize, type ConfigSpace, type TrialParams } from './sweep-axes.js';
 import { overBudgetMessage, type SweepSpec } from './sweep-spec.js';
+import { planTrainings, trainingParams, type PlannedTraining } from './trainings.js';
 
 export type { TrialParams } from './sweep-axes.js';
 
@@ -47,6 +48,8 @@ export interface TrialPlan {
 export interface SweepPlan {
   spec: SweepSpec;
   trials: TrialPlan[];
+  /** Trials that differ only in prune, train once (empty unless the spec {@link sharesTraining}). */
+  trainings: PlannedTraining[];
   /** Configurations dropped because an earlier trial had the same configHash. */
   duplicatesCollapsed: number;
   /** `objective.metric`. */
@@ -103,8 +106,7 @@ export function planSweep(spec: SweepSpec): SweepPlan {
   );
   const groupTemplate = canonicalTemplate(shape, slotOf);
   const trialTemplate = canonicalTemplate({ ...shape, seed: new Slot(seedSlot) }, slotOf);
-  const { prune: _prune, ...unpruned } = shape;
-  const trainTemplate = sharesTraining(spec) ? canonicalTemplate({ ...unpruned, seed: new Slot(seedSlot) }, slotOf) : undefined;
+  const trainTemplate = sharesTraining(spec) ? canonicalTemplate({ ...trainingParams(shape), seed: new Slot(seedSlot) }, slotOf) : undefined;
   const encoded = axes.map((ax) => ax.values.map((v) => canonicalJson(v)));
   const parts = new Array<string>(seedSlot + 1);
 
@@ -141,6 +143,7 @@ export function planSweep(spec: SweepSpec): SweepPlan {
   return {
     spec,
     trials,
+    trainings: planTrainings(trials),
     duplicatesCollapsed,
     metric: spec.objective.metric,
     maximize: spec.objective.mode === 'max',
