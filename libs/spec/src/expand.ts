@@ -18,6 +18,7 @@ import { SpecError } from './errors/spec-error.js';
 import type { ParamDistribution, ParamValue } from './spec-types.js';
 import { configSpace, countTrials, gridSize, methodAxisIndex, sampleSize, type ConfigSpace, type TrialParams } from './sweep-axes.js';
 import { overBudgetMessage, type SweepSpec } from './sweep-spec.js';
+import { planTrainings, trainingParams, type PlannedTraining } from './trainings.js';
 
 export type { TrialParams } from './sweep-axes.js';
 
@@ -47,6 +48,8 @@ export interface TrialPlan {
 export interface SweepPlan {
   spec: SweepSpec;
   trials: TrialPlan[];
+  /** Trials that differ only in prune, train once (empty unless the spec {@link sharesTraining}). */
+  trainings: PlannedTraining[];
   /** Configurations dropped because an earlier trial had the same configHash. */
   duplicatesCollapsed: number;
   /** `objective.metric`. */
@@ -109,11 +112,10 @@ export function planSweep(spec: SweepSpec): SweepPlan {
       axes.map((ax, i) => (i === methodAxis ? ax.values[j] : new Slot(i))),
       new Map(distributions.map(([path], k) => [path, new Slot(drawSlot + k)])),
     );
-    const { prune: _prune, ...unpruned } = shape;
     t = {
       group: canonicalTemplate(shape, slotOf),
       trial: canonicalTemplate({ ...shape, seed: new Slot(seedSlot) }, slotOf),
-      train: sharesTraining(spec) ? canonicalTemplate({ ...unpruned, seed: new Slot(seedSlot) }, slotOf) : undefined,
+      train: sharesTraining(spec) ? canonicalTemplate({ ...trainingParams(shape), seed: new Slot(seedSlot) }, slotOf) : undefined,
     };
     templates.set(j, t);
     return t;
@@ -155,6 +157,7 @@ export function planSweep(spec: SweepSpec): SweepPlan {
   return {
     spec,
     trials,
+    trainings: planTrainings(trials),
     duplicatesCollapsed,
     metric: spec.objective.metric,
     maximize: spec.objective.mode === 'max',

@@ -17,6 +17,7 @@ export { PLACEHOLDER_PATTERN, TRAINER_PLACEHOLDERS, placeholderNames, knownPlace
 export { parseSweepSpec, DEFAULT_PARSE_OPTIONS, type ParseOptions } from './parse-spec.js';
 export { storedSpec } from './stored-spec.js';
 export { planSweep, sharesTraining, sampleDistribution, type SweepPlan, type TrialPlan, type TrialParams } from './expand.js';
+export { planTrainings, trainingParams, type PlannedTraining } from './trainings.js';
 export { countTrials, configSpace, gridSize, sampleSize, isRange, type ConfigSpace, type GridAxis } from './sweep-axes.js';
 export { createRng, type Rng } from '@tinysweep/tinylora';
 export { ASHA_DEFAULT_ETA, TINYLORA_EVAL_METRIC, EFFECTIVE_PARAMS_OBJECTIVE } from './search-spec.js';

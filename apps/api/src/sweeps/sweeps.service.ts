@@ -4,11 +4,11 @@ import type { ExtendSweepResult, SubmitSweepResult } from '@tinysweep/api-types'
 import { ReproductionRepository, SweepRepository, TrialRepository, type JsonObject, type NewSweep, type Sweep, type SweepWithSpec, type TrialPage, type TrialPageQuery } from '@tinysweep/db';
 import { CancelBus, JOB_PRIORITY, SweepEvents, TrialQueue, trainJobId } from '@tinysweep/queue';
 import { createSearch } from '@tinysweep/search';
-import { checkDataPaths, parseSweepSpec, redactSpec, SpecError, storedSpec, type SweepPlan, type SweepSpec } from '@tinysweep/spec';
+import { checkDataPaths, parseSweepSpec, planTrainings, redactSpec, SpecError, storedSpec, type SweepPlan, type SweepSpec } from '@tinysweep/spec';
 import { mayChange, type Caller } from '../auth/access.js';
 import { API_CONFIG, type ApiConfig } from '../config/api.config.js';
 import { ApiMetrics } from '../health/api-metrics.js';
-import { sharedTrainings } from './shared-trainings.js';
+import { trainingRows } from './shared-trainings.js';
 import { extendSpec, newTrials, parseExtension } from './sweep-extension.js';
 
 @Injectable()
@@ -58,7 +58,7 @@ export class SweepsService {
         issues: [{ path: 'Idempotency-Key', message: `already used for another spec (sweep ${s.id})` }],
       });
     }
-    const shared = sharedTrainings(plan.trials).size;
+    const shared = plan.trainings.length;
     return { id: s.id, name: spec.name, status: 'queued', trialCount: s.trialCount, duplicatesCollapsed: plan.duplicatesCollapsed, sharedTrainings: shared, enqueued: true, replayed: true };
   }
 
@@ -90,7 +90,7 @@ export class SweepsService {
   async launch(spec: SweepSpec, plan: SweepPlan, source: string, reproduces?: NewSweep['reproduces'], owner: string | null = null, idempotencyKey?: string): Promise<SubmitSweepResult | null> {
     const id = randomUUID();
     if (reproduces) spec = { ...spec, reuse: false };
-    const shared = sharedTrainings(plan.trials);
+    const shared = trainingRows(plan.trainings);
     const trials = plan.trials.map((t) => ({
       id: randomUUID(),
       ordinal: t.ordinal,
@@ -184,7 +184,7 @@ export class SweepsService {
       const g = h === undefined ? undefined : state.trainings.get(h);
       return g && (g.status === 'succeeded' || g.status === 'queued' || g.status === 'running') ? g : undefined;
     };
-    const fresh = sharedTrainings(plan.filter((t) => t.trainHash !== undefined && !state.trainings.has(t.trainHash)));
+    const fresh = trainingRows(planTrainings(plan.filter((t) => t.trainHash !== undefined && !state.trainings.has(t.trainHash))));
     const trials = plan.map((t, i) => {
       const existing = joinable(t.trainHash);
       return {
