@@ -27,6 +27,8 @@ export enum NoiseDomain {
   Arithmetic = 0x41520005,
   /** GRPO's sampling seeds, per (seed, step). */
   Grpo = 0x47520007,
+  /** The retraining of a pruned adapter's survivors, per trial seed. */
+  Retrain = 0x52540008,
 }
 
 // The generator itself (sfc32 seeded by splitmix32) is libs/tinylora's: one implementation for

@@ -71,10 +71,10 @@ export interface TinyLoraTrial {
    */
   adapter: TinyLoraAdapterConfig | AdapterConfig;
   /**
-   * Magnitude pruning after training. The spec sweeps one threshold per trial; a list here evaluates
-   * several in one run (the adapter returned is the last one's).
+   * Magnitude pruning after training: one threshold per trial, as the spec sweeps them (trials that
+   * differ only in it share one training, each pruning that training's adapter its own way).
    */
-  prune?: { threshold: number | number[]; retrainIterations?: number };
+  prune?: { threshold: number; retrainIterations?: number };
   /** A field left out takes the sweep spec's default (libs/spec's `TRIAL_DEFAULTS.optimizer`). */
   optimizer: {
     /** A forward-only optimizer, or `grpo`: gradients by autograd (the torch device only; see gradient-steps.ts). */
@@ -122,7 +122,8 @@ export interface TrainConfig {
   /** The trial's adapter; TinyLoRA's with its projectionSeed defaulted. */
   adapter: TinyLoraTrial['adapter'];
   optimizer: Required<TinyLoraTrial['optimizer']>;
-  pruneThresholds: number[];
+  /** The trial's prune threshold; undefined: no pruning. */
+  pruneThreshold: number | undefined;
   retrainIterations: number;
   seed: number;
   evalEvery: number;
@@ -149,7 +150,6 @@ export function resolveTrainConfig(trial: TinyLoraTrial): TrainConfig {
     defaults = known;
   }
   const { maxNewTokens = defaults.maxNewTokens, fewShot = defaults.fewShot, ...task } = rest;
-  const thresholds = trial.prune === undefined ? [] : Array.isArray(trial.prune.threshold) ? trial.prune.threshold : [trial.prune.threshold];
   const config: TrainConfig = {
     modelPath: trial.model.path,
     task,
@@ -162,7 +162,7 @@ export function resolveTrainConfig(trial: TinyLoraTrial): TrainConfig {
     evalSize,
     adapter: trial.adapter.method === undefined || trial.adapter.method === 'tinylora' ? { projectionSeed: 0, ...trial.adapter } : trial.adapter,
     optimizer: { ...TRIAL_DEFAULTS.optimizer, ...withoutUndefined(trial.optimizer) },
-    pruneThresholds: thresholds,
+    pruneThreshold: trial.prune?.threshold,
     retrainIterations: trial.prune?.retrainIterations ?? TRIAL_DEFAULTS.prune.retrainIterations,
     seed: trial.seed,
     evalEvery: trial.evalEvery ?? 0,
@@ -181,9 +181,8 @@ export function resolveTrainConfig(trial: TinyLoraTrial): TrainConfig {
   nonNegativeInt('prune.retrainIterations', config.retrainIterations);
   nonNegativeInt('evalEvery', config.evalEvery);
   if (!Number.isInteger(config.seed) || config.seed < 0 || config.seed > 0xffffffff) throw new TrialConfigError('seed', `must be an integer in [0, 2^32) (got ${config.seed})`);
-  thresholds.forEach((t, i) => {
-    if (!(typeof t === 'number' && t >= 0 && t < 1)) throw new TrialConfigError(`prune.threshold${thresholds.length > 1 ? `[${i}]` : ''}`, `must be in [0, 1) (got ${t})`);
-  });
+  const t = config.pruneThreshold;
+  if (trial.prune !== undefined && !(typeof t === 'number' && t >= 0 && t < 1)) throw new TrialConfigError('prune.threshold', `must be one number in [0, 1) (got ${JSON.stringify(t)})`);
   return config;
 }
 

@@ -225,10 +225,10 @@ describe('scatter', () => {
 
 describe('resolveTrainConfig', () => {
   it('applies the spec defaults and takes the loop’s keys out of the task section', () => {
-    const c = resolveTrainConfig(trial({ optimizer: { kind: 'spsa' }, prune: { threshold: [0.1, 0.3] } }));
+    const c = resolveTrainConfig(trial({ optimizer: { kind: 'spsa' }, prune: { threshold: 0.3 } }));
     expect(c.optimizer).toEqual({ kind: 'spsa', population: 32, sigma: 0.02, lr: 0.05, iterations: 200, batch: 16, group: 8, temperature: 1, kl: 0 });
     expect(c.task).toEqual({ kind: 'regex', pattern: '\\bTom\\b', prompts: TRAIN_PROMPTS, evalPrompts: HELD_OUT_PROMPTS });
-    expect(c).toMatchObject({ maxNewTokens: NEW_TOKENS, objective: undefined, fewShot: 0, chat: false, pruneThresholds: [0.1, 0.3], retrainIterations: 0, evalEvery: 0 });
+    expect(c).toMatchObject({ maxNewTokens: NEW_TOKENS, objective: undefined, fewShot: 0, chat: false, pruneThreshold: 0.3, retrainIterations: 0, evalEvery: 0 });
     expect(c.adapter.projectionSeed).toBe(0);
   });
 
@@ -248,7 +248,7 @@ describe('resolveTrainConfig', () => {
     [{ task: { kind: 'regex', maxNewTokens: 0 } }, 'task.maxNewTokens'],
     [{ optimizer: { kind: 'es' as const, iterations: 0 } }, 'optimizer.iterations'],
     [{ prune: { threshold: 1 } }, 'prune.threshold'],
-    [{ prune: { threshold: [0.1, -1] } }, 'prune.threshold[1]'],
+    [{ prune: { threshold: [0.1, 0.3] } }, 'prune.threshold'], // one per trial: the spec sweeps them
     [{ seed: 1.5 }, 'seed'],
     [{ optimizer: { kind: 'grpo' as const, group: 1 } }, 'optimizer.group'],
     [{ optimizer: { kind: 'grpo' as const, temperature: 0 } }, 'optimizer.temperature'],

@@ -304,27 +304,26 @@ export async function trainTinyLora(trial: TinyLoraTrial, ctx: TrainContext): Pr
       return toV(adam.mean);
     };
 
-    /** Each prune threshold in turn on the trained v (retraining the survivors if asked); the last one's adapter is final. */
+    /** The trial's prune threshold on the trained v (retraining the survivors if asked): the final adapter. */
     const prune = async (trained: Float32Array, unpruned: HeldOut | undefined) => {
       const out: Record<string, number> = {};
-      let final = { v: trained, acc: unpruned?.acc ?? Number.NaN, held: unpruned, prune: undefined as { threshold: number } | undefined, metrics: out };
-      for (const [i, threshold] of cfg.pruneThresholds.entries()) {
-        let v = pruneByMagnitude(trained, threshold).v;
-        const keep = [...v.keys()].filter((j) => v[j] !== 0);
-        if (cfg.retrainIterations > 0 && keep.length > 0) {
-          if (kind === 'grpo') v = await optimiseByGradient(v, keep, cfg.retrainIterations, { prune_threshold: threshold });
-          else {
-            const opt = newOptimizer(keep.length, mixSeed(cfg.seed, i + 1), keep.map((j) => v[j]));
-            v = await optimise(opt, (x) => scatter(keep, x, dim), cfg.retrainIterations, { prune_threshold: threshold });
-          }
+      const threshold = cfg.pruneThreshold;
+      if (threshold === undefined) return { v: trained, acc: unpruned?.acc ?? Number.NaN, held: unpruned, prune: undefined, metrics: out };
+      let v = pruneByMagnitude(trained, threshold).v;
+      const keep = [...v.keys()].filter((j) => v[j] !== 0);
+      if (cfg.retrainIterations > 0 && keep.length > 0) {
+        if (kind === 'grpo') v = await optimiseByGradient(v, keep, cfg.retrainIterations, { prune_threshold: threshold });
+        else {
+          // the retraining's own stream of the trial's seed: trials sharing a training retrain alike
+          const opt = newOptimizer(keep.length, streamSeed(NoiseDomain.Retrain, cfg.seed), keep.map((j) => v[j]));
+          v = await optimise(opt, (x) => scatter(keep, x, dim), cfg.retrainIterations, { prune_threshold: threshold });
         }
-        const pruned = await evaluate(v);
-        out[`acc_pruned@${threshold}`] = pruned.acc;
-        out[`effective_params@${threshold}`] = countNonZero(v);
-        log(`pruned at ${threshold}: ${countNonZero(v)} of ${dim} left, held-out ${fmt(pruned.acc)} [${fmt(pruned.lo)}, ${fmt(pruned.hi)}]`);
-        final = { v, acc: pruned.acc, held: pruned, prune: { threshold }, metrics: out };
       }
-      return final;
+      const pruned = await evaluate(v);
+      out[`acc_pruned@${threshold}`] = pruned.acc;
+      out[`effective_params@${threshold}`] = countNonZero(v);
+      log(`pruned at ${threshold}: ${countNonZero(v)} of ${dim} left, held-out ${fmt(pruned.acc)} [${fmt(pruned.lo)}, ${fmt(pruned.hi)}]`);
+      return { v, acc: pruned.acc, held: pruned, prune: { threshold }, metrics: out };
     };
 
     const metrics: Record<string, number> = {};
@@ -333,7 +332,7 @@ export async function trainTinyLora(trial: TinyLoraTrial, ctx: TrainContext): Pr
       const trained = prepared.storedV(ctx.from, model.hash);
       step = iterations;
       log(`starting from the stored adapter (${countNonZero(trained)} of ${dim} non-zero); no training`);
-      const pruned = await prune(trained, cfg.pruneThresholds.length > 0 ? undefined : await evaluate(trained));
+      const pruned = await prune(trained, cfg.pruneThreshold !== undefined ? undefined : await evaluate(trained));
       metrics.score = pruned.acc;
       Object.assign(metrics, pruned.metrics, heldOutMetrics(pruned.held));
       const adapter = prepared.file({ baseModel: { hash: model.hash, name: basename(model.source) }, v: pruned.v, prune: pruned.prune });

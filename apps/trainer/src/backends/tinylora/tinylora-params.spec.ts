@@ -24,3 +24,17 @@ describe('parseTinyLoraParams: the adapter section is its method’s', () => {
     expect(error({ method: 'lora', modules: ['q'], layers: 'all', rank: 1, alpha: 0 })).toBe('params.adapter.alpha: must be greater than 0');
   });
 });
+
+describe('parseTinyLoraParams: one prune threshold per trial', () => {
+  const adapter = { modules: ['q'], layers: 'all', rank: 1, u: 1, tie: { mode: 'none' } };
+  const prune = (p: unknown) => {
+    const r = parseTinyLoraParams({ ...base, adapter, prune: p });
+    return r.ok ? r.trial.prune : r.error;
+  };
+
+  it('takes one number in [0, 1), and refuses a list (the spec sweeps thresholds, a trial has one)', () => {
+    expect(prune({ threshold: 0.3, retrainIterations: 2 })).toEqual({ threshold: 0.3, retrainIterations: 2 });
+    expect(prune({ threshold: [0.1, 0.3] })).toBe('params.prune.threshold: must be a number in [0, 1)');
+    expect(prune({ threshold: 1 })).toBe('params.prune.threshold: must be in [0, 1)');
+  });
+});

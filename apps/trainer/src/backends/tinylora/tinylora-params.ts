@@ -38,7 +38,7 @@ const trialSchema = z.strictObject({
     const parsed = adapterMethod(name as string | undefined).trialSchema.safeParse(value);
     if (!parsed.success) for (const issue of parsed.error.issues) ctx.addIssue({ ...issue } as Parameters<typeof ctx.addIssue>[0]);
   }),
-  prune: z.strictObject({ threshold: z.union([unit, z.array(unit).min(1)]), retrainIterations: int(0).optional() }).optional(),
+  prune: z.strictObject({ threshold: unit, retrainIterations: int(0).optional() }).optional(),
   optimizer: z.strictObject({
     kind: z.enum(['es', 'spsa', 'cmaes', 'grpo'], { error: 'must be es, spsa, cmaes or grpo' }),
     population: int(1).optional(),
