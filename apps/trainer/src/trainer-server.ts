@@ -3,7 +3,6 @@ import type { TrainerNodeInfo } from '@tinysweep/api-types';
 import {
   callerRefusal,
   loadTrainerProto,
-  TRAINER_PROTOCOL,
   TRAINER_SERVER_OPTIONS,
   type DescribeRequest__Output,
   type EvaluateRequest__Output,
