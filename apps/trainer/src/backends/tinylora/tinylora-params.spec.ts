@@ -1,5 +1,11 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseSweepSpec, planSweep } from '@tinysweep/spec';
 import { describe, expect, it } from 'vitest';
 import { parseTinyLoraParams } from './tinylora-params.js';
+
+const EXAMPLES = fileURLToPath(new URL('../../../../../examples/', import.meta.url));
 
 const base = { model: { path: 'models/demo-arith' }, task: { kind: 'arithmetic' }, optimizer: { kind: 'es' }, seed: 1 };
 const error = (adapter: unknown) => {
@@ -36,5 +42,30 @@ describe('parseTinyLoraParams: one prune threshold per trial', () => {
     expect(prune({ threshold: 0.3, retrainIterations: 2 })).toEqual({ threshold: 0.3, retrainIterations: 2 });
     expect(prune({ threshold: [0.1, 0.3] })).toBe('params.prune.threshold: must be a number in [0, 1)');
     expect(prune({ threshold: 1 })).toBe('params.prune.threshold: must be in [0, 1)');
+  });
+});
+
+/**
+ * The contract between the control plane and this backend: every trial libs/spec plans for a tinylora
+ * example sweep (all methods, shared trainings, prune thresholds) is accepted here as it is sent, so
+ * the spec's expansion and the trainer's edge check cannot drift apart unnoticed.
+ */
+describe('parseTinyLoraParams accepts what planSweep sends', () => {
+  const examples = readdirSync(EXAMPLES).filter((f) => f.endsWith('.yaml')).map((f) => [f, parseSweepSpec(readFileSync(join(EXAMPLES, f), 'utf8'))] as const);
+  const tinylora = examples.filter(([, spec]) => spec.backend.kind === 'tinylora');
+
+  it.each(tinylora)('every trial of examples/%s, and its shared trainings', (_file, spec) => {
+    const plan = planSweep(spec);
+    expect(plan.trials.length).toBeGreaterThan(0);
+    for (const params of [...plan.trials.map((t) => t.params), ...plan.trainings.map((g) => g.params)]) {
+      const r = parseTinyLoraParams(JSON.parse(JSON.stringify(params)) as Record<string, unknown>);
+      expect(r.ok ? 'ok' : r.error, JSON.stringify(params)).toBe('ok');
+    }
+  });
+
+  it('covers the three adapter methods and pruning', () => {
+    const params = tinylora.flatMap(([, spec]) => planSweep(spec).trials.map((t) => t.params as { adapter: { method?: string }; prune?: unknown }));
+    expect(new Set(params.map((p) => p.adapter.method ?? 'tinylora'))).toEqual(new Set(['tinylora', 'lora-xs', 'lora']));
+    expect(params.some((p) => p.prune !== undefined)).toBe(true);
   });
 });
