@@ -9,7 +9,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { adapterFileMethod, parseAnyAdapter } from '@tinysweep/engine';
 import { parseSweepSpec, planSweep } from '@tinysweep/spec';
-import { parseTinyLoraParams } from '@tinysweep/trainer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Cluster } from './cluster.js';
 
@@ -72,14 +71,11 @@ describe('a sweep over adapter methods through API → queue → trainer → Pos
 });
 
 describe('examples/method-comparison.yaml', () => {
-  it('is a valid spec whose every trial passes the tinylora backend’s checks, one method each', () => {
+  // that every trial passes the trainer's checks: apps/trainer tinylora-params.spec.ts, for every example
+  it('is a valid spec with one method per trial', () => {
     const plan = planSweep(example());
     expect(plan.trials).toHaveLength(8);
     const methods = plan.trials.map((t) => (t.params.adapter as { method?: string }).method ?? 'tinylora');
     expect(methods.filter((m) => m === 'tinylora')).toHaveLength(4);
-    for (const t of plan.trials) {
-      const parsed = parseTinyLoraParams(t.params);
-      expect(parsed.ok, parsed.ok ? '' : parsed.error).toBe(true);
-    }
   });
 });
