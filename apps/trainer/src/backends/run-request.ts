@@ -23,15 +23,21 @@ export function runLabel(run: RunRequest): Record<string, string | number> {
 
 const steps = (values: readonly number[]) => values.map(Number).filter((s) => Number.isInteger(s) && s > 0);
 
+/** What every call sends as is: the backend and its two JSON fields. */
+const sent = (req: { backend: string; paramsJson: string; backendJson: string }) => ({ backend: req.backend, paramsJson: req.paramsJson, backendJson: req.backendJson });
+
+/** Whose run it is, from a request's `oneof run`: a trial's attempt or a shared training. */
+const runOf = (req: { run?: 'trialId' | 'trainingId'; trialId?: string; trainingId?: string }) => ({
+  trialId: req.run === 'trialId' ? (req.trialId ?? '') : '',
+  ...(req.run === 'trainingId' ? { trainingId: req.trainingId ?? '' } : {}),
+});
+
 /** Train: a trial's attempt (trial_id) or a shared training (training_id). */
 export function trainRun(req: TrainRequest__Output): RunRequest {
   return {
-    backend: req.backend,
-    paramsJson: req.paramsJson,
-    backendJson: req.backendJson,
+    ...sent(req),
     fields: {
-      trialId: req.run === 'trialId' ? (req.trialId ?? '') : '',
-      ...(req.run === 'trainingId' ? { trainingId: req.trainingId ?? '' } : {}),
+      ...runOf(req),
       sweepId: req.sweepId,
       attempt: req.attempt,
       timeoutMs: Number(req.timeoutMs) || 0,
@@ -46,9 +52,7 @@ export function trainRun(req: TrainRequest__Output): RunRequest {
 /** Evaluate: a trial's pruning and evaluation of a stored adapter. */
 export function evaluateRun(req: EvaluateRequest__Output): RunRequest {
   return {
-    backend: req.backend,
-    paramsJson: req.paramsJson,
-    backendJson: req.backendJson,
+    ...sent(req),
     fields: {
       trialId: req.trialId,
       sweepId: req.sweepId,
@@ -63,12 +67,9 @@ export function evaluateRun(req: EvaluateRequest__Output): RunRequest {
 /** Fingerprint: what a trial's or training's run would read. */
 export function fingerprintRun(req: FingerprintRequest__Output): RunRequest {
   return {
-    backend: req.backend,
-    paramsJson: req.paramsJson,
-    backendJson: req.backendJson,
+    ...sent(req),
     fields: {
-      trialId: req.run === 'trialId' ? (req.trialId ?? '') : '',
-      ...(req.run === 'trainingId' ? { trainingId: req.trainingId ?? '' } : {}),
+      ...runOf(req),
       sweepId: req.sweepId,
       attempt: 0,
       timeoutMs: 0,
