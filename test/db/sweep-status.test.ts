@@ -127,7 +127,7 @@ describe('sweep status follows its trials', () => {
   });
 
   it('cancels while dispatchers start and finish its trials, without a deadlock', async () => {
-    for (let round = 0; round < 3; round++) {
+    for (let round = 0; round < 20; round++) {
       const s = await newSweep(40);
       const work = s.trialIds.map(async (id, i) => {
         const started = await repo.startAttempt(id, 'node-1');

@@ -1,5 +1,6 @@
 import type { Database } from './database.js';
 import type { JsonObject, Metrics, NewTrial, TrialStatus } from './domain.js';
+import { lockTrialsWhere } from './lock-order.js';
 import { storableJson, storableText } from './storable.js';
 
 /** A value recorded at an ASHA rung. */
@@ -159,7 +160,8 @@ export class SearchRepository {
       }
       if (promote.length > 0) {
         const { rows: up } = await client.query<{ id: string }>(
-          `UPDATE trial SET status = 'queued', queued_at = now() WHERE id = ANY($1::uuid[]) AND status = 'paused' RETURNING id`,
+          `UPDATE trial SET status = 'queued', queued_at = now() FROM (${lockTrialsWhere(`id = ANY($1::uuid[])`)}) l
+            WHERE trial.id = l.id AND status = 'paused' RETURNING trial.id`,
           [promote],
         );
         out.promoted = up.map((r) => r.id);

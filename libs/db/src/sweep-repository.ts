@@ -253,7 +253,7 @@ export class SweepRepository {
    * that were queued (or paused) and running, so the caller can remove jobs and signal trainers.
    */
   async cancel(id: string): Promise<{ queued: string[]; running: string[]; trainings: string[] } | null> {
-    // Locks are taken in the order every other writer takes them — shared trainings, then trials,
+    // Locks are taken in the order every other writer takes them (lock-order.ts) — shared trainings, then trials,
     // then the sweep (the triggers on trial and trial_training lock it last) — so a cancel never
     // deadlocks with a dispatcher starting or finishing one of its trials. The trainings are locked
     // with a SELECT, not yet updated: their counts trigger would lock the sweep before the trials.

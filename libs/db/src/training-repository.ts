@@ -1,5 +1,6 @@
 import type { Database } from './database.js';
 import type { JsonObject, Metrics, TrialStatus } from './domain.js';
+import { lockTrialsWhere } from './lock-order.js';
 import { storableCount, storableJson, storableText } from './storable.js';
 
 /** A training shared by the trials of a sweep that differ only in prune. */
@@ -113,7 +114,8 @@ export class TrainingRepository {
       );
       const { rows } = await client.query<{ sweepId: string }>(
         `UPDATE trial SET status = $2::"TrialStatus", error = $3, result_attempt = attempts, finished_at = now()
-          WHERE training_id = $1::uuid AND status IN ('queued', 'running') AND result_attempt IS NULL
+           FROM (${lockTrialsWhere(`training_id = $1::uuid AND status IN ('queued', 'running') AND result_attempt IS NULL`)}) l
+          WHERE trial.id = l.id AND status IN ('queued', 'running') AND result_attempt IS NULL
           RETURNING sweep_id AS "sweepId"`,
         [id, status, storableText(`shared training: ${error}`)],
       );

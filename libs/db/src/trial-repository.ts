@@ -2,6 +2,7 @@ import type { Database, Prisma } from './database.js';
 import type { CurvePoint, JsonObject, Metrics, Trial, TrialDetail, TrialOutcome, TrialPage, TrialPageQuery, TrialStatus } from './domain.js';
 import { isDataError } from './db-errors.js';
 import { GroupCommit } from './group-commit.js';
+import { LOCK_TRIALS_OF_I } from './lock-order.js';
 import { TRIAL_COLUMNS, trialFromRow, type TrialRow } from './rows.js';
 import { isStorableStep, storableCount, storableJson, storableText } from './storable.js';
 
@@ -199,9 +200,10 @@ export class TrialRepository {
     // could say how it ended): it is closed as interrupted, which does not count against the retries.
     const { rows } = await this.pool.query<StartedAttempt & { id: string }>(
       `WITH i AS (SELECT * FROM unnest($1::uuid[], $2::text[]) AS i(id, trainer_id)),
+       l AS (${LOCK_TRIALS_OF_I}),
        t AS (
          UPDATE trial SET status = 'running', attempts = attempts + 1, trainer_id = i.trainer_id, started_at = now()
-           FROM i WHERE trial.id = i.id AND trial.status IN ('queued', 'running') AND trial.result_attempt IS NULL
+           FROM i JOIN l ON l.id = i.id WHERE trial.id = i.id AND trial.status IN ('queued', 'running') AND trial.result_attempt IS NULL
           RETURNING trial.id, trial.attempts, trial.params, trial.training_id, trial.config_hash, i.trainer_id),
        c AS (
          UPDATE trial_attempt SET finished_at = now(), outcome = 'interrupted',
@@ -261,16 +263,17 @@ export class TrialRepository {
          SELECT * FROM unnest($1::uuid[], $2::int[], $3::text[], $4::jsonb[], $5::bigint[], $6::bigint[], $7::jsonb[], $8::text[],
                               $9::text[], $10::jsonb[], $11::text[])
                     AS i(id, attempt, status, metrics, trainable_params, effective_params, adapter, error, log_tail, environment, result_key)),
+       l AS (${LOCK_TRIALS_OF_I}),
        t AS (
          UPDATE trial SET status = i.status::"TrialStatus", result_attempt = i.attempt, metrics = i.metrics,
                 trainable_params = i.trainable_params, effective_params = i.effective_params, adapter = i.adapter, error = i.error,
                 log_tail = i.log_tail, environment = i.environment, result_key = i.result_key, finished_at = now()
-           FROM i WHERE trial.id = i.id AND trial.result_attempt IS NULL AND trial.status IN ('queued', 'running')
+           FROM i JOIN l ON l.id = i.id WHERE trial.id = i.id AND trial.result_attempt IS NULL AND trial.status IN ('queued', 'running')
           RETURNING trial.id),
        a AS (
          UPDATE trial_attempt SET finished_at = now(), error = i.error,
                 outcome = CASE WHEN EXISTS (SELECT 1 FROM t WHERE t.id = i.id) THEN i.status WHEN i.status = 'cancelled' THEN 'cancelled' ELSE 'superseded' END
-           FROM i WHERE trial_attempt.trial_id = i.id AND trial_attempt.attempt = i.attempt)
+           FROM i JOIN l ON l.id = i.id WHERE trial_attempt.trial_id = i.id AND trial_attempt.attempt = i.attempt)
        SELECT i.id, EXISTS (SELECT 1 FROM t WHERE t.id = i.id) AS recorded FROM i`,
       [
         col((_, r) => r.trialId),
