@@ -1,31 +1,23 @@
 /**
  * `adapter.method`: which adapter method a trial trains, and the spec fields each method reads
- * besides `modules`, `layers` and `rank` (with the kind of value and the default). The methods
- * themselves are folders in libs/engine/src/adapters/methods/ (the control plane does not load the
- * engine); this table mirrors their `fields`, and libs/engine's methods.spec.ts fails when the two
- * disagree. A field's kind picks its parser (adapter-spec.ts), so a new method whose fields are of
- * these kinds needs one line here and nothing else in libs/spec.
+ * besides `modules`, `layers` and `rank` (with the kind of value and the default) — read from the
+ * methods themselves (@tinysweep/adapters' registry), so a new method is a folder there and one
+ * registry line, and nothing here. A field's kind picks its parser (adapter-spec.ts).
  */
+import { adapterMethod, adapterMethodNames, DEFAULT_ADAPTER_METHOD, type MethodField, type SpecFieldKind } from '@tinysweep/adapters';
+
+export { DEFAULT_ADAPTER_METHOD };
 
 /** How a method's field is written in a spec (each kind takes a scalar or a list; numbers also a range). */
-export type MethodFieldKind = 'positive-int' | 'positive-number' | 'tie';
+export type MethodFieldKind = SpecFieldKind;
 
 /** One method-specific field. */
-export interface MethodFieldSpec {
-  kind: MethodFieldKind;
-  /** Filled in when the spec leaves the field out and one of its methods reads it; absent: left out. */
-  default?: unknown;
-}
+export type MethodFieldSpec = MethodField;
 
-/** The method of a spec or trial that names none; its trials carry no `method` (their hashes predate methods). */
-export const DEFAULT_ADAPTER_METHOD = 'tinylora';
-
-/** Method → its own adapter fields (what libs/engine's AdapterMethod.fields says). */
-export const ADAPTER_METHOD_FIELDS: Readonly<Record<string, Readonly<Record<string, MethodFieldSpec>>>> = {
-  tinylora: { u: { kind: 'positive-int', default: 1 }, tie: { kind: 'tie', default: { mode: 'none' } } },
-  'lora-xs': {},
-  lora: { alpha: { kind: 'positive-number' } },
-};
+/** Method → its own adapter fields (its AdapterMethod.fields), in registration order. */
+export const ADAPTER_METHOD_FIELDS: Readonly<Record<string, Readonly<Record<string, MethodFieldSpec>>>> = Object.fromEntries(
+  adapterMethodNames().map((m) => [m, adapterMethod(m).fields]),
+);
 
 /** Every method-specific field with its kind, in table order (a name means one kind in every method). */
 export const METHOD_SPECIFIC_FIELDS: ReadonlyMap<string, MethodFieldSpec> = (() => {

@@ -10,8 +10,8 @@ import { fileURLToPath } from 'node:url';
 import { linearWeightName, loadModel, SafetensorsWeights, type LoadedModel } from '@tinysweep/model';
 import { SeededRandom } from '@tinysweep/model/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AdapterConfig } from '../adapters/adapter-method.js';
-import { adapterMethod } from '../adapters/registry.js';
+import type { AdapterConfig } from '@tinysweep/adapters';
+import { adapterMethod } from '@tinysweep/adapters';
 import { exportAdapter } from './adapter-export.js';
 
 const DEMO = fileURLToPath(new URL('../../../../models/demo-arith', import.meta.url));

@@ -21,12 +21,12 @@
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { encodeSafetensors, linearWeightName, type LinearModule, type LoadedModel, type SafetensorsTensor } from '@tinysweep/model';
-import type { AdapterPlanOptions } from '../adapters/adapter-plan.js';
-import type { PreparedAdapter } from '../adapters/adapter-method.js';
-import { adapterFileMethod, type AnyAdapterFile } from '../adapters/method-file.js';
-import { adapterMethod, serializeAnyAdapter } from '../adapters/registry.js';
+import type { AdapterPlanOptions } from '@tinysweep/adapters';
+import type { PreparedAdapter } from '@tinysweep/adapters';
+import { adapterFileMethod, type AnyAdapterFile } from '@tinysweep/adapters';
+import { adapterMethod, serializeAnyAdapter } from '@tinysweep/adapters';
 
-export { loraFactors } from '../adapters/methods/tinylora/index.js';
+export { loraFactors } from '@tinysweep/adapters';
 
 /** The forms {@link exportAdapter} writes. */
 export const ADAPTER_EXPORT_FORMATS = ['peft-lora', 'merged', 'tinysweep'] as const;

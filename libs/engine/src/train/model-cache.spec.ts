@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { STORIES260K_DIR } from '@tinysweep/model/testing';
 import { resolveStructure, tinyLoraConfig } from '@tinysweep/tinylora';
 import { afterAll, describe, expect, it } from 'vitest';
-import { buildAdapterPlan } from '../adapters/adapter-plan.js';
+import { buildAdapterPlan } from '@tinysweep/adapters';
 import { ModelCache } from './model-cache.js';
 
 const MODEL = join(STORIES260K_DIR, 'stories260K.bin');

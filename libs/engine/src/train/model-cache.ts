@@ -16,7 +16,7 @@
  */
 import { resolve } from 'node:path';
 import { loadModel, type LoadedModel, type SessionAdapter } from '@tinysweep/model';
-import { FactorCache } from '../adapters/factor-cache.js';
+import { FactorCache } from '@tinysweep/adapters';
 import { OnnxDevice, type DeviceSession, type OnnxDeviceOptions, type PolicyDevice } from '../device.js';
 
 /** Session settings of the default ONNX Runtime device (so the plan key alone identifies a session on it). */

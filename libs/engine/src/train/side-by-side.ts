@@ -19,8 +19,8 @@
  * {@link SideBySideRequest}: `trial.model.path`, `trial.task…`, `adapter.baseModel.hash`,
  * `adapter.structure`, `prompts[2]`, `maxNewTokens`.
  */
-import { adapterFileMethod, type AnyAdapterFile } from '../adapters/method-file.js';
-import { adapterMethod } from '../adapters/registry.js';
+import { adapterFileMethod, type AnyAdapterFile } from '@tinysweep/adapters';
+import { adapterMethod } from '@tinysweep/adapters';
 import type { PolicyDevice } from '../device.js';
 import type { Example } from '../tasks/task.js';
 import { asTrialConfigError, TrialConfigError } from './errors/trial-config-error.js';

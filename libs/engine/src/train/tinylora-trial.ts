@@ -15,8 +15,8 @@
  *   }, { models: new ModelCache() });
  */
 import { TRIAL_DEFAULTS } from '@tinysweep/spec';
-import type { AdapterConfig } from '../adapters/adapter-method.js';
-import type { TinyLoraAdapterConfig } from '../adapters/methods/tinylora/config.js';
+import type { AdapterConfig } from '@tinysweep/adapters';
+import type { TinyLoraAdapterConfig } from '@tinysweep/adapters';
 import { withoutUndefined } from '../defaults.js';
 import type { OptimizerKind } from '../optimizers/interfaces/optimizer-state.js';
 import type { TaskSpec } from '../tasks/create-task.js';

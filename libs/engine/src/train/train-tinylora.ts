@@ -17,8 +17,8 @@
  */
 import { basename } from 'node:path';
 import { countNonZero, pruneByMagnitude } from '@tinysweep/tinylora';
-import type { AnyAdapterFile } from '../adapters/method-file.js';
-import { adapterMethod } from '../adapters/registry.js';
+import type { AnyAdapterFile } from '@tinysweep/adapters';
+import { adapterMethod } from '@tinysweep/adapters';
 import type { PolicyDevice } from '../device.js';
 import { Adam } from '../optimizers/adam.js';
 import { createOptimizer } from '../optimizers/create-optimizer.js';
@@ -329,7 +329,8 @@ export async function trainTinyLora(trial: TinyLoraTrial, ctx: TrainContext): Pr
     const metrics: Record<string, number> = {};
     if (ctx.from) {
       // ---- a stored training: prune it, as the end of this run would have
-      const trained = prepared.storedV(ctx.from, model.hash);
+      const from = ctx.from;
+      const trained = await asTrialConfigError('adapter', () => prepared.storedV(from, model.hash));
       step = iterations;
       log(`starting from the stored adapter (${countNonZero(trained)} of ${dim} non-zero); no training`);
       const pruned = await prune(trained, cfg.pruneThreshold !== undefined ? undefined : await evaluate(trained));

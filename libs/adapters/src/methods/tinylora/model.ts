@@ -10,8 +10,7 @@ import { buildAdapterFile, resolveStructure, tinyLoraConfig, type AdapterFile, t
 import type { PrepareContext, PreparedAdapter } from '../../adapter-method.js';
 import { buildAdapterPlan } from '../../adapter-plan.js';
 import type { AnyAdapterFile } from '../../method-file.js';
-import { storedV } from '../../../train/stored-adapter.js';
-import { TrialConfigError } from '../../../train/errors/trial-config-error.js';
+import { storedV } from './stored-v.js';
 import type { TinyLoraAdapterConfig } from './config.js';
 
 export function tinyLoraStructure(model: LoadedModel, c: TinyLoraAdapterConfig): AdapterStructure {
@@ -35,7 +34,7 @@ export function prepareTinyLora(model: LoadedModel, structure: AdapterStructure,
     summary: `${plan.sites.length} modules, ${plan.groups} groups × u ${plan.u} = ${dim} trainable`,
     file: ({ baseModel, v, prune }) => buildAdapterFile({ baseModel, structure, v, prune }),
     storedV: (file: AnyAdapterFile, modelHash: string) => {
-      if ('method' in file) throw new TrialConfigError('adapter.method', `the stored adapter is ${file.method}, the trial tinylora`);
+      if ('method' in file) throw new Error(`adapter.method: the stored adapter is ${file.method}, the trial tinylora`);
       return storedV(file, structure, modelHash, dim);
     },
     loraFactors: loraFactorsOf,
