@@ -71,7 +71,7 @@ describe('a sweep over adapter methods through API → queue → trainer → Pos
 });
 
 describe('examples/method-comparison.yaml', () => {
-  // that every trial passes the trainer's checks: apps/trainer tinylora-params.spec.ts, for every example
+  // that every trial passes the trainer's checks: libs/trial's tinylora-trial.spec.ts (the trial contract), for every example
   it('is a valid spec with one method per trial', () => {
     const plan = planSweep(example());
     expect(plan.trials).toHaveLength(8);

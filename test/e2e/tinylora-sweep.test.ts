@@ -9,7 +9,7 @@ import { join, relative } from 'node:path';
 import { STORIES260K_DIR } from '@tinysweep/model/testing';
 import { parseSweepSpec, planSweep } from '@tinysweep/spec';
 import { validateAdapter } from '@tinysweep/tinylora';
-import { parseTinyLoraParams } from '@tinysweep/trainer';
+import { parseTinyLoraTrial } from '@tinysweep/trial';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Cluster } from './cluster.js';
 
@@ -195,7 +195,7 @@ describe('examples/tinylora-stories.yaml', () => {
     const plan = planSweep(parseSweepSpec(readFileSync('examples/tinylora-stories.yaml', 'utf8')));
     expect(plan.trials).toHaveLength(4);
     for (const t of plan.trials) {
-      const parsed = parseTinyLoraParams(t.params);
+      const parsed = parseTinyLoraTrial(t.params);
       expect(parsed.ok, parsed.ok ? '' : parsed.error).toBe(true);
     }
     const task = plan.trials[0]!.params.task as { prompts: string[]; evalPrompts: string[] };
@@ -211,7 +211,7 @@ describe('examples/qwen05-gsm8k.yaml', () => {
     const plan = planSweep(spec);
     expect(plan.trials).toHaveLength(24); // u 2 × tie 2 × prune 2 × seeds 3
     for (const t of plan.trials) {
-      const parsed = parseTinyLoraParams(t.params);
+      const parsed = parseTinyLoraTrial(t.params);
       expect(parsed.ok, parsed.ok ? '' : parsed.error).toBe(true);
       expect(t.params.optimizer).toMatchObject({ kind: 'grpo', group: 8, temperature: 1 });
     }

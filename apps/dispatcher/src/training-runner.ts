@@ -4,6 +4,7 @@ import type { TrainerLease } from '@tinysweep/fleet';
 import type { TrainRequest, TrainResult__Output } from '@tinysweep/proto';
 import { JOB_PRIORITY, type TrainingJobData, type TrialQueue } from '@tinysweep/queue';
 import { resultKey, type Fingerprint } from '@tinysweep/search';
+import { TRIAL_CONTRACT } from '@tinysweep/trial';
 import { InterruptedError } from './interruption.js';
 import { holdingLease, leaseWants, waitForLease } from './lease.js';
 import type { SweepRunSettings } from './sweep-specs.js';
@@ -49,11 +50,12 @@ export class TrainingRunner {
         backend: settings.backend.kind,
         paramsJson: JSON.stringify(training.params),
         backendJson: JSON.stringify(settings.backend),
+        contract: TRIAL_CONTRACT,
         timeoutMs: settings.trialTimeoutMs,
         checkpointEvery: settings.checkpointEvery,
       };
-      const { trainingId, sweepId, backend, paramsJson, backendJson } = request;
-      const fp = await fingerprint(this.d.clients.get(lease.address), { trainingId, sweepId, backend, paramsJson, backendJson }, signal).catch((err: unknown) => this.unreachable(lease, err));
+      const { trainingId, sweepId, backend, paramsJson, backendJson, contract } = request;
+      const fp = await fingerprint(this.d.clients.get(lease.address), { trainingId, sweepId, backend, paramsJson, backendJson, contract }, signal).catch((err: unknown) => this.unreachable(lease, err));
       if (fp && settings.reuse) await this.reuse(job, lease, settings, fp);
       const waiting = await this.d.trainings.openTrials(job.trainingId);
       if (waiting.length === 0) {

@@ -5,6 +5,7 @@ import { TRAINER_PROTOCOL, type FingerprintRequest, type TrainResult__Output } f
 import type { SweepEvents, TrialJobData } from '@tinysweep/queue';
 import { fingerprintOf, resultKey } from '@tinysweep/search';
 import type { Logger } from 'pino';
+import { TRIAL_CONTRACT } from '@tinysweep/trial';
 import { InterruptedError, persist } from './interruption.js';
 import { holdingLease, leaseWants, waitForLease } from './lease.js';
 import { LogTail } from './log-tail.js';
@@ -127,7 +128,7 @@ export class TrialRunner {
       if (started === null) return 'skipped';
       const { attempt, params, configHash, reuseCandidate } = started;
       this.d.events.publish({ sweepId: job.sweepId, trialId: job.trialId, kind: 'started' });
-      const run = { trialId: job.trialId, sweepId: job.sweepId, attempt, backend: settings.backend.kind, paramsJson: JSON.stringify(params), backendJson: backendJsonOf(settings.backend) };
+      const run = { trialId: job.trialId, sweepId: job.sweepId, attempt, backend: settings.backend.kind, paramsJson: JSON.stringify(params), backendJson: backendJsonOf(settings.backend), contract: TRIAL_CONTRACT };
       const call: RunCall = training
         ? { evaluate: { ...run, timeoutMs: settings.trialTimeoutMs, adapterJson: JSON.stringify(training.adapter) } }
         : { train: { ...run, timeoutMs: settings.trialTimeoutMs, evalAt: settings.evalAt, checkpointEvery: settings.checkpointEvery } };
@@ -148,7 +149,7 @@ export class TrialRunner {
       let key: string | undefined;
       if (settings.reuse && attempt === 1 && (reuseCandidate || training)) {
         try {
-          const asked: FingerprintRequest = { trialId: run.trialId, sweepId: run.sweepId, backend: run.backend, paramsJson: run.paramsJson, backendJson: run.backendJson };
+          const asked: FingerprintRequest = { trialId: run.trialId, sweepId: run.sweepId, backend: run.backend, paramsJson: run.paramsJson, backendJson: run.backendJson, contract: run.contract };
           const fp = await fingerprint(this.d.clients.get(lease.address), asked, aborted);
           key = fp && resultKey(configHash, settings.backend, fp);
         } catch (err) {

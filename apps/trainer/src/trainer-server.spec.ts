@@ -11,6 +11,7 @@ import {
   type TrainEvent__Output,
   type TrainRequest,
 } from '@tinysweep/proto';
+import { TRIAL_CONTRACT } from '@tinysweep/trial';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -141,6 +142,16 @@ describe('TrainerServer', () => {
     expect(results(badJson.events)[0]).toMatchObject({ ok: false, failure: 'FAILURE_BAD_REQUEST', error: expect.stringContaining('params_json') });
     const notFound = await collect(c.train(commandRequest(['tinysweep-no-such-program'])));
     expect(results(notFound.events)[0]).toMatchObject({ failure: 'FAILURE_BAD_REQUEST', error: expect.stringContaining('program "tinysweep-no-such-program" is not allowed on this trainer') });
+  });
+
+  it('refuses params that follow another trial contract, before the program starts, saying what to upgrade', async () => {
+    const { address } = await startServer();
+    const newer = await collect(client(address).train(commandRequest([NODE, '-e', 'process.exit(7)'], {}, { contract: TRIAL_CONTRACT + 1 })));
+    expect(results(newer.events)[0]).toMatchObject({
+      ok: false,
+      failure: 'FAILURE_BAD_REQUEST',
+      error: `trial contract mismatch: the params follow trial contract ${TRIAL_CONTRACT + 1}, this trainer reads contract ${TRIAL_CONTRACT}: upgrade the trainer`,
+    });
   });
 
   it('times out a trial, kills it and says so', async () => {

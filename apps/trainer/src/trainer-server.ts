@@ -15,6 +15,7 @@ import {
   type TrainRequest__Output,
   type TrainResult,
 } from '@tinysweep/proto';
+import { checkTrialRun } from '@tinysweep/trial';
 import { hostname } from 'node:os';
 import { pino, type Logger } from 'pino';
 import { bearerAuthInterceptor } from './auth.js';
@@ -408,11 +409,14 @@ export class TrainerServer {
     } catch (err) {
       return { error: (err as Error).message };
     }
+    // The one check of the params against the trial contract (the backend gets them typed).
+    const checked = checkTrialRun(run.backend, run.contract, params);
+    if (!checked.ok) return { error: checked.error };
     // Model and data paths must stay in the workdir and data roots, before the backend reads a byte.
     const outside = await this.roots.check(params);
     if (outside) return { error: outside };
     const backend = this.opts.backends.get(run.backend);
-    return { backend, req: { ...run.fields, params, spec, workdir: this.opts.workdir, roots: this.roots.all } };
+    return { backend, req: { ...run.fields, params, trial: checked.run, spec, workdir: this.opts.workdir, roots: this.roots.all } };
   }
 
   private async runBackend(run: RunRequest, sink: EventSink, signal: AbortSignal): Promise<TrainResult> {

@@ -15,3 +15,5 @@ export { loraFactors } from './methods/tinylora/index.js';
 export type { TinyLoraAdapterConfig } from './methods/tinylora/index.js';
 export type { LoraXsConfig } from './methods/lora-xs/config.js';
 export type { LoraConfig } from './methods/lora/config.js';
+// The zod pieces of a trial's fields, so the trial contract (libs/trial) words its errors as the methods do.
+export { int as intField, positive as positiveField } from './methods/shared-fields.js';

@@ -1,4 +1,5 @@
 import type { TrainResult } from '@tinysweep/proto';
+import type { TrialRun } from '@tinysweep/trial';
 
 /** One run, as a backend sees it: a Train or Evaluate request (or a Fingerprint's) with its JSON fields parsed. */
 export interface BackendRequest {
@@ -10,6 +11,8 @@ export interface BackendRequest {
   attempt: number;
   /** The trial's parameters (params_json), seed included; nested objects kept as they are. */
   params: Record<string, unknown>;
+  /** The same params checked against the trial contract for this backend, once, at the server's edge (a tinylora trial typed). */
+  trial: TrialRun;
   /** The spec's backend section (backend_json); each backend validates its own shape. */
   spec: Record<string, unknown>;
   /** The trial timeout, 0 = none. Informational: the server enforces it by aborting the signal. */

@@ -11,8 +11,10 @@ export interface RunRequest {
   backend: string;
   paramsJson: string;
   backendJson: string;
+  /** The trial contract params_json follows (0: unset, contract 1). */
+  contract: number;
   /** Who and what: the BackendRequest fields the call sets directly. */
-  fields: Omit<BackendRequest, 'params' | 'spec' | 'workdir' | 'roots'>;
+  fields: Omit<BackendRequest, 'params' | 'trial' | 'spec' | 'workdir' | 'roots'>;
 }
 
 /** Log fields naming the run: its trial or training, sweep, attempt and backend. */
@@ -23,8 +25,13 @@ export function runLabel(run: RunRequest): Record<string, string | number> {
 
 const steps = (values: readonly number[]) => values.map(Number).filter((s) => Number.isInteger(s) && s > 0);
 
-/** What every call sends as is: the backend and its two JSON fields. */
-const sent = (req: { backend: string; paramsJson: string; backendJson: string }) => ({ backend: req.backend, paramsJson: req.paramsJson, backendJson: req.backendJson });
+/** What every call sends as is: the backend, its two JSON fields and the contract they follow. */
+const sent = (req: { backend: string; paramsJson: string; backendJson: string; contract: number }) => ({
+  backend: req.backend,
+  paramsJson: req.paramsJson,
+  backendJson: req.backendJson,
+  contract: req.contract,
+});
 
 /** Whose run it is, from a request's `oneof run`: a trial's attempt or a shared training. */
 const runOf = (req: { run?: 'trialId' | 'trainingId'; trialId?: string; trainingId?: string }) => ({

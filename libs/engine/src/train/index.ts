@@ -16,4 +16,4 @@ export * from './tinylora-trial.js';
 export * from './train-tinylora.js';
 export * from './train-checkpoint.js';
 export * from './side-by-side.js';
-export * from './errors/trial-config-error.js';
+export { asTrialConfigError, INVALID_TRIAL, TrialConfigError } from '@tinysweep/trial';

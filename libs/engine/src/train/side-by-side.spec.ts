@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { STORIES260K_DIR } from '@tinysweep/model/testing';
 import { buildAdapterFile, type AdapterFile } from '@tinysweep/tinylora';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TrialConfigError } from './errors/trial-config-error.js';
+import { TrialConfigError } from '@tinysweep/trial';
 import { ModelCache } from './model-cache.js';
 import { generateSideBySide, type SideBySideRequest } from './side-by-side.js';
 import type { TinyLoraTrial } from './tinylora-trial.js';

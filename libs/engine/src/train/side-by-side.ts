@@ -23,7 +23,7 @@ import { adapterFileMethod, type AnyAdapterFile } from '@tinysweep/adapters';
 import { adapterMethod } from '@tinysweep/adapters';
 import type { PolicyDevice } from '../device.js';
 import type { Example } from '../tasks/task.js';
-import { asTrialConfigError, TrialConfigError } from './errors/trial-config-error.js';
+import { asTrialConfigError, TrialConfigError } from '@tinysweep/trial';
 import type { ModelCache } from './model-cache.js';
 import { encodePrompt, rewardObjective } from './objectives.js';
 import { resolveTrainConfig, type TinyLoraTrial } from './tinylora-trial.js';

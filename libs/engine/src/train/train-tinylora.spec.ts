@@ -10,7 +10,7 @@ import { DecoderSession } from '@tinysweep/model';
 import { STORIES260K_DIR } from '@tinysweep/model/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { proportionCi } from '../stats/intervals.js';
-import { TrialConfigError } from './errors/trial-config-error.js';
+import { TrialConfigError } from '@tinysweep/trial';
 import { ModelCache } from './model-cache.js';
 import { resolveTrainConfig, type TinyLoraTrial } from './tinylora-trial.js';
 import type { TrainCheckpoint } from './train-checkpoint.js';

@@ -27,7 +27,7 @@ import type { AdamState, OptimizerState } from '../optimizers/interfaces/optimiz
 import { mixSeed, NoiseDomain, permutation, streamSeed } from '../random.js';
 import { evaluateGeneration, evaluateMultipleChoice } from './evaluate.js';
 import { grpoStep, sftStep, type GradientStep } from './gradient-steps.js';
-import { asTrialConfigError, TrialConfigError } from './errors/trial-config-error.js';
+import { asTrialConfigError, TrialConfigError } from '@tinysweep/trial';
 import type { ModelCache } from './model-cache.js';
 import { nllObjective, rewardObjective, type Objective } from './objectives.js';
 import { resolveTrainConfig, type ObjectiveKind, type TinyLoraTrial } from './tinylora-trial.js';

@@ -18,7 +18,7 @@ const NODE = process.execPath;
 const isRoot = process.getuid?.() === 0;
 
 function request(spec: Record<string, unknown>, params: Record<string, unknown> = {}): BackendRequest {
-  return { trialId: 'trial-1', sweepId: 'sweep-1', attempt: 2, params, spec, timeoutMs: 0, workdir };
+  return { trialId: 'trial-1', sweepId: 'sweep-1', attempt: 2, params, trial: { backend: 'command', params }, spec, timeoutMs: 0, workdir };
 }
 
 /** PROBE lines of sandbox-probe.mjs, parsed. */

@@ -5,6 +5,7 @@ import { STORIES260K_DIR } from '@tinysweep/model/testing';
 import { parseAdapter } from '@tinysweep/tinylora';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RecordingSink } from '../../testing/recording-sink.js';
+import { checkTrialRun, TRIAL_CONTRACT } from '@tinysweep/trial';
 import type { BackendRequest } from '../backend.js';
 import { TrainAbort } from '../train-abort.js';
 import { executionProviderFor, parseDevice, slotTorchDevices } from './device-spec.js';
@@ -35,8 +36,11 @@ function params(over: Record<string, unknown> = {}): Record<string, unknown> {
   };
 }
 
+/** A run as the server hands it over: its params checked against the trial contract (libs/trial's tests cover refusals there). */
 function request(p: Record<string, unknown>): BackendRequest {
-  return { trialId: 'trial-1', sweepId: 'sweep-1', attempt: 1, params: p, spec: { kind: 'tinylora' }, timeoutMs: 0, workdir };
+  const checked = checkTrialRun('tinylora', TRIAL_CONTRACT, p);
+  if (!checked.ok) throw new Error(checked.error);
+  return { trialId: 'trial-1', sweepId: 'sweep-1', attempt: 1, params: p, trial: checked.run, spec: { kind: 'tinylora' }, timeoutMs: 0, workdir };
 }
 
 describe('TinyLoraBackend', () => {
@@ -67,19 +71,11 @@ describe('TinyLoraBackend', () => {
   });
 
   it.each([
-    [{ adapter: { modules: ['q'], layers: 'all', rank: 0, u: 1, tie: { mode: 'none' } } }, /^params\.adapter\.rank: must be at least 1$/],
-    [{ adapter: { modules: ['qq'], layers: 'all', rank: 1, u: 1, tie: { mode: 'none' } } }, /^params\.adapter\.modules\[0\]: must be one of q, k/],
-    [{ adapter: { modules: ['q'], layers: 'last:0', rank: 1, u: 1, tie: { mode: 'none' } } }, /^params\.adapter\.layers: layer selector "last:0"/],
-    [{ optimizer: { kind: 'adam', iterations: 1 } }, /^params\.optimizer\.kind: must be es, spsa, cmaes or grpo$/],
     [{ optimizer: { kind: 'grpo', iterations: 1 } }, /^params\.optimizer\.kind: grpo needs sampling and gradients, which the onnxruntime:cpu device cannot compute; run it on a trainer started with --device torch/],
-    [{ optimizer: { kind: 'grpo', group: 1 } }, /^params\.optimizer\.group: must be at least 2$/],
-    [{ lr: 0.1 }, /^params\.lr: unknown parameter for the tinylora backend/],
     [{ task: { kind: 'regex', prompts: ['a'] } }, /^params\.task\.pattern: required$/],
-    [{ task: { kind: 'regex', pattern: 'x', prompts: ['a'], maxNewTokens: 0 } }, /^params\.task\.maxNewTokens: must be at least 1$/],
     [{ task: { kind: 'nope' } }, /^params\.task: unknown task kind "nope"/],
     [{ adapter: { modules: ['q'], layers: [7], rank: 1, u: 1, tie: { mode: 'none' } } }, /^params\.adapter: layer selector \[7\]: .*5/],
     [{ model: { path: 'models/missing.bin' } }, /^params\.model\.path: .*models\/missing\.bin does not exist on trainer/],
-    [{ seed: -1 }, /^params\.seed: must be at least 0$/],
   ])('refuses bad params as a bad request naming the field (%#)', async (over, error) => {
     const result = await backend.run(request(params(over)), new RecordingSink(), new AbortController().signal);
     expect(result).toMatchObject({ ok: false, failure: 'FAILURE_BAD_REQUEST' });

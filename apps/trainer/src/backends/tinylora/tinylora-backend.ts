@@ -17,6 +17,7 @@
  * model and through its stored adapter, in one batch (libs/engine generateSideBySide).
  */
 import { ENGINE_VERSION, generateSideBySide, ModelCache, parseAnyAdapter, serializeAnyAdapter, trainTinyLora, TrialConfigError, type AnyAdapterFile, type ModelCacheOptions, type PolicyDevice, type TrainCheckpoint } from '@tinysweep/engine';
+import { parseTinyLoraTrial, tinyLoraTrialOf } from '@tinysweep/trial';
 import type { TrainResult } from '@tinysweep/proto';
 import { AdapterFileError } from '@tinysweep/tinylora';
 import { TorchDevice, type TorchDtype, type TorchWorkerInfo } from '@tinysweep/torch';
@@ -27,7 +28,6 @@ import { GenerateRequestError } from '../generate-request-error.js';
 import { abortedResult } from '../train-abort.js';
 import { FileHasher, filesNamedIn } from '../fingerprint.js';
 import { parseDevice, slotTorchDevices, type DeviceSpec } from './device-spec.js';
-import { parseTinyLoraParams } from './tinylora-params.js';
 
 /** A field of generateSideBySide's request → the Generate request's: its `trial` is the params. */
 function wireField(field: string): string {
@@ -150,9 +150,8 @@ export class TinyLoraBackend implements TrainerBackend {
   async run(req: BackendRequest, sink: EventSink, signal: AbortSignal): Promise<TrainResult> {
     const started = performance.now();
     const seconds = () => (performance.now() - started) / 1000;
-    const parsed = parseTinyLoraParams(req.params);
-    if (!parsed.ok) return { ok: false, failure: 'FAILURE_BAD_REQUEST', error: parsed.error, seconds: seconds() };
-    const trial = parsed.trial;
+    const trial = tinyLoraTrialOf(req.trial);
+    if (!trial) return { ok: false, failure: 'FAILURE_BAD_REQUEST', error: `backend: the tinylora backend got a ${req.trial.backend} run`, seconds: seconds() };
     const modelPath = isAbsolute(trial.model.path) ? trial.model.path : resolve(req.workdir, trial.model.path);
     if (!existsSync(modelPath)) {
       return { ok: false, failure: 'FAILURE_BAD_REQUEST', error: `params.model.path: ${modelPath} does not exist on trainer (workdir ${req.workdir})`, seconds: seconds() };
@@ -217,7 +216,7 @@ export class TinyLoraBackend implements TrainerBackend {
    * model cache (a trial of the same structure left its session open, so a warm node loads nothing).
    */
   async generate(req: GenerateBackendRequest, signal: AbortSignal): Promise<GenerateBackendResult> {
-    const parsed = parseTinyLoraParams(req.params);
+    const parsed = parseTinyLoraTrial(req.params); // Generate's edge: its params are checked here, once
     if (!parsed.ok) {
       const at = parsed.error.indexOf(': ');
       throw new GenerateRequestError('invalid-argument', parsed.error.slice(0, at), parsed.error.slice(at + 2));
@@ -251,9 +250,9 @@ export class TinyLoraBackend implements TrainerBackend {
    * config being in the trial's params already.
    */
   async fingerprint(req: BackendRequest): Promise<Record<string, string>> {
-    const parsed = parseTinyLoraParams(req.params);
-    if (!parsed.ok) throw new Error(parsed.error);
-    const { model, task } = parsed.trial;
+    const trial = tinyLoraTrialOf(req.trial);
+    if (!trial) throw new Error(`backend: the tinylora backend got a ${req.trial.backend} run`);
+    const { model, task } = trial;
     const modelPath = isAbsolute(model.path) ? model.path : resolve(req.workdir, model.path);
     const modelHash = await this.files.hashPath(modelPath);
     if (modelHash === undefined) throw new Error(`params.model.path: ${modelPath} does not exist on trainer`);

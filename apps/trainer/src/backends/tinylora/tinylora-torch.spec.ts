@@ -14,6 +14,7 @@ import { TorchWorker } from '@tinysweep/torch';
 import { TORCH_PYTHON, torchAvailability } from '@tinysweep/torch/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RecordingSink } from '../../testing/recording-sink.js';
+import { checkTinyLoraTrial, type TinyLoraTrial } from '@tinysweep/trial';
 import type { BackendRequest } from '../backend.js';
 import { TinyLoraBackend } from './tinylora-backend.js';
 
@@ -44,6 +45,7 @@ describe.skipIf(!torch.available)(`TinyLoraBackend on --device torch${torch.avai
     sweepId: 'sweep-1',
     attempt: 1,
     params: p,
+    trial: { backend: 'tinylora', params: checkTinyLoraTrial(p as unknown as TinyLoraTrial) },
     spec: { kind: 'tinylora' },
     timeoutMs: 0,
     workdir,

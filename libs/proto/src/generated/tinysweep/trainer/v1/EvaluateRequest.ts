@@ -30,6 +30,10 @@ export interface EvaluateRequest {
    * the shared training's stored adapter (its TrainResult.adapter_json)
    */
   'adapterJson'?: (string);
+  /**
+   * as in TrainRequest
+   */
+  'contract'?: (number);
 }
 
 /**
@@ -60,4 +64,8 @@ export interface EvaluateRequest__Output {
    * the shared training's stored adapter (its TrainResult.adapter_json)
    */
   'adapterJson': (string);
+  /**
+   * as in TrainRequest
+   */
+  'contract': (number);
 }

@@ -11,6 +11,10 @@ export interface FingerprintRequest {
    */
   'paramsJson'?: (string);
   'backendJson'?: (string);
+  /**
+   * as in TrainRequest
+   */
+  'contract'?: (number);
   'run'?: "trialId"|"trainingId";
 }
 
@@ -24,5 +28,9 @@ export interface FingerprintRequest__Output {
    */
   'paramsJson': (string);
   'backendJson': (string);
+  /**
+   * as in TrainRequest
+   */
+  'contract': (number);
   'run'?: "trialId"|"trainingId";
 }

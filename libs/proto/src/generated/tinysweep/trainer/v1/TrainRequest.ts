@@ -49,6 +49,10 @@ export interface TrainRequest {
    * a shared training: the trials that differ only in prune, trained once (unpruned)
    */
   'trainingId'?: (string);
+  /**
+   * was sent, end the run there; its result has paused_at set
+   */
+  'contract'?: (number);
   'run'?: "trialId"|"trainingId";
 }
 
@@ -99,5 +103,9 @@ export interface TrainRequest__Output {
    * a shared training: the trials that differ only in prune, trained once (unpruned)
    */
   'trainingId'?: (string);
+  /**
+   * was sent, end the run there; its result has paused_at set
+   */
+  'contract': (number);
   'run'?: "trialId"|"trainingId";
 }
