@@ -39,6 +39,7 @@ interface Row {
   effective_params: number;
   adapter: { v: number[]; prune?: { threshold: number } };
   log_tail: string;
+  error: string | null;
   attempts: string;
   steps: number[];
 }
@@ -55,7 +56,7 @@ describe('pruning thresholds share one training', () => {
   const rows = (sweepId: string) =>
     c.query<Row>(
       `SELECT t.id, (t.params->'prune'->>'threshold')::float8 AS threshold, t.status, t.training_id, t.reused_from_trial_id, t.metrics,
-              t.effective_params::float8 AS effective_params, t.adapter, t.log_tail, (SELECT count(*) FROM trial_attempt a WHERE a.trial_id = t.id) AS attempts,
+              t.effective_params::float8 AS effective_params, t.adapter, t.log_tail, t.error, (SELECT count(*) FROM trial_attempt a WHERE a.trial_id = t.id) AS attempts,
               array(SELECT step::float8 FROM trial_step s WHERE s.trial_id = t.id ORDER BY step) AS steps
          FROM trial t WHERE t.sweep_id = $1 ORDER BY t.ordinal`,
       sweepId,
@@ -134,6 +135,53 @@ describe('pruning thresholds share one training', () => {
     expect(order!.first_eval.getTime()).toBeLessThan(order!.last_training.getTime());
     expect(await c.sweep(id)).toMatchObject({ trainings: { total: 3, running: 0, done: 3 } });
   }, 300_000);
+
+  it('asha judges each shared training once at a rung, and a training it stops ends all its trials stopped', async () => {
+    // Six configurations × two thresholds: six trainings, the unit ASHA judges (async promotion).
+    const id = await c.submit(
+      thresholds('asha-shared', [0, 0.5], {
+        reuse: false,
+        optimizer: { kind: 'es', population: 8, sigma: [0.1, 0.5, 1], lr: [0.05, 0.3], iterations: 4, batch: 8 },
+        search: { kind: 'asha', minIterations: 1, eta: 2 },
+        budget: { maxTrials: 20, trialTimeout: '2m', retries: 0 },
+      }),
+    );
+    const done = await c.waitForSweep(id, 300_000);
+    expect(done.status).toBe('completed');
+    const all = await rows(id);
+    const groups = await trainings(id);
+    expect(all).toHaveLength(12);
+    expect(groups).toHaveLength(6);
+    const rungs = await c.query<{ rung: number; trial_id: string; value: number }>(`SELECT rung, trial_id, value FROM rung_result WHERE sweep_id = $1 ORDER BY recorded_at`, id);
+    // One value per training at each rung it reached, none per trial: all six at the first rung.
+    const trainingOf = new Map(all.map((t) => [t.id, t.training_id]));
+    const firstRung = rungs.filter((r) => r.rung === 1);
+    expect(new Set(firstRung.map((r) => trainingOf.get(r.trial_id))).size).toBe(6);
+    expect(firstRung).toHaveLength(6);
+    for (const g of groups) {
+      const mine = all.filter((t) => t.training_id === g.id);
+      expect(mine).toHaveLength(2);
+      expect(['succeeded', 'stopped']).toContain(g.status);
+      if (g.status === 'stopped') {
+        // Its trials are stopped with the rung and the value the training was judged by.
+        const recorded = rungs.filter((r) => mine.some((t) => t.id === r.trial_id));
+        const last = recorded[recorded.length - 1]!;
+        for (const t of mine) {
+          expect(t.status).toBe('stopped');
+          expect(t.metrics).toMatchObject({ asha_rung: last.rung, eval_acc: last.value });
+          expect(t.error).toMatch(/^shared training: stopped by ASHA at rung \d+: eval_acc /);
+        }
+      } else {
+        for (const t of mine) {
+          expect(t.status).toBe('succeeded');
+          expect(typeof t.metrics[`acc_pruned@${t.threshold}`]).toBe('number');
+        }
+      }
+    }
+    // The first arrival at the last rung always goes on: some training trains to the end.
+    expect(groups.some((g) => g.status === 'succeeded')).toBe(true);
+    console.log(`asha-shared: trainings ${groups.map((g) => g.status).join(', ')}; rung values ${rungs.map((r) => `${r.rung}:${r.value}`).join(' ')}`);
+  }, 360_000);
 
   it('a resubmitted sweep reuses every threshold and trains nothing', async () => {
     const id = await c.submit(thresholds('thresholds-again', [0, 0.3, 0.6]));

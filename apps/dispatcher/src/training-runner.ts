@@ -1,5 +1,5 @@
 import { status as GrpcStatus, type ServiceError } from '@grpc/grpc-js';
-import type { TrainingTrial } from '@tinysweep/db';
+import type { Metrics, TrainingTrial } from '@tinysweep/db';
 import type { TrainerLease } from '@tinysweep/fleet';
 import type { TrainRequest, TrainResult__Output } from '@tinysweep/proto';
 import { JOB_PRIORITY, type TrainingJobData, type TrialQueue } from '@tinysweep/queue';
@@ -9,7 +9,8 @@ import { InterruptedError } from './interruption.js';
 import { holdingLease, leaseWants, waitForLease } from './lease.js';
 import type { SweepRunSettings } from './sweep-specs.js';
 import { callTrain, fingerprint, neverReached, WIND_DOWN_WAIT_MS } from './train-call.js';
-import { CheckpointSaver, parseJsonObject, SHUTDOWN_REASON, TrainerBusyError, TrainerLostError, type JobAttempts, type RunResult, type TrialRunnerDeps } from './trial-runner.js';
+import type { AshaStop } from './search-driver.js';
+import { CheckpointSaver, parseJsonObject, SHUTDOWN_REASON, stoppedMetrics, stoppedReason, TrainerBusyError, TrainerLostError, type JobAttempts, type RunResult, type TrialRunnerDeps } from './trial-runner.js';
 
 /** A trial runner's parts, plus the queue the fan-out puts each threshold's evaluate job on. */
 export interface TrainingRunnerDeps extends TrialRunnerDeps {
@@ -53,6 +54,7 @@ export class TrainingRunner {
         contract: TRIAL_CONTRACT,
         timeoutMs: settings.trialTimeoutMs,
         checkpointEvery: settings.checkpointEvery,
+        evalAt: settings.evalAt, // an asha sweep's rungs: the training's held-out metric there is what ASHA judges
       };
       const { trainingId, sweepId, backend, paramsJson, backendJson, contract } = request;
       const fp = await fingerprint(this.d.clients.get(lease.address), { trainingId, sweepId, backend, paramsJson, backendJson, contract }, signal).catch((err: unknown) => this.unreachable(lease, err));
@@ -105,21 +107,40 @@ export class TrainingRunner {
   ): Promise<RunResult> {
     for (const t of waiting) this.d.events.publish({ sweepId: t.sweepId, trialId: t.id, kind: 'progress' });
     const checkpoints = new CheckpointSaver(this.d, { runId: job.trainingId, sweepId: job.sweepId, attempt });
+    // ASHA (async promotion) judges the training, one configuration whatever its thresholds, at the
+    // rungs; its value is recorded under its first trial (rung values are keyed by trial), and a stop
+    // cancels the call and ends every waiting trial stopped.
+    const judgedAs = waiting[0]!.id;
+    const stopper = new AbortController();
+    let stopped: AshaStop | undefined;
+    let latest: Metrics = {};
     let result: TrainResult__Output;
     try {
       result = await callTrain(this.d.clients.get(lease.address), {
         call: { train: request },
         deadline: settings.trialTimeoutMs > 0 ? new Date(Date.now() + settings.trialTimeoutMs + 30_000) : undefined,
         busyWaitMs: WIND_DOWN_WAIT_MS,
-        signal,
+        signal: AbortSignal.any([signal, stopper.signal]),
         // The shared curve is every waiting trial's curve, under the attempt that will evaluate it.
         onProgress: (step, metrics) => {
           for (const t of waiting) this.d.steps.add({ trialId: t.id, attempt: t.attempts + 1, step, metrics });
+          latest = { ...latest, ...metrics };
+          if (settings.evalAt.length === 0 || stopped) return;
+          this.d.search.onStep(job.sweepId, judgedAs, step, metrics).then(
+            (stop) => {
+              if (stop && !stopped) {
+                stopped = stop;
+                stopper.abort('stopped by ASHA');
+              }
+            },
+            (err: unknown) => this.d.log.warn({ trainingId: job.trainingId, err: (err as Error).message }, 'ASHA could not judge a step'),
+          );
         },
         onCheckpoint: (step, state) => checkpoints.add(step, state),
       });
     } catch (err) {
       await checkpoints.settled();
+      if (stopped) return this.stop(job, stopped, latest);
       if (signal.aborted && signal.reason !== SHUTDOWN_REASON) {
         await this.end(job, 'cancelled', 'cancelled');
         return 'cancelled';
@@ -143,6 +164,7 @@ export class TrainingRunner {
     }
     await this.d.steps.flush();
     await checkpoints.settled();
+    if (stopped && !result.ok) return this.stop(job, stopped, latest);
     if (!result.ok && result.failure === 'FAILURE_INTERRUPTED') {
       await this.d.trainings.retrying(job.trainingId, result.error).catch(() => undefined);
       throw new InterruptedError(`trainer ${lease.nodeId} stopped during the training: ${result.error}`);
@@ -179,9 +201,18 @@ export class TrainingRunner {
     return 'succeeded';
   }
 
-  /** The training failed for good or was cancelled: so do its waiting trials. */
-  async end(job: TrainingJobData, status: 'failed' | 'cancelled', error: string): Promise<void> {
-    const sweeps = await this.d.trainings.end(job.trainingId, status, error);
+  /** ASHA stopped the training at a rung: its waiting trials end stopped, with the rung's metrics. */
+  private async stop(job: TrainingJobData, s: AshaStop, latest: Metrics): Promise<RunResult> {
+    await this.d.steps.flush();
+    await this.d.checkpoints.discard(job.trainingId).catch(() => undefined);
+    await this.end(job, 'stopped', stoppedReason(s), stoppedMetrics(s, latest));
+    this.d.log.info({ trainingId: job.trainingId, rung: s.rung, value: s.value, cutoff: s.cutoff }, 'shared training stopped by ASHA');
+    return 'stopped';
+  }
+
+  /** The training failed for good, was cancelled or stopped: so do its waiting trials. */
+  async end(job: TrainingJobData, status: 'failed' | 'cancelled' | 'stopped', error: string, metrics?: Metrics): Promise<void> {
+    const sweeps = await this.d.trainings.end(job.trainingId, status, error, metrics);
     for (const sweepId of sweeps) {
       await this.d.search.onFinished(sweepId).catch(() => undefined);
     }

@@ -217,7 +217,8 @@ export class TrialRunner {
         lastProgressEvent = Date.now();
         this.d.events.publish({ sweepId: job.sweepId, trialId: job.trialId, kind: 'progress' });
       }
-      if (settings.evalAt.length > 0 && !stopped) {
+      // A shared training's trial only prunes and evaluates: ASHA judged the training (TrainingRunner).
+      if (settings.evalAt.length > 0 && !stopped && !a.training) {
         this.d.search.onStep(job.sweepId, job.trialId, step, metrics).then(
           (stop) => {
             if (stop && !stopped) {
@@ -402,19 +403,21 @@ function cancelled(tail: LogTail): TrialOutcome {
 
 const fmt = (x: number | undefined) => (x === undefined ? '–' : Number.isInteger(x) ? String(x) : x.toFixed(4));
 
-/** A trial ASHA stopped: its latest metrics, the rung value and what it needed, and why in words. */
-function stoppedOutcome(s: AshaStop, latest: Metrics, tail: LogTail): TrialOutcome {
+/** What a trial (or a shared training's trials) ASHA stopped keeps: its latest metrics, the rung value and what it needed. */
+export function stoppedMetrics(s: AshaStop, latest: Metrics): Metrics {
   const metrics: Metrics = { ...latest, [s.metric]: s.value, asha_rung: s.rung };
   if (s.cutoff !== undefined) metrics.asha_cutoff = s.cutoff;
-  return {
-    status: 'stopped',
-    metrics,
-    trainableParams: null,
-    effectiveParams: null,
-    adapter: null,
-    error: `stopped by ASHA at rung ${s.rung}: ${s.metric} ${fmt(s.value)} is not in the top 1/${s.eta} of the ${s.competitors} values recorded there (needed ${fmt(s.cutoff)})`,
-    logTail: tail.toString() || null,
-  };
+  return metrics;
+}
+
+/** Why ASHA stopped a run, in words. */
+export function stoppedReason(s: AshaStop): string {
+  return `stopped by ASHA at rung ${s.rung}: ${s.metric} ${fmt(s.value)} is not in the top 1/${s.eta} of the ${s.competitors} values recorded there (needed ${fmt(s.cutoff)})`;
+}
+
+/** A trial ASHA stopped: its latest metrics, the rung value and what it needed, and why in words. */
+function stoppedOutcome(s: AshaStop, latest: Metrics, tail: LogTail): TrialOutcome {
+  return { status: 'stopped', metrics: stoppedMetrics(s, latest), trainableParams: null, effectiveParams: null, adapter: null, error: stoppedReason(s), logTail: tail.toString() || null };
 }
 
 /** A sweep's backend section as JSON, once per sweep (its settings are cached; the text is the same for every trial). */

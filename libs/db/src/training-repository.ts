@@ -101,10 +101,11 @@ export class TrainingRepository {
   }
 
   /**
-   * The training failed for good (or was cancelled): so do its open trials, with the reason.
+   * The training failed for good, was cancelled, or was stopped by ASHA at a rung: so do its open
+   * trials, with the reason (and, stopped, the rung's metrics, as a trial ASHA stops keeps them).
    * Returns the sweeps whose trials changed.
    */
-  async end(id: string, status: 'failed' | 'cancelled', error: string): Promise<string[]> {
+  async end(id: string, status: 'failed' | 'cancelled' | 'stopped', error: string, metrics?: Metrics): Promise<string[]> {
     const client = await this.pool.connect();
     try {
       await client.query('BEGIN');
@@ -113,11 +114,11 @@ export class TrainingRepository {
         [id, status, storableText(error)],
       );
       const { rows } = await client.query<{ sweepId: string }>(
-        `UPDATE trial SET status = $2::"TrialStatus", error = $3, result_attempt = attempts, finished_at = now()
+        `UPDATE trial SET status = $2::"TrialStatus", error = $3, result_attempt = attempts, finished_at = now(), metrics = coalesce($4::jsonb, metrics)
            FROM (${lockTrialsWhere(`training_id = $1::uuid AND status IN ('queued', 'running') AND result_attempt IS NULL`)}) l
           WHERE trial.id = l.id AND status IN ('queued', 'running') AND result_attempt IS NULL
           RETURNING sweep_id AS "sweepId"`,
-        [id, status, storableText(`shared training: ${error}`)],
+        [id, status, storableText(`shared training: ${error}`), metrics ? JSON.stringify(storableJson(metrics)) : null],
       );
       await client.query('COMMIT');
       return [...new Set(rows.map((r) => r.sweepId))];

@@ -64,11 +64,15 @@ export interface SweepPlan {
 
 /**
  * Whether trials that differ only in `prune` share one training: a tinylora sweep that prunes, on a
- * grid or random search (an asha trial is stopped while it trains, and a pareto proposal is one
- * configuration at a time, so they train each trial themselves).
+ * grid or random search, or on asha with asynchronous promotion — there the training is what ASHA
+ * judges at its rungs (one config, whatever its thresholds) and stops, and its survivors' adapters are
+ * pruned at each threshold at the end. Not with `promotion: pause` (a training does not pause), nor
+ * for pareto and tpe proposals (one configuration at a time): those train each trial themselves.
  */
 export function sharesTraining(spec: SweepSpec): boolean {
-  return spec.backend.kind === 'tinylora' && spec.prune !== undefined && (spec.search.kind === 'grid' || spec.search.kind === 'random');
+  if (spec.backend.kind !== 'tinylora' || spec.prune === undefined) return false;
+  const s = spec.search;
+  return s.kind === 'grid' || s.kind === 'random' || (s.kind === 'asha' && s.promotion !== 'pause');
 }
 
 /** One configuration: a value index per axis, and the distribution draws in name order. */
