@@ -79,7 +79,8 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import * as ort from 'onnxruntime-node';
 import onnxProto from 'onnx-proto';
-import { DecoderSession, LINEAR_MODULES, linearShape, linearWeightName, loadModel, type AdapterPlan, type AdapterSite, type DecoderConfig, type LoadedModel } from '@tinysweep/model';
+import { tinyLoraGraph, type AdapterPlan, type AdapterSite } from '@tinysweep/adapters';
+import { DecoderSession, LINEAR_MODULES, linearShape, linearWeightName, loadModel, type DecoderConfig, type LoadedModel } from '@tinysweep/model';
 import { STORIES260K_DIR, writeRandomHfCheckpoint } from '@tinysweep/model/testing';
 import { createRng, lowRankBranch, projectionTensor, SVD_DEFAULTS, targetSeed, truncatedSvd } from '@tinysweep/tinylora';
 
@@ -496,7 +497,7 @@ async function benchForward(name: string, model: LoadedModel, dir: string, profi
   const base = await DecoderSession.create(model, { cacheDir, threads: THREADS, maxBatch: BATCH });
   const baseCreate = (performance.now() - t) / 1000;
   t = performance.now();
-  const adapted = await DecoderSession.create(model, { cacheDir, threads: THREADS, maxBatch: BATCH, adapter: plan });
+  const adapted = await DecoderSession.create(model, { cacheDir, threads: THREADS, maxBatch: BATCH, adapter: tinyLoraGraph(plan) });
   const adapterCreate = (performance.now() - t) / 1000;
 
   const ids = randomIds(c.vocabSize, BATCH, SEQ, 5);

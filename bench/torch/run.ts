@@ -23,7 +23,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildAdapterPlan, ModelCache, OnnxDevice, trainTinyLora, type DeviceSession, type TinyLoraTrial } from '@tinysweep/engine';
+import { buildAdapterPlan, ModelCache, OnnxDevice, tinyLoraGraph, trainTinyLora, type DeviceSession, type TinyLoraTrial } from '@tinysweep/engine';
 import { DecoderSession, leftPad, llama2cPrintable, loadModel, type Llama2cTokenizer } from '@tinysweep/model';
 import { STORIES260K_DIR } from '@tinysweep/model/testing';
 import { resolveStructure, tinyLoraConfig, type TieSpec } from '@tinysweep/tinylora';
@@ -51,7 +51,7 @@ const demo = await loadModel(DEMO);
 const golden = JSON.parse(readFileSync(join(DEMO, 'golden.json'), 'utf8')) as { prompt: string; completion: string }[];
 const prompts = golden.map((g) => demo.tokenizer.encode(g.prompt, { bos: true }));
 const planOf = (model: typeof demo, modules: string[], layers: string, rank: number, u: number, tie: TieSpec) =>
-  buildAdapterPlan(model, resolveStructure(tinyLoraConfig({ modules: modules as never, layers: layers as never, rank, u, tie }), model.config.nLayers));
+  tinyLoraGraph(buildAdapterPlan(model, resolveStructure(tinyLoraConfig({ modules: modules as never, layers: layers as never, rank, u, tie }), model.config.nLayers)));
 /** Completions equal to golden.json, of 16. */
 async function demoGolden(): Promise<string> {
   const session = await device.open(demo, planOf(demo, ['q'], 'all', 1, 1, { mode: 'full' }));
@@ -92,7 +92,7 @@ let maxLogitErr = 0;
 let greedyEqual = true;
 for (const [modules, layers, rank, u, tie] of STRUCTURES) {
   const plan = planOf(demo, modules, layers, rank, u, tie);
-  const dim = plan.groups * plan.u;
+  const dim = plan.input.rows * plan.input.cols;
   let s = dim * 7 + rank;
   const v = Float32Array.from({ length: prompts.length * dim }, () => {
     s = (Math.imul(s, 1664525) + 1013904223) >>> 0;

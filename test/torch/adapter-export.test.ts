@@ -11,7 +11,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildAdapterPlan, exportAdapter } from '@tinysweep/engine';
+import { buildAdapterPlan, exportAdapter, tinyLoraGraph } from '@tinysweep/engine';
 import { DecoderSession, loadModel, MapWeights, SafetensorsWeights, type LoadedModel } from '@tinysweep/model';
 import { STORIES260K_DIR } from '@tinysweep/model/testing';
 import { buildAdapterFile, resolveStructure, tinyLoraConfig, type AdapterFile } from '@tinysweep/tinylora';
@@ -92,7 +92,7 @@ describe('a TinyLoRA adapter exported as a PEFT LoRA and as a merged HF model', 
     const structure = resolveStructure(tinyLoraConfig({ modules: ['q', 'v', 'up', 'down'], layers: 'last:2', rank: 2, u: 13, tie: { mode: 'full' } }), demo.config.nLayers);
     const v = randomV(13, 7, 0.5).map((x, i) => (i % 4 === 3 ? 0 : x));
     adapter = buildAdapterFile({ baseModel: { hash: demo.hash, name: 'demo-arith' }, structure, v, prune: { threshold: 0.1 } });
-    tinylora = await DecoderSession.create(demo, { adapter: buildAdapterPlan(demo, structure), threads });
+    tinylora = await DecoderSession.create(demo, { adapter: tinyLoraGraph(buildAdapterPlan(demo, structure)), threads });
   });
   afterAll(async () => {
     await tinylora?.release();
@@ -163,7 +163,7 @@ describe('a TinyLoRA adapter exported as a PEFT LoRA and as a merged HF model', 
     try {
       // the torch device serves a plain model through an adapter plan whose v is zero
       const zero = resolveStructure(tinyLoraConfig({ modules: ['q'], layers: 'all', rank: 1, u: 1, tie: { mode: 'full' } }), merged.config.nLayers);
-      const session = await device.open(merged, buildAdapterPlan(merged, zero));
+      const session = await device.open(merged, tinyLoraGraph(buildAdapterPlan(merged, zero)));
       const golden = JSON.parse(readFileSync(join(DEMO, 'golden.json'), 'utf8')) as { prompt: string }[];
       const ids = golden.map((g) => demo.tokenizer.encode(g.prompt, { bos: true }));
       const adapted = await tinylora.greedy(ids, { maxNewTokens: 24, adapterV: Float32Array.from(adapter.v) });

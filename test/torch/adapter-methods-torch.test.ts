@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { adapterMethod, ModelCache, trainTinyLora, type TinyLoraTrial } from '@tinysweep/engine';
-import { DecoderSession, loadModel, type AdapterGraph, type LoadedModel } from '@tinysweep/model';
+import { DecoderSession, loadModel, type LoadedModel } from '@tinysweep/model';
 import { TorchDevice } from '@tinysweep/torch';
 import { TORCH_PYTHON, torchAvailability } from '@tinysweep/torch/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -45,7 +45,7 @@ describe.skipIf(!torch.available)(`adapter methods on the torch device${torch.av
         const base = await ort.logprobs(contexts, continuations);
         expect(Math.max(...a.map((x, i) => Math.abs(x - base[i]!)))).toBeGreaterThan(1e-2); // the adapter moved them
         // a method with neither form has no branch in the worker: refused, naming it
-        const bare = { ...(prepared.session as AdapterGraph), tinyLoraForm: undefined, loraForm: undefined };
+        const bare = { ...prepared.session, tinyLoraForm: undefined, loraForm: undefined };
         expect(device.refuses(bare)).toMatch(new RegExp(`no branch for ${adapter.method} adapters`));
       } finally {
         await ort.release();

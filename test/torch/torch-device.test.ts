@@ -10,8 +10,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildAdapterPlan, ModelCache, OnnxDevice, trainTinyLora, type DeviceSession, type TinyLoraTrial } from '@tinysweep/engine';
-import { DecoderSession, leftPad, llama2cPrintable, loadModel, type AdapterPlan, type Llama2cTokenizer, type LoadedModel } from '@tinysweep/model';
+import { buildAdapterPlan, ModelCache, OnnxDevice, tinyLoraGraph, trainTinyLora, type DeviceSession, type SessionAdapter, type TinyLoraTrial } from '@tinysweep/engine';
+import { DecoderSession, leftPad, llama2cPrintable, loadModel, type Llama2cTokenizer, type LoadedModel } from '@tinysweep/model';
 import { STORIES260K_DIR } from '@tinysweep/model/testing';
 import { resolveStructure, tinyLoraConfig, type TieSpec } from '@tinysweep/tinylora';
 import { TorchDevice, type TorchSession } from '@tinysweep/torch';
@@ -32,9 +32,9 @@ function randomV(rows: number, dim: number, seed: number, scale: number): Float3
   });
 }
 
-function plan(model: LoadedModel, modules: string[], layers: string, rank: number, u: number, tie: TieSpec): AdapterPlan {
+function plan(model: LoadedModel, modules: string[], layers: string, rank: number, u: number, tie: TieSpec): SessionAdapter {
   const structure = resolveStructure(tinyLoraConfig({ modules: modules as never, layers: layers as never, rank, u, tie }), model.config.nLayers);
-  return buildAdapterPlan(model, structure);
+  return tinyLoraGraph(buildAdapterPlan(model, structure));
 }
 
 function maxAbsDiff(a: Float32Array, b: Float32Array): number {
@@ -74,7 +74,7 @@ describe.skipIf(!torch.available)(`the torch device equals the ONNX Runtime devi
 
   it.each(STRUCTURES)('demo-arith with adapters (%s): the same greedy tokens per row, logits within 1e-4', async (_name, modules, layers, rank, u, tie) => {
     const p = plan(demo, modules, layers, rank, u, tie);
-    const dim = p.groups * p.u;
+    const dim = p.input.rows * p.input.cols;
     const prompts = golden.map((g) => demo.tokenizer.encode(g.prompt, { bos: true }));
     const v = randomV(prompts.length, dim, dim * 7 + rank, 0.5); // every row its own adapter, |v| ≤ 0.5 (ES explores σ ~0.15 around its mean)
     const ort = await DecoderSession.create(demo, { adapter: p, maxBatch: MAX_BATCH, threads: 1 });
@@ -122,7 +122,7 @@ describe.skipIf(!torch.available)(`the torch device equals the ONNX Runtime devi
       printed.push(Buffer.from('\n'));
       expect(Buffer.concat(printed).toString('utf8')).toBe(readFileSync(join(STORIES260K_DIR, 'expected_greedy_t0_empty_prompt.txt'), 'utf8'));
       const prompts = ['Once upon a time, there was a little boy named', 'One day, a girl named', 'The cat and the dog'].map((t) => tokenizer.encode(t));
-      const v = randomV(prompts.length, p.groups * p.u, 11, 2);
+      const v = randomV(prompts.length, p.input.rows * p.input.cols, 11, 2);
       const a = await ort.greedy(prompts, { maxNewTokens: 32, adapterV: v });
       expect(await session.greedy(prompts, { maxNewTokens: 32, adapterV: v })).toEqual(a);
     } finally {
@@ -135,7 +135,7 @@ describe.skipIf(!torch.available)(`the torch device equals the ONNX Runtime devi
     const p = plan(demo, ['q', 'k', 'v', 'o', 'gate', 'up', 'down'], 'last:2', 2, 4, { mode: 'none' });
     const contexts = golden.slice(0, 8).map((g) => demo.tokenizer.encode(g.prompt, { bos: true }));
     const continuations = golden.slice(0, 8).map((g) => demo.tokenizer.encode(g.completion, { bos: false }));
-    const v = randomV(8, p.groups * p.u, 5, 1);
+    const v = randomV(8, p.input.rows * p.input.cols, 5, 1);
     const ort = await DecoderSession.create(demo, { adapter: p, maxBatch: MAX_BATCH, threads: 1 });
     const session = await device.open(demo, p);
     try {
@@ -183,7 +183,7 @@ describe.skipIf(!torch.available)(`the torch device equals the ONNX Runtime devi
 
   it('the gradient with respect to v is the finite-difference gradient of the weighted log-likelihood', async () => {
     const p = plan(demo, ['q', 'k', 'v', 'o', 'gate', 'up', 'down'], 'last:2', 2, 3, { mode: 'tiled', n: 7 });
-    const dim = p.groups * p.u;
+    const dim = p.input.rows * p.input.cols;
     const contexts = golden.slice(0, 6).map((g) => demo.tokenizer.encode(g.prompt, { bos: true }));
     const continuations = golden.slice(0, 6).map((g) => demo.tokenizer.encode(g.completion, { bos: false }));
     const weights = [0.5, -1, 0.25, 2, -0.3, 1];

@@ -1,7 +1,7 @@
 /**
  * The seam every adapter method sits behind, in the manner of PEFT's tuners (config / layer / model
  * per method): a method folder under `methods/` holds its config (the trial's adapter fields as a zod
- * schema, its spec fields), its layer (the graph branch, for libs/model's builder) and its model (the
+ * schema, its spec fields), its layer (the graph branch, an AdapterGraph for libs/model's builder) and its model (the
  * plan: frozen tensors, the trainable vector's layout, parameter count, ΔW, export factors), and its
  * index.ts is one {@link AdapterMethod}. `methods/index.ts` lists them; the registry
  * (registry.ts) is all the engine and the trainer know of methods.
@@ -11,11 +11,12 @@
  *   const session = await device.open(model, prepared.session);          // one trainable input [B, rows, cols]
  *   const file = prepared.file({ baseModel, v });                         // the adapter file
  */
-import type { LoadedModel, LinearModule, SessionAdapter } from '@tinysweep/model';
+import type { LoadedModel, LinearModule } from '@tinysweep/model';
 import type { LayerSelector, ModuleName } from '@tinysweep/tinylora';
 import type { z } from 'zod';
 import type { FactorCache } from './factor-cache.js';
 import type { AnyAdapterFile } from './method-file.js';
+import type { SessionAdapter } from './session-adapter.js';
 
 /** The adapter section of a trial: `method` (absent = tinylora) and the shared fields; each method's config adds its own. */
 export interface AdapterConfig {
@@ -40,7 +41,7 @@ export interface MethodField {
 /** What the engine needs from an adapter opened on a model. */
 export interface PreparedAdapter {
   method: string;
-  /** What a device opens a session with (TinyLoRA's AdapterPlan, or an AdapterGraph). */
+  /** What a device opens a session with: the method's AdapterGraph (and its forms for the torch worker). */
   session: SessionAdapter;
   /** Length of the trainable vector: the trainable-parameter count. */
   dim: number;

@@ -1,6 +1,6 @@
 /**
  * From an adapter structure (which blocks and modules, rank, u, tying, seeds) and a loaded base
- * model to the frozen tensors libs/model's graph builder puts into the decoder:
+ * model to TinyLoRA's frozen tensors (methods/tinylora/plan.ts; layer.ts makes the graph branch of them):
  *
  *   target t = (layer, module), in depth order          adapterTargets(layers, modules)
  *   W_t      = weights[linearWeightName(layer, module)]  [out, in], HF names and layout
@@ -10,11 +10,12 @@
  *
  *   const structure = resolveStructure(tinyLoraConfig({ rank: 2, u: 13, tie: { mode: 'full' } }), model.config.nLayers);
  *   const plan = buildAdapterPlan(model, structure);     // plan.key = model hash + structureKey
- *   const session = await DecoderSession.create(model, { adapter: plan });
+ *   const session = await DecoderSession.create(model, { adapter: tinyLoraGraph(plan) });
  */
-import type { AdapterPlan, AdapterSite, LoadedModel } from '@tinysweep/model';
+import type { LoadedModel } from '@tinysweep/model';
 import { adapterTargets, groupOf, projectionTensor, structureGroupCount, structureKey, targetSeed, type AdapterStructure } from '@tinysweep/tinylora';
 import { defaultFactorCache, type FactorCache } from './factor-cache.js';
+import type { AdapterPlan, AdapterSite } from './methods/tinylora/plan.js';
 import { checkLayersFit, svdBranch } from './svd-branch.js';
 
 /** Options of {@link buildAdapterPlan}. */

@@ -10,7 +10,8 @@
  *   await session.greedy(prompts, { maxNewTokens: 24, adapterV });   // [P·B, groups, u] rows
  *   await session.release();
  */
-import { DecoderSession, type DecoderSessionOptions, type LoadedModel, type SessionAdapter } from '@tinysweep/model';
+import type { SessionAdapter } from '@tinysweep/adapters';
+import { DecoderSession, type DecoderSessionOptions, type LoadedModel } from '@tinysweep/model';
 import type { GenerateOptions, GradientRequest, GradientResult, SampleOptions } from './policy.js';
 
 /** One model + adapter structure, open on a device. */
@@ -33,11 +34,11 @@ export interface PolicyDevice {
   /** True when its sessions have `sample` and `gradient` (GRPO, SFT by autograd). */
   readonly gradients: boolean;
   /**
-   * Why this device cannot run `adapter` (another method's AdapterGraph it has no branch for), or
+   * Why this device cannot run `adapter` (a method it has no branch for), or
    * undefined when it can. Absent: it runs every adapter.
    */
   refuses?(adapter: SessionAdapter): string | undefined;
-  /** `plan`: TinyLoRA's AdapterPlan or another method's AdapterGraph (see {@link refuses}). */
+  /** `plan`: the method's graph and its device forms (see {@link refuses}). */
   open(model: LoadedModel, plan: SessionAdapter): Promise<DeviceSession>;
   /** Frees what the device holds (a worker process, sessions still open keep working until released). */
   close(): Promise<void>;

@@ -1,7 +1,7 @@
 /**
  * @tinysweep/model — model formats (HF safetensors + config.json + tokenizer.json; llama2.c .bin),
  * tokenizers, chat templates, the ONNX graph builder for Llama-family decoders (KV cache, per-row
- * TinyLoRA input) and the ONNX Runtime session wrapper. See README.md for the contract.
+ * adapter input through an AdapterGraph) and the ONNX Runtime session wrapper. See README.md for the contract.
  *
  * Left out on purpose: builder/graph-builder.ts (the builder's primitive layer, reached through
  * ModelBuilder subclasses), builder/onnx-model.ts and builder/rope.ts (internals of the builder),
@@ -17,7 +17,7 @@ export type { Tokenizer } from './tokenizer/tokenizer.js';
 export { Llama2cTokenizer, llama2cPrintable } from './tokenizer/llama2c-tokenizer.js';
 export { HfTokenizer, type HfTokenizerOptions } from './tokenizer/hf-tokenizer.js';
 export { applyChatTemplate, type ChatMessage, type ChatTemplateOptions } from './tokenizer/chat-template.js';
-export * from './builder/adapter-plan.js';
+export type { BuildOptions } from './builder/build-options.js';
 export * from './builder/adapter-graph.js';
 export { ARCHITECTURES, architectureFor, createBuilder, type ArchitectureEntry } from './builder/architectures.js';
 export { ModelBuilder, BUILDER_VERSION, type BuilderModel } from './builder/model-builder.js';

@@ -13,8 +13,8 @@
  * again then. A call it refuses because it lacks a model or adapter (`missing_*`) is retried once after
  * loading it.
  */
-import type { DeviceSession, GenerateOptions, GradientRequest, GradientResult, PolicyDevice, SampleOptions } from '@tinysweep/engine';
-import { isAdapterGraph, type AdapterPlan, type LoadedModel, type LoraForm, type SessionAdapter } from '@tinysweep/model';
+import type { AdapterPlan, DeviceSession, GenerateOptions, GradientRequest, GradientResult, LoraForm, PolicyDevice, SampleOptions, SessionAdapter } from '@tinysweep/engine';
+import type { LoadedModel } from '@tinysweep/model';
 import type { Frame, FrameTensor } from './frames.js';
 import { TorchWorkerError } from './errors/torch-worker-error.js';
 import { TorchWorker, type TorchWorkerOptions } from './torch-worker.js';
@@ -75,10 +75,10 @@ export class TorchDevice implements PolicyDevice {
 
   /**
    * The worker has two branches, TinyLoRA's and LoRA's per-row A·B: another method runs here when it
-   * can be written as one of them (LoRA-XS as TinyLoRA, see AdapterGraph.tinyLoraForm / loraForm).
+   * can be written as one of them (TinyLoRA's plan, LoRA-XS as TinyLoRA: SessionAdapter.tinyLoraForm / loraForm).
    */
   refuses(adapter: SessionAdapter): string | undefined {
-    if (!isAdapterGraph(adapter) || adapter.tinyLoraForm || adapter.loraForm) return undefined;
+    if (adapter.tinyLoraForm || adapter.loraForm) return undefined;
     return `the torch device has no branch for ${adapter.method} adapters; run it on a trainer with --device cpu (ONNX Runtime)`;
   }
 
@@ -208,7 +208,6 @@ function unragged(frame: Frame, prefix = ''): number[][] {
 type WorkerPlan = AdapterPlan & { lora?: LoraForm };
 
 function workerPlan(adapter: SessionAdapter): WorkerPlan {
-  if (!isAdapterGraph(adapter)) return adapter;
   if (adapter.tinyLoraForm) return adapter.tinyLoraForm();
   const lora = adapter.loraForm!();
   return { rank: lora.rank, u: adapter.input.rows * adapter.input.cols, groups: 1, sites: [], key: adapter.key, lora };

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { STORIES260K_DIR } from '@tinysweep/model/testing';
 import { resolveStructure, tinyLoraConfig } from '@tinysweep/tinylora';
 import { afterAll, describe, expect, it } from 'vitest';
-import { buildAdapterPlan } from '@tinysweep/adapters';
+import { buildAdapterPlan, tinyLoraGraph } from '@tinysweep/adapters';
 import { ModelCache } from './model-cache.js';
 
 const MODEL = join(STORIES260K_DIR, 'stories260K.bin');
@@ -18,7 +18,7 @@ describe('ModelCache', () => {
     const b = await cache.model(join(STORIES260K_DIR, '.', 'stories260K.bin')); // same file, other spelling
     expect([a.hit, b.hit]).toEqual([false, true]);
     expect(b.model).toBe(a.model);
-    const plan = buildAdapterPlan(a.model, resolveStructure(tinyLoraConfig({ layers: 'last:1', rank: 1 }), a.model.config.nLayers), { factors: cache.factors });
+    const plan = tinyLoraGraph(buildAdapterPlan(a.model, resolveStructure(tinyLoraConfig({ layers: 'last:1', rank: 1 }), a.model.config.nLayers), { factors: cache.factors }));
     const first = await cache.session(a.model, plan);
     const second = await cache.session(a.model, { ...plan }); // another object, same key
     expect([first.hit, second.hit]).toEqual([false, true]);
@@ -37,7 +37,7 @@ describe('ModelCache', () => {
     expect(cache.stats().models).toBe(0);
 
     const { model } = await cache.model(MODEL);
-    const plan = (rank: number) => buildAdapterPlan(model, resolveStructure(tinyLoraConfig({ layers: 'last:1', rank }), model.config.nLayers), { factors: cache.factors });
+    const plan = (rank: number) => tinyLoraGraph(buildAdapterPlan(model, resolveStructure(tinyLoraConfig({ layers: 'last:1', rank }), model.config.nLayers), { factors: cache.factors }));
     const one = await cache.session(model, plan(1));
     const two = await cache.session(model, plan(2));
     expect(cache.stats().sessions).toBe(2); // over the cap while both are held

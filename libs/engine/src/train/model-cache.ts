@@ -15,8 +15,8 @@
  * trainer runs `--device torch`): `session(model, plan, slotDevice)` picks another one per call.
  */
 import { resolve } from 'node:path';
-import { loadModel, type LoadedModel, type SessionAdapter } from '@tinysweep/model';
-import { FactorCache } from '@tinysweep/adapters';
+import { loadModel, type LoadedModel } from '@tinysweep/model';
+import { FactorCache, type SessionAdapter } from '@tinysweep/adapters';
 import { OnnxDevice, type DeviceSession, type OnnxDeviceOptions, type PolicyDevice } from '../device.js';
 
 /** Session settings of the default ONNX Runtime device (so the plan key alone identifies a session on it). */

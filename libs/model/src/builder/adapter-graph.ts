@@ -1,8 +1,8 @@
 /**
- * The seam between the graph builder and an adapter method other than TinyLoRA (whose branch the
- * builder knows itself, from a plain {@link AdapterPlan}): a method hands the builder an
- * {@link AdapterGraph} that names its trainable graph input and makes each adapted projection's delta
- * out of {@link BranchOps}, the builder's make* vocabulary bound to the graph being built.
+ * The seam between the graph builder and the adapter methods (libs/adapters), of which the builder
+ * knows none: a method hands the builder an {@link AdapterGraph} that names its trainable graph input
+ * and makes each adapted projection's delta out of {@link BranchOps}, the builder's make* vocabulary
+ * bound to the graph being built.
  *
  *   on a linear y = x·Wᵀ at an adapted site:   y' = y + graph.makeDelta(ops, site, path, x)   [B,T,out]
  *
@@ -10,10 +10,12 @@
  * so the engine's batched ES population works for every method alike.
  */
 import type { DecoderConfig, LinearModule } from '../config/decoder-config.js';
-import type { AdapterPlan } from './adapter-plan.js';
 import type { Dim } from './onnx-model.js';
 
-/** The builder's ops a method branch may use (node names are paths, outputs `${name}/output_0`). */
+/**
+ * The builder's ops a method branch may use (node names are paths, outputs `${name}/output_0`). A name
+ * made before is not made again, so sites may share a subgraph by naming it alike (TinyLoRA's tie groups).
+ */
 export interface BranchOps {
   /** Symbolic batch and sequence dims, for shape annotations. */
   readonly dims: { batch: Dim; seq: Dim };
@@ -33,7 +35,7 @@ export interface BranchOps {
 
 /** One adapter method's branches, as the builder and the session need them. */
 export interface AdapterGraph {
-  /** The method (`lora-xs`, `lora`): it names the branch nodes (`…/q_proj/lora/Add`). */
+  /** The method's name: it names the Add of each site's delta (`…/q_proj/lora/Add`). */
   method: string;
   /** Identifies the frozen tensors (structure + seeds + base model): the graph cache trusts it. */
   key: string;
@@ -45,33 +47,4 @@ export interface AdapterGraph {
   makeDelta(ops: BranchOps, site: number, path: string, x: string): string;
   /** Throws, naming the site and field, when the graph does not fit the model. */
   validate(config: DecoderConfig): void;
-  /**
-   * The same update written as a TinyLoRA plan (same key, same trainable layout), for a device that
-   * knows only TinyLoRA's branch (the torch worker); absent when the method has no such form.
-   */
-  tinyLoraForm?(): AdapterPlan;
-  /**
-   * The branch as data, for a device without this graph builder (the torch worker): per batch row,
-   * site s reads A [r, in] at `offset` of its input row and B [out, r] right after it, ΔW = scale·B·A.
-   */
-  loraForm?(): LoraForm;
-}
-
-/** See {@link AdapterGraph.loraForm}. */
-export interface LoraForm {
-  rank: number;
-  scale: number;
-  sites: ReadonlyArray<{ layer: number; module: LinearModule; offset: number; in: number; out: number }>;
-}
-
-/** What a session may be built with: TinyLoRA's plan or another method's graph. */
-export type SessionAdapter = AdapterPlan | AdapterGraph;
-
-export function isAdapterGraph(a: SessionAdapter): a is AdapterGraph {
-  return 'makeDelta' in a;
-}
-
-/** The adapter input's name and [rows, cols] for either kind. */
-export function adapterInput(a: SessionAdapter): { name: string; rows: number; cols: number } {
-  return isAdapterGraph(a) ? a.input : { name: 'tinylora_v', rows: a.groups, cols: a.u };
 }

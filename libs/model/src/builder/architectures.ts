@@ -3,7 +3,7 @@
  * Adding a Llama-family model = a row here plus, if something differs, a small builder subclass.
  */
 import type { ArchitectureKind } from '../config/decoder-config.js';
-import type { BuildOptions } from './adapter-plan.js';
+import type { BuildOptions } from './build-options.js';
 import { LlamaBuilder } from './llama-builder.js';
 import { MistralBuilder } from './mistral-builder.js';
 import type { BuilderModel, ModelBuilder } from './model-builder.js';

@@ -1,4 +1,4 @@
-import type { BuildOptions } from './adapter-plan.js';
+import type { BuildOptions } from './build-options.js';
 import { createBuilder } from './architectures.js';
 import type { BuilderModel } from './model-builder.js';
 import { encodeInline, saveOnnx, type OnnxModelParts } from './onnx-model.js';

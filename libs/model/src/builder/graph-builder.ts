@@ -5,7 +5,7 @@
  *               caller knows it) declared as value_info.
  * Node names are paths (/model/layers.0/attn/q_proj/MatMul) and a node's outputs are `${name}/output_${i}`.
  * makeNode skips a name that already exists, so a shared subgraph (the attention mask, a rotary
- * table, a TinyLoRA group's v) can be "made" by every layer and exists once.
+ * table, an adapter's per-group slice of its input) can be "made" by every layer and exists once.
  */
 import { DataType, valueInfo, type AttributeProto, type DataTypeId, type Dim, type Initializer, type NodeProto, type ValueInfoProto } from './onnx-model.js';
 import { onnx } from './onnx-model.js';

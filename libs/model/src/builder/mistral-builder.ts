@@ -1,4 +1,4 @@
-import type { BuildOptions } from './adapter-plan.js';
+import type { BuildOptions } from './build-options.js';
 import { ModelBuilder, type BuilderModel } from './model-builder.js';
 
 /** Mistral = Llama with sliding-window attention (when config.json sets sliding_window). */

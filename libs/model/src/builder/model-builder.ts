@@ -1,6 +1,6 @@
 /**
  * Blocks, layer and model of the decoder graph (the upper layers of the make* vocabulary):
- *   makeEmbedding, makeRmsNorm, makeLinear, makeTinyLoraBranch, makeRotaryTables, makeRope,
+ *   makeEmbedding, makeRmsNorm, makeLinear (+ the adapter's delta), makeRotaryTables, makeRope,
  *   makeAttentionMask, makeAttention, makeMlp  →  makeLayer  →  makeModel.
  * The base class is the Llama architecture; subclasses (qwen2-builder.ts, mistral-builder.ts) change
  * attrs or override one block. Settings live in the *Attrs objects set up in the constructor.
@@ -8,13 +8,14 @@
  * Graph I/O (B = batch_size, T = sequence_length, P = past_sequence_length, S = P + T):
  *   inputs   input_ids int64 [B,T] · attention_mask int64 [B,S] · position_ids int64 [B,T]
  *            past_key_values.{i}.key/value float32 [B,kvHeads,P,headDim] (P may be 0)
- *            logits_to_keep int64 [1] (0 = all positions) · tinylora_v float32 [B,groups,u] (with an adapter)
+ *            logits_to_keep int64 [1] (0 = all positions) · the adapter's input float32 [B,rows,cols], named
+ *            by its AdapterGraph (with an adapter)
  *   outputs  logits float32 [B,K,vocab] (K = logits_to_keep or T) · present.{i}.key/value [B,kvHeads,S,headDim]
  */
 import { linearShape, linearWeightName, type DecoderConfig, type LinearModule } from '../config/decoder-config.js';
 import { transpose2d, type Weights } from '../weights/weights.js';
-import { isAdapterGraph, type AdapterGraph, type BranchOps } from './adapter-graph.js';
-import { validateAdapterPlan, type AdapterPlan, type AdapterSite, type BuildOptions } from './adapter-plan.js';
+import type { AdapterGraph, BranchOps } from './adapter-graph.js';
+import type { BuildOptions } from './build-options.js';
 import { GraphBuilder } from './graph-builder.js';
 import { DataType, valueInfo, type Dim, type OnnxModelParts, type ValueInfoProto } from './onnx-model.js';
 import { ropeInverseFrequencies } from './rope.js';
@@ -75,15 +76,9 @@ export class ModelBuilder extends GraphBuilder {
     tied: boolean; // reuse embed_tokens [V,D] through Gemm(transB) instead of storing a second [D,V] copy
   };
 
-  protected readonly tinyloraAttrs: {
-    plan: AdapterPlan | undefined; // frozen branch tensors; undefined = no adapter and no tinylora_v input
-    sites: Map<string, AdapterSite>; // `${layer}/${module}` → its site, looked up by makeLinear
-    scale: number; // R = scale · Σᵢ vᵢ Pᵢ with scale = 1/√u (TinyLoRA's normalisation)
-  };
-
-  protected readonly methodAttrs: {
-    graph: AdapterGraph | undefined; // another adapter method's branches (lora-xs, lora); undefined = none
-    sites: Map<string, number>; // `${layer}/${module}` → index into graph.sites
+  protected readonly adapterAttrs: {
+    graph: AdapterGraph | undefined; // the adapter method's branches and input; undefined = none
+    sites: Map<string, number>; // `${layer}/${module}` → index into graph.sites, looked up by makeLinear
   };
 
   constructor(model: BuilderModel, opts: BuildOptions = {}) {
@@ -108,16 +103,9 @@ export class ModelBuilder extends GraphBuilder {
       maxSeqLen: config.maxSeqLen,
     };
     this.lmHeadAttrs = { tied: config.tiedEmbeddings };
-    const graph = opts.adapter && isAdapterGraph(opts.adapter) ? opts.adapter : undefined;
-    const plan = opts.adapter && !isAdapterGraph(opts.adapter) ? opts.adapter : undefined;
-    if (plan) validateAdapterPlan(config, plan);
+    const graph = opts.adapter;
     graph?.validate(config);
-    this.methodAttrs = { graph, sites: new Map((graph?.sites ?? []).map((s, i) => [`${s.layer}/${s.module}`, i])) };
-    this.tinyloraAttrs = {
-      plan,
-      sites: new Map((plan?.sites ?? []).map((site) => [`${site.layer}/${site.module}`, site])),
-      scale: plan ? 1 / Math.sqrt(plan.u) : 1,
-    };
+    this.adapterAttrs = { graph, sites: new Map((graph?.sites ?? []).map((s, i) => [`${s.layer}/${s.module}`, i])) };
   }
 
   // ── model ─────────────────────────────────────────────────────────────────────────────────
@@ -149,7 +137,7 @@ export class ModelBuilder extends GraphBuilder {
       metadata: {
         'tinysweep.builder_version': BUILDER_VERSION,
         'tinysweep.model_hash': this.modelHash,
-        'tinysweep.adapter_key': this.tinyloraAttrs.plan?.key ?? this.methodAttrs.graph?.key ?? '',
+        'tinysweep.adapter_key': this.adapterAttrs.graph?.key ?? '',
         'tinysweep.config': JSON.stringify(this.config),
       },
     };
@@ -169,9 +157,7 @@ export class ModelBuilder extends GraphBuilder {
       input(`past_key_values.${layer}.value`, FLOAT, [B, nKvHeads, P, headDim]);
     }
     input('logits_to_keep', INT64, [1]);
-    const plan = this.tinyloraAttrs.plan;
-    if (plan) input('tinylora_v', FLOAT, [B, plan.groups, plan.u]);
-    const graph = this.methodAttrs.graph;
+    const graph = this.adapterAttrs.graph;
     if (graph) input(graph.input.name, FLOAT, [B, graph.input.rows, graph.input.cols]);
   }
 
@@ -224,7 +210,7 @@ export class ModelBuilder extends GraphBuilder {
 
   /**
    *  x ─┬─ MatMul(Wᵀ [in,out]) ─ [Add(bias)] ─┐
-   *     └─ [TinyLoRA branch] ──────────────── [Add] ─▶ [B,T,out]
+   *     └─ [adapter delta] ────────────────── [Add] ─▶ [B,T,out]     (an adapted site: graph.makeDelta)
    */
   protected makeLinear(layer: number, module: LinearModule, x: string): string {
     const path = `/model/layers.${layer}/${ATTENTION_MODULES.includes(module) ? 'attn' : 'mlp'}/${module}_proj`;
@@ -238,19 +224,17 @@ export class ModelBuilder extends GraphBuilder {
       const bias = this.makeInitializer(biasName, [out], () => this.weight(biasName, [out]));
       y = this.makeAdd(`${path}/bias/Add`, y, bias, shape);
     }
-    const site = this.tinyloraAttrs.sites.get(`${layer}/${module}`);
-    if (site) y = this.makeAdd(`${path}/tinylora/Add`, y, this.makeTinyLoraBranch(path, site, x), shape);
-    const methodSite = this.methodAttrs.sites.get(`${layer}/${module}`);
-    const graph = this.methodAttrs.graph;
-    if (graph && methodSite !== undefined) y = this.makeAdd(`${path}/${graph.method}/Add`, y, graph.makeDelta(this.branchOps(), methodSite, path, x), shape);
+    const site = this.adapterAttrs.sites.get(`${layer}/${module}`);
+    const graph = this.adapterAttrs.graph;
+    if (graph && site !== undefined) y = this.makeAdd(`${path}/${graph.method}/Add`, y, graph.makeDelta(this.branchOps(graph), site, path, x), shape);
     return y;
   }
 
   /** The make* vocabulary an {@link AdapterGraph} builds its branches with. */
-  protected branchOps(): BranchOps {
+  protected branchOps(graph: AdapterGraph): BranchOps {
     return {
       dims: { batch: B, seq: T },
-      input: this.methodAttrs.graph!.input.name,
+      input: graph.input.name,
       initializer: (name, dims, data) => this.makeInitializer(name, dims, data),
       matMul: (name, a, b, shape) => this.makeMatMul(name, a, b, shape),
       mul: (name, a, b, shape) => this.makeMul(name, a, b, shape),
@@ -260,33 +244,6 @@ export class ModelBuilder extends GraphBuilder {
       gather: (name, data, index, axis, shape) => this.makeGather(name, data, this.int64Scalar(index), axis, shape),
       floatScalar: (value) => this.floatScalar(value),
     };
-  }
-
-  /**
-   *  x [B,T,in] ─ MatMul(down [in,r]) ───────────────────────────────────────────────┐ [B,T,r]
-   *  v_group [B,u] ─ MatMul(P [u,r·r]) ─ Reshape [B,r,r] ─ Mul(1/√u) ─ Transpose ─ Rᵀ ─ MatMul ─ MatMul(up [r,out]) ─▶ [B,T,out]
-   *  R is per batch row: row b mixes its own v[b, group] into this site's projections P.
-   */
-  protected makeTinyLoraBranch(path: string, site: AdapterSite, x: string): string {
-    const { rank: r, u } = this.tinyloraAttrs.plan!;
-    const { in: inDim, out } = linearShape(this.config, site.module);
-    const p = `${path}/tinylora`;
-    const down = this.makeInitializer(`${p}/down`, [inDim, r], () => site.down);
-    const up = this.makeInitializer(`${p}/up`, [r, out], () => site.up);
-    const projections = this.makeInitializer(`${p}/P`, [u, r * r], () => site.P);
-    const v = this.makeTinyLoraGroupV(site.group);
-    const mixed = this.makeMatMul(`${p}/R/MatMul`, v, projections, [B, r * r]);
-    const square = this.makeReshape(`${p}/R/Reshape`, mixed, [-1, r, r], [B, r, r]);
-    const R = this.makeMul(`${p}/R/Mul`, square, this.floatScalar(this.tinyloraAttrs.scale), [B, r, r]);
-    const RT = this.makeTranspose(`${p}/R/Transpose`, R, [0, 2, 1], [B, r, r]);
-    const xDown = this.makeMatMul(`${p}/down/MatMul`, x, down, [B, T, r]);
-    const xMixed = this.makeMatMul(`${p}/mix/MatMul`, xDown, RT, [B, T, r]);
-    return this.makeMatMul(`${p}/up/MatMul`, xMixed, up, [B, T, out]);
-  }
-
-  /** tinylora_v [B,G,u] ─ Gather(group, axis 1) ─▶ [B,u]; made once per group, shared by its sites. */
-  protected makeTinyLoraGroupV(group: number): string {
-    return this.makeGather(`/model/tinylora/group.${group}/Gather`, 'tinylora_v', this.int64Scalar(group), 1, [B, this.tinyloraAttrs.plan!.u]);
   }
 
   /**

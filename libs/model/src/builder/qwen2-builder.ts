@@ -1,4 +1,4 @@
-import type { BuildOptions } from './adapter-plan.js';
+import type { BuildOptions } from './build-options.js';
 import { ModelBuilder, type BuilderModel } from './model-builder.js';
 
 /** Qwen2 = Llama with biases on the q/k/v projections (untied embeddings in the larger sizes). */

@@ -1,4 +1,4 @@
-import type { BuildOptions } from '../builder/adapter-plan.js';
+import type { BuildOptions } from '../builder/build-options.js';
 
 export interface DecoderSessionOptions extends BuildOptions {
   /**

@@ -1,11 +1,10 @@
 /**
  * An ONNX Runtime session over a built decoder graph: one forward (with KV cache), batched greedy
- * generation and teacher-forced log-probabilities. Every row may carry its own TinyLoRA v.
+ * generation and teacher-forced log-probabilities. Every row may carry its own adapter vector.
  */
 import * as ort from 'onnxruntime-node';
 import type { DecoderConfig } from '../config/decoder-config.js';
-import { adapterInput, isAdapterGraph, type SessionAdapter } from '../builder/adapter-graph.js';
-import { validateAdapterPlan } from '../builder/adapter-plan.js';
+import type { AdapterGraph } from '../builder/adapter-graph.js';
 import type { LoadedModel } from '../loaders/loaded-model.js';
 import { argmax, chunks, leftPad, logSoftmaxAt, positionIdsFromMask, toInt64Matrix, type Int64Batch, type Int64Matrix } from './batching.js';
 import { DECODER_SESSION_DEFAULTS, validateSessionOptions, type DecoderSessionOptions } from './decoder-session-options.js';
@@ -50,10 +49,10 @@ export interface GreedyOptions {
 export class DecoderSession {
   /** Rows per forward in greedy() and logprobs(). */
   readonly maxBatch: number;
-  /** [groups, u] of the adapter input, when the graph has one. */
-  readonly adapterShape: { groups: number; u: number } | undefined;
-  /** The adapter's graph input: `tinylora_v`, or another method's (see AdapterGraph). */
-  private readonly adapterInputName: string;
+  /** [rows, cols] of the adapter input, when the graph has one. */
+  readonly adapterShape: { rows: number; cols: number } | undefined;
+  /** The adapter's graph input, as its AdapterGraph names it. */
+  private readonly adapterInputName: string | undefined;
 
   private constructor(
     private readonly session: ort.InferenceSession,
@@ -64,12 +63,11 @@ export class DecoderSession {
     /** True when create() found the graph in the cache and built nothing. */
     readonly cacheHit: boolean,
     maxBatch: number,
-    adapter: SessionAdapter | undefined,
+    adapter: AdapterGraph | undefined,
   ) {
     this.maxBatch = maxBatch;
-    const input = adapter && adapterInput(adapter);
-    this.adapterShape = input ? { groups: input.rows, u: input.cols } : undefined;
-    this.adapterInputName = input?.name ?? 'tinylora_v';
+    this.adapterShape = adapter && { rows: adapter.input.rows, cols: adapter.input.cols };
+    this.adapterInputName = adapter?.input.name;
   }
 
   /** Builds the graph (or finds it in the cache) and opens an ONNX Runtime session on it. */
@@ -78,8 +76,7 @@ export class DecoderSession {
     const opts = { ...DECODER_SESSION_DEFAULTS, cacheDir: defaultGraphCacheDir(), ...given };
     validateSessionOptions(opts);
     // also on a cache hit: the plan shapes the inputs
-    if (opts.adapter && isAdapterGraph(opts.adapter)) opts.adapter.validate(model.config);
-    else if (opts.adapter) validateAdapterPlan(model.config, opts.adapter);
+    opts.adapter?.validate(model.config);
     const { path, cacheHit } = ensureGraph(model, opts, opts.cacheDir);
     const session = await ort.InferenceSession.create(path, {
       executionProviders: [opts.executionProvider],
@@ -118,7 +115,7 @@ export class DecoderSession {
       feeds[`past_key_values.${layer}.key`] = past?.keys[layer] ?? empty;
       feeds[`past_key_values.${layer}.value`] = past?.values[layer] ?? empty;
     }
-    if (this.adapterShape) feeds[this.adapterInputName] = this.adapterTensor(input.adapterV, batch);
+    if (this.adapterShape && this.adapterInputName) feeds[this.adapterInputName] = this.adapterTensor(input.adapterV, batch);
     else if (input.adapterV) throw new Error('adapterV given, but the session was created without an adapter plan');
 
     const out = await this.session.run(feeds);
@@ -199,9 +196,9 @@ export class DecoderSession {
     await this.session.release();
   }
 
-  /** tinylora_v for `batch` rows: [B,G,u] as given, [G,u] repeated per row, or zeros. */
+  /** The adapter input for `batch` rows: [B,G,u] as given, [G,u] repeated per row, or zeros (G, u = rows, cols). */
   private adapterTensor(adapterV: Float32Array | undefined, batch: number): ort.Tensor {
-    const { groups, u } = this.adapterShape!;
+    const { rows: groups, cols: u } = this.adapterShape!;
     const perRow = groups * u;
     let data: Float32Array;
     if (!adapterV) data = new Float32Array(batch * perRow);
@@ -216,9 +213,10 @@ export class DecoderSession {
   /** The slice of a per-row adapterV for rows [start, end); a shared [G,u] passes through. */
   private adapterRows(adapterV: Float32Array | undefined, rows: number, start: number, end: number): Float32Array | undefined {
     if (!adapterV || !this.adapterShape) return adapterV;
-    const perRow = this.adapterShape.groups * this.adapterShape.u;
+    const { rows: groups, cols: u } = this.adapterShape;
+    const perRow = groups * u;
     if (adapterV.length === perRow) return adapterV;
-    if (adapterV.length !== rows * perRow) throw new Error(`adapterV has ${adapterV.length} values; expected [${rows}, ${this.adapterShape.groups}, ${this.adapterShape.u}] or [groups, u]`);
+    if (adapterV.length !== rows * perRow) throw new Error(`adapterV has ${adapterV.length} values; expected [${rows}, ${groups}, ${u}] or [groups, u]`);
     return adapterV.subarray(start * perRow, end * perRow);
   }
 }

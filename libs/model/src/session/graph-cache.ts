@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import type { BuildOptions } from '../builder/adapter-plan.js';
+import type { BuildOptions } from '../builder/build-options.js';
 import { saveDecoderGraph } from '../builder/build-graph.js';
 import { BUILDER_VERSION, type BuilderModel } from '../builder/model-builder.js';
 

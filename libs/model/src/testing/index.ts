@@ -1,6 +1,6 @@
 /** Test helpers, exported as @tinysweep/model/testing (not part of the main entry: they are for tests). */
 export { referenceForward } from './reference-forward.js';
-export { mergeAdapterPlan, mergeDeltas } from './merge-adapter.js';
+export { mergeDeltas } from './merge-adapter.js';
 export { writeRandomHfCheckpoint, type RandomCheckpointOptions } from './hf-checkpoint.js';
 export { sentencepieceTokenizer, byteLevelTokenizer, bytesToUnicode, CHATML_TEMPLATE, type TokenizerFiles } from './tokenizer-json.js';
 export { SeededRandom } from './random.js';

@@ -3,8 +3,8 @@
  * two runs of the same training on two devices can be compared call by call and the first token
  * where they part named (see firstDivergence).
  */
-import type { DeviceSession, GenerateOptions, PolicyDevice } from '@tinysweep/engine';
-import type { AdapterPlan, LoadedModel } from '@tinysweep/model';
+import type { DeviceSession, GenerateOptions, PolicyDevice, SessionAdapter } from '@tinysweep/engine';
+import type { LoadedModel } from '@tinysweep/model';
 
 /** One greedy call as it went. */
 export interface GreedyCall {
@@ -31,7 +31,7 @@ export class RecordingDevice implements PolicyDevice {
     this.gradients = inner.gradients;
   }
 
-  async open(model: LoadedModel, plan: AdapterPlan): Promise<DeviceSession> {
+  async open(model: LoadedModel, plan: SessionAdapter): Promise<DeviceSession> {
     const session = await this.inner.open(model, plan);
     const calls = this.calls;
     const recorded: DeviceSession = {

@@ -1,7 +1,9 @@
 /**
  * LoRA-XS's graph branch: TinyLoRA's with R read straight from the trainable input.
  */
-import type { AdapterGraph, AdapterPlan, BranchOps, DecoderConfig, LinearModule } from '@tinysweep/model';
+import type { BranchOps, DecoderConfig, LinearModule } from '@tinysweep/model';
+import type { SessionAdapter } from '../../session-adapter.js';
+import type { AdapterPlan } from '../tinylora/plan.js';
 
 /** One adapted projection: its frozen SVD branch. */
 export interface LoraXsSite {
@@ -22,7 +24,7 @@ export const LORA_XS_INPUT = 'loraxs_R';
  *  x [B,T,in] ─ MatMul(down [in,r]) ──────────────────────────────────────── [B,T,r] ─┐
  *  loraxs_R [B,S,r·r] ─ Gather(site, axis 1) ─ Reshape [B,r,r] ─ Transpose ─ Rᵀ ─ MatMul ─ MatMul(up [r,out]) ─▶ [B,T,out]
  */
-export function loraXsGraph(key: string, rank: number, sites: readonly LoraXsSite[]): AdapterGraph {
+export function loraXsGraph(key: string, rank: number, sites: readonly LoraXsSite[]): SessionAdapter {
   const r = rank;
   return {
     method: 'lora-xs',

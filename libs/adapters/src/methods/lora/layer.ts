@@ -1,7 +1,8 @@
 /**
  * LoRA's graph branch: A and B sliced out of the trainable input, per batch row.
  */
-import type { AdapterGraph, BranchOps, DecoderConfig, LinearModule } from '@tinysweep/model';
+import type { BranchOps, DecoderConfig, LinearModule } from '@tinysweep/model';
+import type { SessionAdapter } from '../../session-adapter.js';
 
 /** One adapted projection and where its A, B sit in the trainable vector. */
 export interface LoraSite {
@@ -21,7 +22,7 @@ export const LORA_INPUT = 'lora_AB';
  *  x [B,T,in] ─────────────────────────────────────────────────────── MatMul ─ [B,T,r] ─┐
  *  lora_AB [B,1,n] ─ Slice(B) ─ Reshape [B,out,r] ─ Transpose ─ Bᵀ [B,r,out] ──────── MatMul ─ Mul(α/r) ─▶ [B,T,out]
  */
-export function loraGraph(key: string, rank: number, scale: number, dim: number, sites: readonly LoraSite[]): AdapterGraph {
+export function loraGraph(key: string, rank: number, scale: number, dim: number, sites: readonly LoraSite[]): SessionAdapter {
   const r = rank;
   return {
     method: 'lora',

@@ -1,4 +1,4 @@
-/** TinyLoRA as an {@link AdapterMethod}: config.ts, model.ts; its layer is libs/model's built-in branch (makeTinyLoraBranch). */
+/** TinyLoRA as an {@link AdapterMethod}: config.ts, layer.ts (graph branch, from plan.ts's plan), model.ts (plan). */
 import { checkStructure } from '@tinysweep/tinylora';
 import type { AdapterMethod } from '../../adapter-method.js';
 import { parseOrThrow } from '../shared-fields.js';

@@ -1,17 +1,19 @@
 /**
- * TinyLoRA on a loaded model: the plan of libs/engine's buildAdapterPlan (SVD branches, seeded
- * projections P, tie groups) whose graph branch libs/model's builder makes itself from a plain
- * AdapterPlan (`tinylora_v` [B, groups, u]); the file is libs/tinylora's `tinysweep.tinylora/1`.
+ * TinyLoRA on a loaded model: the plan of buildAdapterPlan (SVD branches, seeded projections P, tie
+ * groups), its graph branch (layer.ts: `tinylora_v` [B, groups, u]); the file is libs/tinylora's
+ * `tinysweep.tinylora/1`.
  *
  *   ΔW_site = U Σ R Vᵀ, R = (1/√u) Σᵢ v[group, i] Pᵢ      peft-lora: A = Vᵀ, B = U Σ R, scaling 1
  */
-import { linearShape, type AdapterPlan, type AdapterSite, type LoadedModel } from '@tinysweep/model';
+import { linearShape, type LoadedModel } from '@tinysweep/model';
 import { buildAdapterFile, resolveStructure, tinyLoraConfig, type AdapterFile, type AdapterStructure } from '@tinysweep/tinylora';
 import type { PrepareContext, PreparedAdapter } from '../../adapter-method.js';
 import { buildAdapterPlan } from '../../adapter-plan.js';
 import type { AnyAdapterFile } from '../../method-file.js';
-import { storedV } from './stored-v.js';
 import type { TinyLoraAdapterConfig } from './config.js';
+import { tinyLoraGraph } from './layer.js';
+import type { AdapterPlan, AdapterSite } from './plan.js';
+import { storedV } from './stored-v.js';
 
 export function tinyLoraStructure(model: LoadedModel, c: TinyLoraAdapterConfig): AdapterStructure {
   const { modules, layers, rank, u, tie, projectionSeed } = c;
@@ -28,7 +30,7 @@ export function prepareTinyLora(model: LoadedModel, structure: AdapterStructure,
     });
   return {
     method: 'tinylora',
-    session: plan,
+    session: tinyLoraGraph(plan),
     dim,
     init: undefined,
     summary: `${plan.sites.length} modules, ${plan.groups} groups × u ${plan.u} = ${dim} trainable`,

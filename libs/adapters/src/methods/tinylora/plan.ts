@@ -1,14 +1,14 @@
 /**
- * What the graph builder needs to put TinyLoRA branches into a decoder. The numbers come from
- * libs/tinylora (SVD factors, projection tensors, tying); to the builder they are frozen matrices.
+ * TinyLoRA's plan as data: the frozen tensors of every adapted projection (libs/tinylora's SVD
+ * factors, projection tensors, tying), built by buildAdapterPlan. layer.ts turns it into the graph
+ * branch; the torch worker loads it as it is (see SessionAdapter.tinyLoraForm).
  *
  * On a linear y = x·Wᵀ (W is [out, in]) the branch adds  ((x · down) · R_bᵀ) · up  with
  * R_b = (1/√u) Σᵢ v[b, group, i] · P[i], i.e. ΔW = upᵀ · R · downᵀ; with down = V and up = (UΣ)ᵀ
  * from W ≈ U Σ Vᵀ this is TinyLoRA's W' = W + U Σ R Vᵀ. v is the graph input `tinylora_v` [B, groups, u],
  * so every batch row carries its own adapter.
  */
-import { linearShape, type DecoderConfig, type LinearModule } from '../config/decoder-config.js';
-import type { SessionAdapter } from './adapter-graph.js';
+import { linearShape, type DecoderConfig, type LinearModule } from '@tinysweep/model';
 
 export interface AdapterSite {
   layer: number;
@@ -33,22 +33,6 @@ export interface AdapterPlan {
    * two plans with one key must produce the same graph, since the graph cache trusts it.
    */
   key: string;
-}
-
-export interface BuildOptions {
-  /** Put TinyLoRA branches in the graph and add the `tinylora_v` input (or another method's {@link AdapterGraph}). */
-  adapter?: SessionAdapter;
-  /**
-   * Largest batch a session runs at once (greedy/logprobs split bigger requests). The graph itself
-   * has a dynamic batch dimension.
-   * @defaultValue 16
-   */
-  maxBatch?: number;
-  /**
-   * Above this many bytes of weights the graph is saved with an external-data file.
-   * @defaultValue 1 GiB
-   */
-  externalDataThreshold?: number;
 }
 
 /** Throws on a plan that does not fit the model, naming the site and the field. */

@@ -1,23 +1,46 @@
 /**
- * The TinyLoRA branch in the graph against the dense math: v = 0 is the base model, any v equals a
+ * TinyLoRA's graph branch (layer.ts) against the dense math: v = 0 is the base model, any v equals a
  * forward with W + ΔW merged into the weights, and rows of one batch carry their own v.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { adapterTargets, groupOf, lowRankBranch, mergeAdapter, mixProjections, projectionTensor, targetSeed, truncatedSvd } from '@tinysweep/tinylora';
+import { DecoderSession, linearShape, linearWeightName, LINEAR_MODULES, loadModel, MapWeights, type DecoderConfig, type LoadedModel, type Weights } from '@tinysweep/model';
+import { maxAbsDiff, referenceForward, SeededRandom, STORIES260K_DIR, writeRandomHfCheckpoint } from '@tinysweep/model/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { linearShape, linearWeightName, LINEAR_MODULES, type DecoderConfig } from '../config/decoder-config.js';
-import { loadModel } from '../loaders/load-model.js';
-import type { LoadedModel } from '../loaders/loaded-model.js';
-import { DecoderSession } from '../session/decoder-session.js';
-import { writeRandomHfCheckpoint } from '../testing/hf-checkpoint.js';
-import { mergeAdapterPlan } from '../testing/merge-adapter.js';
-import { SeededRandom } from '../testing/random.js';
-import { referenceForward } from '../testing/reference-forward.js';
-import { maxAbsDiff, STORIES260K_DIR } from '../testing/shared-data.js';
-import { MapWeights } from '../weights/weights.js';
-import type { AdapterPlan, AdapterSite } from './adapter-plan.js';
+import { tinyLoraGraph } from './layer.js';
+import type { AdapterPlan, AdapterSite } from './plan.js';
+
+/**
+ * Weights with every site's ΔW = upᵀ · R · downᵀ added, R = (1/√u) Σᵢ v[group, i] P[i]: the dense form
+ * the branch must equal, written out independently of layer.ts and model.ts.
+ */
+function mergeAdapterPlan(config: DecoderConfig, weights: Weights, plan: AdapterPlan, v: Float32Array): MapWeights {
+  const { rank: r, u, groups } = plan;
+  if (v.length !== groups * u) throw new Error(`v has ${v.length} values, expected [${groups}, ${u}]`);
+  const merged = MapWeights.from(weights);
+  for (const site of plan.sites) {
+    const { in: inDim, out } = linearShape(config, site.module);
+    const R = new Float64Array(r * r); // R[a][b] = (1/√u) Σᵢ v[group, i] P[i][a][b]
+    for (let i = 0; i < u; i++) {
+      const vi = v[site.group * u + i]! / Math.sqrt(u);
+      for (let ab = 0; ab < r * r; ab++) R[ab]! += vi * site.P[i * r * r + ab]!;
+    }
+    const name = linearWeightName(site.layer, site.module);
+    const W = weights.get(name).data;
+    const updated = new Float32Array(W.length);
+    for (let o = 0; o < out; o++) {
+      for (let k = 0; k < inDim; k++) {
+        let delta = 0; // ΔW[o][k] = Σ_ab up[a][o] R[a][b] down[k][b]
+        for (let a = 0; a < r; a++) for (let b = 0; b < r; b++) delta += site.up[a * out + o]! * R[a * r + b]! * site.down[k * r + b]!;
+        updated[o * inDim + k] = W[o * inDim + k]! + delta;
+      }
+    }
+    merged.set(name, { data: updated, shape: [out, inDim] });
+  }
+  return merged;
+}
 
 /** Random frozen tensors on every module of `layers`, tied in tiles of `tile` sites. */
 function randomPlan(config: DecoderConfig, layers: number[], rank: number, u: number, tile: number, seed: number): AdapterPlan {
@@ -32,7 +55,7 @@ function randomPlan(config: DecoderConfig, layers: number[], rank: number, u: nu
   return { rank, u, groups: Math.ceil(sites.length / tile), sites, key: `random-${seed}-${layers.join('.')}-r${rank}-u${u}-t${tile}` };
 }
 
-describe('TinyLoRA branch', () => {
+describe('TinyLoRA graph branch', () => {
   let model: LoadedModel;
   let cacheDir: string;
   let base: DecoderSession;
@@ -45,7 +68,7 @@ describe('TinyLoRA branch', () => {
     cacheDir = mkdtempSync(join(tmpdir(), 'tinysweep-model-'));
     plan = randomPlan(model.config, [0, 2, 4], 2, 3, 4, 7);
     base = await DecoderSession.create(model, { cacheDir });
-    adapted = await DecoderSession.create(model, { cacheDir, adapter: plan });
+    adapted = await DecoderSession.create(model, { cacheDir, adapter: tinyLoraGraph(plan) });
     ids = model.tokenizer.encode('Once upon a time, there was a little dog');
   });
   afterAll(async () => {
@@ -111,7 +134,7 @@ describe('TinyLoRA branch', () => {
       const R = mixProjections(sites[t]!.P, v.subarray(groups[t]! * u, (groups[t]! + 1) * u), u, rank);
       merged.set(name, { data: mergeAdapter(weights.get(name).data, factors[t]!, R), shape: weights.get(name).shape });
     });
-    const session = await DecoderSession.create(model, { cacheDir, adapter: tinyPlan });
+    const session = await DecoderSession.create(model, { cacheDir, adapter: tinyLoraGraph(tinyPlan) });
     const { logits } = await session.forward({ ids: [ids], adapterV: v });
     await session.release();
     expect(maxAbsDiff(logits, referenceForward(config, merged, ids))).toBeLessThanOrEqual(1e-4);
@@ -122,7 +145,7 @@ describe('TinyLoRA branch', () => {
     writeRandomHfCheckpoint(dir, { architecture: 'qwen2', seed: 4 });
     const qwen = await loadModel(dir);
     const qwenPlan = randomPlan(qwen.config, [1], 2, 1, 16, 8);
-    const session = await DecoderSession.create(qwen, { cacheDir, adapter: qwenPlan });
+    const session = await DecoderSession.create(qwen, { cacheDir, adapter: tinyLoraGraph(qwenPlan) });
     const qIds = qwen.tokenizer.encode('once upon a time there was');
     const v = Float32Array.of(1.5);
     const { logits } = await session.forward({ ids: [qIds], adapterV: v });
@@ -134,8 +157,8 @@ describe('TinyLoRA branch', () => {
   it('rejects a plan that does not fit the model, naming the site', async () => {
     const bad = randomPlan(model.config, [0], 2, 1, 16, 1);
     bad.sites[0]!.down = new Float32Array(3);
-    await expect(DecoderSession.create(model, { cacheDir, adapter: bad })).rejects.toThrow(/layer 0, q\): down must be \[64, 2\]/);
+    await expect(DecoderSession.create(model, { cacheDir, adapter: tinyLoraGraph(bad) })).rejects.toThrow(/layer 0, q\): down must be \[64, 2\]/);
     const outOfRange = randomPlan(model.config, [9], 2, 1, 16, 1);
-    await expect(DecoderSession.create(model, { cacheDir, adapter: outOfRange })).rejects.toThrow(/layer must be in \[0, 5\)/);
+    await expect(DecoderSession.create(model, { cacheDir, adapter: tinyLoraGraph(outOfRange) })).rejects.toThrow(/layer must be in \[0, 5\)/);
   });
 });
