@@ -31,7 +31,8 @@
  * machine's load average before each phase says how quiet "quiet" was (others' jobs run here too).
  *
  * Environment: BENCH_TRIALS (100000), BENCH_FRESH (3), BENCH_OPENS (5), BENCH_PAGES (5),
- * BENCH_PHASES ("quiet,loaded"),
+ * BENCH_PHASES ("quiet,loaded"), BENCH_METHODS (e.g. "tinylora,lora-xs,lora": `adapter.method` an axis of
+ * the seeded sweeps, so the Pareto plots draw one series and one front per method),
  * BENCH_KEEP=1 (keep the data), BENCH_SETTLED=1 (VACUUM the seeded rows first, as autovacuum would
  * soon after they were written: the first reader of freshly inserted rows otherwise also pays for
  * setting their hint bits, which no sweep written by dispatchers over hours leaves to its viewer).
@@ -58,6 +59,7 @@ const FRESH = Math.max(1, Number(process.env.BENCH_FRESH ?? 3));
 const SETTLED = process.env.BENCH_SETTLED === '1';
 const OPENS = Number(process.env.BENCH_OPENS ?? 5);
 const PAGES = Number(process.env.BENCH_PAGES ?? 5);
+const METHODS = (process.env.BENCH_METHODS ?? '').split(',').map((x) => x.trim()).filter(Boolean);
 const PHASES = (process.env.BENCH_PHASES ?? 'quiet,loaded').split(',').map((x) => x.trim()).filter(Boolean);
 const BUDGET_MS = { quiet: 1000, loaded: 1500 };
 
@@ -119,7 +121,7 @@ try {
     const fresh = [];
     for (let i = 0; i < FRESH; i++) {
       log(`seeding ${TRIALS.toLocaleString('en-US')} trials with one INSERT … SELECT generate_series … (${phase}: sweep ${i + 1} of ${FRESH})`);
-      const seeded = await seedSweep(db, { trials: TRIALS, name: `seeded-${phase}-${TRIALS}-${i + 1}`, settled: SETTLED });
+      const seeded = await seedSweep(db, { trials: TRIALS, name: `seeded-${phase}-${TRIALS}-${i + 1}`, settled: SETTLED, ...(METHODS.length ? { methods: METHODS } : {}) });
       log(`seeded in ${seeded.seconds.toFixed(1)} s (sweep ${seeded.sweepId}${SETTLED ? ', vacuumed' : ''})`);
       fresh.push(seeded.sweepId);
     }

@@ -7,6 +7,9 @@
  * prune.threshold (5) × optimizer.lr (10) = 10,000 configs, × `seeds` seeds, cut at `trials`.
  * Accuracy is a smooth function of the config plus seeded noise (setseed), 1% of trials failed;
  * trainable = tie groups × u, effective = trainable shrunk by the prune threshold.
+ * `methods` (e.g. ['tinylora', 'lora-xs', 'lora']) makes `adapter.method` an axis too, spread over
+ * the configs (written into params only when not tinylora, as libs/spec plans it), each method with
+ * its own parameter counts (lora-xs: modules × rank², lora: modules × rank × 512) and accuracy offset.
  *
  *   import { seedSweep } from './seed-sweep.mjs';
  *   const { sweepId } = await seedSweep(pgClient, { trials: 100_000 });
@@ -16,7 +19,7 @@ import { parseSweepSpec } from '@tinysweep/spec';
 
 /**
  * @param {import('pg').Client | import('pg').Pool} db  connected client (migrated database)
- * @param {{ trials?: number, seeds?: number, steps?: number, name?: string, noise?: number, settled?: boolean }} [opts]
+ * @param {{ trials?: number, seeds?: number, steps?: number, name?: string, noise?: number, settled?: boolean, methods?: string[] }} [opts]
  * @returns {Promise<{ sweepId: string, trials: number, seconds: number }>}
  */
 export async function seedSweep(db, opts = {}) {
@@ -25,6 +28,7 @@ export async function seedSweep(db, opts = {}) {
   const steps = opts.steps ?? 8;
   const name = opts.name ?? `seeded-${trials}`;
   const sweepId = randomUUID();
+  const methods = opts.methods ?? ['tinylora'];
   const t0 = performance.now();
   // The spec of the grid below, normalized as the API stores it (so every endpoint reads it as it
   // would a submitted sweep's: importance and the front sample the same space).
@@ -34,6 +38,7 @@ export async function seedSweep(db, opts = {}) {
     model: { path: 'models/demo-arith' },
     task: { kind: 'arith' },
     adapter: {
+      ...(methods.length > 1 ? { method: methods } : {}),
       modules: [['q', 'k', 'v', 'o', 'gate', 'up', 'down']],
       layers: ['all', 'last:8', 'last:4', 'every:2', 'first:8'],
       rank: [1, 2, 4, 8],
@@ -44,7 +49,7 @@ export async function seedSweep(db, opts = {}) {
     optimizer: { kind: 'es', lr: [0.005, 0.01, 0.02, 0.03, 0.05, 0.07, 0.1, 0.15, 0.2, 0.3] },
     objective: { metric: 'accuracy', mode: 'max' },
     seeds: Array.from({ length: seeds }, (_, i) => i + 1),
-    budget: { maxTrials: Math.max(trials, 10_000 * seeds) },
+    budget: { maxTrials: Math.max(trials, 10_000 * seeds * methods.length) },
   });
   await db.query('SELECT setseed(0.42)');
   await db.query(
@@ -64,20 +69,22 @@ export async function seedSweep(db, opts = {}) {
               (c / 50) % 2 AS tiled,
               (ARRAY[0, 0.05, 0.1, 0.2, 0.3])[(c / 10) % 5 + 1] AS threshold,
               (ARRAY[0.005, 0.01, 0.02, 0.03, 0.05, 0.07, 0.1, 0.15, 0.2, 0.3])[c % 10 + 1] AS lr,
+              ($6::text[])[(c * 7 + c / 10) % cardinality($6::text[]) + 1] AS method,
               random() AS r1, random() AS r2
          FROM g),
      p AS (
        SELECT d.*,
-              (CASE WHEN tiled = 1 THEN (modules + 15) / 16 ELSE modules END) * u AS trainable,
+              CASE method WHEN 'lora-xs' THEN modules * rank * rank WHEN 'lora' THEN modules * rank * 512
+                          ELSE (CASE WHEN tiled = 1 THEN (modules + 15) / 16 ELSE modules END) * u END AS trainable,
               0.2 + 0.08 * ln(rank + 1) + 0.05 * ln(u + 1) + (CASE layers WHEN 'all' THEN 0.12 WHEN 'every:2' THEN 0.09 WHEN 'last:8' THEN 0.07 ELSE 0.03 END)
                   - 0.6 * threshold * threshold - 0.3 * abs(ln(lr / 0.05)) / 4 + (CASE WHEN tiled = 1 THEN 0.02 ELSE 0 END)
-                  + $5::float8 * (r1 - 0.5) AS acc
+                  + $5::float8 * (r1 - 0.5) + (CASE method WHEN 'lora-xs' THEN -0.03 WHEN 'lora' THEN 0.02 ELSE 0 END) AS acc
          FROM d)
      INSERT INTO trial (id, sweep_id, ordinal, config_hash, group_hash, params, seed, status, attempts, trainer_id,
                         queued_at, started_at, finished_at, result_attempt, metrics, trainable_params, effective_params, adapter, error, log_tail)
      SELECT gen_random_uuid(), $1::uuid, i, md5('t' || i), md5('g' || c),
             jsonb_build_object(
-              'adapter', jsonb_build_object('modules', jsonb_build_array('q', 'k', 'v', 'o', 'gate', 'up', 'down'), 'layers', layers, 'rank', rank, 'u', u,
+              'adapter', (CASE WHEN method = 'tinylora' THEN '{}'::jsonb ELSE jsonb_build_object('method', method) END) || jsonb_build_object('modules', jsonb_build_array('q', 'k', 'v', 'o', 'gate', 'up', 'down'), 'layers', layers, 'rank', rank, 'u', u,
                                             'tie', CASE WHEN tiled = 1 THEN jsonb_build_object('mode', 'tiled', 'n', 16) ELSE jsonb_build_object('mode', 'none') END),
               'prune', jsonb_build_object('threshold', threshold),
               'optimizer', jsonb_build_object('kind', 'es', 'lr', lr),
@@ -93,7 +100,7 @@ export async function seedSweep(db, opts = {}) {
             CASE WHEN r2 < 0.01 THEN 'program exited with code 1: CUDA out of memory (seeded failure)' END,
             'step ' || $4 || ' done'
        FROM p`,
-    [sweepId, trials, seeds, steps, opts.noise ?? 0.04],
+    [sweepId, trials, seeds, steps, opts.noise ?? 0.04, methods],
   );
   if (steps > 0) {
     await db.query(

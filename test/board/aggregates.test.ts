@@ -144,8 +144,8 @@ describe('AggregateRepository on a seeded sweep', () => {
       ['effective', 'effective'],
     ] as const) {
       const points = ok.filter((r) => (r[key] ?? 0) > 0).map((r) => ({ x: r[key]!, y: r.acc! }));
-      // Every trial's nondominated point, by count; trials tied on both show as one point.
-      const front = [...new Map(paretoFront(points, (p) => [p.x, p.y], ['min', 'max']).map((p) => [`${p.x}:${p.y}`, p])).values()].sort((a, b) => a.x - b.x);
+      // Every trial's nondominated point, by count; trials tied on both are one point (paretoFront's rule).
+      const front = paretoFront(points, (p) => [p.x, p.y], ['min', 'max']).sort((a, b) => a.x - b.x);
       expect(raw[col].binned).toBe(false);
       expect(raw[col].points).toHaveLength(points.length);
       expect(raw[col].front.map((f) => [f.x, f.y])).toEqual(front.map((f) => [f.x, f.y]));
@@ -156,6 +156,8 @@ describe('AggregateRepository on a seeded sweep', () => {
       for (const f of binned[col].front) {
         const trial = rows.find((r) => r.id === f.trialId)!;
         expect([trial[key], trial.acc]).toEqual([f.x, f.y]);
+        // Of trials tied with it, the earliest stands for them (as GET /sweeps/:id/front lists the earliest config).
+        expect(trial.ordinal).toBe(Math.min(...ok.filter((r) => r[key] === f.x && r.acc === f.y).map((r) => r.ordinal)));
         expect(f.params).toHaveProperty('adapter');
       }
     }
@@ -234,6 +236,38 @@ describe('AggregateRepository on a seeded sweep', () => {
       expect(got.get(full[1]!.group_hash)).toBeNull();
       expect(got.get(full[2]!.group_hash)).toBeNull();
       expect([...got.values()].filter((g) => g !== null).length).toBeGreaterThan(10);
+    } finally {
+      await client.end();
+    }
+  });
+
+  it('splits the scatters by adapter method when a sweep compares methods: points, and each method its own exact front', async () => {
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    try {
+      const methods = ['lora', 'lora-xs', 'tinylora'];
+      const { sweepId: id } = await seedSweep(client, { trials: 1500, seeds: 2, steps: 0, name: 'methods', methods });
+      const trials = (
+        await client.query<{ id: string; ordinal: number; m: string; acc: number; trainable: number }>(
+          `SELECT id, ordinal, coalesce(params #>> '{adapter,method}', 'tinylora') AS m, (metrics->>'accuracy')::float8 AS acc, trainable_params::float8 AS trainable
+             FROM trial WHERE sweep_id = $1 AND status = 'succeeded' ORDER BY ordinal`,
+          [id],
+        )
+      ).rows;
+      for (const maxPoints of [4000, 100]) {
+        const s = (await withFronts(agg, await agg.scatterPass(id, 'accuracy', { maximize: true, maxPoints }), true)).trainable;
+        expect(s.methods.map((m) => m.method)).toEqual(methods);
+        expect(s.pointMethod).toHaveLength(s.points.length);
+        const frontOf = (ts: typeof trials) => paretoFront(ts, (t) => [t.trainable, t.acc], ['min', 'max']).sort((a, b) => a.trainable - b.trainable);
+        for (const [i, m] of s.methods.entries()) {
+          const mine = trials.filter((t) => t.m === m.method);
+          expect(m.total).toBe(mine.length);
+          // The earliest of tied trials, as paretoFront keeps it over trials in ordinal order.
+          expect(m.front.map((f) => f.trialId)).toEqual(frontOf(mine).map((t) => t.id));
+          if (!s.binned) expect(s.points.filter((_, k) => s.pointMethod![k] === i).map((p) => p[2]).sort()).toEqual(mine.map((t) => t.id).sort());
+        }
+        expect(s.front.map((f) => f.trialId)).toEqual(frontOf(trials).map((t) => t.id));
+      }
     } finally {
       await client.end();
     }

@@ -7,8 +7,10 @@
  */
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import pg from 'pg';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seedSweep } from '../../bench/board/seed-sweep.mjs';
 import { adapterSpec, BoardCluster, ensureBoardBuilt, SCREENSHOT } from './board-cluster.js';
 import { ensureChromium, launchBoardBrowser, waitForBoard, watchErrors } from './support/chromium.mjs';
 
@@ -299,6 +301,39 @@ describe('the results board in Chromium', () => {
     }
     expect(await page.textContent('#compare')).toContain('t 95% interval of the mean over seeds');
   }, 180_000);
+
+  it('colours the Pareto chart by adapter method when a sweep compares methods: a series, a front and a legend entry each', async () => {
+    // A finished method comparison (examples/method-comparison.yaml's axis), seeded straight into Postgres.
+    const db = new pg.Client({ connectionString: bc.cluster.urls.databaseUrl });
+    await db.connect();
+    const methods = ['lora', 'lora-xs', 'tinylora'];
+    const { sweepId: compared } = await seedSweep(db, { trials: 600, seeds: 2, steps: 2, name: 'board-methods', methods }).finally(() => db.end());
+    const pareto = (await bc.request('GET', `/sweeps/${compared}/pareto`)).body as {
+      trainable: { points: unknown[]; front: { trialId: string; x: number; y: number }[]; methods: { method: string; total: number; front: { trialId: string }[] }[]; pointMethod: number[] };
+    };
+    expect(pareto.trainable.methods.map((m) => m.method)).toEqual(methods);
+    expect(pareto.trainable.pointMethod).toHaveLength(pareto.trainable.points.length);
+    expect(pareto.trainable.methods.reduce((s, m) => s + m.total, 0)).toBe(pareto.trainable.points.length);
+    for (const m of pareto.trainable.methods) expect(m.front.length).toBeGreaterThan(0);
+    // The overall front's trials are each on their own method's front.
+    const onMethodFronts = new Set(pareto.trainable.methods.flatMap((m) => m.front.map((f) => f.trialId)));
+    for (const f of pareto.trainable.front) expect(onMethodFronts.has(f.trialId)).toBe(true);
+
+    await page.goto(`${bc.url}/board/sweeps/${compared}`);
+    await waitForBoard(page, 'sweep');
+    const chart = '#pareto-trainable .chart[data-drawn="true"]';
+    await page.waitForSelector(`${chart} canvas`, { timeout: 15_000 });
+    // Per method its trials and its front under one name (one legend entry toggles both), then the front over all.
+    expect((await page.getAttribute(chart, 'data-series'))!.split('|').sort()).toEqual([...methods, ...methods, 'front, all methods'].sort());
+    expect(await page.textContent('#pareto-trainable')).toMatch(/by adapter method: lora \d+ \(front of \d+\), lora-xs \d+ \(front of \d+\), tinylora \d+ \(front of \d+\)/);
+    expect(await page.getAttribute(chart, 'data-legend')).toBe([...methods, 'front, all methods'].join('|'));
+    // A sweep of one method keeps the one-series chart.
+    await page.goto(`${bc.url}/board/sweeps/${sweepId}`);
+    await waitForBoard(page, 'sweep');
+    await page.waitForSelector(`${chart} canvas`, { timeout: 15_000 });
+    expect(await page.getAttribute(chart, 'data-series')).toBe('trials|Pareto front');
+    expect(await page.getAttribute(chart, 'data-legend')).toBeNull();
+  }, 120_000);
 
   it('logged no console errors along the way (beyond the 401, 403 and 409 the steps asked for)', () => {
     expect(watch.unexpected(PROVOKED)).toEqual([]);

@@ -107,13 +107,34 @@ export interface Aggregate {
 
 export type ScatterPoint = [number, number, string] | [number, number, number];
 
+/** A trial on a scatter's Pareto front (x may be 0: a front trial a log axis cannot draw). */
+export interface ScatterFrontPoint {
+  x: number;
+  y: number;
+  trialId: string;
+  ordinal: number;
+  params: JsonObject;
+}
+
+/** One adapter method (`params.adapter.method`, `tinylora` when absent) of a scatter: its trials and its own front. */
+export interface ScatterMethod {
+  method: string;
+  total: number;
+  front: ScatterFrontPoint[];
+}
+
 export interface Scatter {
   column: 'trainable' | 'effective';
   total: number;
   zeroCount: number;
   binned: boolean;
   points: ScatterPoint[];
-  front: { x: number; y: number; trialId: string; ordinal: number; params: JsonObject }[];
+  /** The front over every trial (all methods). */
+  front: ScatterFrontPoint[];
+  /** When the trials have more than one adapter method: each, by name, with its front; else empty. */
+  methods: ScatterMethod[];
+  /** With `methods`: each point's index into it (parallel to `points`); else absent. */
+  pointMethod?: number[];
 }
 
 /**

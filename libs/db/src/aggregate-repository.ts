@@ -94,9 +94,11 @@ export interface TrialValue {
 export type ScatterPoint = [number, number, string] | [number, number, number];
 
 /**
- * The best trial at one parameter count (the lowest ordinal among equals): no other trial at that
- * count can be on the scatter's Pareto front, so these are all the front is chosen from (apps/api,
- * with libs/search's paretoFront, the one GET /sweeps/:id/front uses).
+ * The best trial at one parameter count (the lowest ordinal among equals, the trial libs/search's
+ * paretoFront keeps of equal points): no other trial at that count can be on the scatter's Pareto
+ * front, so these are all the front is chosen from (apps/api, with the paretoFront GET
+ * /sweeps/:id/front uses). Counts of 0 are among them: a log axis cannot draw them, but what they
+ * dominate is off the front.
  */
 export interface CountBest {
   x: number;
@@ -104,6 +106,9 @@ export interface CountBest {
   trialId: string;
   ordinal: number;
 }
+
+/** A trial's adapter method: `params.adapter.method`, `tinylora` when it has none (the spec's default). */
+export const DEFAULT_ADAPTER_METHOD = 'tinylora';
 
 /** One parameter-count scatter as read: what the board draws, and the candidates for its front. */
 export interface ScatterRows {
@@ -115,8 +120,14 @@ export interface ScatterRows {
   /** False: one point per trial. True: points are bins, the third number their trial count. */
   binned: boolean;
   points: ScatterPoint[];
-  /** The best trial at each count > 0, by count. */
+  /** The best trial at each count ≥ 0, by count. */
   best: CountBest[];
+  /**
+   * The adapter methods of the trials, by name, each with its best trial per count; `pointMethod`
+   * is each point's index into it (bins never mix methods). One method: one entry.
+   */
+  methods: { method: string; best: CountBest[] }[];
+  pointMethod: number[];
 }
 
 export interface TrialCurve {
@@ -160,16 +171,54 @@ const PASS_COLUMNS = {
   items: 'float8',
   hits: 'float8',
   counted: 'int',
+  method: 'text',
 } as const;
 
 type PassRow = { kind: 'config' | 'seed' | 'bin' | 'point' | 'zero' | 'best' | 'count' } & {
-  [K in Exclude<keyof typeof PASS_COLUMNS, 'kind'>]: K extends 'keys' ? (string | null)[] | null : K extends 'key' | 'id' ? string | null : number | null;
+  [K in Exclude<keyof typeof PASS_COLUMNS, 'kind'>]: K extends 'keys' ? (string | null)[] | null : K extends 'key' | 'id' | 'method' ? string | null : number | null;
 };
 
 /** One part of the pass's UNION ALL: `SELECT [distinct] <every column, NULL where not given> <rest>`. */
 function select(columns: Partial<Record<keyof typeof PASS_COLUMNS, string>>, rest: string, distinct = ''): string {
   const list = Object.entries(PASS_COLUMNS).map(([name, type]) => `(${columns[name as keyof typeof PASS_COLUMNS] ?? 'NULL'})::${type} AS ${name}`);
   return `SELECT ${distinct} ${list.join(', ')} ${rest}`;
+}
+
+/** scatterPass's rows as two scatters: points by count, best trials per method and overall. */
+function scatterRows(rows: readonly PassRow[], maxPoints: number, maximize: boolean): ScatterPass {
+  const empty = (column: ParamCountColumn): ScatterRows => ({ column, total: 0, zeroCount: 0, binned: false, points: [], best: [], methods: [], pointMethod: [] });
+  const out: ScatterPass = { trainable: empty('trainable'), effective: empty('effective') };
+  const methods = [...new Set(rows.flatMap((r) => (r.method === null ? [] : [r.method])))].sort();
+  const index = new Map(methods.map((m, i) => [m, i]));
+  const points: Record<ParamCountColumn, { p: ScatterPoint; m: number }[]> = { trainable: [], effective: [] };
+  for (const col of ['trainable', 'effective'] as const) out[col].methods = methods.map((method) => ({ method, best: [] }));
+  for (const r of rows) {
+    if (r.kind === 'count') out.trainable.binned = out.effective.binned = Number(r.n) > maxPoints;
+    else if (r.kind === 'zero') out[r.key as ParamCountColumn].zeroCount = Number(r.n);
+    else if (r.kind === 'best') out[r.key as ParamCountColumn].methods[index.get(r.method!)!]!.best.push({ x: Number(r.x), y: Number(r.y), trialId: r.id!, ordinal: Number(r.ordinal) });
+    else if (r.kind === 'bin' || r.kind === 'point') {
+      points[r.key as ParamCountColumn].push({ p: r.kind === 'bin' ? [Number(r.x), Number(r.y), Number(r.n)] : [Number(r.x), Number(r.y), r.id!], m: index.get(r.method!)! });
+      out[r.key as ParamCountColumn].total += Number(r.n);
+    }
+  }
+  const better = (a: CountBest, b: CountBest) => (a.y !== b.y ? (maximize ? a.y > b.y : a.y < b.y) : a.ordinal < b.ordinal);
+  for (const col of ['trainable', 'effective'] as const) {
+    const s = out[col];
+    points[col].sort((a, b) => a.p[0] - b.p[0] || a.p[1] - b.p[1] || a.m - b.m);
+    s.points = points[col].map((q) => q.p);
+    s.pointMethod = points[col].map((q) => q.m);
+    // The best trial at a count over all methods, tied ones by ordinal (what DISTINCT ON did per method).
+    const overall = new Map<number, CountBest>();
+    for (const m of s.methods) {
+      m.best.sort((a, b) => a.x - b.x);
+      for (const b of m.best) {
+        const held = overall.get(b.x);
+        if (!held || better(b, held)) overall.set(b.x, b);
+      }
+    }
+    s.best = [...overall.values()].sort((a, b) => a.x - b.x);
+  }
+  return out;
 }
 
 export class AggregateRepository {
@@ -277,7 +326,9 @@ export class AggregateRepository {
    * count) × 1/30 of the metric's range, each with its trial count: a couple of thousand symbols at
    * most, each a few pixels apart on the board's plot (finer bins only cost the browser time to draw
    * what the eye cannot tell apart). The best trials per count are exact either way, so the fronts
-   * are too. (The best trials by the metric: SweepRepository.leaders.)
+   * are too. (The best trials by the metric: SweepRepository.leaders.) Points, bins and best trials
+   * are per adapter method (`params.adapter.method`), so the board can colour a method comparison;
+   * the overall best per count is taken from the methods' here.
    */
   async scatterPass(sweepId: string, metric: string, o: { maximize: boolean; maxPoints?: number }): Promise<ScatterPass> {
     const maxPoints = o.maxPoints ?? 4000;
@@ -290,49 +341,33 @@ export class AggregateRepository {
     ] as const) {
       parts.push(
         select(
-          { kind: `'bin'`, key: `'${name}'`, x: `CASE WHEN min(${col}) = max(${col}) THEN min(${col}) ELSE exp(avg(ln(${col}))) END`, y: 'avg(v)', n: 'count(*)' },
+          { kind: `'bin'`, key: `'${name}'`, x: `CASE WHEN min(${col}) = max(${col}) THEN min(${col}) ELSE exp(avg(ln(${col}))) END`, y: 'avg(v)', n: 'count(*)', method: 'm' },
           `FROM t CROSS JOIN s WHERE s.n > $3::int AND ${col} > 0 AND v IS NOT NULL
-            GROUP BY round(ln(${col}) * 20), least(greatest(floor((v - s.lo) / s.span * 30), 0), 29)`,
+            GROUP BY m, round(ln(${col}) * 20), least(greatest(floor((v - s.lo) / s.span * 30), 0), 29)`,
         ),
-        select({ kind: `'point'`, key: `'${name}'`, x: col, y: 'v', n: '1', id: 'id', ordinal: 'ordinal' }, `FROM t CROSS JOIN s WHERE s.n <= $3::int AND ${col} > 0 AND v IS NOT NULL`),
+        select({ kind: `'point'`, key: `'${name}'`, x: col, y: 'v', n: '1', id: 'id', ordinal: 'ordinal', method: 'm' }, `FROM t CROSS JOIN s WHERE s.n <= $3::int AND ${col} > 0 AND v IS NOT NULL`),
         select({ kind: `'zero'`, key: `'${name}'`, n: 'count(v)' }, `FROM t WHERE ${col} <= 0`),
-        // The best value at each count by hashing, then its first trial: no sort of the whole sweep.
+        // The best value at each method's count by hashing, then its first trial: no sort of the
+        // whole sweep. Counts of 0 too: the front is chosen as GET /sweeps/:id/front chooses it.
         `(${select(
-          { kind: `'best'`, key: `'${name}'`, x: `t.${col}`, y: 't.v', n: '1', id: 't.id', ordinal: 't.ordinal' },
-          `FROM t JOIN (SELECT ${col} AS x, ${o.maximize ? 'max' : 'min'}(v) AS v FROM t WHERE ${col} > 0 GROUP BY ${col}) b ON t.${col} = b.x AND t.v = b.v
-           ORDER BY t.${col}, t.ordinal`,
-          `DISTINCT ON (t.${col})`,
+          { kind: `'best'`, key: `'${name}'`, x: `t.${col}`, y: 't.v', n: '1', id: 't.id', ordinal: 't.ordinal', method: 't.m' },
+          `FROM t JOIN (SELECT m, ${col} AS x, ${o.maximize ? 'max' : 'min'}(v) AS v FROM t WHERE ${col} >= 0 GROUP BY m, ${col}) b ON t.m = b.m AND t.${col} = b.x AND t.v = b.v
+           ORDER BY t.m, t.${col}, t.ordinal`,
+          `DISTINCT ON (t.m, t.${col})`,
         )})`,
       );
     }
     parts.push(select({ kind: `'count'`, n: 's.n' }, 'FROM s'));
     const rows = await this.heavy<PassRow>(
       `WITH t AS MATERIALIZED (
-         SELECT id, ordinal, trainable_params::float8 AS a, effective_params::float8 AS e, ${METRIC(2)} AS v
+         SELECT id, ordinal, trainable_params::float8 AS a, effective_params::float8 AS e, ${METRIC(2)} AS v,
+                coalesce(params #>> '{adapter,method}', '${DEFAULT_ADAPTER_METHOD}') AS m
            FROM trial WHERE sweep_id = $1::uuid AND status = 'succeeded'),
        s AS (SELECT count(v)::int AS n, min(v) AS lo, coalesce(nullif(max(v) - min(v), 0), 1) AS span FROM t)
        ${parts.join('\n       UNION ALL ')}`,
       [sweepId, metric, maxPoints],
     );
-    const out: ScatterPass = {
-      trainable: { column: 'trainable', total: 0, zeroCount: 0, binned: false, points: [], best: [] },
-      effective: { column: 'effective', total: 0, zeroCount: 0, binned: false, points: [], best: [] },
-    };
-    for (const r of rows) {
-      if (r.kind === 'count') out.trainable.binned = out.effective.binned = Number(r.n) > maxPoints;
-      else if (r.kind === 'zero') out[r.key as ParamCountColumn].zeroCount = Number(r.n);
-      else if (r.kind === 'best') out[r.key as ParamCountColumn].best.push({ x: Number(r.x), y: Number(r.y), trialId: r.id!, ordinal: Number(r.ordinal) });
-      else if (r.kind === 'bin' || r.kind === 'point') {
-        const s = out[r.key as ParamCountColumn];
-        s.points.push(r.kind === 'bin' ? [Number(r.x), Number(r.y), Number(r.n)] : [Number(r.x), Number(r.y), r.id!]);
-        s.total += Number(r.n);
-      }
-    }
-    for (const col of ['trainable', 'effective'] as const) {
-      out[col].points.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
-      out[col].best.sort((a, b) => a.x - b.x);
-    }
-    return out;
+    return scatterRows(rows, maxPoints, o.maximize);
   }
 
   /**

@@ -4,7 +4,9 @@
  * and M objectives, which is nothing next to training the N trials.
  *
  * The project's one Pareto implementation: the pareto search, `GET /sweeps/:id/front` and the
- * board's scatters (apps/api) all take their fronts from here, so they cannot disagree.
+ * board's scatters (apps/api) all take their fronts from here, with one rule for ties (paretoFront),
+ * so they cannot disagree. (The pareto search ranks with every front, equal points all kept: a
+ * proposal's neighbourhood is every configuration on the front.)
  */
 
 /** Which way an objective is better. */
@@ -56,14 +58,24 @@ export function nondominatedSort<T>(points: readonly T[], values: (p: T) => read
 }
 
 /**
- * The first front alone, exactly `nondominatedSort(points, values, modes)[0] ?? []` (input order
- * kept, equal points all kept). With two objectives (the board's scatters: a point per parameter
- * count, up to one per trial of a 100,000-trial sweep) a sort and one scan, O(N log N), instead of
- * comparing every pair.
+ * The first front alone: `nondominatedSort(points, values, modes)[0] ?? []` with equal points kept
+ * once, input order kept.
+ *
+ * **Ties.** Points equal in every objective are one point of the front: the first of them in input
+ * order stands for the rest. Callers pass points in the order that should win a tie — a sweep's
+ * trials by ordinal (the earliest to reach a point names it) — so the board's scatter fronts (one
+ * trial per parameter count, the lowest ordinal among the best) and `GET /sweeps/:id/front`
+ * (configurations in order of their first trial) name the same trial's configuration, and a front
+ * cannot grow with duplicates (a metric saturated at 1.0 over thousands of trials is one point).
+ * Points equal in one objective only are not ties: the worse in the other is dominated.
+ *
+ * With two objectives (the board's scatters: a point per parameter count, up to one per trial of a
+ * 100,000-trial sweep) a sort and one scan, O(N log N), instead of comparing every pair.
  */
 export function paretoFront<T>(points: readonly T[], values: (p: T) => readonly number[], modes: readonly ObjectiveMode[]): T[] {
-  if (modes.length !== 2) return nondominatedSort(points, values, modes)[0] ?? [];
-  // Both objectives as "larger is better", best first by the first objective, then by the second.
+  if (modes.length !== 2) return firstOfEqual(nondominatedSort(points, values, modes)[0] ?? [], values);
+  // Both objectives as "larger is better", best first by the first objective, then by the second;
+  // the sort is stable, so equal points stay in input order.
   const up = (v: number, m: number) => (modes[m] === 'max' ? v : -v);
   const pts = points
     .map((p, i) => ({ i, v: values(p) }))
@@ -76,11 +88,23 @@ export function paretoFront<T>(points: readonly T[], values: (p: T) => readonly 
     let end = g;
     while (end < pts.length && pts[end]!.a === pts[g]!.a) end++;
     // Within a group equal in the first objective only its best second value can survive, and
-    // only when nothing better in the first objective is as good in the second.
+    // only when nothing better in the first objective is as good in the second; the points with
+    // that value are equal, and the first in input order (pts[g]) stands for them.
     const top = pts[g]!.b;
-    if (top > beaten) for (let k = g; k < end && pts[k]!.b === top; k++) kept.push(pts[k]!.i);
+    if (top > beaten) kept.push(pts[g]!.i);
     beaten = Math.max(beaten, top);
     g = end;
   }
   return kept.sort((x, y) => x - y).map((i) => points[i]!);
+}
+
+/** The points, each set of equal ones (equal in every value) kept as its first. */
+function firstOfEqual<T>(points: readonly T[], values: (p: T) => readonly number[]): T[] {
+  const seen = new Set<string>();
+  return points.filter((p) => {
+    const key = values(p).map((v) => (Object.is(v, -0) ? 0 : v)).join(',');
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }

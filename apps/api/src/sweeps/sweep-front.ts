@@ -23,7 +23,10 @@ export interface SweepFront {
 /**
  * The Pareto front of a sweep's finished configurations, computed as the pareto search and the
  * board's scatters compute it (libs/search's paretoFront): over its `search.objectives`, or for other
- * searches over the sweep's metric and effective parameters.
+ * searches over the sweep's metric and effective parameters. Configurations come in the order of
+ * their first trial (SearchRepository.trials is by ordinal), so of configurations tied in every
+ * objective the earliest is listed, as the board's front names the earliest tied trial
+ * (apps/api/src/board/scatter-fronts.ts says where the two still differ by design).
  */
 @Injectable()
 export class SweepFrontService {

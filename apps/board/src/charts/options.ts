@@ -5,25 +5,25 @@
 import type { EChartsCoreOption } from 'echarts/core';
 import { esc, int, meanCi, metric as fmt } from '../format';
 import type { ChartColors } from '../theme';
-import type { Aggregate, ConfigPage, Curves, Scatter, Series } from '@tinysweep/api-types';
+import type { Aggregate, ConfigPage, Curves, Series } from '@tinysweep/api-types';
 
 type Obj = Record<string, unknown>;
 
-const axisStyle = (c: ChartColors): Obj => ({
+export const axisStyle = (c: ChartColors): Obj => ({
   axisLine: { lineStyle: { color: c.muted } },
   axisLabel: { color: c.muted },
   splitLine: { lineStyle: { color: c.grid } },
   nameTextStyle: { color: c.muted },
 });
 
-const tooltipStyle = (c: ChartColors): Obj => ({
+export const tooltipStyle = (c: ChartColors): Obj => ({
   backgroundColor: c.bg,
   borderColor: c.grid,
   textStyle: { color: c.fg },
   confine: true,
 });
 
-const zoom = (): Obj[] => [
+export const zoom = (): Obj[] => [
   { type: 'inside', xAxisIndex: 0, filterMode: 'none' },
   { type: 'inside', yAxisIndex: 0, filterMode: 'none' },
 ];
@@ -72,62 +72,11 @@ function luminance(hex: string): number {
   return 0.2126 * r! + 0.7152 * g! + 0.0722 * b!;
 }
 
-const paramsLine = (params: Record<string, unknown>): string =>
+export const paramsLine = (params: Record<string, unknown>): string =>
   Object.entries(params)
     .filter(([k]) => k !== 'seed')
     .map(([k, v]) => `${esc(k)}: ${esc(typeof v === 'object' ? JSON.stringify(v) : String(v))}`)
     .join('<br>');
-
-/** The metric against a parameter count (log x), the Pareto front drawn over it. */
-export function paretoOption(s: Scatter, metricName: string, maximize: boolean, xName: string) {
-  return (c: ChartColors): EChartsCoreOption => {
-    const maxCount = s.binned ? Math.max(1, ...s.points.map((p) => p[2] as number)) : 1;
-    return {
-      grid: { left: 56, right: 20, top: 28, bottom: 48 },
-      tooltip: {
-        ...tooltipStyle(c),
-        trigger: 'item',
-        formatter: (p: { seriesIndex: number; data: unknown[] }) => {
-          const d = p.data;
-          if (p.seriesIndex === 1) {
-            const f = s.front.find((x) => x.trialId === d[2]);
-            return `<b>Pareto front</b> · trial #${esc(d[3] as number)}<br>${esc(xName)}: ${int(d[0] as number)}<br>${esc(metricName)}: ${fmt(d[1] as number)}${f ? `<br>${paramsLine(f.params)}` : ''}`;
-          }
-          return s.binned
-            ? `${int(d[2] as number)} trials near<br>${esc(xName)} ≈ ${int(Math.round(d[0] as number))}<br>${esc(metricName)} ≈ ${fmt(d[1] as number)}`
-            : `trial<br>${esc(xName)}: ${int(d[0] as number)}<br>${esc(metricName)}: ${fmt(d[1] as number)}`;
-        },
-      },
-      xAxis: { type: 'log', logBase: 10, name: xName, nameLocation: 'middle', nameGap: 28, ...axisStyle(c) },
-      yAxis: { type: 'value', name: `${metricName} ${maximize ? '↑' : '↓'}`, scale: true, ...axisStyle(c) },
-      dataZoom: zoom(),
-      series: [
-        {
-          type: 'scatter',
-          name: s.binned ? 'trials (binned)' : 'trials',
-          data: s.points,
-          large: !s.binned && s.points.length > 2000,
-          largeThreshold: 2000,
-          symbolSize: s.binned ? (d: number[]) => 3 + 9 * Math.sqrt((d[2] ?? 1) / maxCount) : 5,
-          itemStyle: { color: c.palette[0], opacity: 0.45 },
-          cursor: s.binned ? 'default' : 'pointer',
-        },
-        {
-          type: 'line',
-          name: 'Pareto front',
-          data: s.front.map((f) => [f.x, f.y, f.trialId, f.ordinal]),
-          step: 'end',
-          symbol: 'circle',
-          symbolSize: 8,
-          z: 10,
-          lineStyle: { color: c.front, width: 2 },
-          itemStyle: { color: c.front },
-          cursor: 'pointer',
-        },
-      ],
-    };
-  };
-}
 
 /** Mean of the metric over two parameters (a heatmap), or over one (bars with 95% CIs). */
 export function aggregateOption(a: Aggregate) {

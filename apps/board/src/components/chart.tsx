@@ -34,17 +34,24 @@ export function Chart({ option, label, height = 300, onPointClick }: ChartProps)
     if (!c) return;
     const colors = chartColors();
     const { option: build, label: text } = latest.current;
+    const built = build(colors) as Record<string, unknown>;
     c.setOption(
       {
         animation: false,
         backgroundColor: 'transparent',
         textStyle: { color: colors.fg, fontFamily: 'inherit' },
         aria: { enabled: true, label: { description: text } },
-        ...(build(colors) as Record<string, unknown>),
+        ...built,
       },
       { notMerge: true },
     );
     box.current?.setAttribute('data-drawn', 'true');
+    // The series drawn, by name, for tests and tools that cannot read the canvas.
+    const series = Array.isArray(built.series) ? (built.series as { name?: string }[]) : [];
+    box.current?.setAttribute('data-series', series.map((s) => s.name ?? '').join('|'));
+    const legend = (built.legend as { data?: string[] } | undefined)?.data;
+    if (legend) box.current?.setAttribute('data-legend', legend.join('|'));
+    else box.current?.removeAttribute('data-legend');
   };
 
   useEffect(() => {

@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { api, withQuery } from '../api';
-import { aggregateOption, curvesOption, paretoOption, replicatesOption, seriesOption } from '../charts/options';
+import { aggregateOption, curvesOption, replicatesOption, seriesOption } from '../charts/options';
+import { paretoOption } from '../charts/pareto';
 import { Card, Empty, ErrorNote, Select } from '../components/bits';
 import { Chart } from '../components/chart';
 import { int } from '../format';
@@ -66,8 +67,11 @@ export function ParetoCards({ sweepId, metric, metricParam, version, onReady }: 
   useReport('pareto', data !== undefined && !loading, onReady);
   const trainable = useMemo(() => (data ? paretoOption(data.trainable, data.metric, data.maximize, 'trainable parameters') : null), [data]);
   const effective = useMemo(() => (data ? paretoOption(data.effective, data.metric, data.maximize, 'effective parameters') : null), [data]);
-  const note = (s: Pareto['trainable']) =>
-    `${int(s.total)} trials${s.binned ? ', drawn as bins (size = trials)' : ''} · front of ${s.front.length}${s.zeroCount ? ` · ${int(s.zeroCount)} with 0 left out (log axis)` : ''}`;
+  const note = (s: Pareto['trainable']) => {
+    const atZero = s.front.filter((f) => f.x <= 0).length;
+    const methods = s.methods.length > 1 ? ` · by adapter method: ${s.methods.map((m) => `${m.method} ${int(m.total)} (front of ${m.front.length})`).join(', ')}` : '';
+    return `${int(s.total)} trials${s.binned ? ', drawn as bins (size = trials)' : ''} · front of ${s.front.length}${methods}${s.zeroCount ? ` · ${int(s.zeroCount)} with 0 left out (log axis${atZero ? `; ${atZero} of them on the front` : ''})` : ''}`;
+  };
   const card = (title: string, key: 'trainable' | 'effective', option: typeof trainable) => (
     <Card title={title} id={`pareto-${key}`}>
       <ErrorNote error={error} />
