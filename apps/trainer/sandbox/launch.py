@@ -185,6 +185,12 @@ def mount_namespace_works():
 def exec_program(cfg, argv, landlock):
     """In the forked child: confine, then execve. Never returns."""
     try:
+        if cfg.get("cgroup"):
+            try:
+                with open(os.path.join(cfg["cgroup"], "cgroup.procs"), "w") as f:
+                    f.write(str(os.getpid()))  # before anything forks: all it starts is in the cgroup
+            except OSError:
+                pass  # tracked as a subreaper all the same
         os.setpgid(0, 0)
         for sig in (signal.SIGPIPE, signal.SIGXFSZ, signal.SIGXCPU, signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGCHLD):
             signal.signal(sig, signal.SIG_DFL)  # Python ignores some; exec keeps what is ignored
@@ -340,14 +346,10 @@ def launch(cfg, argv):
     if os.getppid() == 1:
         return 1
     libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
-    joined = False
-    if cfg.get("cgroup"):
-        try:
-            with open(os.path.join(cfg["cgroup"], "cgroup.procs"), "w") as f:
-                f.write(str(os.getpid()))
-            joined = True
-        except OSError:
-            pass  # tracked as a subreaper all the same
+    # The program joins the trial's cgroup in exec_program, this launcher stays out of it: a SIGKILL
+    # through cgroup.kill (a memory limit, stragglers that outlive TERM) must not kill the launcher
+    # before it reports how the program ended.
+    joined = bool(cfg.get("cgroup")) and os.access(os.path.join(cfg["cgroup"], "cgroup.procs"), os.W_OK)
     landlock = 0
     if cfg.get("landlock") != "off":
         landlock = landlock_abi()

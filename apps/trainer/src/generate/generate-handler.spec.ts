@@ -6,6 +6,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { STORIES260K_DIR } from '@tinysweep/model/testing';
 import { createTrainerClient, generateCompletions, type GenerateRequest, type TrainerClient, type TrainResult } from '@tinysweep/proto';
+import { checkTinyLoraTrial, type TinyLoraTrial } from '@tinysweep/trial';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -106,7 +107,7 @@ describe('Generate on the tinylora backend (real stories260K)', () => {
   beforeAll(async () => {
     workdir = await mkdtemp(join(tmpdir(), 'tinysweep-generate-spec-'));
     tinylora = new TinyLoraBackend({ graphCacheDir: join(workdir, 'graphs') });
-    trained = await tinylora.run({ trialId: 't', sweepId: 's', attempt: 1, params: params(), spec: {}, timeoutMs: 0, workdir }, new RecordingSink(), new AbortController().signal);
+    trained = await tinylora.run({ trialId: 't', sweepId: 's', attempt: 1, params: params(), trial: { backend: 'tinylora', params: checkTinyLoraTrial(params() as unknown as TinyLoraTrial) }, spec: {}, timeoutMs: 0, workdir }, new RecordingSink(), new AbortController().signal);
     expect(trained.ok).toBe(true);
   }, 60_000);
   afterAll(async () => {

@@ -273,7 +273,20 @@ describe('CommandBackend', () => {
       new RecordingSink(),
       new AbortController().signal,
     );
-    expect(result).toMatchObject({ ok: true, metrics: { acc: 1 } });
+    expect(result, result.error).toMatchObject({ ok: true, metrics: { acc: 1 } });
+    const straggler = result.metrics!.straggler_pid as number;
+    expect(await waitFor(() => !processAlive(straggler), 3000)).toBe(true);
+  });
+
+  it('ends a straggler that ignores SIGTERM with a SIGKILL, and still reports how the program itself ended', async () => {
+    // The SIGKILL goes through the trial's cgroup (cgroup.kill) where there is one: the launcher,
+    // outside it, lives to report the program's exit (it used to be in it, and die unreported).
+    const result = await new CommandBackend({ programs: [NODE], workdir, killGraceMs: 300, drainMs: 100 }).run(
+      request({ command: [NODE, 'stubborn-straggler.mjs'], cwd: FIXTURES }),
+      new RecordingSink(),
+      new AbortController().signal,
+    );
+    expect(result, result.error).toMatchObject({ ok: true, failure: 'FAILURE_NONE', metrics: { acc: 1 } });
     const straggler = result.metrics!.straggler_pid as number;
     expect(await waitFor(() => !processAlive(straggler), 3000)).toBe(true);
   });
