@@ -163,12 +163,13 @@ describe('pruning thresholds share one training', () => {
       expect(mine).toHaveLength(2);
       expect(['succeeded', 'stopped']).toContain(g.status);
       if (g.status === 'stopped') {
-        // Its trials are stopped with the rung and the value the training was judged by.
-        const recorded = rungs.filter((r) => mine.some((t) => t.id === r.trial_id));
-        const last = recorded[recorded.length - 1]!;
+        // Its trials are stopped with the rung and the value the training was judged by there.
+        const rung = mine[0]!.metrics.asha_rung!;
+        const judged = rungs.filter((r) => r.rung === rung && mine.some((t) => t.id === r.trial_id));
+        expect(judged).toHaveLength(1);
         for (const t of mine) {
           expect(t.status).toBe('stopped');
-          expect(t.metrics).toMatchObject({ asha_rung: last.rung, eval_acc: last.value });
+          expect(t.metrics).toMatchObject({ asha_rung: rung, eval_acc: judged[0]!.value });
           expect(t.error).toMatch(/^shared training: stopped by ASHA at rung \d+: eval_acc /);
         }
       } else {

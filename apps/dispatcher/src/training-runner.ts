@@ -113,6 +113,7 @@ export class TrainingRunner {
     const judgedAs = waiting[0]!.id;
     const stopper = new AbortController();
     let stopped: AshaStop | undefined;
+    let judging: Promise<void> = Promise.resolve();
     let latest: Metrics = {};
     let result: TrainResult__Output;
     try {
@@ -126,15 +127,15 @@ export class TrainingRunner {
           for (const t of waiting) this.d.steps.add({ trialId: t.id, attempt: t.attempts + 1, step, metrics });
           latest = { ...latest, ...metrics };
           if (settings.evalAt.length === 0 || stopped) return;
-          this.d.search.onStep(job.sweepId, judgedAs, step, metrics).then(
-            (stop) => {
-              if (stop && !stopped) {
-                stopped = stop;
-                stopper.abort('stopped by ASHA');
-              }
-            },
-            (err: unknown) => this.d.log.warn({ trainingId: job.trainingId, err: (err as Error).message }, 'ASHA could not judge a step'),
-          );
+          // One step judged after the other: a later rung is not recorded once an earlier one stopped the training.
+          judging = judging.then(async () => {
+            if (stopped) return;
+            const stop = await this.d.search.onStep(job.sweepId, judgedAs, step, metrics);
+            if (stop && !stopped) {
+              stopped = stop;
+              stopper.abort('stopped by ASHA');
+            }
+          }).catch((err: unknown) => this.d.log.warn({ trainingId: job.trainingId, err: (err as Error).message }, 'ASHA could not judge a step'));
         },
         onCheckpoint: (step, state) => checkpoints.add(step, state),
       });

@@ -203,6 +203,7 @@ export class TrialRunner {
     // ASHA may stop the trial at a rung: that cancels the call, and the trial ends 'stopped'.
     const stopper = new AbortController();
     let stopped: AshaStop | undefined;
+    let judging: Promise<void> = Promise.resolve();
     let latest: Metrics = {};
     let lastProgressEvent = 0;
     let stored = 0;
@@ -219,15 +220,15 @@ export class TrialRunner {
       }
       // A shared training's trial only prunes and evaluates: ASHA judged the training (TrainingRunner).
       if (settings.evalAt.length > 0 && !stopped && !a.training) {
-        this.d.search.onStep(job.sweepId, job.trialId, step, metrics).then(
-          (stop) => {
-            if (stop && !stopped) {
-              stopped = stop;
-              stopper.abort('stopped by ASHA');
-            }
-          },
-          (err: unknown) => this.d.log.warn({ trialId: job.trialId, err: (err as Error).message }, 'ASHA could not judge a step'),
-        );
+        // One step judged after the other: a later rung is not recorded once an earlier one stopped the trial.
+        judging = judging.then(async () => {
+          if (stopped) return;
+          const stop = await this.d.search.onStep(job.sweepId, job.trialId, step, metrics);
+          if (stop && !stopped) {
+            stopped = stop;
+            stopper.abort('stopped by ASHA');
+          }
+        }).catch((err: unknown) => this.d.log.warn({ trialId: job.trialId, err: (err as Error).message }, 'ASHA could not judge a step'));
       }
     };
     const checkpoints = new CheckpointSaver(this.d, { runId: job.trialId, sweepId: job.sweepId, attempt: a.attempt });
