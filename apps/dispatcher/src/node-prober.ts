@@ -1,7 +1,7 @@
 import type { TrainerFleet } from '@tinysweep/fleet';
-import { trainerRefusal, type TrainerClients } from '@tinysweep/proto';
+import type { TrainerClients } from '@tinysweep/proto';
 import type { Logger } from 'pino';
-import { describeTrainer, type TrainerProtocols } from './trainer-protocols.js';
+import { describeTrainer, nodeRefusal, type TrainerProtocols } from './trainer-protocols.js';
 
 /** How long a probe waits for a trainer's Describe. */
 const PROBE_DEADLINE_MS = 5000;
@@ -57,7 +57,7 @@ export class NodeProber {
     const info = await describeTrainer(this.clients.get(address), PROBE_DEADLINE_MS);
     if (!info) this.clients.forget(address); // dial afresh next time (a channel in backoff answers nothing)
     if (info?.nodeId !== nodeId) return false;
-    const refusal = trainerRefusal(info);
+    const refusal = nodeRefusal(info);
     // Still another protocol: it stays out, with why (also where the mark was set for a lost connection).
     if (refusal !== undefined) await this.fleet.markUnreachable(nodeId, refusal);
     return refusal === undefined;

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TrainerFleet } from '@tinysweep/fleet';
 import { TRAINER_PROTOCOL, TrainerClients } from '@tinysweep/proto';
+import { TRIAL_CONTRACT } from '@tinysweep/trial';
 import { LocalRedis, freePort } from '@tinysweep/stack';
 import * as grpc from '@grpc/grpc-js';
 import { pino } from 'pino';
@@ -69,5 +70,25 @@ describe('a fleet with a trainer of an older protocol', () => {
     const next = await waitForLease(fleet, 'trial-2', { backend: 'command' }, signal, log, (l) => protocols.accepts(l));
     expect(next?.nodeId).toBe('old-node');
     expect((await fleet.nodes()).find((n) => n.id === 'old-node')?.error).toBeUndefined();
+    await fleet.release(next!);
+  });
+
+  it('sends nothing to a trainer of its protocol that reads another trial contract, and says which to upgrade', async () => {
+    const log = pino({ level: 'silent' });
+    const protocols = new TrainerProtocols(clients, fleet, log);
+    const newer = await startProtocolOneTrainer('contract-node');
+    try {
+      newer.protocol = TRAINER_PROTOCOL;
+      newer.contract = TRIAL_CONTRACT + 1;
+      await beat(newer, 8); // the most free slots: offered first
+      const lease = await waitForLease(fleet, 'trial-3', { backend: 'command' }, new AbortController().signal, log, (l) => protocols.accepts(l));
+      expect(lease?.nodeId).not.toBe('contract-node');
+      const why = `trainer contract-node (version 0.1.0) reads trial contract ${TRIAL_CONTRACT + 1}; this dispatcher sends contract ${TRIAL_CONTRACT}: upgrade the dispatcher`;
+      expect((await fleet.nodes()).find((n) => n.id === 'contract-node')).toMatchObject({ alive: false, error: why });
+      expect(newer.trains).toBe(0);
+      await fleet.release(lease!);
+    } finally {
+      newer.close();
+    }
   });
 });

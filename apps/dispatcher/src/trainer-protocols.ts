@@ -1,5 +1,6 @@
 import type { TrainerFleet, TrainerLease } from '@tinysweep/fleet';
 import { trainerRefusal, type NodeInfo__Output, type TrainerClient, type TrainerClients } from '@tinysweep/proto';
+import { nodeContractRefusal } from '@tinysweep/trial';
 import type { Logger } from 'pino';
 
 /** How long a node's answer is trusted before it is asked again (a trainer restarted as another version). */
@@ -11,6 +12,11 @@ const DESCRIBE_DEADLINE_MS = 5000;
 /** Describe, resolving undefined when the node does not answer. */
 export function describeTrainer(client: TrainerClient, deadlineMs = DESCRIBE_DEADLINE_MS): Promise<NodeInfo__Output | undefined> {
   return new Promise((resolve) => client.describe({}, { deadline: Date.now() + deadlineMs }, (err, info) => resolve(err ? undefined : info)));
+}
+
+/** Why this dispatcher sends a node nothing: another trainer protocol, or another trial contract; undefined when it may. */
+export function nodeRefusal(info: NodeInfo__Output): string | undefined {
+  return trainerRefusal(info) ?? nodeContractRefusal(info);
 }
 
 /**
@@ -41,7 +47,7 @@ export class TrainerProtocols {
     } else {
       const info = await describeTrainer(this.clients.get(lease.address));
       if (!info) return true;
-      refusal = info.nodeId === lease.nodeId ? trainerRefusal(info) : undefined;
+      refusal = info.nodeId === lease.nodeId ? nodeRefusal(info) : undefined;
       this.known.set(lease.address, { nodeId: lease.nodeId, refusal, at: Date.now() });
     }
     if (refusal === undefined) return true;

@@ -89,6 +89,7 @@ describe('TrainerServer', () => {
       version: '9.9.9',
       running: 0,
       protocol: TRAINER_PROTOCOL,
+      contract: TRIAL_CONTRACT,
     });
   });
 

@@ -12,15 +12,17 @@ export interface ProtocolOneTrainer {
   trains: number;
   /** What its Describe reports: 0, as protocol 1 trainers do; set 2 to play an upgraded node. */
   protocol: number;
+  /** What its Describe reports as the trial contract it reads: 0 (unset, contract 1) unless set. */
+  contract: number;
   close(): void;
 }
 
 export async function startProtocolOneTrainer(nodeId: string): Promise<ProtocolOneTrainer> {
   const server = new grpc.Server();
-  const double: ProtocolOneTrainer = { address: '', nodeId, trains: 0, protocol: 0, close: () => server.forceShutdown() };
+  const double: ProtocolOneTrainer = { address: '', nodeId, trains: 0, protocol: 0, contract: 0, close: () => server.forceShutdown() };
   server.addService(loadTrainerProto().tinysweep.trainer.v1.Trainer.service, {
     Describe: (_call: grpc.ServerUnaryCall<DescribeRequest__Output, NodeInfo>, cb: grpc.sendUnaryData<NodeInfo>) =>
-      cb(null, { nodeId, address: double.address, device: 'cpu', slots: 1, backends: ['command'], version: '0.1.0', protocol: double.protocol }),
+      cb(null, { nodeId, address: double.address, device: 'cpu', slots: 1, backends: ['command'], version: '0.1.0', protocol: double.protocol, contract: double.contract }),
     Train: (call: grpc.ServerWritableStream<unknown, unknown>) => {
       double.trains++;
       call.end();

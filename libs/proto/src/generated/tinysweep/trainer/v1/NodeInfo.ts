@@ -26,6 +26,10 @@ export interface NodeInfo {
    * the trainer protocol it speaks; 0: a trainer older than protocol 2 (it speaks 1)
    */
   'protocol'?: (number);
+  /**
+   * the trial contract it reads (libs/trial's TRIAL_CONTRACT); 0: a trainer from before the field (1)
+   */
+  'contract'?: (number);
 }
 
 export interface NodeInfo__Output {
@@ -53,4 +57,8 @@ export interface NodeInfo__Output {
    * the trainer protocol it speaks; 0: a trainer older than protocol 2 (it speaks 1)
    */
   'protocol': (number);
+  /**
+   * the trial contract it reads (libs/trial's TRIAL_CONTRACT); 0: a trainer from before the field (1)
+   */
+  'contract': (number);
 }
