@@ -15,7 +15,7 @@
  *   const { sweepId } = await seedSweep(pgClient, { trials: 100_000 });
  */
 import { randomUUID } from 'node:crypto';
-import { parseSweepSpec } from '@tinysweep/spec';
+import { parseSweepSpec, planSweep } from '@tinysweep/spec';
 
 /**
  * @param {import('pg').Client | import('pg').Pool} db  connected client (migrated database)
@@ -32,7 +32,7 @@ export async function seedSweep(db, opts = {}) {
   const t0 = performance.now();
   // The spec of the grid below, normalized as the API stores it (so every endpoint reads it as it
   // would a submitted sweep's: importance and the front sample the same space).
-  const spec = parseSweepSpec({
+  const input = {
     name,
     backend: { kind: 'tinylora' },
     model: { path: 'models/demo-arith' },
@@ -50,7 +50,12 @@ export async function seedSweep(db, opts = {}) {
     objective: { metric: 'accuracy', mode: 'max' },
     seeds: Array.from({ length: seeds }, (_, i) => i + 1),
     budget: { maxTrials: Math.max(trials, 10_000 * seeds * methods.length) },
-  });
+  };
+  const spec = parseSweepSpec(input);
+  // Every field libs/spec fills in (optimizer and prune defaults, model, task), from its own plan of
+  // the first config: the rows below set only the axes, so each trial's params are what a submitted
+  // sweep's would be (parameter importance places each config in the space by them).
+  const base = planSweep(parseSweepSpec({ ...input, seeds: [1] })).trials[0].params;
   await db.query('SELECT setseed(0.42)');
   await db.query(
     `INSERT INTO sweep (id, name, spec, spec_source, status, trial_count, metric, maximize, created_at, updated_at, finished_at)
@@ -83,11 +88,11 @@ export async function seedSweep(db, opts = {}) {
      INSERT INTO trial (id, sweep_id, ordinal, config_hash, group_hash, params, seed, status, attempts, trainer_id,
                         queued_at, started_at, finished_at, result_attempt, metrics, trainable_params, effective_params, adapter, error, log_tail)
      SELECT gen_random_uuid(), $1::uuid, i, md5('t' || i), md5('g' || c),
-            jsonb_build_object(
+            ($7::jsonb - 'adapter' - 'prune' - 'optimizer' - 'seed') || jsonb_build_object(
               'adapter', (CASE WHEN method = 'tinylora' THEN '{}'::jsonb ELSE jsonb_build_object('method', method) END) || jsonb_build_object('modules', jsonb_build_array('q', 'k', 'v', 'o', 'gate', 'up', 'down'), 'layers', layers, 'rank', rank, 'u', u,
                                             'tie', CASE WHEN tiled = 1 THEN jsonb_build_object('mode', 'tiled', 'n', 16) ELSE jsonb_build_object('mode', 'none') END),
-              'prune', jsonb_build_object('threshold', threshold),
-              'optimizer', jsonb_build_object('kind', 'es', 'lr', lr),
+              'prune', ($7::jsonb->'prune') || jsonb_build_object('threshold', threshold),
+              'optimizer', ($7::jsonb->'optimizer') || jsonb_build_object('lr', lr),
               'seed', seed),
             seed,
             (CASE WHEN r2 < 0.01 THEN 'failed' ELSE 'succeeded' END)::"TrialStatus",
@@ -100,7 +105,7 @@ export async function seedSweep(db, opts = {}) {
             CASE WHEN r2 < 0.01 THEN 'program exited with code 1: CUDA out of memory (seeded failure)' END,
             'step ' || $4 || ' done'
        FROM p`,
-    [sweepId, trials, seeds, steps, opts.noise ?? 0.04, methods],
+    [sweepId, trials, seeds, steps, opts.noise ?? 0.04, methods, JSON.stringify(base)],
   );
   if (steps > 0) {
     await db.query(

@@ -1,8 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { SearchRepository } from '@tinysweep/db';
 import type { ParameterImportanceView } from '@tinysweep/api-types';
-import { configObservations, MIN_IMPORTANCE_CONFIGS, parameterImportance, TpeSpace } from '@tinysweep/search';
+import { MIN_IMPORTANCE_CONFIGS } from '@tinysweep/search';
 import type { SweepSpec } from '@tinysweep/spec';
+import { Worker } from 'node:worker_threads';
+import { IMPORTANCE_WORKER, type ImportanceAnswer, type ImportanceJob } from './importance-worker.js';
 
 /** Sweep versions whose importance is kept (a finished sweep's never changes). */
 const CACHE_SIZE = 64;
@@ -10,11 +12,13 @@ const CACHE_SIZE = 64;
 /**
  * `GET /sweeps/:id/importance`: which parameters mattered, fANOVA-style on a random-forest surrogate
  * of the sweep's objective (libs/search importance.ts), over its finished configurations with their
- * seeds pooled. Kept per sweep version: a finished sweep's is computed once.
+ * seeds pooled (by Postgres). Fitted in a worker thread (importance-worker.ts), so the event loop
+ * serves the board's other requests meanwhile. Kept per sweep version: a finished sweep's is computed once.
  */
 @Injectable()
 export class SweepImportanceService {
   private readonly cache = new Map<string, Promise<ParameterImportanceView>>();
+  private readonly worker = new ImportanceWorker();
 
   constructor(@Inject(SearchRepository) private readonly search: SearchRepository) {}
 
@@ -31,13 +35,47 @@ export class SweepImportanceService {
   }
 
   private async compute(id: string, spec: SweepSpec, metric: string, maximize: boolean): Promise<ParameterImportanceView> {
-    const space = new TpeSpace(spec);
-    const objective = { metric, mode: maximize ? 'max' : 'min' } as const;
-    const observations = configObservations(space, objective, await this.search.trials(id));
+    const configs = await this.search.configMeans(id, metric);
     const base = { metric, maximize, method: 'fanova-random-forest', minConfigs: MIN_IMPORTANCE_CONFIGS } as const;
     // too few finished yet: nothing to fit (an answer, not an error: a running sweep gets there)
-    if (observations.length < MIN_IMPORTANCE_CONFIGS) return { ...base, configs: observations.length, interactions: 0, importance: [] };
-    const r = parameterImportance(space, observations, { seed: 0 });
-    return { ...base, configs: r.configs, interactions: r.interactions, importance: r.importance };
+    if (configs.length < MIN_IMPORTANCE_CONFIGS) return { ...base, configs: configs.length, interactions: 0, importance: [] };
+    const answer = await this.worker.run({ spec, objective: { metric, mode: maximize ? 'max' : 'min' }, configs, minConfigs: MIN_IMPORTANCE_CONFIGS });
+    if (!answer.ok) throw new Error(`parameter importance of sweep ${id} failed: ${answer.error}`);
+    if ('tooFew' in answer) return { ...base, configs: answer.tooFew, interactions: 0, importance: [] };
+    return { ...base, configs: answer.result.configs, interactions: answer.result.interactions, importance: answer.result.importance };
+  }
+}
+
+/** The importance worker thread (importance-worker.ts): started at the first job, started again after it died. */
+class ImportanceWorker {
+  private thread?: Worker;
+  private readonly waiting = new Map<number, (a: ImportanceAnswer) => void>();
+  private next = 0;
+
+  run(job: Omit<ImportanceJob, 'id'>): Promise<ImportanceAnswer> {
+    const id = this.next++;
+    return new Promise((resolve) => {
+      this.waiting.set(id, resolve);
+      this.started().postMessage({ ...job, id } satisfies ImportanceJob);
+    });
+  }
+
+  private started(): Worker {
+    if (this.thread) return this.thread;
+    const thread = new Worker(new URL('./importance-worker.js', import.meta.url), { workerData: IMPORTANCE_WORKER });
+    thread.unref(); // an idle worker does not keep the API from exiting
+    thread.on('message', ({ id, answer }: { id: number; answer: ImportanceAnswer }) => {
+      this.waiting.get(id)?.(answer);
+      this.waiting.delete(id);
+    });
+    const died = (why: string) => {
+      if (this.thread === thread) this.thread = undefined;
+      for (const resolve of this.waiting.values()) resolve({ ok: false, error: why });
+      this.waiting.clear();
+    };
+    thread.on('error', (err) => died(`the importance worker failed: ${err.message}`));
+    thread.on('exit', (code) => died(`the importance worker exited with code ${code}`));
+    this.thread = thread;
+    return thread;
   }
 }

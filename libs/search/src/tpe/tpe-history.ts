@@ -42,6 +42,13 @@ export interface TpeHistory {
 
 const OPEN = new Set(['queued', 'running', 'paused']);
 
+/** A finished configuration: one replicate's params (seed aside, all are the config's) and its objective's mean over them. */
+export interface ConfigMean {
+  params: TrialParams;
+  /** The metric's mean over the configuration's succeeded replicates. */
+  mean: number;
+}
+
 /**
  * The finished configurations of a sweep as observations: where each is in `space`, and its objective
  * meaned over its succeeded replicates (negated when smaller is better). Configurations with a
@@ -49,14 +56,30 @@ const OPEN = new Set(['queued', 'running', 'paused']);
  */
 export function configObservations(space: TpeSpace, objective: ObjectiveSpec, trials: readonly HistoryTrial[]): Observation[] {
   const groups = new Map<string, HistoryTrial[]>();
-  for (const t of trials) groups.set(t.groupHash, [...(groups.get(t.groupHash) ?? []), t]);
-  const out: Observation[] = [];
+  for (const t of trials) {
+    const g = groups.get(t.groupHash);
+    if (g) g.push(t);
+    else groups.set(t.groupHash, [t]);
+  }
+  const means: ConfigMean[] = [];
   for (const ts of groups.values()) {
     const ok = ts.filter((t) => t.status === 'succeeded' && typeof t.metrics?.[objective.metric] === 'number');
     if (ok.length === 0 || ts.some((t) => OPEN.has(t.status))) continue;
-    const point = space.pointOf(ts[0]!.params);
-    if (!point) continue;
-    out.push({ point, value: ((objective.mode === 'max' ? 1 : -1) * ok.reduce((s, t) => s + t.metrics![objective.metric]!, 0)) / ok.length });
+    means.push({ params: ts[0]!.params, mean: ok.reduce((s, t) => s + t.metrics![objective.metric]!, 0) / ok.length });
+  }
+  return meanObservations(space, objective, means);
+}
+
+/**
+ * Finished configurations' means (Postgres can pool the replicates: SearchRepository.configMeans) as
+ * observations: where each is in `space` (left out when outside it), its mean negated when smaller is better.
+ */
+export function meanObservations(space: TpeSpace, objective: ObjectiveSpec, configs: readonly ConfigMean[]): Observation[] {
+  const sign = objective.mode === 'max' ? 1 : -1;
+  const out: Observation[] = [];
+  for (const c of configs) {
+    const point = space.pointOf(c.params);
+    if (point) out.push({ point, value: sign * c.mean });
   }
   return out;
 }
