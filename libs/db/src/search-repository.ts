@@ -94,27 +94,6 @@ export class SearchRepository {
     return rows;
   }
 
-  /**
-   * A sweep's finished configurations with `metric`, the replicates pooled here rather than in the
-   * caller (what parameter importance fits; a 100,000-trial sweep leaves Postgres as its 10,000
-   * configs): one replicate's params and the metric's mean over the succeeded replicates that have
-   * it, for configs with such a replicate and none queued, running or paused; in order of their first
-   * trial, so a seeded fit over them is reproducible.
-   */
-  async configMeans(sweepId: string, metric: string): Promise<{ params: JsonObject; mean: number }[]> {
-    const { rows } = await this.pool.query<{ params: JsonObject; mean: number }>(
-      `SELECT any_value(params) AS params, avg(v) AS mean
-         FROM (SELECT group_hash, ordinal, params, status,
-                      CASE WHEN status = 'succeeded' AND jsonb_typeof(metrics->$2) = 'number' THEN (metrics->>$2)::float8 END AS v
-                 FROM trial WHERE sweep_id = $1::uuid) t
-        GROUP BY group_hash
-       HAVING count(v) > 0 AND NOT bool_or(status IN ('queued', 'running', 'paused'))
-        ORDER BY min(ordinal)`,
-      [sweepId, metric],
-    );
-    return rows;
-  }
-
   /** Sweeps whose search is open (pareto, tpe) with no trial queued or running: nothing will ask it again. */
   async idleOpenSearches(): Promise<string[]> {
     const { rows } = await this.pool.query<{ id: string }>(`SELECT id FROM sweep WHERE search_open AND queued_count + running_count = 0`);

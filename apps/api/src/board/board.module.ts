@@ -5,6 +5,7 @@ import { BoardFiles } from './board-files.js';
 import { BoardStaticController } from './board-static.controller.js';
 import { InsightsController } from './insights.controller.js';
 import { InsightsService } from './insights.service.js';
+import { SweepImportanceService } from './sweep-importance.js';
 
 /**
  * The results board: its static files at `/` (apps/board's build) and the aggregate endpoints it
@@ -16,6 +17,7 @@ import { InsightsService } from './insights.service.js';
     AdapterExportService,
     BoardFiles,
     InsightsService,
+    SweepImportanceService,
     { provide: AggregateRepository, inject: [Database], useFactory: (db: Database) => new AggregateRepository(db) },
   ],
 })

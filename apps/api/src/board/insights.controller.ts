@@ -8,6 +8,7 @@ import { Access } from '../auth/access.js';
 import { BoardFiles } from './board-files.js';
 import { boolParam, intParam, metricName, paramPath, trialIds } from './dto/insight-queries.js';
 import { InsightsService } from './insights.service.js';
+import { SweepImportanceService } from './sweep-importance.js';
 import { AdapterExportService } from '../trials/adapter-export.service.js';
 
 /** Key order of a TinyLoRA adapter file (libs/tinylora adapter-file.ts): v last. */
@@ -38,6 +39,7 @@ export class InsightsController {
     @Inject(AggregateRepository) private readonly agg: AggregateRepository,
     @Inject(BoardFiles) private readonly files: BoardFiles,
     @Inject(AdapterExportService) private readonly exports: AdapterExportService,
+    @Inject(SweepImportanceService) private readonly importances: SweepImportanceService,
   ) {}
 
   @Get('overview')
@@ -61,6 +63,15 @@ export class InsightsController {
   })
   board(@Param('id', ParseUUIDPipe) id: string) {
     return this.insights.board(id);
+  }
+
+  @Get('sweeps/:id/importance')
+  @ApiOperation({
+    summary:
+      'Which parameters mattered: each one’s share of the variance of a random-forest surrogate of the sweep metric (fANOVA main effects) over the measured configs, seeds pooled; ?metric= another reported metric; empty with fewer than minConfigs (4) measured configs',
+  })
+  importance(@Param('id', ParseUUIDPipe) id: string, @Query() q: Record<string, unknown>) {
+    return this.importances.importance(id, metricName(q, '') || undefined);
   }
 
   @Get('sweeps/:id/aggregate')

@@ -121,6 +121,19 @@ export class InsightsService {
   }
 
   /**
+   * The sweep's configs measured on `metric`, from the pass every board endpoint shares: one trial
+   * of each (its params are the config's, seed aside) and the metric's mean over its replicates, by
+   * trial id (an order that does not depend on how Postgres grouped them: a seeded fit over them is
+   * reproducible).
+   */
+  async measuredConfigs(sweepId: string, m: SweepMeta, metric: string): Promise<{ trialId: string; mean: number }[]> {
+    const { pass } = await this.view(sweepId, m, metric);
+    return pass.configs
+      .flatMap((c) => (c.metric ? [{ trialId: c.trialId, mean: c.metric.mean }] : []))
+      .sort((a, b) => (a.trialId < b.trialId ? -1 : a.trialId > b.trialId ? 1 : 0));
+  }
+
+  /**
    * What the sweep page first draws from the sweep's configs, in one answer: its facets, the
    * heatmap, the pruning curves and the first page of replicates, each as its own endpoint
    * answers it with no choice made (the same cached answers). One request instead of four keeps

@@ -3,11 +3,10 @@ import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiTags } from '@nes
 import type { Observable } from 'rxjs';
 import { Access, CurrentCaller, type Caller } from '../auth/access.js';
 import { SseLimitInterceptor } from '../security/sse-limit.interceptor.js';
-import { intParam, metricName } from '../board/dto/insight-queries.js';
+import { intParam } from '../board/dto/insight-queries.js';
 import { MAX_OFFSET, toTrialPageQuery } from './dto/trial-page.query.js';
 import { LiveSweeps } from './live-sweeps.js';
 import { SweepFrontService } from './sweep-front.js';
-import { SweepImportanceService } from './sweep-importance.js';
 import { SweepsService } from './sweeps.service.js';
 import { storedSpec } from '@tinysweep/spec';
 
@@ -20,7 +19,6 @@ export class SweepsController {
     @Inject(SweepsService) private readonly sweeps: SweepsService,
     @Inject(LiveSweeps) private readonly live: LiveSweeps,
     @Inject(SweepFrontService) private readonly fronts: SweepFrontService,
-    @Inject(SweepImportanceService) private readonly importances: SweepImportanceService,
   ) {}
 
   @Post()
@@ -63,18 +61,6 @@ export class SweepsController {
   async front(@Param('id', ParseUUIDPipe) id: string) {
     const s = await this.sweeps.get(id);
     return this.fronts.front(id, storedSpec(s.spec, id), s.metric, s.maximize);
-  }
-
-  @Get(':id/importance')
-  @Access('read')
-  @ApiOperation({
-    summary:
-      'Which parameters mattered: each one’s share of the variance of a random-forest surrogate of the sweep metric (fANOVA main effects) over the finished configs, seeds pooled; ?metric= another reported metric; empty with fewer than minConfigs (4) finished configs',
-  })
-  async importance(@Param('id', ParseUUIDPipe) id: string, @Query('metric') metricParam?: string) {
-    const s = await this.sweeps.get(id);
-    const metric = metricName({ metric: metricParam }, s.metric);
-    return this.importances.importance(id, s.updatedAt, storedSpec(s.spec, id), metric, s.maximize);
   }
 
   @Get(':id/verdicts')

@@ -3,7 +3,6 @@ import { Database, SearchRepository } from '@tinysweep/db';
 import { SseLimitInterceptor } from '../security/sse-limit.interceptor.js';
 import { LiveSweeps } from './live-sweeps.js';
 import { SweepFrontService } from './sweep-front.js';
-import { SweepImportanceService } from './sweep-importance.js';
 import { SweepsController } from './sweeps.controller.js';
 import { SweepsService } from './sweeps.service.js';
 
@@ -13,7 +12,6 @@ import { SweepsService } from './sweeps.service.js';
     SweepsService,
     LiveSweeps,
     SweepFrontService,
-    SweepImportanceService,
     SseLimitInterceptor,
     { provide: SearchRepository, inject: [Database], useFactory: (db: Database) => new SearchRepository(db) },
   ],

@@ -71,7 +71,7 @@ export function configObservations(space: TpeSpace, objective: ObjectiveSpec, tr
 }
 
 /**
- * Finished configurations' means (Postgres can pool the replicates: SearchRepository.configMeans) as
+ * Configurations' means (pooled where they are read: the API's board pass pools them in Postgres) as
  * observations: where each is in `space` (left out when outside it), its mean negated when smaller is better.
  */
 export function meanObservations(space: TpeSpace, objective: ObjectiveSpec, configs: readonly ConfigMean[]): Observation[] {

@@ -1,32 +1,40 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { SearchRepository } from '@tinysweep/db';
+import { Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { AggregateRepository, SweepRepository } from '@tinysweep/db';
 import type { ParameterImportanceView } from '@tinysweep/api-types';
-import { MIN_IMPORTANCE_CONFIGS } from '@tinysweep/search';
-import type { SweepSpec } from '@tinysweep/spec';
+import { MIN_IMPORTANCE_CONFIGS, type ConfigMean } from '@tinysweep/search';
+import { storedSpec } from '@tinysweep/spec';
 import { Worker } from 'node:worker_threads';
 import { IMPORTANCE_WORKER, type ImportanceAnswer, type ImportanceJob } from './importance-worker.js';
+import { InsightsService, type SweepMeta } from './insights.service.js';
 
 /** Sweep versions whose importance is kept (a finished sweep's never changes). */
 const CACHE_SIZE = 64;
 
 /**
  * `GET /sweeps/:id/importance`: which parameters mattered, fANOVA-style on a random-forest surrogate
- * of the sweep's objective (libs/search importance.ts), over its finished configurations with their
- * seeds pooled (by Postgres). Fitted in a worker thread (importance-worker.ts), so the event loop
- * serves the board's other requests meanwhile. Kept per sweep version: a finished sweep's is computed once.
+ * of the sweep's objective (libs/search importance.ts), over its measured configurations with their
+ * seeds pooled — the config pass every board endpoint shares (InsightsService.measuredConfigs), plus
+ * one trial's params per config, so opening a sweep reads its trials once, not once more for this.
+ * Fitted in a worker thread (importance-worker.ts), so the event loop serves the board's other
+ * requests meanwhile. Kept per sweep version: a finished sweep's is computed once.
  */
 @Injectable()
 export class SweepImportanceService {
   private readonly cache = new Map<string, Promise<ParameterImportanceView>>();
   private readonly worker = new ImportanceWorker();
 
-  constructor(@Inject(SearchRepository) private readonly search: SearchRepository) {}
+  constructor(
+    @Inject(InsightsService) private readonly insights: InsightsService,
+    @Inject(AggregateRepository) private readonly agg: AggregateRepository,
+    @Inject(SweepRepository) private readonly sweeps: SweepRepository,
+  ) {}
 
-  importance(id: string, version: Date, spec: SweepSpec, metric: string, maximize: boolean): Promise<ParameterImportanceView> {
-    const key = `${id}@${version.toISOString()}|${metric}`;
+  async importance(id: string, metric?: string): Promise<ParameterImportanceView> {
+    const m = await this.insights.meta(id);
+    const key = `${id}@${m.updatedAt}|${metric ?? m.metric}`;
     let hit = this.cache.get(key);
     if (!hit) {
-      hit = this.compute(id, spec, metric, maximize);
+      hit = this.compute(id, m, metric ?? m.metric);
       this.cache.set(key, hit);
       hit.catch(() => this.cache.delete(key));
       while (this.cache.size > CACHE_SIZE) this.cache.delete(this.cache.keys().next().value as string);
@@ -34,12 +42,18 @@ export class SweepImportanceService {
     return hit;
   }
 
-  private async compute(id: string, spec: SweepSpec, metric: string, maximize: boolean): Promise<ParameterImportanceView> {
-    const configs = await this.search.configMeans(id, metric);
-    const base = { metric, maximize, method: 'fanova-random-forest', minConfigs: MIN_IMPORTANCE_CONFIGS } as const;
-    // too few finished yet: nothing to fit (an answer, not an error: a running sweep gets there)
-    if (configs.length < MIN_IMPORTANCE_CONFIGS) return { ...base, configs: configs.length, interactions: 0, importance: [] };
-    const answer = await this.worker.run({ spec, objective: { metric, mode: maximize ? 'max' : 'min' }, configs, minConfigs: MIN_IMPORTANCE_CONFIGS });
+  private async compute(id: string, m: SweepMeta, metric: string): Promise<ParameterImportanceView> {
+    const [spec, measured] = await Promise.all([this.sweeps.spec(id), this.insights.measuredConfigs(id, m, metric)]);
+    if (!spec) throw new NotFoundException(`sweep ${id} not found`);
+    const base = { metric, maximize: m.maximize, method: 'fanova-random-forest', minConfigs: MIN_IMPORTANCE_CONFIGS } as const;
+    // too few measured yet: nothing to fit (an answer, not an error: a running sweep gets there)
+    if (measured.length < MIN_IMPORTANCE_CONFIGS) return { ...base, configs: measured.length, interactions: 0, importance: [] };
+    const params = await this.agg.trialParams(measured.map((c) => c.trialId));
+    const configs: ConfigMean[] = measured.flatMap((c) => {
+      const p = params.get(c.trialId);
+      return p ? [{ params: p, mean: c.mean }] : [];
+    });
+    const answer = await this.worker.run({ spec: storedSpec(spec, id), objective: { metric, mode: m.maximize ? 'max' : 'min' }, configs, minConfigs: MIN_IMPORTANCE_CONFIGS });
     if (!answer.ok) throw new Error(`parameter importance of sweep ${id} failed: ${answer.error}`);
     if ('tooFew' in answer) return { ...base, configs: answer.tooFew, interactions: 0, importance: [] };
     return { ...base, configs: answer.result.configs, interactions: answer.result.interactions, importance: answer.result.importance };
