@@ -281,7 +281,8 @@ export class SearchRepository {
     const { rowCount } = await client.query(`UPDATE trial_training SET status = 'stopped', error = $2, finished_at = now() WHERE id = $1::uuid AND status = 'paused'`, [trainingId, storableText(x.error)]);
     if (!rowCount) return [];
     const { rows } = await client.query<{ id: string }>(
-      `UPDATE trial SET ${set} FROM (${lockTrialsWhere(`training_id = $1::uuid AND status = 'paused'`)}) l WHERE trial.id = l.id RETURNING trial.id`,
+      // (a trial a sweep's extension added to the paused training meanwhile waits `queued`: it stops too)
+      `UPDATE trial SET ${set} FROM (${lockTrialsWhere(`training_id = $1::uuid AND status IN ('queued', 'running', 'paused') AND result_attempt IS NULL`)}) l WHERE trial.id = l.id RETURNING trial.id`,
       [trainingId, storableText(`shared training: ${x.error}`), x.rung, x.cutoff ?? null],
     );
     return rows.map((r) => r.id);
