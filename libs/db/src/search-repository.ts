@@ -1,9 +1,8 @@
-import type { PoolClient } from 'pg';
 import type { Database } from './database.js';
 import type { JsonObject, Metrics, NewTrial, TrialStatus } from './domain.js';
 import { lockTrialsWhere } from './lock-order.js';
 import { collapseTrainings, type Competitor, type OpenTrialRow } from './pause-competitors.js';
-import { storableJson, storableText } from './storable.js';
+import { pauseTraining, pauseTrial, promoteTraining, stopPaused } from './pause-writes.js';
 
 /** A value recorded at an ASHA rung. */
 export interface RungValue {
@@ -170,28 +169,31 @@ export class SearchRepository {
         else {
           const stopSelf = decision.stop.find((x) => x.id === self.id);
           const metrics = { ...pausing.metrics, asha_rung: pausing.rung, ...(stopSelf?.cutoff !== undefined ? { asha_cutoff: stopSelf.cutoff } : {}) };
-          if (self.trainingId !== null) out.stopped.push(...(await this.pauseTraining(client, self.trainingId, pausing.attempt, metrics, stopSelf?.error)));
-          else await this.pauseTrial(client, self.id, pausing.attempt, metrics, stopSelf?.error);
+          if (self.trainingId !== null) out.stopped.push(...(await pauseTraining(client, self.trainingId, pausing.attempt, metrics, stopSelf?.error)));
+          else await pauseTrial(client, self.id, pausing.attempt, metrics, stopSelf?.error);
           out.self = stopSelf ? 'stopped' : 'paused';
           if (stopSelf && self.trainingId === null) out.stopped.push(self.id);
         }
       }
-      for (const id of decision.promote.filter((x) => x !== self?.id)) {
-        const c = byId.get(id);
-        if (c?.trainingId) {
-          const promoted = await this.promoteTraining(client, c.trainingId);
-          if (promoted) out.promotedTrainings.push(promoted);
-        } else {
-          const { rowCount } = await client.query(
-            `UPDATE trial SET status = 'queued', queued_at = now() FROM (${lockTrialsWhere(`id = $1::uuid`)}) l WHERE trial.id = l.id AND status = 'paused'`,
-            [id],
-          );
-          if (rowCount) out.promoted.push(id);
-        }
+      const promote = decision.promote.filter((x) => x !== self?.id);
+      const trials = promote.filter((id) => !byId.get(id)?.trainingId);
+      if (trials.length > 0) {
+        // one statement, locking them in id order (lock-order.ts)
+        const { rows: up } = await client.query<{ id: string }>(
+          `UPDATE trial SET status = 'queued', queued_at = now() FROM (${lockTrialsWhere(`id = ANY($1::uuid[])`)}) l
+            WHERE trial.id = l.id AND status = 'paused' RETURNING trial.id`,
+          [trials],
+        );
+        out.promoted = up.map((r) => r.id);
+      }
+      for (const id of promote) {
+        const trainingId = byId.get(id)?.trainingId;
+        const promoted = trainingId ? await promoteTraining(client, trainingId) : undefined;
+        if (promoted) out.promotedTrainings.push(promoted);
       }
       for (const x of decision.stop.filter((d) => d.id !== self?.id)) {
         const trainingId = byId.get(x.id)?.trainingId ?? null;
-        out.stopped.push(...(await this.stopPaused(client, x, trainingId)));
+        out.stopped.push(...(await stopPaused(client, x, trainingId)));
       }
       // A stopped run has its result: its checkpoint (a trial's, or a training's) is of no more use, as TrialRunner.record drops a finished one's.
       const ended = new Set([...out.stopped, ...(out.self === 'stopped' && self ? [self.id] : [])]);
@@ -216,76 +218,6 @@ export class SearchRepository {
     }
     const row = rows.find((r) => r.id === pausing.trialId && r.trainingId === null && r.status === 'running' && r.attempts === pausing.attempt);
     return row && competitors.find((c) => c.id === row.id);
-  }
-
-  /** A trial reaching a rung pauses there (its attempt closed as `paused`, uncharged), or stops with `error`. */
-  private async pauseTrial(client: PoolClient, trialId: string, attempt: number, metrics: Metrics, error: string | undefined): Promise<void> {
-    await client.query(
-      error !== undefined
-        ? `UPDATE trial SET status = 'stopped', result_attempt = $2, metrics = $3::jsonb, error = $4, finished_at = now() WHERE id = $1::uuid AND attempts = $2 AND status = 'running' AND result_attempt IS NULL`
-        : `UPDATE trial SET status = 'paused', metrics = $3::jsonb WHERE id = $1::uuid AND attempts = $2 AND status = 'running' AND result_attempt IS NULL`,
-      [trialId, attempt, JSON.stringify(storableJson(metrics)), ...(error !== undefined ? [storableText(error)] : [])],
-    );
-    await client.query(`UPDATE trial_attempt SET finished_at = now(), outcome = $3 WHERE trial_id = $1::uuid AND attempt = $2`, [trialId, attempt, error !== undefined ? 'stopped' : 'paused']);
-  }
-
-  /**
-   * A shared training reaching a rung pauses there with its waiting trials (they keep the rung's
-   * metrics meanwhile), or — with `error` — stops, and so do they, as TrainingRepository.end stops
-   * one. Returns the trials stopped.
-   */
-  private async pauseTraining(client: PoolClient, trainingId: string, attempt: number, metrics: Metrics, error: string | undefined): Promise<string[]> {
-    const { rowCount } = await client.query(
-      error !== undefined
-        ? `UPDATE trial_training SET status = 'stopped', error = $3, finished_at = now() WHERE id = $1::uuid AND attempts = $2 AND status = 'running'`
-        : `UPDATE trial_training SET status = 'paused' WHERE id = $1::uuid AND attempts = $2 AND status = 'running'`,
-      [trainingId, attempt, ...(error !== undefined ? [storableText(error)] : [])],
-    );
-    if (!rowCount) return [];
-    const { rows } = await client.query<{ id: string }>(
-      error !== undefined
-        ? `UPDATE trial SET status = 'stopped', result_attempt = attempts, metrics = $2::jsonb, error = $3, finished_at = now()
-             FROM (${lockTrialsWhere(`training_id = $1::uuid AND status IN ('queued', 'running') AND result_attempt IS NULL`)}) l
-            WHERE trial.id = l.id RETURNING trial.id`
-        : `UPDATE trial SET status = 'paused', metrics = $2::jsonb
-             FROM (${lockTrialsWhere(`training_id = $1::uuid AND status IN ('queued', 'running') AND result_attempt IS NULL`)}) l
-            WHERE trial.id = l.id RETURNING trial.id`,
-      [trainingId, JSON.stringify(storableJson(metrics)), ...(error !== undefined ? [storableText(`shared training: ${error}`)] : [])],
-    );
-    return error !== undefined ? rows.map((r) => r.id) : [];
-  }
-
-  /** A paused training promoted: queued again with its trials, on its next segment (new job ids). */
-  private async promoteTraining(client: PoolClient, trainingId: string): Promise<{ id: string; segment: number } | undefined> {
-    const { rows } = await client.query<{ segment: number }>(
-      `UPDATE trial_training SET status = 'queued', segment = segment + 1 WHERE id = $1::uuid AND status = 'paused' RETURNING segment`,
-      [trainingId],
-    );
-    if (!rows[0]) return undefined;
-    await client.query(
-      `UPDATE trial SET status = 'queued', queued_at = now() FROM (${lockTrialsWhere(`training_id = $1::uuid AND status = 'paused'`)}) l WHERE trial.id = l.id`,
-      [trainingId],
-    );
-    return { id: trainingId, segment: rows[0].segment };
-  }
-
-  /** A paused trial — or a paused training and its trials — stopped for good at its rung. Returns the trials stopped. */
-  private async stopPaused(client: PoolClient, x: PauseDecision['stop'][number], trainingId: string | null): Promise<string[]> {
-    const set = `status = 'stopped', result_attempt = attempts, error = $2, finished_at = now(),
-                 metrics = coalesce(metrics, '{}'::jsonb) || jsonb_build_object('asha_rung', $3::int)
-                   || CASE WHEN $4::float8 IS NULL THEN '{}'::jsonb ELSE jsonb_build_object('asha_cutoff', $4::float8) END`;
-    if (trainingId === null) {
-      const { rowCount } = await client.query(`UPDATE trial SET ${set} WHERE id = $1::uuid AND status = 'paused'`, [x.id, storableText(x.error), x.rung, x.cutoff ?? null]);
-      return rowCount ? [x.id] : [];
-    }
-    const { rowCount } = await client.query(`UPDATE trial_training SET status = 'stopped', error = $2, finished_at = now() WHERE id = $1::uuid AND status = 'paused'`, [trainingId, storableText(x.error)]);
-    if (!rowCount) return [];
-    const { rows } = await client.query<{ id: string }>(
-      // (a trial a sweep's extension added to the paused training meanwhile waits `queued`: it stops too)
-      `UPDATE trial SET ${set} FROM (${lockTrialsWhere(`training_id = $1::uuid AND status IN ('queued', 'running', 'paused') AND result_attempt IS NULL`)}) l WHERE trial.id = l.id RETURNING trial.id`,
-      [trainingId, storableText(`shared training: ${x.error}`), x.rung, x.cutoff ?? null],
-    );
-    return rows.map((r) => r.id);
   }
 
   /** Sweeps with paused trials and nothing queued or running: only a promotion decision moves them on. */
