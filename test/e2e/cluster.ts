@@ -5,7 +5,7 @@
  * `node` programs only, sandboxed. `request` sends the stack's admin token unless told otherwise.
  */
 import { addToken, type Role } from '@tinysweep/access';
-import { chmodSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -110,6 +110,12 @@ export class Cluster {
   async restartApi(): Promise<void> {
     await this.group.stop('api');
     await startApi(this.group, { urls: this.urls, env: this.env('api') });
+  }
+
+  /** What a process of the cluster logged so far (`api`, `dispatcher-1`, …: pino JSON lines). */
+  logOf(name: string): string {
+    const file = join(this.dir, 'logs', `${name}.log`);
+    return existsSync(file) ? readFileSync(file, 'utf8') : '';
   }
 
   async startDispatcher(name: string): Promise<void> {

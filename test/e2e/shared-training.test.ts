@@ -184,6 +184,83 @@ describe('pruning thresholds share one training', () => {
     console.log(`asha-shared: trainings ${groups.map((g) => g.status).join(', ')}; rung values ${rungs.map((r) => `${r.rung}:${r.value}`).join(' ')}`);
   }, 360_000);
 
+  it('asha with pausing pauses, resumes and stops each shared training as one competitor; survivors prune per threshold', async () => {
+    // Six trainings × two thresholds. They differ only in params.evalEvery (extra curve points, not
+    // the numbers), so they tie at every rung and ASHA ranks them by arrival: with two slots the
+    // second arrival at the first rung pauses (one of two values: not in the top ⌊2/2⌋) and is
+    // promoted once more values come in — a resume from the rung's checkpoint in every run.
+    const id = await c.submit(
+      thresholds('asha-pause-shared', [0, 0.5], {
+        reuse: false,
+        optimizer: { kind: 'es', population: 8, sigma: 0.5, lr: 0.1, iterations: 4, batch: 8 },
+        params: { evalEvery: [1, 2, 3, 4, 5, 6] },
+        search: { kind: 'asha', minIterations: 1, eta: 2, promotion: 'pause' },
+        budget: { maxTrials: 20, trialTimeout: '2m', retries: 0 },
+      }),
+    );
+    const done = await c.waitForSweep(id, 300_000);
+    expect(done.status).toBe('completed');
+    const all = await rows(id);
+    const groups = await c.query<{ id: string; status: string; segment: number; error: string | null }>(`SELECT id, status, segment, error FROM trial_training WHERE sweep_id = $1`, id);
+    expect(all).toHaveLength(12);
+    expect(groups).toHaveLength(6); // one training per configuration, whatever its thresholds
+    const rungs = await c.query<{ rung: number; trial_id: string; value: number }>(`SELECT rung, trial_id, value FROM rung_result WHERE sweep_id = $1 ORDER BY recorded_at`, id);
+    const trainingOf = new Map(all.map((t) => [t.id, t.training_id]));
+    // One value per training at each rung it reached, none per trial: all six at the first rung,
+    // at least the top half (⌊6/2⌋) at the second.
+    for (const rung of [1, 2]) {
+      const here = rungs.filter((r) => r.rung === rung);
+      expect(new Set(here.map((r) => trainingOf.get(r.trial_id))).size).toBe(here.length);
+    }
+    expect(rungs.filter((r) => r.rung === 1)).toHaveLength(6);
+    expect(rungs.filter((r) => r.rung === 2).length).toBeGreaterThanOrEqual(3);
+    for (const g of groups) {
+      const mine = all.filter((t) => t.training_id === g.id);
+      expect(mine).toHaveLength(2);
+      expect(['succeeded', 'stopped']).toContain(g.status);
+      if (g.status === 'stopped') {
+        // It and its trials stopped at a rung, with the value the training was judged by there and the cutoff.
+        const rung = mine[0]!.metrics.asha_rung!;
+        const judged = rungs.filter((r) => r.rung === rung && mine.some((t) => t.id === r.trial_id));
+        expect(judged).toHaveLength(1);
+        for (const t of mine) {
+          expect(t.status).toBe('stopped');
+          expect(t.metrics).toMatchObject({ asha_rung: rung, eval_acc: judged[0]!.value, asha_cutoff: expect.any(Number) });
+          expect(t.error).toMatch(/^shared training: stopped by ASHA at rung \d+: eval_acc /);
+        }
+      } else {
+        // A survivor trained to the end (every step once; the pruned retraining's step after them) and was pruned at each threshold.
+        expect(mine.map((t) => t.threshold)).toEqual([0, 0.5]);
+        for (const t of mine) {
+          expect(t.status).toBe('succeeded');
+          expect(typeof t.metrics[`acc_pruned@${t.threshold}`]).toBe('number');
+          expect(t.steps.slice(0, 4)).toEqual([1, 2, 3, 4]);
+          expect(t.steps).toEqual([...new Set(t.steps)]);
+        }
+      }
+    }
+    expect(groups.some((g) => g.status === 'succeeded')).toBe(true);
+    // Paused trainings: promoted later (a new segment, its flow under new job ids), or stopped
+    // once their rung was complete without them.
+    const resumed = groups.filter((g) => g.segment > 0);
+    const stoppedWhilePaused = groups.filter((g) => g.status === 'stopped' && /no other trial can reach the rung/.test(g.error ?? ''));
+    expect(resumed.length).toBeGreaterThan(0);
+    expect(stoppedWhilePaused.length).toBeGreaterThan(0);
+    // A resumed training went on from its checkpoint at the rung it paused at, not from step 0.
+    const log = c.logOf('dispatcher-1').split('\n').filter((l) => l.includes('training resumes from a checkpoint'));
+    for (const g of resumed) {
+      const steps = log.filter((l) => l.includes(g.id)).map((l) => (JSON.parse(l) as { step: number }).step);
+      expect(steps.length).toBeGreaterThanOrEqual(g.segment);
+      for (const step of steps) expect([1, 2]).toContain(step);
+      const curve = all.find((t) => t.training_id === g.id)!.steps;
+      expect(curve).toEqual([...new Set(curve)]); // each step once
+      expect(curve.slice(0, steps[0])).toEqual(Array.from({ length: steps[0]! }, (_, i) => i + 1));
+    }
+    expect(await c.query(`SELECT 1 FROM checkpoint WHERE sweep_id = $1`, id)).toEqual([]); // every run ended: none kept
+    expect(await c.sweep(id)).toMatchObject({ trainings: { total: 6, running: 0, done: 6 } });
+    console.log(`asha-pause-shared: trainings ${groups.map((g) => `${g.status}/${g.segment}`).join(', ')}; rung values ${rungs.map((r) => `${r.rung}:${r.value}`).join(' ')}`);
+  }, 360_000);
+
   it('a resubmitted sweep reuses every threshold and trains nothing', async () => {
     const id = await c.submit(thresholds('thresholds-again', [0, 0.3, 0.6]));
     expect((await c.waitForSweep(id, 120_000)).status).toBe('completed');

@@ -94,7 +94,8 @@ export class Reconciler {
 
   /**
    * Open shared trainings whose training job Redis lost, or that ended without settling the training
-   * (a dispatcher stopping mid-wait), get their flow again.
+   * (a dispatcher stopping mid-wait), get their flow again — under their current segment's job ids,
+   * so a promoted training whose flow was never added gets it. Paused trainings wait for a promotion.
    */
   private async reconcileTrainings(): Promise<number> {
     let after: string | null = null;
@@ -104,10 +105,11 @@ export class Reconciler {
       if (page.length === 0) break;
       after = page[page.length - 1]!.id;
       for (const g of page) {
-        if (!['missing', 'completed', 'failed'].includes(await this.queue.stateOf(trainJobId(g.id)))) continue;
+        // The jobs of its current segment (a promoted training's are not the first ones); a paused training is not open.
+        if (!['missing', 'completed', 'failed'].includes(await this.queue.stateOf(trainJobId(g.id, g.segment)))) continue;
         const s = await this.specs.get(g.sweepId);
-        if (!s || !(await this.queue.removeTrainingIfIdle(g.id))) continue;
-        await this.queue.enqueueTrainings([{ trainingId: g.id, sweepId: g.sweepId, maxAttempts: Math.max(1, s.maxAttempts - g.attempts) }]);
+        if (!s || !(await this.queue.removeTrainingIfIdle(g.id, g.segment))) continue;
+        await this.queue.enqueueTrainings([{ trainingId: g.id, sweepId: g.sweepId, maxAttempts: Math.max(1, s.maxAttempts - g.attempts), segment: g.segment, first: g.segment > 0 }]);
         restored++;
       }
     }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Metrics, NewTrial, PauseDecision, PauseTrial, RungValue, SearchRepository, SearchTrial } from '@tinysweep/db';
+import type { Metrics, NewTrial, PauseDecision, PauseOutcome, PauseTrial, RungValue, SearchRepository, SearchTrial } from '@tinysweep/db';
 import type { SweepEvents, TrialQueue } from '@tinysweep/queue';
 import { ashaOf, ashaPruner, configPoints, ParetoSearch, promotions, TpeSearch, tpeHistory } from '@tinysweep/search';
 import type { AshaSettings, SweepSpec } from '@tinysweep/spec';
@@ -85,16 +85,17 @@ export class SearchDriver {
    * ASHA with pausing: a trial's run stopped at `rung` (its checkpoint saved). Under the sweep's lock
    * it goes on at once if it is among the top ⌊n/η⌋ there (`continue`: the caller runs it on from the
    * checkpoint), else it pauses — or stops, if nothing else can reach the rung; the paused trials the
-   * new value lets through are promoted (queued again, their jobs enqueued).
+   * new value lets through are promoted (queued again, their jobs enqueued). A shared training comes
+   * with `trainingId` (`trialId` its representative, `attempt` the training's): it competes as one.
    */
-  async atRung(sweepId: string, trialId: string, attempt: number, rung: number, metrics: Metrics): Promise<RungOutcome> {
+  async atRung(sweepId: string, trialId: string, attempt: number, rung: number, metrics: Metrics, trainingId?: string): Promise<RungOutcome> {
     const settings = await this.d.specs.get(sweepId);
     const asha = settings && ashaOf(settings.spec);
     if (!settings || !asha) return 'continue';
     const value = metrics[asha.metric];
-    const pausing = { trialId, attempt, rung, value: typeof value === 'number' ? value : Number.NaN, metrics };
+    const pausing = { trialId, attempt, rung, value: typeof value === 'number' ? value : Number.NaN, metrics, ...(trainingId !== undefined ? { trainingId } : {}) };
     const out = await this.d.search.resolvePauses(sweepId, pausing, (open, values) => this.promotionsOf(asha, open, values));
-    await this.afterPauses(sweepId, settings.maxAttempts, out.promoted, out.stopped);
+    await this.afterPauses(sweepId, settings.maxAttempts, out);
     return out.self ?? 'gone';
   }
 
@@ -104,7 +105,7 @@ export class SearchDriver {
     const asha = settings && ashaOf(settings.spec);
     if (!settings || asha?.promotion !== 'pause') return;
     const out = await this.d.search.resolvePauses(sweepId, null, (open, values) => this.promotionsOf(asha, open, values));
-    await this.afterPauses(sweepId, settings.maxAttempts, out.promoted, out.stopped);
+    await this.afterPauses(sweepId, settings.maxAttempts, out);
   }
 
   private promotionsOf(asha: AshaSettings, open: PauseTrial[], values: RungValue[]): PauseDecision {
@@ -129,14 +130,23 @@ export class SearchDriver {
     };
   }
 
-  /** Promoted trials run next (ahead of fresh ones, as ASHA's promotions do); stopped ones are finished. */
-  private async afterPauses(sweepId: string, maxAttempts: number, promoted: string[], stopped: string[]): Promise<void> {
-    for (const trialId of promoted) {
+  /**
+   * Promoted trials run next (ahead of fresh ones, as ASHA's promotions do); so do promoted shared
+   * trainings, whose flows are added under their new segment's job ids (nothing holds those yet, so
+   * unlike a trial's they need no retry; if Redis is away the reconciler adds them). Stopped ones are finished.
+   */
+  private async afterPauses(sweepId: string, maxAttempts: number, out: PauseOutcome): Promise<void> {
+    for (const trialId of out.promoted) {
       this.d.events.publish({ sweepId, trialId, kind: 'progress' });
       void this.requeue({ trialId, sweepId, maxAttempts, first: true });
     }
-    for (const trialId of stopped) this.d.events.publish({ sweepId, trialId, kind: 'finished' });
-    if (promoted.length + stopped.length > 0) this.d.log.info({ sweepId, promoted: promoted.length, stopped: stopped.length }, 'ASHA promotions');
+    if (out.promotedTrainings.length > 0) {
+      const flows = out.promotedTrainings.map((g) => ({ trainingId: g.id, sweepId, maxAttempts, segment: g.segment, first: true }));
+      await this.d.queue.enqueueTrainings(flows).catch((err: unknown) => this.d.log.warn({ sweepId, err: (err as Error).message }, 'promoted trainings left for the reconciler to enqueue'));
+    }
+    for (const trialId of out.stopped) this.d.events.publish({ sweepId, trialId, kind: 'finished' });
+    const promoted = out.promoted.length + out.promotedTrainings.length;
+    if (promoted + out.stopped.length > 0) this.d.log.info({ sweepId, promoted, trainings: out.promotedTrainings.length, stopped: out.stopped.length }, 'ASHA promotions');
   }
 
   /**

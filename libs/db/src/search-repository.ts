@@ -1,7 +1,8 @@
 import type { Database } from './database.js';
 import type { JsonObject, Metrics, NewTrial, TrialStatus } from './domain.js';
 import { lockTrialsWhere } from './lock-order.js';
-import { storableJson, storableText } from './storable.js';
+import { collapseTrainings, type Competitor, type OpenTrialRow } from './pause-competitors.js';
+import { pauseTraining, pauseTrial, promoteTraining, stopPaused } from './pause-writes.js';
 
 /** A value recorded at an ASHA rung. */
 export interface RungValue {
@@ -26,6 +27,11 @@ export interface PausingTrial {
   value: number;
   /** What it reported last (kept as its metrics while it waits). */
   metrics: Metrics;
+  /**
+   * A shared training reaching the rung: `trialId` is its representative (the trial its values are
+   * recorded under), `attempt` the training's; the training and all its waiting trials pause or stop.
+   */
+  trainingId?: string;
 }
 
 /** What the promotion rule decided (see libs/search `promotions`). */
@@ -41,7 +47,9 @@ export interface PauseOutcome {
   self?: 'continue' | 'paused' | 'stopped' | 'gone';
   /** Paused trials now queued again (their jobs must be enqueued). */
   promoted: string[];
-  /** Paused trials stopped. */
+  /** Paused shared trainings now queued again on their next segment (their flows must be added). */
+  promotedTrainings: Array<{ id: string; segment: number }>;
+  /** Trials stopped (a stopped training's included). */
   stopped: string[];
 }
 
@@ -108,17 +116,25 @@ export class SearchRepository {
 
   /**
    * ASHA with pausing, under the sweep's lock (the one {@link extend} takes): records `pausing`'s rung
-   * value, hands `decide` every open trial of the sweep with its rung values — the pausing trial as
-   * paused at its rung — and every value recorded at the rungs, and applies the answer in the same transaction: promoted paused trials go
-   * back to `queued` (the caller enqueues them), stopped ones get their result (`stopped`, the rung
-   * and cutoff in their metrics). The pausing trial keeps running if promoted at once, else pauses
-   * (its attempt closed as `paused`, uncharged) or stops.
+   * value, hands `decide` every competitor of the sweep with its rung values — a trial that trains
+   * itself, or a shared training as one trial (see collapseTrainings); the pausing one as paused at
+   * its rung — and every value recorded at the rungs, and applies the answer in the same transaction:
+   * promoted paused trials go back to `queued` (the caller enqueues them), a promoted training with
+   * its trials too, on its next segment (the caller adds its flow); stopped ones get their result
+   * (`stopped`, the rung and cutoff in their metrics). The pausing run keeps running if promoted at
+   * once, else pauses (a trial's attempt closed as `paused`, uncharged; a training and its trials
+   * `paused`) or stops.
    */
   async resolvePauses(sweepId: string, pausing: PausingTrial | null, decide: (open: PauseTrial[], values: RungValue[]) => PauseDecision): Promise<PauseOutcome> {
     const client = await this.pool.connect();
     try {
       await client.query('BEGIN');
       await client.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 7))`, [sweepId]);
+      // Trainings before trials (lock-order.ts), all at once in id order: which ones change is known only after deciding.
+      const { rows: trainings } = await client.query<{ id: string; status: string; attempts: number }>(
+        `SELECT id, status, attempts FROM trial_training WHERE sweep_id = $1::uuid AND status IN ('queued', 'running', 'paused') ORDER BY id FOR UPDATE`,
+        [sweepId],
+      );
       if (pausing) {
         await client.query(`INSERT INTO rung_result (sweep_id, rung, trial_id, value) VALUES ($1::uuid, $2, $3::uuid, $4) ON CONFLICT DO NOTHING`, [
           sweepId,
@@ -127,58 +143,62 @@ export class SearchRepository {
           Number.isFinite(pausing.value) ? pausing.value : 'NaN',
         ]);
       }
-      const { rows } = await client.query<{ id: string; status: PauseTrial['status']; attempts: number }>(
-        `SELECT id, status, attempts FROM trial WHERE sweep_id = $1::uuid AND status IN ('queued', 'running', 'paused') AND result_attempt IS NULL`,
+      const { rows } = await client.query<OpenTrialRow & { attempts: number }>(
+        `SELECT t.id, t.ordinal, t.status, t.attempts, t.training_id AS "trainingId", g.status AS "trainingStatus"
+           FROM trial t LEFT JOIN trial_training g ON g.id = t.training_id
+          WHERE t.sweep_id = $1::uuid AND t.status IN ('queued', 'running', 'paused') AND t.result_attempt IS NULL`,
         [sweepId],
       );
-      const { rows: values } = await client.query<RungValue>(`SELECT rung, trial_id AS "trialId", value FROM rung_result WHERE sweep_id = $1::uuid`, [sweepId]);
-      const byTrial = new Map<string, Map<number, number>>();
-      for (const v of values) byTrial.set(v.trialId, (byTrial.get(v.trialId) ?? new Map<number, number>()).set(v.rung, v.value));
-      const selfRow = pausing ? rows.find((r) => r.id === pausing.trialId && r.status === 'running' && r.attempts === pausing.attempt) : undefined;
-      const open: PauseTrial[] = rows
-        .filter((r) => !pausing || r.id !== pausing.trialId || selfRow)
-        .map((r) => ({ id: r.id, status: r.id === selfRow?.id ? 'paused' : r.status, rungs: byTrial.get(r.id) ?? new Map() }));
+      const { rows: recorded } = await client.query<RungValue>(`SELECT rung, trial_id AS "trialId", value FROM rung_result WHERE sweep_id = $1::uuid ORDER BY recorded_at`, [sweepId]);
+      const { rows: members } = await client.query<{ id: string; trainingId: string }>(
+        `SELECT id, training_id AS "trainingId" FROM trial WHERE sweep_id = $1::uuid AND training_id IS NOT NULL`,
+        [sweepId],
+      );
+      const { competitors, values } = collapseTrainings(rows, recorded, new Map(members.map((m) => [m.id, m.trainingId])));
+      const self = pausing ? this.selfOf(pausing, rows, competitors, trainings) : undefined;
+      const open: PauseTrial[] = competitors
+        // a pausing trial whose attempt is no longer the running one is not the rule's to place
+        .filter((c) => !pausing || c.id !== pausing.trialId || c.trainingId !== null || self)
+        .map((c) => ({ id: c.id, status: c.id === self?.id ? 'paused' : c.status, rungs: c.rungs }));
       const decision = decide(open, values);
-      const out: PauseOutcome = { promoted: [], stopped: [] };
-      const promote = decision.promote.filter((id) => id !== selfRow?.id);
-      const stop = decision.stop.filter((x) => x.id !== selfRow?.id);
+      const out: PauseOutcome = { promoted: [], promotedTrainings: [], stopped: [] };
+      const byId = new Map(competitors.map((c) => [c.id, c]));
       if (pausing) {
-        if (!selfRow) out.self = 'gone';
-        else if (decision.promote.includes(selfRow.id)) out.self = 'continue';
+        if (!self) out.self = 'gone';
+        else if (decision.promote.includes(self.id)) out.self = 'continue';
         else {
-          const stopSelf = decision.stop.find((x) => x.id === selfRow.id);
+          const stopSelf = decision.stop.find((x) => x.id === self.id);
           const metrics = { ...pausing.metrics, asha_rung: pausing.rung, ...(stopSelf?.cutoff !== undefined ? { asha_cutoff: stopSelf.cutoff } : {}) };
-          await client.query(
-            stopSelf
-              ? `UPDATE trial SET status = 'stopped', result_attempt = $2, metrics = $3::jsonb, error = $4, finished_at = now() WHERE id = $1::uuid AND attempts = $2 AND status = 'running' AND result_attempt IS NULL`
-              : `UPDATE trial SET status = 'paused', metrics = $3::jsonb WHERE id = $1::uuid AND attempts = $2 AND status = 'running' AND result_attempt IS NULL`,
-            [selfRow.id, pausing.attempt, JSON.stringify(storableJson(metrics)), ...(stopSelf ? [storableText(stopSelf.error)] : [])],
-          );
-          await client.query(`UPDATE trial_attempt SET finished_at = now(), outcome = $3 WHERE trial_id = $1::uuid AND attempt = $2`, [selfRow.id, pausing.attempt, stopSelf ? 'stopped' : 'paused']);
+          if (self.trainingId !== null) out.stopped.push(...(await pauseTraining(client, self.trainingId, pausing.attempt, metrics, stopSelf?.error)));
+          else await pauseTrial(client, self.id, pausing.attempt, metrics, stopSelf?.error);
           out.self = stopSelf ? 'stopped' : 'paused';
+          if (stopSelf && self.trainingId === null) out.stopped.push(self.id);
         }
       }
-      if (promote.length > 0) {
+      const promote = decision.promote.filter((x) => x !== self?.id);
+      const trials = promote.filter((id) => !byId.get(id)?.trainingId);
+      if (trials.length > 0) {
+        // one statement, locking them in id order (lock-order.ts)
         const { rows: up } = await client.query<{ id: string }>(
           `UPDATE trial SET status = 'queued', queued_at = now() FROM (${lockTrialsWhere(`id = ANY($1::uuid[])`)}) l
             WHERE trial.id = l.id AND status = 'paused' RETURNING trial.id`,
-          [promote],
+          [trials],
         );
         out.promoted = up.map((r) => r.id);
       }
-      for (const x of stop) {
-        const { rowCount } = await client.query(
-          `UPDATE trial SET status = 'stopped', result_attempt = attempts, error = $2, finished_at = now(),
-                  metrics = coalesce(metrics, '{}'::jsonb) || jsonb_build_object('asha_rung', $3::int)
-                    || CASE WHEN $4::float8 IS NULL THEN '{}'::jsonb ELSE jsonb_build_object('asha_cutoff', $4::float8) END
-            WHERE id = $1::uuid AND status = 'paused'`,
-          [x.id, storableText(x.error), x.rung, x.cutoff ?? null],
-        );
-        if (rowCount) out.stopped.push(x.id);
+      for (const id of promote) {
+        const trainingId = byId.get(id)?.trainingId;
+        const promoted = trainingId ? await promoteTraining(client, trainingId) : undefined;
+        if (promoted) out.promotedTrainings.push(promoted);
       }
-      // A stopped trial has its result: its checkpoint is of no more use (as TrialRunner.record drops a finished one's).
-      const ended = [...out.stopped, ...(out.self === 'stopped' && selfRow ? [selfRow.id] : [])];
-      if (ended.length > 0) await client.query(`DELETE FROM checkpoint WHERE run_id = ANY($1::uuid[])`, [ended]);
+      for (const x of decision.stop.filter((d) => d.id !== self?.id)) {
+        const trainingId = byId.get(x.id)?.trainingId ?? null;
+        out.stopped.push(...(await stopPaused(client, x, trainingId)));
+      }
+      // A stopped run has its result: its checkpoint (a trial's, or a training's) is of no more use, as TrialRunner.record drops a finished one's.
+      const ended = new Set([...out.stopped, ...(out.self === 'stopped' && self ? [self.id] : [])]);
+      const runs = [...ended].map((id) => byId.get(id)?.trainingId ?? id);
+      if (runs.length > 0) await client.query(`DELETE FROM checkpoint WHERE run_id = ANY($1::uuid[])`, [[...new Set(runs)]]);
       await client.query('COMMIT');
       return out;
     } catch (err) {
@@ -187,6 +207,17 @@ export class SearchRepository {
     } finally {
       client.release();
     }
+  }
+
+  /** The pausing run as a competitor, if it is still the one running (its attempt current); else undefined ('gone'). */
+  private selfOf(pausing: PausingTrial, rows: ReadonlyArray<OpenTrialRow & { attempts: number }>, competitors: readonly Competitor[], trainings: ReadonlyArray<{ id: string; status: string; attempts: number }>): Competitor | undefined {
+    if (pausing.trainingId !== undefined) {
+      const g = trainings.find((t) => t.id === pausing.trainingId);
+      if (g?.status !== 'running' || g.attempts !== pausing.attempt) return undefined;
+      return competitors.find((c) => c.trainingId === pausing.trainingId);
+    }
+    const row = rows.find((r) => r.id === pausing.trialId && r.trainingId === null && r.status === 'running' && r.attempts === pausing.attempt);
+    return row && competitors.find((c) => c.id === row.id);
   }
 
   /** Sweeps with paused trials and nothing queued or running: only a promotion decision moves them on. */

@@ -252,7 +252,7 @@ export class SweepRepository {
    * truth; dispatchers stop running ones when told, or when they next look). Returns the trial ids
    * that were queued (or paused) and running, so the caller can remove jobs and signal trainers.
    */
-  async cancel(id: string): Promise<{ queued: string[]; running: string[]; trainings: string[] } | null> {
+  async cancel(id: string): Promise<{ queued: string[]; running: string[]; trainings: Array<{ id: string; segment: number }> } | null> {
     // Locks are taken in the order every other writer takes them (lock-order.ts) — shared trainings, then trials,
     // then the sweep (the triggers on trial and trial_training lock it last) — so a cancel never
     // deadlocks with a dispatcher starting or finishing one of its trials. The trainings are locked
@@ -260,16 +260,17 @@ export class SweepRepository {
     return this.prisma.$transaction(async (tx) => {
       const found = await tx.$queryRawUnsafe<unknown[]>(`SELECT 1 FROM sweep WHERE id = $1::uuid`, id);
       if (found.length === 0) return null;
-      await tx.$queryRawUnsafe(`SELECT id FROM trial_training WHERE sweep_id = $1::uuid AND status IN ('queued', 'running') ORDER BY id FOR UPDATE`, id);
+      await tx.$queryRawUnsafe(`SELECT id FROM trial_training WHERE sweep_id = $1::uuid AND status IN ('queued', 'running', 'paused') ORDER BY id FOR UPDATE`, id);
       const rows = await tx.$queryRawUnsafe<{ id: string; was: string }[]>(
         `UPDATE trial t SET status = 'cancelled', finished_at = now(), error = coalesce(t.error, 'cancelled by user')
            FROM (SELECT id, status::text AS was FROM trial WHERE sweep_id = $1::uuid AND status IN ('queued', 'running', 'paused') ORDER BY id FOR UPDATE) p
           WHERE t.id = p.id RETURNING t.id, p.was`,
         id,
       );
-      // Shared trainings nobody waits for any more (see TrainingRunner).
-      const trainings = await tx.$queryRawUnsafe<{ id: string }[]>(
-        `UPDATE trial_training SET status = 'cancelled', finished_at = now() WHERE sweep_id = $1::uuid AND status IN ('queued', 'running') RETURNING id`,
+      // Shared trainings nobody waits for any more (see TrainingRunner), paused ones included; with the
+      // segment their current jobs' ids carry.
+      const trainings = await tx.$queryRawUnsafe<{ id: string; segment: number }[]>(
+        `UPDATE trial_training SET status = 'cancelled', finished_at = now() WHERE sweep_id = $1::uuid AND status IN ('queued', 'running', 'paused') RETURNING id, segment`,
         id,
       );
       await tx.$executeRawUnsafe(
@@ -279,7 +280,7 @@ export class SweepRepository {
       return {
         queued: rows.filter((r) => r.was === 'queued' || r.was === 'paused').map((r) => r.id),
         running: rows.filter((r) => r.was === 'running').map((r) => r.id),
-        trainings: trainings.map((g) => g.id),
+        trainings: trainings.map((g) => ({ id: g.id, segment: g.segment })),
       };
     }, { maxWait: 10_000, timeout: 60_000 }); // a busy database makes a big sweep's cancel wait, not fail
   }

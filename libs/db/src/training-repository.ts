@@ -12,6 +12,8 @@ export interface Training {
   params: JsonObject;
   status: TrialStatus;
   attempts: number;
+  /** Promotions from an ASHA pause so far: the current jobs' ids carry it (libs/queue trainJobId). */
+  segment: number;
   trainerId: string | null;
   /** The trained, unpruned adapter file. */
   adapter: JsonObject | null;
@@ -37,7 +39,7 @@ export interface TrainingResult {
   environment: JsonObject | null;
 }
 
-const COLUMNS = `id, sweep_id AS "sweepId", train_hash AS "trainHash", params, status, attempts, trainer_id AS "trainerId",
+const COLUMNS = `id, sweep_id AS "sweepId", train_hash AS "trainHash", params, status, attempts, segment, trainer_id AS "trainerId",
   adapter, metrics, trainable_params::float8 AS "trainableParams", environment, error`;
 
 /**
@@ -67,12 +69,15 @@ export class TrainingRepository {
     return rows;
   }
 
-  /** Starts the next attempt; null when the training is finished (succeeded, failed or cancelled). */
-  async start(id: string, trainerId: string): Promise<{ attempt: number; params: JsonObject } | null> {
+  /**
+   * Starts the next attempt of the training's segment; null when the training is finished
+   * (succeeded, failed, cancelled, stopped), paused, or on a later segment (a stale job).
+   */
+  async start(id: string, trainerId: string, segment = 0): Promise<{ attempt: number; params: JsonObject } | null> {
     const { rows } = await this.pool.query<{ attempt: number; params: JsonObject }>(
       `UPDATE trial_training SET status = 'running', attempts = attempts + 1, trainer_id = $2, started_at = now()
-        WHERE id = $1::uuid AND status IN ('queued', 'running') RETURNING attempts AS attempt, params`,
-      [id, trainerId],
+        WHERE id = $1::uuid AND status IN ('queued', 'running') AND segment = $3 RETURNING attempts AS attempt, params`,
+      [id, trainerId, segment],
     );
     return rows[0] ?? null;
   }
@@ -103,16 +108,22 @@ export class TrainingRepository {
   /**
    * The training failed for good, was cancelled, or was stopped by ASHA at a rung: so do its open
    * trials, with the reason (and, stopped, the rung's metrics, as a trial ASHA stops keeps them).
-   * Returns the sweeps whose trials changed.
+   * Returns the sweeps whose trials changed. With `segment`, only a training still on that segment
+   * ends (a job of an earlier one, failing late, leaves the promoted training alone).
    */
-  async end(id: string, status: 'failed' | 'cancelled' | 'stopped', error: string, metrics?: Metrics): Promise<string[]> {
+  async end(id: string, status: 'failed' | 'cancelled' | 'stopped', error: string, metrics?: Metrics, segment?: number): Promise<string[]> {
     const client = await this.pool.connect();
     try {
       await client.query('BEGIN');
-      await client.query(
-        `UPDATE trial_training SET status = $2::"TrialStatus", error = $3, finished_at = now() WHERE id = $1::uuid AND status IN ('queued', 'running')`,
-        [id, status, storableText(error)],
+      const { rowCount } = await client.query(
+        `UPDATE trial_training SET status = $2::"TrialStatus", error = $3, finished_at = now()
+          WHERE id = $1::uuid AND status IN ('queued', 'running') AND ($4::int IS NULL OR segment = $4)`,
+        [id, status, storableText(error), segment ?? null],
       );
+      if (segment !== undefined && !rowCount) {
+        await client.query('ROLLBACK');
+        return [];
+      }
       const { rows } = await client.query<{ sweepId: string }>(
         `UPDATE trial SET status = $2::"TrialStatus", error = $3, result_attempt = attempts, finished_at = now(), metrics = coalesce($4::jsonb, metrics)
            FROM (${lockTrialsWhere(`training_id = $1::uuid AND status IN ('queued', 'running') AND result_attempt IS NULL`)}) l
@@ -130,10 +141,13 @@ export class TrainingRepository {
     }
   }
 
-  /** Queued and running trainings, for the reconciler (keyset on id). */
-  async open(afterId: string | null, limit = 5000): Promise<Array<{ id: string; sweepId: string; attempts: number }>> {
-    const { rows } = await this.pool.query<{ id: string; sweepId: string; attempts: number }>(
-      `SELECT id, sweep_id AS "sweepId", attempts FROM trial_training
+  /**
+   * Queued and running trainings, for the reconciler (keyset on id), with the segment their jobs
+   * belong to. Paused ones are not: only a promotion (SearchRepository.resolvePauses) runs them on.
+   */
+  async open(afterId: string | null, limit = 5000): Promise<Array<{ id: string; sweepId: string; attempts: number; segment: number }>> {
+    const { rows } = await this.pool.query<{ id: string; sweepId: string; attempts: number; segment: number }>(
+      `SELECT id, sweep_id AS "sweepId", attempts, segment FROM trial_training
         WHERE status IN ('queued', 'running') ${afterId ? 'AND id > $2::uuid' : ''} ORDER BY id LIMIT $1`,
       afterId ? [limit, afterId] : [limit],
     );

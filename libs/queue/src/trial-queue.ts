@@ -17,7 +17,16 @@ export interface TrialJobData {
  * A shared training's jobs (trials that differ only in prune train once): `train` runs the training,
  * `fanout` (its flow parent) then enqueues the trials' own jobs, which prune and evaluate the result.
  */
-export type TrainingJobData = { kind: 'train'; trainingId: string; sweepId: string } | { kind: 'fanout'; trainingId: string; sweepId: string };
+export type TrainingJobData = TrainingJobOf<'train'> | TrainingJobOf<'fanout'>;
+
+/** One of a shared training's jobs. */
+export interface TrainingJobOf<K extends 'train' | 'fanout'> {
+  kind: K;
+  trainingId: string;
+  sweepId: string;
+  /** The training's segment these jobs belong to (see {@link trainJobId}); absent: 0, the first. */
+  segment?: number;
+}
 
 /** Any job on the trial queue. */
 export type SweepJobData = TrialJobData | TrainingJobData;
@@ -28,12 +37,21 @@ export interface TrainingJobSpec {
   sweepId: string;
   /** Attempts of the training job (1 + retries). */
   maxAttempts: number;
+  /** The training's segment (trial_training.segment). @defaultValue 0 */
+  segment?: number;
+  /** A training an ASHA rung promoted: ahead of fresh trainings, as promoted trials are. */
+  first?: boolean;
 }
 
-/** Job id of a shared training's training job (BullMQ ids may not contain ':'). */
-export const trainJobId = (trainingId: string): string => `train-${trainingId}`;
-/** Job id of a shared training's fan-out job, the flow's parent. */
-export const fanoutJobId = (trainingId: string): string => `fanout-${trainingId}`;
+/**
+ * Job id of a shared training's training job (BullMQ ids may not contain ':'). A training paused at
+ * an ASHA rung and promoted runs on as a new segment: BullMQ keeps a completed job's id for an hour
+ * and adding a kept id adds nothing, so each segment's jobs have ids of their own (the first keeps
+ * the plain ones).
+ */
+export const trainJobId = (trainingId: string, segment = 0): string => `train-${trainingId}${segment > 0 ? `-${segment}` : ''}`;
+/** Job id of a shared training's fan-out job, the flow's parent (per segment, as {@link trainJobId}). */
+export const fanoutJobId = (trainingId: string, segment = 0): string => `fanout-${trainingId}${segment > 0 ? `-${segment}` : ''}`;
 
 /**
  * BullMQ priorities of the queue's jobs (lower runs first, FIFO within one). A shared training's
@@ -108,7 +126,9 @@ export class TrialQueue {
    * need N parents), nor its children (they would run first). A fan-out parent per training is the
    * one job that can wait for the training and then start N jobs. The child carries the retries;
    * `ignoreDependencyOnFailure` lets the parent run (and find nothing to do) when the training fails
-   * for good, instead of waiting forever. Job ids are fixed, so adding a flow twice adds nothing.
+   * for good, instead of waiting forever. Job ids are fixed per segment, so adding a flow twice adds
+   * nothing; a training paused at a rung completes both jobs (the fan-out finds nothing to do) and
+   * its promotion adds the next segment's flow.
    */
   async enqueueTrainings(trainings: TrainingJobSpec[]): Promise<void> {
     for (let i = 0; i < trainings.length; i += 500) {
@@ -116,15 +136,15 @@ export class TrialQueue {
         trainings.slice(i, i + 500).map((t) => ({
           name: 'fanout',
           queueName: TRIAL_QUEUE,
-          data: { kind: 'fanout', trainingId: t.trainingId, sweepId: t.sweepId } satisfies TrainingJobData,
-          opts: { jobId: fanoutJobId(t.trainingId), priority: JOB_PRIORITY.evaluate, removeOnComplete: { age: 3600, count: 10_000 }, removeOnFail: { age: 24 * 3600, count: 10_000 } },
+          data: { kind: 'fanout', trainingId: t.trainingId, sweepId: t.sweepId, segment: t.segment ?? 0 } satisfies TrainingJobData,
+          opts: { jobId: fanoutJobId(t.trainingId, t.segment), priority: JOB_PRIORITY.evaluate, removeOnComplete: { age: 3600, count: 10_000 }, removeOnFail: { age: 24 * 3600, count: 10_000 } },
           children: [
             {
               name: 'train',
               queueName: TRIAL_QUEUE,
-              data: { kind: 'train', trainingId: t.trainingId, sweepId: t.sweepId } satisfies TrainingJobData,
+              data: { kind: 'train', trainingId: t.trainingId, sweepId: t.sweepId, segment: t.segment ?? 0 } satisfies TrainingJobData,
               opts: {
-                ...jobOptions({ trialId: trainJobId(t.trainingId), sweepId: t.sweepId, maxAttempts: t.maxAttempts }),
+                ...jobOptions({ trialId: trainJobId(t.trainingId, t.segment), sweepId: t.sweepId, maxAttempts: t.maxAttempts, first: t.first }),
                 ignoreDependencyOnFailure: true,
               },
             },
@@ -135,13 +155,14 @@ export class TrialQueue {
   }
 
   /**
-   * Removes a shared training's flow if neither of its jobs is running (the parent removes its
-   * child with it); false when one is active.
+   * Removes a shared training's flow of that segment if neither of its jobs is running (the parent
+   * removes its child with it); false when one is active. An earlier segment's jobs are completed
+   * (that is how a segment ends) and expire by themselves.
    */
-  async removeTrainingIfIdle(trainingId: string): Promise<boolean> {
-    const child = await this.queue.getJob(trainJobId(trainingId));
+  async removeTrainingIfIdle(trainingId: string, segment = 0): Promise<boolean> {
+    const child = await this.queue.getJob(trainJobId(trainingId, segment));
     if (child && (await child.getState()) === 'active') return false;
-    return (await this.removeIfIdle(fanoutJobId(trainingId))) && (await this.removeIfIdle(trainJobId(trainingId)));
+    return (await this.removeIfIdle(fanoutJobId(trainingId, segment))) && (await this.removeIfIdle(trainJobId(trainingId, segment)));
   }
 
   /**

@@ -64,15 +64,16 @@ export interface SweepPlan {
 
 /**
  * Whether trials that differ only in `prune` share one training: a tinylora sweep that prunes, on a
- * grid or random search, or on asha with asynchronous promotion — there the training is what ASHA
- * judges at its rungs (one config, whatever its thresholds) and stops, and its survivors' adapters are
- * pruned at each threshold at the end. Not with `promotion: pause` (a training does not pause), nor
- * for pareto and tpe proposals (one configuration at a time): those train each trial themselves.
+ * grid or random search, or on asha — there the training is what ASHA judges at its rungs (one
+ * config, whatever its thresholds): with asynchronous promotion it goes on or stops there, with
+ * `promotion: pause` it also pauses there (checkpointed, its slot freed) until promoted, and its
+ * survivors' adapters are pruned at each threshold at the end. Not for pareto and tpe proposals
+ * (one configuration at a time): those train each trial themselves.
  */
 export function sharesTraining(spec: SweepSpec): boolean {
   if (spec.backend.kind !== 'tinylora' || spec.prune === undefined) return false;
   const s = spec.search;
-  return s.kind === 'grid' || s.kind === 'random' || (s.kind === 'asha' && s.promotion !== 'pause');
+  return s.kind === 'grid' || s.kind === 'random' || s.kind === 'asha';
 }
 
 /** One configuration: a value index per axis, and the distribution draws in name order. */

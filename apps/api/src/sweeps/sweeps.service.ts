@@ -221,11 +221,11 @@ export class SweepsService {
     for (let i = 0; i < r.queued.length; i += 200) {
       await Promise.all(r.queued.slice(i, i + 200).map((t) => this.queue.removeIfIdle(t)));
     }
-    for (const g of r.trainings) await this.queue.removeTrainingIfIdle(g);
+    for (const g of r.trainings) await this.queue.removeTrainingIfIdle(g.id, g.segment);
     // A job picked up between the UPDATE and the removal is among "running" for the bus (a shared
-    // training's job by its own id).
+    // training's job by its own id, its current segment's).
     if (r.running.length + r.queued.length + r.trainings.length > 0) {
-      await this.cancels.publish({ trialIds: [...r.running, ...r.queued, ...r.trainings.map(trainJobId)], reason: 'cancelled by user' });
+      await this.cancels.publish({ trialIds: [...r.running, ...r.queued, ...r.trainings.map((g) => trainJobId(g.id, g.segment))], reason: 'cancelled by user' });
     }
     for (const t of [...r.running, ...r.queued].slice(0, 1000)) {
       this.events.publish({ sweepId: id, trialId: t, kind: 'cancelled' });
