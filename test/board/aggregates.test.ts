@@ -75,7 +75,12 @@ describe('AggregateRepository on a seeded sweep', () => {
   });
 
   it('finds the parameter paths and one row per config with its trial count', () => {
-    expect(table.paths).toEqual(['adapter.layers', 'adapter.modules', 'adapter.rank', 'adapter.tie.mode', 'adapter.tie.n', 'adapter.u', 'optimizer.kind', 'optimizer.lr', 'prune.threshold']);
+    // every path a planned trial's params hold (the seed writes them as libs/spec plans them), seed aside
+    expect(table.paths).toEqual([
+      'adapter.layers', 'adapter.modules', 'adapter.rank', 'adapter.tie.mode', 'adapter.tie.n', 'adapter.u', 'model.path',
+      'optimizer.batch', 'optimizer.iterations', 'optimizer.kind', 'optimizer.lr', 'optimizer.population', 'optimizer.sigma',
+      'prune.retrainIterations', 'prune.threshold', 'task.kind',
+    ]);
     expect(table.groups).toHaveLength(new Set(rows.map((r) => r.group_hash)).size);
     expect(table.groups.reduce((s, g) => s + g.trials, 0)).toBe(3000);
     expect(table.seeds).toEqual([1, 2, 3].map((s) => ({ value: String(s), count: 1000 })));
