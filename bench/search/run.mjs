@@ -16,13 +16,15 @@
  * layers × rank × lr × seeds, 27 ES iterations each), submitted once per arm with result reuse off:
  *
  *   grid        every configuration × seed, trained to the end;
- *   asha        search { kind: asha, minIterations: BENCH_MIN_ITERATIONS (3), eta: 3, promotion: async }:
- *               rungs at 3 and 9, where the dispatcher asks the trainer for eval_acc; a trial goes on
- *               past a rung only in the top 1/3 of what was recorded there so far, else it stops;
- *   asha-pause  the same rungs, promotion: pause (the ASHA paper's): a trial reaching a rung pauses
- *               there (checkpointed, its slot freed) unless it is in the top ⌊n/3⌋ of the n values
- *               recorded there; paused trials resume from their checkpoint when promoted, or stop
- *               once nothing else can reach their rung.
+ *   asha        search { kind: asha, minIterations: BENCH_MIN_ITERATIONS (1), eta: 3, promotion: async }:
+ *               rungs at 1, 3 and 9, where the dispatcher asks the trainer for eval_acc; a trial goes
+ *               on past a rung only in the top 1/3 of what was recorded there so far, else it stops;
+ *   asha-pause  search { kind: asha, minIterations: BENCH_PAUSE_MIN_ITERATIONS (3), eta: 3, promotion:
+ *               pause } (the ASHA paper's): rungs at 3 and 9; a trial reaching a rung pauses there
+ *               (checkpointed, its slot freed) unless it is in the top ⌊n/3⌋ of the n values recorded
+ *               there; paused trials resume from their checkpoint when promoted, or stop once nothing
+ *               else can reach their rung. Its own default: from rung 1 its synchronous rule sends one
+ *               trial of 36 to the end, and that one missed the grid's best (README, "Adaptive sweeps").
  *
  * Figures per repetition: grid_best = the best grid trial's held-out accuracy (with its Wilson 95%
  * interval over the held-out problems); <arm>_best = the best accuracy of an arm's trial that
@@ -30,10 +32,10 @@
  * result, stopped and paused attempts included); ratio = arm / grid trainer seconds. Summary: per
  * arm the median ratio over the repetitions and its spread (min, max), and whether every
  * repetition's best lies within the grid best's interval. Target (the arm BENCH_TARGET_ARM,
- * asha-pause): within the interval every time, median ratio ≤ BENCH_TARGET (0.33).
+ * asha): within the interval every time, median ratio ≤ BENCH_TARGET (0.33).
  *
- * Environment: BENCH_REPS (2), BENCH_TRAINERS (2), BENCH_MIN_ITERATIONS (3), BENCH_ARMS
- * ("grid,asha,asha-pause"), BENCH_TARGET (0.33), BENCH_TARGET_ARM (asha-pause), BENCH_KEEP=1 (keep
+ * Environment: BENCH_REPS (2), BENCH_TRAINERS (2), BENCH_MIN_ITERATIONS (1), BENCH_PAUSE_MIN_ITERATIONS
+ * (3), BENCH_ARMS ("grid,asha,asha-pause"), BENCH_TARGET (0.33), BENCH_TARGET_ARM (asha), BENCH_KEEP=1 (keep
  * the data directory). The last line is JSON: {"reps", "trainers", "target", "<arm>_ratio_median",
  * "<arm>_ratio_min", "<arm>_ratio_max", "<arm>_ratios", "<arm>_within_ci_all", …, "target_met", "runs": [...]}.
  */
@@ -43,16 +45,17 @@ import { log, median, round, sum, SweepBench } from './sweep-bench.mjs';
 
 const REPS = Number(process.env.BENCH_REPS ?? 2);
 const TRAINERS = Number(process.env.BENCH_TRAINERS ?? 2);
-const MIN_ITERATIONS = Number(process.env.BENCH_MIN_ITERATIONS ?? 3);
+const MIN_ITERATIONS = Number(process.env.BENCH_MIN_ITERATIONS ?? 1);
+const PAUSE_MIN_ITERATIONS = Number(process.env.BENCH_PAUSE_MIN_ITERATIONS ?? 3);
 const ARMS = (process.env.BENCH_ARMS ?? 'grid,asha,asha-pause').split(',').map((s) => s.trim());
 const RATIO_TARGET = Number(process.env.BENCH_TARGET ?? 0.33);
-const TARGET_ARM = process.env.BENCH_TARGET_ARM ?? 'asha-pause';
+const TARGET_ARM = process.env.BENCH_TARGET_ARM ?? 'asha';
 
 /** The search section of each arm. */
 const SEARCHES = {
   grid: { kind: 'grid' },
   asha: { kind: 'asha', minIterations: MIN_ITERATIONS, eta: 3, promotion: 'async' },
-  'asha-pause': { kind: 'asha', minIterations: MIN_ITERATIONS, eta: 3, promotion: 'pause' },
+  'asha-pause': { kind: 'asha', minIterations: PAUSE_MIN_ITERATIONS, eta: 3, promotion: 'pause' },
 };
 for (const arm of ARMS) if (!SEARCHES[arm]) throw new Error(`BENCH_ARMS: unknown arm '${arm}' (known: ${Object.keys(SEARCHES).join(', ')})`);
 if (!ARMS.includes('grid') || ARMS.length < 2) throw new Error('BENCH_ARMS must hold grid and at least one other arm');

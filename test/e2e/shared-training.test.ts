@@ -163,15 +163,7 @@ describe('pruning thresholds share one training', () => {
       expect(mine).toHaveLength(2);
       expect(['succeeded', 'stopped']).toContain(g.status);
       if (g.status === 'stopped') {
-        // Its trials are stopped with the rung and the value the training was judged by there.
-        const rung = mine[0]!.metrics.asha_rung!;
-        const judged = rungs.filter((r) => r.rung === rung && mine.some((t) => t.id === r.trial_id));
-        expect(judged).toHaveLength(1);
-        for (const t of mine) {
-          expect(t.status).toBe('stopped');
-          expect(t.metrics).toMatchObject({ asha_rung: rung, eval_acc: judged[0]!.value });
-          expect(t.error).toMatch(/^shared training: stopped by ASHA at rung \d+: eval_acc /);
-        }
+        expectStoppedAtItsRung(mine, rungs);
       } else {
         for (const t of mine) {
           expect(t.status).toBe('succeeded');
@@ -219,15 +211,7 @@ describe('pruning thresholds share one training', () => {
       expect(mine).toHaveLength(2);
       expect(['succeeded', 'stopped']).toContain(g.status);
       if (g.status === 'stopped') {
-        // It and its trials stopped at a rung, with the value the training was judged by there and the cutoff.
-        const rung = mine[0]!.metrics.asha_rung!;
-        const judged = rungs.filter((r) => r.rung === rung && mine.some((t) => t.id === r.trial_id));
-        expect(judged).toHaveLength(1);
-        for (const t of mine) {
-          expect(t.status).toBe('stopped');
-          expect(t.metrics).toMatchObject({ asha_rung: rung, eval_acc: judged[0]!.value, asha_cutoff: expect.any(Number) });
-          expect(t.error).toMatch(/^shared training: stopped by ASHA at rung \d+: eval_acc /);
-        }
+        expectStoppedAtItsRung(mine, rungs, { asha_cutoff: expect.any(Number) });
       } else {
         // A survivor trained to the end (every step once; the pruned retraining's step after them) and was pruned at each threshold.
         expect(mine.map((t) => t.threshold)).toEqual([0, 0.5]);
@@ -269,3 +253,22 @@ describe('pruning thresholds share one training', () => {
     expect(await trainings(id)).toEqual([expect.objectContaining({ status: 'cancelled', attempts: 0, error: 'every trial reused an earlier result' })]);
   }, 180_000);
 });
+
+/**
+ * A stopped shared training's trials: all stopped, with the rung and the value the training was
+ * judged by there (one value at that rung, recorded under one of them), and `extra` in their metrics.
+ */
+function expectStoppedAtItsRung(
+  mine: readonly Row[],
+  rungs: readonly { rung: number; trial_id: string; value: number }[],
+  extra: Record<string, unknown> = {},
+): void {
+  const rung = mine[0]!.metrics.asha_rung!;
+  const judged = rungs.filter((r) => r.rung === rung && mine.some((t) => t.id === r.trial_id));
+  expect(judged).toHaveLength(1);
+  for (const t of mine) {
+    expect(t.status).toBe('stopped');
+    expect(t.metrics).toMatchObject({ asha_rung: rung, eval_acc: judged[0]!.value, ...extra });
+    expect(t.error).toMatch(/^shared training: stopped by ASHA at rung \d+: eval_acc /);
+  }
+}

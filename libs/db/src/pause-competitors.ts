@@ -10,6 +10,7 @@
  * hands the competitors to the promotion rule, and applies its answer to each competitor's members.
  */
 import type { TrialStatus } from './domain.js';
+import type { RungValue } from './search-repository.js';
 
 /** An open trial of a pausing sweep (queued, running or paused, no result yet), with its training. */
 export interface OpenTrialRow {
@@ -18,13 +19,6 @@ export interface OpenTrialRow {
   status: 'queued' | 'running' | 'paused';
   trainingId: string | null;
   trainingStatus: TrialStatus | null;
-}
-
-/** A value recorded at a rung, under the trial it was recorded for. */
-export interface RecordedValue {
-  rung: number;
-  trialId: string;
-  value: number;
 }
 
 /** One competitor at the rungs: a trial, or a shared training represented by one of its trials. */
@@ -41,7 +35,7 @@ export interface Competitor {
 export interface Competitors {
   competitors: Competitor[];
   /** Every rung value, a training's under its representative (one value per competitor per rung). */
-  values: RecordedValue[];
+  values: RungValue[];
 }
 
 /**
@@ -51,7 +45,7 @@ export interface Competitors {
  * stopped competing (succeeded: they only prune and evaluate now; ended) are left out; their values
  * stay among `values`, as a finished trial's do.
  */
-export function collapseTrainings(open: readonly OpenTrialRow[], recorded: readonly RecordedValue[], trainingOf: ReadonlyMap<string, string>): Competitors {
+export function collapseTrainings(open: readonly OpenTrialRow[], recorded: readonly RungValue[], trainingOf: ReadonlyMap<string, string>): Competitors {
   const representative = new Map<string, OpenTrialRow>();
   const competitors: Competitor[] = [];
   for (const t of [...open].sort((a, b) => a.ordinal - b.ordinal)) {
@@ -66,7 +60,7 @@ export function collapseTrainings(open: readonly OpenTrialRow[], recorded: reado
     competitors.push({ id: t.id, status, rungs: new Map(), trainingId: t.trainingId });
   }
   const byId = new Map(competitors.map((c) => [c.id, c]));
-  const values: RecordedValue[] = [];
+  const values: RungValue[] = [];
   const seen = new Set<string>();
   for (const v of recorded) {
     const training = trainingOf.get(v.trialId);
