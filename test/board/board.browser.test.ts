@@ -130,7 +130,7 @@ describe('the results board in Chromium', () => {
     // GET /sweeps/:id/importance, drawn: the surrogate fitted to every finished config
     const importance = (await bc.request('GET', `/sweeps/${sweepId}/importance`)).body as { configs: number; importance: { path: string }[] };
     expect(importance.importance.length).toBeGreaterThan(0);
-    expect(await page.textContent('#importance')).toContain(`fitted to ${importance.configs} finished configs`);
+    expect(await page.textContent('#importance')).toContain(`fitted to ${importance.configs} measured configs`);
     expect(await page.inputValue('#heatmap-x')).toBeTruthy();
     // The replicate plot reads GET /sweeps/:id/configs, the endpoint `tinysweep configs` reads too.
     type ConfigPage = { total: number; withResult: number; items: { label: string; seeds: number[]; summary: { n: number; ci95: number[] | null } | null; values?: { seed: number }[] }[] };

@@ -32,7 +32,7 @@ export function ImportanceCard({ sweepId, metric, metricParam, version, onReady 
       <ErrorNote error={error} />
       {data && data.configs < data.minConfigs ? (
         <Empty>
-          Needs {data.minConfigs} finished configurations with {metric}; {int(data.configs)} so far.
+          Needs {data.minConfigs} measured configurations with {metric}; {int(data.configs)} so far.
         </Empty>
       ) : data && data.importance.length === 0 ? (
         <Empty>No parameter varies in this sweep.</Empty>
@@ -40,7 +40,7 @@ export function ImportanceCard({ sweepId, metric, metricParam, version, onReady 
         <>
           <Chart option={option} label={`share of the variance of ${data!.metric} each parameter explains`} height={Math.max(160, 40 + 32 * data!.importance.length)} />
           <p class="muted small">
-            fANOVA main effects of a random-forest fitted to {int(data!.configs)} finished configs (seeds pooled); interactions account for {Math.round(100 * data!.interactions)}%.
+            fANOVA main effects of a random-forest fitted to {int(data!.configs)} measured configs (seeds pooled); interactions account for {Math.round(100 * data!.interactions)}%.
           </p>
         </>
       ) : (
