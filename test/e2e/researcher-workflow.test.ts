@@ -6,7 +6,7 @@
  *   prune.threshold=…` (the new threshold joins the trained adapters: evaluated, not trained again),
  *   `retry`, `cancel`; `configs` with an accuracy's pooled Wilson interval;
  * - `tinysweep adapter` writing a PEFT LoRA directory and a merged HF model that loads;
- * - the Python client (clients/python), `pip install`ed from the repo with Debian's python3, its
+ * - the Python client (clients/python), installed by pip from the repo with Debian's python3, its
  *   unittest suite run against this cluster (and checked against the API's OpenAPI document).
  */
 import { spawnSync } from 'node:child_process';

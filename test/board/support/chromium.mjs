@@ -28,7 +28,7 @@ export const CHROMIUM_FLAGS = [
  */
 export function ensureChromium() {
   if (existsSync(CHROMIUM)) return CHROMIUM;
-  throw new Error(`chromium is not installed (${CHROMIUM}); run: node scripts/setup.mjs --tests, or: apt-get install -y chromium`);
+  throw new Error(`chromium is not installed (${CHROMIUM}); run: node scripts/setup.mjs --tests (it installs Debian's chromium package)`);
 }
 
 /**
