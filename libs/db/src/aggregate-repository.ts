@@ -1,3 +1,4 @@
+import { SWEEP_VERSION } from './sweep-version.js';
 import type { Database } from './database.js';
 import type { JsonObject, Metrics, TrialStatus } from './domain.js';
 
@@ -499,13 +500,15 @@ export class AggregateRepository {
    * moves whenever a trial's state changes (the dispatchers refresh the sweep's status after each
    * result, and cancel and retry touch it), so it keys caches of anything computed from results.
    */
-  async sweepMeta(sweepId: string): Promise<{ name: string; metric: string; maximize: boolean; trialCount: number; updatedAt: string } | null> {
-    const { rows } = await this.pool.query<{ name: string; metric: string; maximize: boolean; trial_count: number; updated: string }>(
-      `SELECT name, metric, maximize, trial_count, (extract(epoch FROM updated_at) * 1000)::bigint::text AS updated FROM sweep WHERE id = $1::uuid`,
+  /** What the board keys its answers by: `version` moves with every change of the sweep row (BoardSnapshotRepository's SWEEP_VERSION). */
+  async sweepMeta(sweepId: string): Promise<{ name: string; metric: string; maximize: boolean; trialCount: number; updatedAt: string; version: string } | null> {
+    const { rows } = await this.pool.query<{ name: string; metric: string; maximize: boolean; trial_count: number; updated: string; version: string }>(
+      `SELECT name, metric, maximize, trial_count, (extract(epoch FROM updated_at) * 1000)::bigint::text AS updated, ${SWEEP_VERSION('s')} AS version
+         FROM sweep s WHERE id = $1::uuid`,
       [sweepId],
     );
     const r = rows[0];
-    return r ? { name: r.name, metric: r.metric, maximize: r.maximize, trialCount: Number(r.trial_count), updatedAt: r.updated } : null;
+    return r ? { name: r.name, metric: r.metric, maximize: r.maximize, trialCount: Number(r.trial_count), updatedAt: r.updated, version: r.version } : null;
   }
 
   /** A trial's adapter with what names its file; null when there is no such trial. */

@@ -11,5 +11,6 @@ export * from './node-repository.js';
 export * from './schedule-repository.js';
 export * from './reproduction-repository.js';
 export * from './aggregate-repository.js';
+export * from './board-snapshot-repository.js';
 export * from './db-errors.js';
 export * from './storable.js';

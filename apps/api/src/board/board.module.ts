@@ -1,7 +1,8 @@
 import { AdapterExportService } from '../trials/adapter-export.service.js';
 import { Module } from '@nestjs/common';
-import { AggregateRepository, Database } from '@tinysweep/db';
+import { AggregateRepository, BoardSnapshotRepository, Database } from '@tinysweep/db';
 import { BoardFiles } from './board-files.js';
+import { BoardSnapshots } from './board-snapshots.js';
 import { BoardStaticController } from './board-static.controller.js';
 import { InsightsController } from './insights.controller.js';
 import { InsightsService } from './insights.service.js';
@@ -16,9 +17,11 @@ import { SweepImportanceService } from './sweep-importance.js';
   providers: [
     AdapterExportService,
     BoardFiles,
+    BoardSnapshots,
     InsightsService,
     SweepImportanceService,
     { provide: AggregateRepository, inject: [Database], useFactory: (db: Database) => new AggregateRepository(db) },
+    { provide: BoardSnapshotRepository, inject: [Database], useFactory: (db: Database) => new BoardSnapshotRepository(db) },
   ],
 })
 export class BoardModule {}

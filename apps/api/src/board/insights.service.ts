@@ -1,5 +1,5 @@
 import { BadRequestException, Inject, Injectable, NotFoundException } from '@nestjs/common';
-import { AggregateRepository, SweepRepository, type ConfigPass, type GroupMetric, type Sweep, type SweepScheduleRef, type TrialCurve, type TrialValue } from '@tinysweep/db';
+import { AggregateRepository, BoardSnapshotRepository, SweepRepository, type BoardSnapshot, type ConfigPass, type GroupMetric, type Sweep, type SweepScheduleRef, type TrialCurve, type TrialValue } from '@tinysweep/db';
 import { compareConfigs, summarise, type ConfigSummary } from '../replicates/config-summary.js';
 import { Memo } from './memo.js';
 import { withFronts, type ScatterFronts } from './scatter-fronts.js';
@@ -10,8 +10,10 @@ export interface SweepMeta {
   metric: string;
   maximize: boolean;
   trialCount: number;
-  /** Moves whenever a trial changes state: results cached under it stay right. */
+  /** Moves whenever a trial changes state (the sweep's counts, kept by a trigger, change with it). */
   updatedAt: string;
+  /** Moves with every change of the sweep row, updatedAt's included: answers are kept under it. */
+  version: string;
 }
 
 export interface OverviewSweep extends Sweep {
@@ -46,12 +48,8 @@ const TABLE_CACHE_SIZE = 16;
 export const BOARD_SERIES_LINES = 8;
 export const BOARD_CONFIGS = 15;
 
-/** The sweeps list warms the caches of its newest sweeps of at least this many trials. */
-const PREWARM_SWEEPS = 3;
-const PREWARM_MIN_TRIALS = 5000;
-
 /**
- * Results are cached under the sweep's updatedAt, which moves with every trial change; the time
+ * Results are cached under the sweep's version, which moves with every trial change; the time
  * to live only bounds memory and guards against a missed touch.
  */
 const RESULT_TTL_MS = 5 * 60_000;
@@ -66,6 +64,11 @@ const RESULT_TTL_MS = 5 * 60_000;
  * summary reads (SweepRepository.leaders). This combines configs into cells, lines and rankings
  * (./sweep-cube.ts, ../replicates/config-summary.ts). A sweep's config table (parameter texts per
  * config) is kept apart: params never change, so later passes skip them.
+ *
+ * Answers are kept in memory per sweep version, and a finished sweep's first answers are also read
+ * from its board snapshot in Postgres when it has one of its current version (./board-snapshots.ts
+ * builds them in the background with {@link snapshot}): its first visitor then waits for one row,
+ * not for the passes.
  */
 @Injectable()
 export class InsightsService {
@@ -73,11 +76,15 @@ export class InsightsService {
   private readonly views = new Memo<ConfigView>(RESULT_TTL_MS, 32);
   private readonly scatters = new Memo<ScatterFronts>(RESULT_TTL_MS, 16);
   private readonly answers = new Memo<unknown>(RESULT_TTL_MS, 128);
-  private warming?: Promise<void>;
+  /** Board snapshots by sweep version (null: none of that version). */
+  private readonly stored = new Memo<Record<string, unknown> | null>(RESULT_TTL_MS, 32);
+  /** Snapshots being built, by sweep version: every answer given for that version goes in. */
+  private readonly recordings = new Map<string, Record<string, unknown>>();
 
   constructor(
     @Inject(AggregateRepository) private readonly agg: AggregateRepository,
     @Inject(SweepRepository) private readonly sweeps: SweepRepository,
+    @Inject(BoardSnapshotRepository) private readonly snapshots: BoardSnapshotRepository,
   ) {}
 
   async meta(sweepId: string): Promise<SweepMeta> {
@@ -89,26 +96,24 @@ export class InsightsService {
   async overview(limit: number, offset: number): Promise<OverviewSweep[]> {
     const items = await this.sweeps.list(limit, offset);
     const schedules = await this.agg.schedulesOf(items.map((s) => s.id));
-    // Finished sweeps only: a running one's results change before anyone would open them.
-    const finished = items.slice(0, PREWARM_SWEEPS).filter((s) => s.trialCount >= PREWARM_MIN_TRIALS && s.status !== 'queued' && s.status !== 'running');
-    this.prewarm(finished.map((s) => s.id));
     return items.map((s) => ({ ...s, schedules: schedules.get(s.id) ?? [] }));
   }
 
   /**
-   * Someone looking at the sweeps list is about to open one: run the big sweeps' passes now, one
-   * sweep at a time, in the background.
+   * The answers `ask` gives for the sweep's current version, as a board snapshot to store: `ask`
+   * calls this service's endpoints (and others built on {@link answer}) the way the sweep page does.
    */
-  private prewarm(ids: string[]): void {
-    if (ids.length === 0 || this.warming) return;
-    this.warming = (async () => {
-      for (const id of ids) {
-        const m = await this.agg.sweepMeta(id);
-        if (m) await Promise.all([this.view(id, m, m.metric), this.scattersOf(id, m, m.metric)]);
-      }
-    })()
-      .catch(() => undefined)
-      .finally(() => (this.warming = undefined));
+  async snapshot(sweepId: string, ask: () => Promise<unknown>): Promise<BoardSnapshot> {
+    const m = await this.meta(sweepId);
+    const version = `${sweepId}:${m.version}`;
+    const answers: Record<string, unknown> = {};
+    this.recordings.set(version, answers);
+    try {
+      await ask();
+    } finally {
+      this.recordings.delete(version);
+    }
+    return { version: m.version, answers };
   }
 
   async facets(sweepId: string): Promise<{ metric: string; maximize: boolean; metrics: string[]; curveMetrics: string[]; params: FacetSummary[] }> {
@@ -236,9 +241,11 @@ export class InsightsService {
 
   async pareto(sweepId: string, metric: string | undefined): Promise<{ metric: string; maximize: boolean } & ScatterFronts> {
     const m = await this.meta(sweepId);
-    const name = metric ?? m.metric;
-    const { trainable, effective } = await this.scattersOf(sweepId, m, name);
-    return { metric: name, maximize: m.maximize, trainable, effective };
+    return this.answer('pareto', sweepId, m, [metric], async () => {
+      const name = metric ?? m.metric;
+      const { trainable, effective } = await this.scattersOf(sweepId, m, name);
+      return { metric: name, maximize: m.maximize, trainable, effective };
+    });
   }
 
   /** Curves of the given trials, or of the sweep's best `top` when none are given. */
@@ -253,15 +260,15 @@ export class InsightsService {
 
   /** Both scatters with their fronts (./scatter-fronts.ts), one pass over the sweep per change of its results. */
   private scattersOf(sweepId: string, m: SweepMeta, metric: string): Promise<ScatterFronts> {
-    return this.scatters.get(`${sweepId}:${metric}:${m.updatedAt}`, async () => withFronts(this.agg, await this.agg.scatterPass(sweepId, metric, { maximize: m.maximize }), m.maximize));
+    return this.scatters.get(`${sweepId}:${metric}:${m.version}`, async () => withFronts(this.agg, await this.agg.scatterPass(sweepId, metric, { maximize: m.maximize }), m.maximize));
   }
 
   /**
-   * The sweep's configs for `metric`, kept while its results stay as they are (its updatedAt).
+   * The sweep's configs for `metric`, kept while its results stay as they are (its version).
    * The first pass of a sweep also reads its config table, which is then kept on its own.
    */
   private view(sweepId: string, m: SweepMeta, metric: string): Promise<ConfigView> {
-    return this.views.get(`${sweepId}:${metric}:${m.updatedAt}`, async () => {
+    return this.views.get(`${sweepId}:${metric}:${m.version}`, async () => {
       const tableKey = `${sweepId}:${m.trialCount}`;
       const kept = this.tables.peek(tableKey);
       if (kept) {
@@ -281,9 +288,19 @@ export class InsightsService {
     });
   }
 
-  /** A whole answer, kept while the sweep's results stay as they are (its updatedAt). */
-  private answer<T>(kind: string, sweepId: string, m: SweepMeta, args: unknown[], compute: () => Promise<T>): Promise<T> {
-    return this.answers.get(`${kind}:${sweepId}:${m.updatedAt}:${JSON.stringify(args)}`, compute) as Promise<T>;
+  /**
+   * A whole answer, kept while the sweep's results stay as they are (its version): from memory, else
+   * from the sweep's board snapshot of that version, else computed. Answers go through JSON either way.
+   */
+  answer<T>(kind: string, sweepId: string, m: SweepMeta, args: unknown[], compute: () => Promise<T>): Promise<T> {
+    const version = `${sweepId}:${m.version}`;
+    const key = `${kind}:${JSON.stringify(args)}`;
+    const answer = this.answers.get(`${version}|${key}`, async () => {
+      const stored = await this.stored.get(version, () => this.snapshots.at(sweepId, m.version));
+      return stored && key in stored ? stored[key] : compute();
+    }) as Promise<T>;
+    const recording = this.recordings.get(version);
+    return recording ? answer.then((a) => ((recording[key] = a), a)) : answer;
   }
 
   private pathIndex(table: ConfigTable, path: string[], name: string): number {

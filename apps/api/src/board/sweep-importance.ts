@@ -7,20 +7,17 @@ import { Worker } from 'node:worker_threads';
 import { IMPORTANCE_WORKER, type ImportanceAnswer, type ImportanceJob } from './importance-worker.js';
 import { InsightsService, type SweepMeta } from './insights.service.js';
 
-/** Sweep versions whose importance is kept (a finished sweep's never changes). */
-const CACHE_SIZE = 64;
-
 /**
  * `GET /sweeps/:id/importance`: which parameters mattered, fANOVA-style on a random-forest surrogate
  * of the sweep's objective (libs/search importance.ts), over its measured configurations with their
  * seeds pooled — the config pass every board endpoint shares (InsightsService.measuredConfigs), plus
  * one trial's params per config, so opening a sweep reads its trials once, not once more for this.
  * Fitted in a worker thread (importance-worker.ts), so the event loop serves the board's other
- * requests meanwhile. Kept per sweep version: a finished sweep's is computed once.
+ * requests meanwhile. Kept per sweep version with the board's other answers (InsightsService.answer:
+ * in memory, and in a finished sweep's board snapshot).
  */
 @Injectable()
 export class SweepImportanceService {
-  private readonly cache = new Map<string, Promise<ParameterImportanceView>>();
   private readonly worker = new ImportanceWorker();
 
   constructor(
@@ -31,15 +28,7 @@ export class SweepImportanceService {
 
   async importance(id: string, metric?: string): Promise<ParameterImportanceView> {
     const m = await this.insights.meta(id);
-    const key = `${id}@${m.updatedAt}|${metric ?? m.metric}`;
-    let hit = this.cache.get(key);
-    if (!hit) {
-      hit = this.compute(id, m, metric ?? m.metric);
-      this.cache.set(key, hit);
-      hit.catch(() => this.cache.delete(key));
-      while (this.cache.size > CACHE_SIZE) this.cache.delete(this.cache.keys().next().value as string);
-    }
-    return hit;
+    return this.insights.answer('importance', id, m, [metric], () => this.compute(id, m, metric ?? m.metric));
   }
 
   private async compute(id: string, m: SweepMeta, metric: string): Promise<ParameterImportanceView> {

@@ -56,6 +56,13 @@ const ApiEnv = z.object({
   TINYSWEEP_SCHEDULE_SYNC_MS: z.coerce.number().int().min(100).default(60_000),
   /** How often finished reproduction runs are looked for, to record their verdicts. */
   TINYSWEEP_VERDICT_MS: z.coerce.number().int().min(100).default(2000),
+  /**
+   * How often finished sweeps are looked for whose board snapshot is missing (apps/api
+   * board-snapshots.ts: built in the background, so a big sweep's first visitor reads one row); 0: never.
+   */
+  TINYSWEEP_BOARD_SNAPSHOT_MS: z.coerce.number().int().min(0).default(5000),
+  /** Sweeps of fewer trials get no board snapshot: their passes take well under a second. */
+  TINYSWEEP_BOARD_SNAPSHOT_MIN_TRIALS: z.coerce.number().int().min(1).default(5000),
   /** Static board files served at / (apps/board's build), if present. */
   TINYSWEEP_BOARD_DIR: z.string().optional(),
   /**
