@@ -16,6 +16,8 @@ export declare function measureSweepPage(o: {
   token?: string;
   sweepId: string;
   freshSweepIds?: string[];
+  /** Sweeps with no board snapshot, each opened once after the first loads. */
+  coldSweepIds?: string[];
   warmupSweepId?: string;
   opens?: number;
   pages?: number;
@@ -27,6 +29,8 @@ export declare function measureSweepPage(o: {
   repeat_opens: number[];
   sweep_page_ms: number;
   first_requests: ApiRequestTiming[][];
+  cold_opens: number[];
+  cold_requests: ApiRequestTiming[][];
   repeat_requests: ApiRequestTiming[][];
   table_pages: number[];
   table_page_ms: number;

@@ -1,14 +1,20 @@
-/* global document, localStorage */
+/* global document, localStorage, window, requestAnimationFrame */
 /**
  * Opens a sweep's board page in Chromium and times it, the way a person meets it: a fresh page
  * load until every section (summary, table, six plots) has its data drawn; then the table's next
  * page until its rows are shown. Shared by bench/board/run.mjs and test/board/scale.test.ts.
  *
- * Two kinds of load are timed apart:
- *   first load   a sweep the API has not served yet (no cached config table, passes or answers):
- *                each of `freshSweepIds` is opened once, and `sweepId` when it is not among them;
+ * Three kinds of load are timed apart:
+ *   first load   a sweep this API process has not served yet (nothing of it in its memory): each of
+ *                `freshSweepIds` is opened once, and `sweepId` when it is not among them; a finished
+ *                sweep's answers come from its board snapshot when it has one;
+ *   cold load    each of `coldSweepIds` opened once: a sweep with no snapshot either, whose answers
+ *                are computed by this load (passes over all its trials);
  *   repeat load  `sweepId` opened again (`opens` times) once it has been opened: what the API
  *                keeps (until the sweep changes) is reused.
+ * A load ends at the first animation frame at which the page reports ready with no request out and
+ * six charts drawn, by the page's own clock (a frame callback in the page checks each frame, so the
+ * time does not include the driver's polling and round trips).
  * For each first load the page's own resource timings say when each API request was sent, how
  * long it waited for a connection, how long the server took (to the first byte) and when it was
  * done, so a slow first load can be traced to its endpoint.
@@ -20,11 +26,25 @@ export const median = (xs) => {
   return s.length === 0 ? NaN : s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
 
+/**
+ * Runs in the page before its scripts: records, at the first animation frame where the sweep page is
+ * ready, no request is out and six charts are drawn, that frame's time (ms since navigation start).
+ */
+function watchReady() {
+  const check = (t) => {
+    const ready = document.querySelector('[data-page="sweep"][data-state="ready"]') && (window.__boardInflight?.() ?? 1) === 0 && document.querySelectorAll('.chart[data-drawn="true"]').length >= 6;
+    if (ready) window.__boardReadyAt = t;
+    else requestAnimationFrame(check);
+  };
+  requestAnimationFrame(check);
+}
+
 /** Waits until the sweep page is ready and every chart has drawn; returns ms since navigation start. */
 async function openedAfter(page, timeout, watch) {
   try {
     await waitForBoard(page, 'sweep', timeout);
     await page.waitForFunction(() => document.querySelectorAll('.chart[data-drawn="true"]').length >= 6, undefined, { timeout });
+    await page.waitForFunction(() => window.__boardReadyAt !== undefined, undefined, { timeout });
   } catch (err) {
     // Say which section never arrived.
     const state = await page
@@ -32,7 +52,7 @@ async function openedAfter(page, timeout, watch) {
       .catch(() => ['(page gone)']);
     throw new Error(`${err.message}\nsections: ${state.join('; ')}\nbrowser errors: ${watch.errors.join('; ') || 'none'}`, { cause: err });
   }
-  return page.evaluate(() => performance.now());
+  return page.evaluate(() => window.__boardReadyAt);
 }
 
 /**
@@ -61,10 +81,11 @@ function apiRequests(page, sweepId) {
 }
 
 /**
- * @param {{ apiUrl: string, token?: string, sweepId: string, freshSweepIds?: string[], warmupSweepId?: string, opens?: number, pages?: number, timeoutMs?: number, log?: (m: string) => void }} o
+ * @param {{ apiUrl: string, token?: string, sweepId: string, freshSweepIds?: string[], coldSweepIds?: string[], warmupSweepId?: string, opens?: number, pages?: number, timeoutMs?: number, log?: (m: string) => void }} o
  */
-export async function measureSweepPage({ apiUrl, token, sweepId, freshSweepIds = [], warmupSweepId, opens = 5, pages = 5, timeoutMs = 60_000, log = () => {} }) {
+export async function measureSweepPage({ apiUrl, token, sweepId, freshSweepIds = [], coldSweepIds = [], warmupSweepId, opens = 5, pages = 5, timeoutMs = 60_000, log = () => {} }) {
   const browser = await launchBoardBrowser();
+  await browser.context.addInitScript(watchReady);
   // the board's token, in its storage before any of its scripts runs
   if (token) await browser.context.addInitScript((t) => { try { localStorage.setItem('tinysweep.token', t); } catch { /* about:blank */ } }, token);
   try {
@@ -87,6 +108,12 @@ export async function measureSweepPage({ apiUrl, token, sweepId, freshSweepIds =
       const r = await open(id);
       firsts.push(r);
       log(`first load ${firsts.length} (sweep ${id.slice(0, 8)}): ${r.ms} ms`);
+    }
+    const colds = [];
+    for (const id of coldSweepIds) {
+      const r = await open(id);
+      colds.push(r);
+      log(`cold load ${colds.length} (sweep ${id.slice(0, 8)}): ${r.ms} ms`);
     }
     const repeats = [];
     for (let i = 0; i < opens; i++) {
@@ -125,6 +152,8 @@ export async function measureSweepPage({ apiUrl, token, sweepId, freshSweepIds =
       /** Median of the repeat loads. */
       sweep_page_ms: Math.round(median(repeats.map((r) => r.ms))),
       first_requests: firsts.map((f) => f.requests),
+      cold_opens: colds.map((c) => c.ms),
+      cold_requests: colds.map((c) => c.requests),
       repeat_requests: repeats.map((r) => r.requests),
       table_pages: pageTimes,
       table_page_ms: Math.round(median(pageTimes)),

@@ -9,7 +9,7 @@ import { seedSweep } from '../../bench/board/seed-sweep.mjs';
 import { Cluster } from '../e2e/cluster.js';
 
 /** The answers the sweep page first asks for, as InsightsService keys them (kind and arguments). */
-const KEYS = ['configs:[null,15,0,true]', 'facets:[]', 'grid:[null,null,null]', 'importance:[null]', 'pareto:[null]', 'series:[null,null,8]'];
+const KEYS = ['configs:[null,15,0,true]', 'facets:[]', 'grid:[null,null,null]', 'importance:[null]', 'leaders:[]', 'pareto:[null]', 'series:[null,null,8]'];
 
 describe('board snapshots', () => {
   let c: Cluster;
@@ -50,6 +50,11 @@ describe('board snapshots', () => {
     const importance = s.answers['importance:[null]'] as { configs: number; importance: unknown[] };
     expect(importance.configs, JSON.stringify(importance)).toBeGreaterThan(900);
     expect(importance.importance.length).toBeGreaterThan(3);
+    // The best trials its summary and default learning curves show, best first.
+    const leaders = s.answers['leaders:[]'] as { trialId: string; value: number }[];
+    expect(leaders).toHaveLength(50);
+    expect((await c.get<{ best: { trialId: string; value: number } }>(`/sweeps/${big}`)).best).toMatchObject({ trialId: leaders[0]!.trialId, value: leaders[0]!.value });
+    expect((await c.get<{ trials: { trialId: string }[] }>(`/sweeps/${big}/curves?top=5`)).trials.map((t) => t.trialId).sort()).toEqual(leaders.slice(0, 5).map((l) => l.trialId).sort());
     // Too small to need one (its passes are quick), and still running: none.
     await new Promise((r) => setTimeout(r, 1000));
     expect(await snapshot(small)).toBeUndefined();
@@ -59,9 +64,14 @@ describe('board snapshots', () => {
   it('serves the stored row to the first visitor after a restart, and never once the sweep changed', async () => {
     const s = (await snapshot(big))!;
     // Marked, so that an answer read from the row can be told from one computed.
-    await c.db.query(`UPDATE board_snapshot SET answers = jsonb_set(answers, '{pareto:[null],marker}', '"from the row"') WHERE sweep_id = $1`, [big]);
+    await c.db.query(
+      `UPDATE board_snapshot SET answers = jsonb_set(jsonb_set(answers, '{pareto:[null],marker}', '"from the row"'), '{leaders:[],0,value}', '0.4242') WHERE sweep_id = $1`,
+      [big],
+    );
     await c.restartApi();
     expect(await c.get(`/sweeps/${big}/pareto`)).toMatchObject({ marker: 'from the row' });
+    // The sweep's summary takes its best trial from the row too (no pass over its results).
+    expect((await c.get<{ best: { value: number } }>(`/sweeps/${big}`)).best.value).toBe(0.4242);
 
     // A result arrives (a failed trial retried and succeeded): the sweep's version moves, the stale
     // row is passed over and rebuilt.
@@ -74,6 +84,7 @@ describe('board snapshots', () => {
     expect(now).not.toBe(s.version);
     const pareto = await c.get<{ marker?: string; trainable: { front: { y: number }[] } }>(`/sweeps/${big}/pareto`);
     expect(pareto.marker).toBeUndefined();
+    expect((await c.get<{ best: { value: number } }>(`/sweeps/${big}`)).best.value).toBe(0.9999);
     expect(Math.max(...pareto.trainable.front.map((f) => f.y))).toBe(0.9999);
     await c.waitFor(async () => (await snapshot(big))?.version === now, 60_000, 'the snapshot rebuilt at the sweep’s new version');
     const rebuilt = (await snapshot(big))!;

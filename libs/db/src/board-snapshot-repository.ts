@@ -1,6 +1,12 @@
 import type { Database } from './database.js';
 import { SWEEP_VERSION } from './sweep-version.js';
 
+/**
+ * The snapshot's answer holding the sweep's best trials (SweepRepository.leaders: its summary's best
+ * trial and the board's default learning curves), which SweepRepository reads from it.
+ */
+export const LEADERS_ANSWER = 'leaders:[]';
+
 /** A sweep's board answers as they were at one version of the sweep. */
 export interface BoardSnapshot {
   /** The sweep row's version they were computed at (AggregateRepository.sweepMeta's `version`). */

@@ -1,5 +1,7 @@
+import { LEADERS_ANSWER } from './board-snapshot-repository.js';
 import type { Database, Prisma } from './database.js';
 import type { BestTrial, JsonObject, NewSweep, NewTraining, NewTrial, Sweep, SweepStatus, SweepWithSpec, Verdict } from './domain.js';
+import { SWEEP_VERSION } from './sweep-version.js';
 
 /** Sweep versions whose best trials are kept (see `leaders`), and how many are kept of each. */
 const BEST_CACHE_SIZE = 256;
@@ -290,13 +292,34 @@ export class SweepRepository {
    * a pass over the sweep's results (a metric inside JSON has no index), so they are kept under
    * the sweep's updatedAt, which moves whenever a trial changes state. A finished sweep's leaders
    * are read once per process however often its page, summary or default learning curves (the
-   * board's, through {@link leaders}) ask for them; concurrent misses share one query.
+   * board's, through {@link leaders}) ask for them; concurrent misses share one query. A finished
+   * sweep's board snapshot holds them too (BoardSnapshotRepository, LEADERS_ANSWER): a process that
+   * has not read them yet takes them from there while the sweep is as the snapshot saw it.
    */
   leaders(s: SweepVersion): Promise<LeaderTrial[]> {
     const key = versionKey(s);
     const hit = this.bests.get(key);
     if (hit) return hit;
-    const value = this.pool
+    const value = this.storedLeaders(s).then((stored) => stored ?? this.rankLeaders(s));
+    this.bests.set(key, value);
+    value.catch(() => this.bests.get(key) === value && this.bests.delete(key));
+    while (this.bests.size > BEST_CACHE_SIZE) this.bests.delete(this.bests.keys().next().value as string);
+    return value;
+  }
+
+  /** The leaders in the sweep's board snapshot, when it has one of its current version, metric and direction. */
+  private async storedLeaders(s: SweepVersion): Promise<LeaderTrial[] | null> {
+    const { rows } = await this.pool.query<{ leaders: LeaderTrial[] | null }>(
+      `SELECT b.answers->$2::text AS leaders FROM board_snapshot b JOIN sweep s ON s.id = b.sweep_id
+        WHERE b.sweep_id = $1::uuid AND b.version = ${SWEEP_VERSION('s')} AND s.metric = $3 AND s.maximize = $4`,
+      [s.id, LEADERS_ANSWER, s.metric, s.maximize],
+    );
+    return rows[0]?.leaders ?? null;
+  }
+
+  /** The leaders by a pass over the sweep's results. */
+  private rankLeaders(s: SweepVersion): Promise<LeaderTrial[]> {
+    return this.pool
       .query<{ id: string; ordinal: number; params: JsonObject; value: number }>(
         // The top-N sort carries ids only; the winners' params are read after, by primary key.
         `SELECT t.id, t.ordinal, tr.params, t.value FROM (
@@ -308,10 +331,6 @@ export class SweepRepository {
         [s.id, s.metric],
       )
       .then(({ rows }) => rows.map((r) => ({ trialId: r.id, ordinal: Number(r.ordinal), value: Number(r.value), params: r.params })));
-    this.bests.set(key, value);
-    value.catch(() => this.bests.get(key) === value && this.bests.delete(key));
-    while (this.bests.size > BEST_CACHE_SIZE) this.bests.delete(this.bests.keys().next().value as string);
-    return value;
   }
 
   private async best(s: { id: string; metric: string; maximize: boolean; updatedAt: Date }): Promise<BestTrial | null> {

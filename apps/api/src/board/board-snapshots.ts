@@ -12,7 +12,8 @@ const RETRY_FAILED_MS = 10 * 60_000;
 /**
  * Builds a board snapshot (libs/db BoardSnapshotRepository) for each finished sweep of at least
  * TINYSWEEP_BOARD_SNAPSHOT_MIN_TRIALS trials, one sweep at a time, soon after it finished: what the
- * sweep page first asks for (InsightsService.board, the Pareto plots, parameter importance) is then
+ * sweep page first asks for (InsightsService.board, the Pareto plots, parameter importance, the best
+ * trials its summary and learning curves show) is then
  * one row read for its first visitor — after an API restart, on another replica — instead of passes
  * over every trial (~3 s for 100,000 trials on two cores). Looks every TINYSWEEP_BOARD_SNAPSHOT_MS
  * (0: never; the board then computes on first open, as it does for running sweeps). Replicas may
@@ -73,9 +74,10 @@ export class BoardSnapshots implements OnApplicationBootstrap, OnModuleDestroy {
   async build(sweepId: string): Promise<boolean> {
     const t0 = performance.now();
     try {
-      const snapshot = await this.insights.snapshot(sweepId, () =>
-        Promise.all([this.insights.board(sweepId), this.insights.pareto(sweepId, undefined), this.importance.importance(sweepId)]),
-      );
+      const snapshot = await this.insights.snapshot(sweepId, async () => {
+        const m = await this.insights.meta(sweepId);
+        await Promise.all([this.insights.board(sweepId), this.insights.pareto(sweepId, undefined), this.importance.importance(sweepId), this.insights.leaders(sweepId, m)]);
+      });
       const kept = await this.snapshots.save(sweepId, snapshot, performance.now() - t0);
       // Not kept: the sweep changed while it was built (it is due again) or is gone (it is not).
       return kept;

@@ -1,5 +1,5 @@
 import { BadRequestException, Inject, Injectable, NotFoundException } from '@nestjs/common';
-import { AggregateRepository, BoardSnapshotRepository, SweepRepository, type BoardSnapshot, type ConfigPass, type GroupMetric, type Sweep, type SweepScheduleRef, type TrialCurve, type TrialValue } from '@tinysweep/db';
+import { AggregateRepository, BoardSnapshotRepository, SweepRepository, type BoardSnapshot, type LeaderTrial, type ConfigPass, type GroupMetric, type Sweep, type SweepScheduleRef, type TrialCurve, type TrialValue } from '@tinysweep/db';
 import { compareConfigs, summarise, type ConfigSummary } from '../replicates/config-summary.js';
 import { Memo } from './memo.js';
 import { withFronts, type ScatterFronts } from './scatter-fronts.js';
@@ -253,9 +253,17 @@ export class InsightsService {
     const m = await this.meta(sweepId);
     const chosen = ids.length > 0 ? 'given' : 'best';
     // The best trials are what the sweep's summary (GET /sweeps/:id, asked for with the page) reads.
-    const leaders = ids.length > 0 ? [] : await this.sweeps.leaders({ id: sweepId, metric: m.metric, maximize: m.maximize, updatedAt: Number(m.updatedAt) });
+    const leaders = ids.length > 0 ? [] : await this.leaders(sweepId, m);
     const which = ids.length > 0 ? ids : leaders.slice(0, top).map((t) => t.trialId);
     return { chosen, trials: await this.agg.curves(sweepId, which, maxPoints) };
+  }
+
+  /**
+   * The sweep's best trials by its metric (SweepRepository.leaders), as an answer: a board snapshot
+   * keeps them under LEADERS_ANSWER, where the sweep's summary finds them too.
+   */
+  leaders(sweepId: string, m: SweepMeta): Promise<LeaderTrial[]> {
+    return this.answer('leaders', sweepId, m, [], () => this.sweeps.leaders({ id: sweepId, metric: m.metric, maximize: m.maximize, updatedAt: Number(m.updatedAt) }));
   }
 
   /** Both scatters with their fronts (./scatter-fronts.ts), one pass over the sweep per change of its results. */
