@@ -16,6 +16,7 @@ describe('board snapshots', () => {
   let big: string;
   let small: string;
   let running: string;
+  let old: string;
 
   const snapshot = async (id: string) => (await c.query<{ version: string; answers: Record<string, unknown>; build_ms: number }>('SELECT version, answers, build_ms FROM board_snapshot WHERE sweep_id = $1', id))[0];
   /** The sweep row's version (libs/db sweep-version.ts): updated_at in epoch ms and xmin. */
@@ -28,6 +29,9 @@ describe('board snapshots', () => {
     ({ sweepId: running } = await seedSweep(c.db, { trials: 1200, seeds: 2, steps: 0, name: 'running' }));
     await c.db.query(`UPDATE sweep SET status = 'running' WHERE id = $1`, [running]);
     ({ sweepId: small } = await seedSweep(c.db, { trials: 400, seeds: 2, steps: 0, name: 'small' }));
+    // Finished long ago: the builder does not look for it (an upgrade would otherwise build them all).
+    ({ sweepId: old } = await seedSweep(c.db, { trials: 1200, seeds: 2, steps: 0, name: 'old' }));
+    await c.db.query(`UPDATE sweep SET updated_at = now() - interval '40 days' WHERE id = $1`, [old]);
     ({ sweepId: big } = await seedSweep(c.db, { trials: 2000, seeds: 2, steps: 2, name: 'big' }));
   }, 180_000);
 
@@ -59,6 +63,7 @@ describe('board snapshots', () => {
     await new Promise((r) => setTimeout(r, 1000));
     expect(await snapshot(small)).toBeUndefined();
     expect(await snapshot(running)).toBeUndefined();
+    expect(await snapshot(old)).toBeUndefined();
   }, 120_000);
 
   it('serves the stored row to the first visitor after a restart, and never once the sweep changed', async () => {
@@ -89,5 +94,15 @@ describe('board snapshots', () => {
     await c.waitFor(async () => (await snapshot(big))?.version === now, 60_000, 'the snapshot rebuilt at the sweep’s new version');
     const rebuilt = (await snapshot(big))!;
     expect(rebuilt.answers['pareto:[null]']).toEqual(await c.get(`/sweeps/${big}/pareto?metric=accuracy`));
+  }, 120_000);
+
+  it('keeps the snapshot of an old sweep once someone opened it', async () => {
+    expect(await snapshot(old)).toBeUndefined();
+    const board = await c.get<Record<string, unknown>>(`/sweeps/${old}/board`);
+    const version = await versionOf(old);
+    await c.waitFor(async () => (await snapshot(old))?.version === version, 60_000, 'the opened old sweep’s snapshot');
+    const s = (await snapshot(old))!;
+    expect(Object.keys(s.answers).sort()).toEqual(KEYS);
+    expect(s.answers['facets:[]']).toEqual(board.facets);
   }, 120_000);
 });

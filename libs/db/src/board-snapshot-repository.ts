@@ -15,7 +15,6 @@ export interface BoardSnapshot {
   answers: Record<string, unknown>;
 }
 
-
 /**
  * Finished sweeps' board answers (apps/api BoardSnapshots builds them in the background): the first
  * visitor of a 100,000-trial sweep reads one row instead of two passes over its trials. A snapshot is
@@ -53,20 +52,21 @@ export class BoardSnapshotRepository {
   }
 
   /**
-   * Finished sweeps (not queued or running) of at least `minTrials` trials, changed within
-   * `withinDays`, whose snapshot is missing or of an older version: newest first, `skip` left out.
+   * Finished sweeps (not queued or running) of at least `minTrials` trials whose snapshot is missing
+   * or of an older version, newest first, `skip` left out: those changed within `withinDays`, and any
+   * of `also` however old.
    */
-  async due(o: { minTrials: number; withinDays: number; limit: number; skip?: readonly string[] }): Promise<string[]> {
+  async due(o: { minTrials: number; withinDays: number; limit: number; skip?: readonly string[]; also?: readonly string[] }): Promise<string[]> {
     const { rows } = await this.pool.query<{ id: string }>(
       `SELECT s.id
          FROM sweep s LEFT JOIN board_snapshot b ON b.sweep_id = s.id
         WHERE s.status NOT IN ('queued', 'running') AND s.trial_count >= $1::int
-          AND s.updated_at > now() - make_interval(days => $2::int)
+          AND (s.updated_at > now() - make_interval(days => $2::int) OR s.id = ANY($5::uuid[]))
           AND (b.version IS NULL OR b.version <> ${SWEEP_VERSION('s')})
           AND NOT (s.id = ANY($4::uuid[]))
         ORDER BY s.updated_at DESC
         LIMIT $3::int`,
-      [o.minTrials, o.withinDays, o.limit, o.skip ?? []],
+      [o.minTrials, o.withinDays, o.limit, o.skip ?? [], o.also ?? []],
     );
     return rows.map((r) => r.id);
   }

@@ -4,7 +4,10 @@ import { API_CONFIG, type ApiConfig } from '../config/api.config.js';
 import { InsightsService } from './insights.service.js';
 import { SweepImportanceService } from './sweep-importance.js';
 
-/** Sweeps changed longer ago than this get their snapshot when first opened, not in the background. */
+/**
+ * Sweeps changed longer ago than this are not looked for (an upgrade does not build every old sweep
+ * at once): one gets its snapshot once someone opens it, from the answers that visit computed.
+ */
 const WITHIN_DAYS = 30;
 /** A sweep whose build failed is tried again after this long (its version may be unreadable). */
 const RETRY_FAILED_MS = 10 * 60_000;
@@ -15,9 +18,11 @@ const RETRY_FAILED_MS = 10 * 60_000;
  * sweep page first asks for (InsightsService.board, the Pareto plots, parameter importance, the best
  * trials its summary and learning curves show) is then
  * one row read for its first visitor — after an API restart, on another replica — instead of passes
- * over every trial (~3 s for 100,000 trials on two cores). Looks every TINYSWEEP_BOARD_SNAPSHOT_MS
- * (0: never; the board then computes on first open, as it does for running sweeps). Replicas may
- * build the same sweep twice; the answers are the same, and the last one kept wins.
+ * over every trial (2–5 s for 100,000 trials on two cores). Looks every TINYSWEEP_BOARD_SNAPSHOT_MS
+ * (0: never; the board then computes on first open, as it does for running sweeps), for finished
+ * sweeps changed in the last WITHIN_DAYS and those the board just computed answers for (built from
+ * the answers kept in memory: little work). Replicas may build the same sweep twice; the answers are
+ * the same, and the last one kept wins.
  */
 @Injectable()
 export class BoardSnapshots implements OnApplicationBootstrap, OnModuleDestroy {
@@ -26,13 +31,17 @@ export class BoardSnapshots implements OnApplicationBootstrap, OnModuleDestroy {
   private closed = false;
   /** Sweeps whose last build failed, with when. */
   private readonly failed = new Map<string, number>();
+  /** Sweeps the board computed answers for since the last round (InsightsService.onCompute). */
+  private readonly opened = new Set<string>();
 
   constructor(
     @Inject(API_CONFIG) private readonly config: ApiConfig,
     @Inject(BoardSnapshotRepository) private readonly snapshots: BoardSnapshotRepository,
     @Inject(InsightsService) private readonly insights: InsightsService,
     @Inject(SweepImportanceService) private readonly importance: SweepImportanceService,
-  ) {}
+  ) {
+    insights.onCompute((sweepId) => this.opened.add(sweepId));
+  }
 
   onApplicationBootstrap(): void {
     const every = this.config.TINYSWEEP_BOARD_SNAPSHOT_MS;
@@ -57,9 +66,11 @@ export class BoardSnapshots implements OnApplicationBootstrap, OnModuleDestroy {
     const tried: string[] = [];
     const now = Date.now();
     for (const [id, at] of this.failed) if (now - at > RETRY_FAILED_MS) this.failed.delete(id);
+    const also = [...this.opened];
+    this.opened.clear();
     try {
       while (!this.closed) {
-        const [sweepId] = await this.snapshots.due({ minTrials: this.config.TINYSWEEP_BOARD_SNAPSHOT_MIN_TRIALS, withinDays: WITHIN_DAYS, limit: 1, skip: [...this.failed.keys(), ...tried] });
+        const [sweepId] = await this.snapshots.due({ minTrials: this.config.TINYSWEEP_BOARD_SNAPSHOT_MIN_TRIALS, withinDays: WITHIN_DAYS, limit: 1, skip: [...this.failed.keys(), ...tried], also });
         if (!sweepId) break;
         tried.push(sweepId);
         if (await this.build(sweepId)) built.push(sweepId);

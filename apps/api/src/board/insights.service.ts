@@ -80,6 +80,8 @@ export class InsightsService {
   private readonly stored = new Memo<Record<string, unknown> | null>(RESULT_TTL_MS, 32);
   /** Snapshots being built, by sweep version: every answer given for that version goes in. */
   private readonly recordings = new Map<string, Record<string, unknown>>();
+  /** Told of each sweep an answer had to be computed for (neither kept nor in a snapshot). */
+  private computedFor?: (sweepId: string) => void;
 
   constructor(
     @Inject(AggregateRepository) private readonly agg: AggregateRepository,
@@ -114,6 +116,11 @@ export class InsightsService {
       this.recordings.delete(version);
     }
     return { version: m.version, answers };
+  }
+
+  /** Calls `listener` with each sweep an answer had to be computed for (./board-snapshots.ts keeps them). */
+  onCompute(listener: (sweepId: string) => void): void {
+    this.computedFor = listener;
   }
 
   async facets(sweepId: string): Promise<{ metric: string; maximize: boolean; metrics: string[]; curveMetrics: string[]; params: FacetSummary[] }> {
@@ -305,7 +312,9 @@ export class InsightsService {
     const key = `${kind}:${JSON.stringify(args)}`;
     const answer = this.answers.get(`${version}|${key}`, async () => {
       const stored = await this.stored.get(version, () => this.snapshots.at(sweepId, m.version));
-      return stored && key in stored ? stored[key] : compute();
+      if (stored && key in stored) return stored[key];
+      this.computedFor?.(sweepId);
+      return compute();
     }) as Promise<T>;
     const recording = this.recordings.get(version);
     return recording ? answer.then((a) => ((recording[key] = a), a)) : answer;
