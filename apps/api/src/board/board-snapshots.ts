@@ -85,10 +85,9 @@ export class BoardSnapshots implements OnApplicationBootstrap, OnModuleDestroy {
   async build(sweepId: string): Promise<boolean> {
     const t0 = performance.now();
     try {
-      const snapshot = await this.insights.snapshot(sweepId, async () => {
-        const m = await this.insights.meta(sweepId);
-        await Promise.all([this.insights.board(sweepId), this.insights.pareto(sweepId, undefined), this.importance.importance(sweepId), this.insights.leaders(sweepId, m)]);
-      });
+      const snapshot = await this.insights.snapshot(sweepId, () =>
+        Promise.all([this.insights.board(sweepId), this.insights.pareto(sweepId, undefined), this.importance.importance(sweepId)]),
+      );
       const kept = await this.snapshots.save(sweepId, snapshot, performance.now() - t0);
       // Not kept: the sweep changed while it was built (it is due again) or is gone (it is not).
       return kept;

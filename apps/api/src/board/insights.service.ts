@@ -1,5 +1,5 @@
 import { BadRequestException, Inject, Injectable, NotFoundException } from '@nestjs/common';
-import { AggregateRepository, BoardSnapshotRepository, SweepRepository, type BoardSnapshot, type LeaderTrial, type ConfigPass, type GroupMetric, type Sweep, type SweepScheduleRef, type TrialCurve, type TrialValue } from '@tinysweep/db';
+import { AggregateRepository, BoardSnapshotRepository, SweepRepository, LEADERS_ANSWER, type BoardSnapshot, type SweepVersion, type ConfigPass, type GroupMetric, type Sweep, type SweepScheduleRef, type TrialCurve, type TrialValue } from '@tinysweep/db';
 import { compareConfigs, summarise, type ConfigSummary } from '../replicates/config-summary.js';
 import { Memo } from './memo.js';
 import { withFronts, type ScatterFronts } from './scatter-fronts.js';
@@ -104,6 +104,7 @@ export class InsightsService {
   /**
    * The answers `ask` gives for the sweep's current version, as a board snapshot to store: `ask`
    * calls this service's endpoints (and others built on {@link answer}) the way the sweep page does.
+   * The sweep's best trials go in too (LEADERS_ANSWER), where SweepRepository.leaders reads them.
    */
   async snapshot(sweepId: string, ask: () => Promise<unknown>): Promise<BoardSnapshot> {
     const m = await this.meta(sweepId);
@@ -111,11 +112,17 @@ export class InsightsService {
     const answers: Record<string, unknown> = {};
     this.recordings.set(version, answers);
     try {
-      await ask();
+      const [leaders] = await Promise.all([this.sweeps.leaders(this.ranked(sweepId, m)), ask()]);
+      answers[LEADERS_ANSWER] = leaders;
     } finally {
       this.recordings.delete(version);
     }
     return { version: m.version, answers };
+  }
+
+  /** The sweep as SweepRepository.leaders keys its best trials. */
+  private ranked(sweepId: string, m: SweepMeta): SweepVersion {
+    return { id: sweepId, metric: m.metric, maximize: m.maximize, updatedAt: Number(m.updatedAt) };
   }
 
   /** Calls `listener` with each sweep an answer had to be computed for (./board-snapshots.ts keeps them). */
@@ -260,17 +267,9 @@ export class InsightsService {
     const m = await this.meta(sweepId);
     const chosen = ids.length > 0 ? 'given' : 'best';
     // The best trials are what the sweep's summary (GET /sweeps/:id, asked for with the page) reads.
-    const leaders = ids.length > 0 ? [] : await this.leaders(sweepId, m);
+    const leaders = ids.length > 0 ? [] : await this.sweeps.leaders(this.ranked(sweepId, m));
     const which = ids.length > 0 ? ids : leaders.slice(0, top).map((t) => t.trialId);
     return { chosen, trials: await this.agg.curves(sweepId, which, maxPoints) };
-  }
-
-  /**
-   * The sweep's best trials by its metric (SweepRepository.leaders), as an answer: a board snapshot
-   * keeps them under LEADERS_ANSWER, where the sweep's summary finds them too.
-   */
-  leaders(sweepId: string, m: SweepMeta): Promise<LeaderTrial[]> {
-    return this.answer('leaders', sweepId, m, [], () => this.sweeps.leaders({ id: sweepId, metric: m.metric, maximize: m.maximize, updatedAt: Number(m.updatedAt) }));
   }
 
   /** Both scatters with their fronts (./scatter-fronts.ts), one pass over the sweep per change of its results. */
