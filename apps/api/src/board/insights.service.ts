@@ -78,9 +78,12 @@ export class InsightsService {
   private readonly answers = new Memo<unknown>(RESULT_TTL_MS, 128);
   /** Board snapshots by sweep version (null: none of that version). */
   private readonly stored = new Memo<Record<string, unknown> | null>(RESULT_TTL_MS, 32);
-  /** Snapshots being built, by sweep version: every answer given for that version goes in. */
+  /**
+   * Snapshots being built, by sweep: every answer given for it meanwhile goes in (one of a newer
+   * version too: the snapshot is then refused as stale when saved).
+   */
   private readonly recordings = new Map<string, Record<string, unknown>>();
-  /** Told of each sweep an answer had to be computed for (neither kept nor in a snapshot). */
+  /** Told of each sweep an answer had to be computed for a visitor (neither kept nor in a snapshot). */
   private computedFor?: (sweepId: string) => void;
 
   constructor(
@@ -108,14 +111,13 @@ export class InsightsService {
    */
   async snapshot(sweepId: string, ask: () => Promise<unknown>): Promise<BoardSnapshot> {
     const m = await this.meta(sweepId);
-    const version = `${sweepId}:${m.version}`;
     const answers: Record<string, unknown> = {};
-    this.recordings.set(version, answers);
+    this.recordings.set(sweepId, answers);
     try {
       const [leaders] = await Promise.all([this.sweeps.leaders(this.ranked(sweepId, m)), ask()]);
       answers[LEADERS_ANSWER] = leaders;
     } finally {
-      this.recordings.delete(version);
+      this.recordings.delete(sweepId);
     }
     return { version: m.version, answers };
   }
@@ -312,10 +314,11 @@ export class InsightsService {
     const answer = this.answers.get(`${version}|${key}`, async () => {
       const stored = await this.stored.get(version, () => this.snapshots.at(sweepId, m.version));
       if (stored && key in stored) return stored[key];
-      this.computedFor?.(sweepId);
+      // A visitor's, not the snapshot builder's own.
+      if (!this.recordings.has(sweepId)) this.computedFor?.(sweepId);
       return compute();
     }) as Promise<T>;
-    const recording = this.recordings.get(version);
+    const recording = this.recordings.get(sweepId);
     return recording ? answer.then((a) => ((recording[key] = a), a)) : answer;
   }
 
